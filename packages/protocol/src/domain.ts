@@ -119,7 +119,13 @@ export const CallbackOutcome = {
 export type CallbackOutcome = (typeof CallbackOutcome)[keyof typeof CallbackOutcome];
 
 /** Why a waiting contact left its sticky agent's line (R9; seed leaveType 1 agent, 2 abandon). */
-export const StickyLeaveType = { agent: 'agent', abandon: 'abandon', expired: 'expired' } as const;
+export const StickyLeaveType = {
+  agent: 'agent',
+  abandon: 'abandon',
+  expired: 'expired',
+  transferred: 'transferred',
+  agentRemoved: 'agentRemoved',
+} as const;
 /** Why a contact stopped waiting for its preferred agent. */
 export type StickyLeaveType = (typeof StickyLeaveType)[keyof typeof StickyLeaveType];
 
@@ -132,6 +138,7 @@ export const OfferCancelReason = {
   agentNotReady: 'agentNotReady',
   agentStoppedServing: 'agentStoppedServing',
   agentManual: 'agentManual',
+  contactConverted: 'contactConverted',
 } as const;
 /** Why an offer was withdrawn. */
 export type OfferCancelReason = (typeof OfferCancelReason)[keyof typeof OfferCancelReason];
