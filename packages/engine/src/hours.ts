@@ -24,6 +24,8 @@
  * writes earlier years with an era we do not read.
  */
 
+import { assert } from './assert.ts';
+
 /** One weekly opening window in local time: open on `day` during [openMinute, closeMinute). */
 export interface WeeklyOpening {
   /** Local weekday, 0 = Sunday … 6 = Saturday. */
@@ -495,8 +497,4 @@ function civilFromDays(days: number): { year: number; month: number; day: number
   const month = marchMonth < 10 ? marchMonth + 3 : marchMonth - 9;
   const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
   return { year, month, day: dayOfYear - floorDiv(153 * marchMonth + 2, 5) + 1 };
-}
-
-function assert(condition: boolean, message: string): asserts condition {
-  if (!condition) throw new Error(`hours: ${message}`);
 }

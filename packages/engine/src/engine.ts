@@ -1,0 +1,244 @@
+import type {
+  AgentReport,
+  Command,
+  ContactId,
+  Event,
+  QueueId,
+  QueueReport,
+  QueueStatus,
+  Rejection,
+} from '@lineup/protocol';
+import { handle, type Context } from './decide.ts';
+import { builtInPredictors, type EwtPredictor } from './ewt.ts';
+import { evolve } from './evolve.ts';
+import { isValidTimeZone } from './hours.ts';
+import { syncDayTimer } from './indexes.ts';
+import { positionOf } from './routing.ts';
+import { restoreState, snapshotState, type EngineSnapshot } from './snapshot.ts';
+import { emptyState, type Contact, type State } from './state.ts';
+import {
+  agentReport,
+  ewtAt,
+  queueReport,
+  queueStatus,
+  statusKey,
+  type PredictorLookup,
+} from './status.ts';
+import { fireDue } from './timers.ts';
+import { commandProblem } from './validate.ts';
+
+/** How an engine is set up; the same options must be given again to restore or replay it. */
+export interface EngineOptions {
+  /** Seed of the `random` strategy's draws. Default 1. */
+  seed?: number;
+  /** IANA time zone in which "today" of the statistics starts. Default UTC. */
+  timeZone?: string;
+  /** Extra EWT predictors a queue may name in `ewtPredictor`, next to the built-in ones. */
+  predictors?: Readonly<Record<string, EwtPredictor>>;
+}
+
+/** What a command did: its events (applied already), and a rejection when it was refused. */
+export interface Decision {
+  /**
+   * The events, in order. A refused command adds none, but the timers that
+   * fell due before its time still fire, so this may be non-empty even then.
+   */
+  events: Event[];
+  rejection: Rejection | null;
+}
+
+/** A waiting contact's place (R13). */
+export interface Place {
+  position: number;
+  ewtMs: number | null;
+}
+
+/** A contact as supervisors see it in a queue's line. */
+export type WaitingContact = Readonly<
+  Pick<
+    Contact,
+    | 'id'
+    | 'queueId'
+    | 'channel'
+    | 'customer'
+    | 'priority'
+    | 'joinedType'
+    | 'joinedAtMs'
+    | 'placeAtMs'
+    | 'stickyAgentId'
+    | 'notBeforeMs'
+    | 'preferredAgentId'
+  >
+>;
+
+/**
+ * The routing engine of one tenant: a deterministic state machine. Commands
+ * go in with their time, events come out (DESIGN.md §3, STYLE.md Shape).
+ */
+export class Engine {
+  private readonly state: State;
+  private readonly predictors: PredictorLookup;
+
+  /** A new, empty engine. */
+  constructor(options: EngineOptions = {}, state?: State) {
+    const timeZone = options.timeZone ?? 'UTC';
+    if (!isValidTimeZone(timeZone)) throw new RangeError(`Unknown time zone ${timeZone}`);
+    if (state === undefined) {
+      this.state = emptyState((options.seed ?? 1) >>> 0, timeZone);
+      // The first statistics day starts with the first command.
+      syncDayTimer(this.state);
+    } else {
+      this.state = state;
+    }
+    this.predictors = new Map(Object.entries({ ...builtInPredictors, ...options.predictors }));
+  }
+
+  /** An engine restored from a snapshot. */
+  static restore(snapshot: EngineSnapshot, options: EngineOptions = {}): Engine {
+    return new Engine(options, restoreState(snapshot));
+  }
+
+  /**
+   * Runs one command: fires the timers due by its time, validates it, and on
+   * success emits and applies its events. A refused command changes nothing.
+   * A command older than the engine's clock is taken as happening now.
+   */
+  execute(command: Command): Decision {
+    const events: Event[] = [];
+    const touched = new Set<QueueId>();
+    const ctx: Context = {
+      state: this.state,
+      predictors: this.predictors,
+      emit: (event) => {
+        evolve(this.state, event);
+        events.push(event);
+        this.touch(event, touched);
+      },
+    };
+    const problem = commandProblem(command);
+    if (problem !== null) return { events, rejection: problem };
+    const atMs = Math.max(command.atMs, this.state.nowMs);
+    fireDue(ctx, atMs);
+    let rejection: Rejection | null = null;
+    if (command.type !== 'tick') rejection = handle(ctx, { ...command, atMs });
+    this.announceStatus(ctx, touched, atMs);
+    return { events, rejection };
+  }
+
+  /** Applies an event from a journal (replay); the engine's own events only. */
+  evolve(event: Event): void {
+    evolve(this.state, event);
+  }
+
+  /** When the engine next needs a tick, or null when no timer is set. */
+  nextDeadline(): number | null {
+    return this.state.timers.first()?.atMs ?? null;
+  }
+
+  /** The engine's clock: the time of its latest event. */
+  nowMs(): number {
+    return this.state.nowMs;
+  }
+
+  /** The number of events applied so far. */
+  eventCount(): number {
+    return this.state.eventCount;
+  }
+
+  /** The whole state as versioned, JSON-able data. */
+  snapshot(): EngineSnapshot {
+    return snapshotState(this.state);
+  }
+
+  /** A waiting contact's position and EWT, or null when it is not in a line (R13). O(log n). */
+  placeOf(contactId: ContactId): Place | null {
+    const contact = this.state.contacts.get(contactId);
+    if (contact === undefined) return null;
+    const position = positionOf(this.state, contact);
+    if (position === null) return null;
+    const queue = this.state.queues.get(contact.queueId);
+    return {
+      position,
+      ewtMs: queue === undefined ? null : ewtAt(queue, position, this.state.nowMs, this.predictors),
+    };
+  }
+
+  /** A queue's live status, or null for an unknown queue (R13). */
+  queueStatus(queueId: QueueId, atMs = this.state.nowMs): QueueStatus | null {
+    const queue = this.state.queues.get(queueId);
+    return queue === undefined ? null : queueStatus(this.state, queue, atMs, this.predictors);
+  }
+
+  /** A queue's statistics for today and the last 15 minutes, or null for an unknown queue. */
+  queueReport(queueId: QueueId, atMs = this.state.nowMs): QueueReport | null {
+    return this.state.queues.has(queueId) ? queueReport(this.state, queueId, atMs) : null;
+  }
+
+  /** An agent's statistics for today and the last 15 minutes, or null for an unknown agent. */
+  agentReport(agentId: string, atMs = this.state.nowMs): AgentReport | null {
+    return this.state.agents.has(agentId as never) ? agentReport(this.state, agentId, atMs) : null;
+  }
+
+  /** The first `limit` contacts of a queue's line in serving order (general line only). */
+  waitingContacts(queueId: QueueId, limit: number): WaitingContact[] {
+    const queue = this.state.queues.get(queueId);
+    if (queue === undefined) return [];
+    const heads: Contact[] = [];
+    for (const levels of queue.lines.values()) {
+      for (const line of levels) {
+        if (line === undefined) continue;
+        let taken = 0;
+        for (const contact of line.values()) {
+          if (taken++ >= limit) break;
+          heads.push(contact);
+        }
+      }
+    }
+    return heads
+      .sort((a, b) => (this.placeOf(a.id)?.position ?? 0) - (this.placeOf(b.id)?.position ?? 0))
+      .slice(0, limit)
+      .map((contact) => ({
+        id: contact.id,
+        queueId: contact.queueId,
+        channel: contact.channel,
+        customer: contact.customer,
+        priority: contact.priority,
+        joinedType: contact.joinedType,
+        joinedAtMs: contact.joinedAtMs,
+        placeAtMs: contact.placeAtMs,
+        stickyAgentId: contact.stickyAgentId,
+        notBeforeMs: contact.notBeforeMs,
+        preferredAgentId: contact.preferredAgentId,
+      }));
+  }
+
+  /** Read-only access to the state, for tests, the simulator and diagnostics. */
+  inspect(): Readonly<State> {
+    return this.state;
+  }
+
+  /** Notes the queues an event concerns, so their status is re-announced. */
+  private touch(event: Event, touched: Set<QueueId>): void {
+    if ('queueId' in event) touched.add(event.queueId);
+    if ('fromQueueId' in event) touched.add(event.fromQueueId);
+    if ('toQueueId' in event) touched.add(event.toQueueId);
+    if (event.type === 'queueCreated' || event.type === 'queueUpdated') touched.add(event.queue.id);
+    if (event.type === 'contactQueued') touched.add(event.contact.queueId);
+    if ('agentId' in event) {
+      const agent = this.state.agents.get(event.agentId);
+      if (agent !== undefined)
+        for (const membership of agent.memberships) touched.add(membership.queueId);
+    }
+  }
+
+  /** Emits queueStatusChanged for each touched queue whose status changed (R13). */
+  private announceStatus(ctx: Context, touched: Set<QueueId>, atMs: number): void {
+    for (const queueId of touched) {
+      const queue = this.state.queues.get(queueId);
+      if (queue === undefined) continue;
+      const status = queueStatus(this.state, queue, atMs, this.predictors);
+      if (statusKey(status) !== queue.lastStatusKey)
+        ctx.emit({ type: 'queueStatusChanged', atMs, status });
+    }
+  }
+}

@@ -1,0 +1,58 @@
+/*
+ * Estimated waiting time (R13). A predictor turns what the engine knows about
+ * a queue into the expected wait of a contact at a given position. The engine
+ * ships the simple ones; the simulator compares them and may add more through
+ * EngineOptions.predictors. A queue chooses one by name (`ewtPredictor`).
+ */
+
+/** What a predictor may use, read from the queue at the moment of asking. */
+export interface EwtInput {
+  /** 1-based position of the contact in the order the engine will serve. */
+  position: number;
+  /** Agents logged in and not "not ready": ready, busy or in wrap-up. */
+  agentsWorking: number;
+  /** Of those, ready and holding nothing. */
+  agentsFree: number;
+  /** Average handle time (talk and wrap-up) of recent contacts, or the queue's expected handle time. */
+  handleMs: number;
+  /** How long the contact at the head of the line has waited, or 0. */
+  headWaitMs: number;
+  /** The wait of the last contact that entered service in this queue, or null before the first. */
+  lastEnteredServiceWaitMs: number | null;
+  /** Abandoned over answered plus abandoned, in the last 15 minutes, or null. */
+  abandonRate: number | null;
+}
+
+/** Predicts the wait in ms, or null when it cannot (no agent works the queue). Must be pure. */
+export type EwtPredictor = (input: EwtInput) => number | null;
+
+/**
+ * Queue length (QL): n contacts ahead of you, s working agents each taking on
+ * average `handleMs`, so the line moves one place every handleMs / s. A
+ * contact that a free agent could take at once waits 0.
+ */
+export const queueLengthPredictor: EwtPredictor = (input) => {
+  if (input.agentsWorking === 0) return null;
+  if (input.position <= input.agentsFree) return 0;
+  return Math.round(((input.position - input.agentsFree) * input.handleMs) / input.agentsWorking);
+};
+
+/** Head of line (HOL): the wait of the contact at the head, scaled by position. */
+export const headOfLinePredictor: EwtPredictor = (input) => {
+  if (input.agentsWorking === 0) return null;
+  return Math.round(input.headWaitMs * input.position);
+};
+
+/** Last to enter service (LES): the last served contact's wait; falls back to queue length. */
+export const lastToEnterServicePredictor: EwtPredictor = (input) =>
+  input.lastEnteredServiceWaitMs ?? queueLengthPredictor(input);
+
+/** The predictors every engine knows, by the name a queue gives in `ewtPredictor`. */
+export const builtInPredictors: Readonly<Record<string, EwtPredictor>> = {
+  queueLength: queueLengthPredictor,
+  headOfLine: headOfLinePredictor,
+  lastToEnterService: lastToEnterServicePredictor,
+};
+
+/** The predictor a queue uses unless it names another. */
+export const defaultPredictorName = 'queueLength';

@@ -1,0 +1,296 @@
+import type { AgentCounters, Channel } from '@lineup/protocol';
+import { assert } from './assert.ts';
+import { OrderedSet } from './ordered-set.ts';
+import {
+  activityOf,
+  hasRoomFor,
+  isLiveChannel,
+  isOfferable,
+  lineFor,
+  lineKeyOf,
+  personalLineFor,
+  slotOrder,
+  TimerKind,
+  type Activity,
+  type Agent,
+  type AgentSlot,
+  type Contact,
+  type MembershipState,
+  type Queue,
+  type State,
+  type TimerEntry,
+} from './state.ts';
+import { countSpan, zeroAgentCounters } from './stats.ts';
+
+/*
+ * Keeping the derived indexes in step with the records. evolve.ts changes a
+ * contact between detachContact and attachContact, and an agent before
+ * refreshAgent; these put the contact or agent back in exactly the lines,
+ * free-agent sets, counts and timers its fields call for. Costs: O(log n) per
+ * line or timer touched; refreshAgent is O(memberships × channels × log n).
+ */
+
+/** The queue of a contact; every live contact's queue exists. */
+export function queueOf(state: State, queueId: string): Queue {
+  const queue = state.queues.get(queueId as Queue['settings']['id']);
+  assert(queue !== undefined, `queue ${queueId} is missing`);
+  return queue;
+}
+
+/** The agent with this id; callers only ask for agents that exist. */
+export function agentOf(state: State, agentId: string): Agent {
+  const agent = state.agents.get(agentId as Agent['id']);
+  assert(agent !== undefined, `agent ${agentId} is missing`);
+  return agent;
+}
+
+/** The live contact with this id. */
+export function contactOf(state: State, contactId: string): Contact {
+  const contact = state.contacts.get(contactId as Contact['id']);
+  assert(contact !== undefined, `contact ${contactId} is missing`);
+  return contact;
+}
+
+function addTimer(state: State, entry: TimerEntry): TimerEntry {
+  const isNew = state.timers.insert(entry);
+  assert(isNew, `timer ${entry.kind} ${entry.id} ${entry.sub} at ${entry.atMs} set twice`);
+  return entry;
+}
+
+function removeTimer(state: State, entry: TimerEntry | null): void {
+  if (entry === null) return;
+  const wasThere = state.timers.delete(entry);
+  assert(wasThere, `timer ${entry.kind} ${entry.id} ${entry.sub} was not set`);
+}
+
+/** The contact's timers, from its fields. */
+function contactTimers(state: State, contact: Contact, queue: Queue): TimerEntry[] {
+  const timers: TimerEntry[] = [];
+  const id = contact.id;
+  for (const cooldown of contact.cooldowns) {
+    timers.push({ atMs: cooldown.untilMs, kind: TimerKind.cooldown, id, sub: cooldown.agentId });
+  }
+  if (contact.status === 'offered' && contact.offerExpiresAtMs !== null) {
+    timers.push({ atMs: contact.offerExpiresAtMs, kind: TimerKind.offer, id, sub: '' });
+  }
+  if (contact.status !== 'queued') return timers;
+  if (contact.notBeforeMs !== null) {
+    timers.push({ atMs: contact.notBeforeMs, kind: TimerKind.callbackDue, id, sub: '' });
+    return timers;
+  }
+  const settings = queue.settings;
+  if (settings.maxWaitMs > 0 && contact.channel !== 'callback') {
+    timers.push({
+      atMs: contact.queueEnteredAtMs + settings.maxWaitMs,
+      kind: TimerKind.maxWait,
+      id,
+      sub: '',
+    });
+  }
+  if (contact.stickyAgentId !== null) {
+    if (contact.stickyUntilMs !== null) {
+      timers.push({ atMs: contact.stickyUntilMs, kind: TimerKind.sticky, id, sub: '' });
+    }
+    return timers;
+  }
+  const nextStep = settings.expansion[contact.level + 1];
+  if (nextStep !== undefined) {
+    timers.push({
+      atMs: contact.queueEnteredAtMs + nextStep.afterMs,
+      kind: TimerKind.expansion,
+      id,
+      sub: '',
+    });
+  }
+  return timers;
+}
+
+/** Takes a contact out of every index (lines, counts, timers) before its fields change. */
+export function detachContact(state: State, contact: Contact): void {
+  const queue = queueOf(state, contact.queueId);
+  if (contact.line !== null) {
+    const wasThere = contact.line.delete(contact);
+    assert(wasThere, `contact ${contact.id} was not in its line`);
+    contact.line = null;
+  }
+  if (contact.status === 'queued') {
+    queue.waiting -= 1;
+    queue.bySince.delete(contact);
+  } else if (contact.status === 'offered') {
+    queue.offered -= 1;
+  }
+  for (const timer of contact.timers) removeTimer(state, timer);
+  contact.timers = [];
+}
+
+/** Puts a contact into the indexes its fields call for. */
+export function attachContact(state: State, contact: Contact): void {
+  const queue = queueOf(state, contact.queueId);
+  contact.vip = contact.customer.type === 'vip' ? 1 : 0;
+  if (contact.status === 'queued') {
+    queue.waiting += 1;
+    queue.bySince.insert(contact);
+    if (contact.notBeforeMs === null) {
+      let line: OrderedSet<Contact>;
+      if (contact.stickyAgentId !== null) {
+        // Personal lines mix queues, so no queue's aging applies there.
+        contact.lineKey = lineKeyOf(contact, 0);
+        line = personalLineFor(agentOf(state, contact.stickyAgentId), contact.channel);
+      } else {
+        contact.lineKey = lineKeyOf(contact, queue.settings.agingPointsPerMinute);
+        line = lineFor(queue, contact.channel, contact.level);
+      }
+      const isNew = line.insert(contact);
+      assert(isNew, `contact ${contact.id} was in its line twice`);
+      contact.line = line;
+    }
+  } else if (contact.status === 'offered') {
+    queue.offered += 1;
+  }
+  contact.timers = contactTimers(state, contact, queue).map((timer) => addTimer(state, timer));
+}
+
+/** Sets the queue's hours timer from its fields. */
+export function syncQueueTimer(state: State, queue: Queue): void {
+  removeTimer(state, queue.timer);
+  queue.timer =
+    queue.hoursChangeAtMs === null
+      ? null
+      : addTimer(state, {
+          atMs: queue.hoursChangeAtMs,
+          kind: TimerKind.hours,
+          id: queue.settings.id,
+          sub: '',
+        });
+}
+
+/** Sets the statistics-day timer; before the first day it is due at once. */
+export function syncDayTimer(state: State): void {
+  removeTimer(state, state.dayTimer);
+  state.dayTimer = addTimer(state, {
+    atMs: state.nextDayStartMs ?? 0,
+    kind: TimerKind.day,
+    id: '',
+    sub: '',
+  });
+}
+
+/** The duration counter each activity adds to. */
+export const activityCounter: Record<Activity, keyof AgentCounters | null> = {
+  offline: null,
+  notReady: 'notReadyMs',
+  wrapUp: 'wrapUpMs',
+  busy: 'busyMs',
+  free: 'freeMs',
+};
+const activityCount: Record<Activity, 'ready' | 'busy' | 'wrapUp' | 'notReady' | null> = {
+  offline: null,
+  notReady: 'notReady',
+  wrapUp: 'wrapUp',
+  busy: 'busy',
+  free: 'ready',
+};
+
+/** Adds (or with sign -1 removes) an agent of this activity to a queue's counts. */
+export function countAgentIn(queue: Queue, activity: Activity, sign: 1 | -1): void {
+  const key = activityCount[activity];
+  if (key === null) return;
+  queue.agents.serving += sign;
+  queue.agents[key] += sign;
+}
+
+/** The strategy's tie-breaker for an agent in a queue, smaller first (R4). */
+function strategyKey(agent: Agent, membership: MembershipState, queue: Queue): number {
+  switch (queue.settings.strategy) {
+    case 'longestIdle':
+      return agent.idleSinceMs;
+    case 'roundRobin':
+      return agent.lastOfferSeq;
+    case 'fewestContacts':
+      return agent.stats.today.answered;
+    case 'leastTalkTime':
+      return agent.stats.today.talkMs;
+    case 'topDown':
+      return membership.seq;
+    case 'random':
+      // Drawn among the agents of the highest priority at offer time (routing.ts).
+      return 0;
+  }
+}
+
+/** The free-agent index of a queue for a channel, created on first use. */
+function freeAgentsFor(queue: Queue, channel: Channel): OrderedSet<AgentSlot> {
+  let set = queue.freeAgents.get(channel);
+  if (set === undefined) {
+    set = new OrderedSet(slotOrder);
+    queue.freeAgents.set(channel, set);
+  }
+  return set;
+}
+
+/**
+ * Brings an agent's derived parts up to date after its fields changed at
+ * atMs: contacts held per channel, activity (with time accounting and queue
+ * counts), free-agent slots and wrap-up timer.
+ */
+export function refreshAgent(state: State, agent: Agent, atMs: number): void {
+  agent.heldByChannel.clear();
+  agent.heldLive = 0;
+  for (const contactId of agent.held) {
+    const channel = contactOf(state, contactId).channel;
+    agent.heldByChannel.set(channel, (agent.heldByChannel.get(channel) ?? 0) + 1);
+    if (isLiveChannel(channel)) agent.heldLive += 1;
+  }
+
+  const activity = activityOf(agent);
+  if (activity !== agent.activity) {
+    const counter = activityCounter[agent.activity];
+    if (counter !== null) {
+      countSpan(
+        agent.stats,
+        counter,
+        agent.activitySinceMs,
+        atMs,
+        state.dayStartMs ?? 0,
+        zeroAgentCounters,
+      );
+    }
+    for (const membership of agent.memberships) {
+      const queue = queueOf(state, membership.queueId);
+      countAgentIn(queue, agent.activity, -1);
+      countAgentIn(queue, activity, 1);
+    }
+    agent.activity = activity;
+    agent.activitySinceMs = atMs;
+  }
+
+  for (const { set, slot } of agent.slots) set.delete(slot);
+  agent.slots = [];
+  if (isOfferable(agent)) {
+    for (const membership of agent.memberships) {
+      const queue = queueOf(state, membership.queueId);
+      for (const channel of queue.channels) {
+        if (!hasRoomFor(agent, channel)) continue;
+        const slot: AgentSlot = {
+          agent,
+          priority: membership.priority,
+          key: strategyKey(agent, membership, queue),
+        };
+        const set = freeAgentsFor(queue, channel);
+        set.insert(slot);
+        agent.slots.push({ set, slot });
+      }
+    }
+  }
+
+  removeTimer(state, agent.timer);
+  agent.timer =
+    agent.presence === 'wrapUp' && agent.wrapUpUntilMs !== null
+      ? addTimer(state, {
+          atMs: agent.wrapUpUntilMs,
+          kind: TimerKind.wrapUp,
+          id: agent.id,
+          sub: '',
+        })
+      : null;
+}

@@ -1,0 +1,143 @@
+import { clone } from './clone.ts';
+import type { AgentCounters, QueueCounters } from '@lineup/protocol';
+import {
+  attachContact,
+  countAgentIn,
+  queueOf,
+  refreshAgent,
+  syncDayTimer,
+  syncQueueTimer,
+} from './indexes.ts';
+import {
+  deriveQueueShape,
+  emptyState,
+  queueIndexes,
+  type Agent,
+  type Contact,
+  type Queue,
+  type State,
+} from './state.ts';
+import type { Tally } from './stats.ts';
+
+/*
+ * snapshot() and restore(): the state's records as versioned JSON-able data.
+ * Indexes are not saved; restore rebuilds them in O(n log n). Changing what a
+ * snapshot holds or means bumps ENGINE_VERSION, and restore refuses other
+ * versions rather than guess.
+ */
+
+/** Version of the engine's state and behaviour; bumped when replay would differ. */
+export const ENGINE_VERSION = 1;
+
+type QueueRecord = Pick<
+  Queue,
+  'settings' | 'isOpen' | 'hoursChangeAtMs' | 'lastEnteredServiceWaitMs' | 'lastStatusKey'
+> & {
+  stats: Tally<QueueCounters>;
+};
+type AgentRecord = Omit<
+  Agent,
+  'heldByChannel' | 'heldLive' | 'slots' | 'personal' | 'timer' | 'stats'
+> & {
+  stats: Tally<AgentCounters>;
+};
+type ContactRecord = Omit<Contact, 'vip' | 'lineKey' | 'line' | 'timers'>;
+
+/** The whole state of an engine as plain data. */
+export interface EngineSnapshot {
+  engineVersion: number;
+  seed: number;
+  timeZone: string;
+  nowMs: number;
+  eventCount: number;
+  dayStartMs: number | null;
+  nextDayStartMs: number | null;
+  queues: QueueRecord[];
+  agents: AgentRecord[];
+  contacts: ContactRecord[];
+}
+
+/** The state's records, deep-copied so the snapshot does not change with the engine. */
+export function snapshotState(state: State): EngineSnapshot {
+  return clone({
+    engineVersion: ENGINE_VERSION,
+    seed: state.seed,
+    timeZone: state.timeZone,
+    nowMs: state.nowMs,
+    eventCount: state.eventCount,
+    dayStartMs: state.dayStartMs,
+    nextDayStartMs: state.nextDayStartMs,
+    queues: [...state.queues.values()].map((queue): QueueRecord => ({
+      settings: queue.settings,
+      isOpen: queue.isOpen,
+      hoursChangeAtMs: queue.hoursChangeAtMs,
+      lastEnteredServiceWaitMs: queue.lastEnteredServiceWaitMs,
+      lastStatusKey: queue.lastStatusKey,
+      stats: queue.stats,
+    })),
+    agents: [...state.agents.values()].map((agent): AgentRecord => {
+      const {
+        heldByChannel: _held,
+        heldLive: _live,
+        slots: _slots,
+        personal: _personal,
+        timer: _timer,
+        ...record
+      } = agent;
+      return record;
+    }),
+    contacts: [...state.contacts.values()].map((contact): ContactRecord => {
+      const { vip: _vip, lineKey: _key, line: _line, timers: _timers, ...record } = contact;
+      return record;
+    }),
+  });
+}
+
+/** Rebuilds a state and its indexes from a snapshot. */
+export function restoreState(input: EngineSnapshot): State {
+  if (input.engineVersion !== ENGINE_VERSION) {
+    throw new Error(
+      `Snapshot of engine version ${input.engineVersion} cannot be restored by version ${ENGINE_VERSION}`,
+    );
+  }
+  const snapshot = clone(input);
+  const state = emptyState(snapshot.seed, snapshot.timeZone);
+  state.nowMs = snapshot.nowMs;
+  state.eventCount = snapshot.eventCount;
+  state.dayStartMs = snapshot.dayStartMs;
+  state.nextDayStartMs = snapshot.nextDayStartMs;
+  for (const record of snapshot.queues) {
+    const queue: Queue = { ...record, ...queueIndexes() };
+    deriveQueueShape(queue);
+    state.queues.set(queue.settings.id, queue);
+    syncQueueTimer(state, queue);
+  }
+  const agents: Agent[] = [];
+  for (const record of snapshot.agents) {
+    const agent: Agent = {
+      ...record,
+      heldByChannel: new Map(),
+      heldLive: 0,
+      slots: [],
+      personal: new Map(),
+      timer: null,
+    };
+    state.agents.set(agent.id, agent);
+    agents.push(agent);
+    for (const membership of agent.memberships) {
+      const queue = queueOf(state, membership.queueId);
+      queue.members.add(agent);
+      countAgentIn(queue, agent.activity, 1);
+    }
+  }
+  for (const record of snapshot.contacts) {
+    const contact: Contact = { ...record, vip: 0, lineKey: 0, line: null, timers: [] };
+    state.contacts.set(contact.id, contact);
+    queueOf(state, contact.queueId).contacts.add(contact);
+    if (contact.offerId !== null) state.offers.set(contact.offerId, contact);
+  }
+  for (const contact of state.contacts.values()) attachContact(state, contact);
+  for (const agent of agents) refreshAgent(state, agent, agent.activitySinceMs);
+  syncDayTimer(state);
+  return state;
+}

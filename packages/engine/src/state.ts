@@ -1,0 +1,393 @@
+import type {
+  AgentCounters,
+  AgentCounts,
+  AgentId,
+  AgentMode,
+  Attributes,
+  Capacity,
+  Channel,
+  ContactId,
+  Customer,
+  JoinedType,
+  OfferId,
+  Presence,
+  QueueCounters,
+  QueueId,
+  QueueSettings,
+} from '@lineup/protocol';
+import { liveChannels } from '@lineup/protocol';
+import { OrderedSet } from './ordered-set.ts';
+import type { Tally } from './stats.ts';
+
+/*
+ * The engine's state: plain records (what snapshot() saves) plus indexes
+ * derived from them (marked "derived", rebuilt by restore()). Only evolve.ts
+ * changes records; it keeps the indexes in step through the functions here.
+ */
+
+/** What an agent is doing, for counts and time accounting; derived from presence, offers and contacts held. */
+export type Activity = 'offline' | 'notReady' | 'wrapUp' | 'busy' | 'free';
+
+/** An agent serving a queue. */
+export interface MembershipState {
+  queueId: QueueId;
+  /** Higher is offered first in this queue (R4). */
+  priority: number;
+  /** Event number at which the agent started serving the queue: the `topDown` order. */
+  seq: number;
+}
+
+/** An agent's entry in a queue's free-agent index; its fields are frozen while it is indexed. */
+export interface AgentSlot {
+  readonly agent: Agent;
+  readonly priority: number;
+  /** The strategy's tie-breaker, smaller first (R4). */
+  readonly key: number;
+}
+
+/** A cool-down: the agent is not offered the contact again until untilMs (R6). */
+export interface Cooldown {
+  agentId: AgentId;
+  untilMs: number;
+}
+
+/** A timer: the engine must act at atMs. Kinds fire in the order of TimerKind at equal times. */
+export interface TimerEntry {
+  readonly atMs: number;
+  readonly kind: TimerKind;
+  readonly id: string;
+  readonly sub: string;
+}
+
+/** Kinds of timers; at equal times they fire in this order. */
+export const TimerKind = {
+  day: 0,
+  hours: 1,
+  offer: 2,
+  wrapUp: 3,
+  cooldown: 4,
+  sticky: 5,
+  callbackDue: 6,
+  expansion: 7,
+  maxWait: 8,
+} as const;
+/** A kind of timer. */
+export type TimerKind = (typeof TimerKind)[keyof typeof TimerKind];
+
+/** A queue: its settings, counters, and its lines of waiting contacts. */
+export interface Queue {
+  settings: QueueSettings;
+  isOpen: boolean;
+  hoursChangeAtMs: number | null;
+  stats: Tally<QueueCounters>;
+  lastEnteredServiceWaitMs: number | null;
+  /** Signature of the last queueStatusChanged, so unchanged status is not sent again. */
+  lastStatusKey: string | null;
+
+  /** Derived: waiting contacts by channel and bullseye level, in serving order (R2). */
+  lines: Map<Channel, (OrderedSet<Contact> | undefined)[]>;
+  /** Derived: waiting contacts by joinedAt: the longest wait is first. O(log n) insert and delete. */
+  bySince: OrderedSet<Contact>;
+  /** Derived: live contacts of the queue in any state. */
+  contacts: Set<Contact>;
+  /** Derived: contacts queued (in a line, for one agent, or a callback not yet due). */
+  waiting: number;
+  /** Derived: contacts offered. */
+  offered: number;
+  /** Derived: member agents by activity. */
+  agents: AgentCounts;
+  /** Derived: agents serving the queue. */
+  members: Set<Agent>;
+  /** Derived: agents that may be offered a contact of each channel now, best first (R4). */
+  freeAgents: Map<Channel, OrderedSet<AgentSlot>>;
+  /** Derived: minimum agent priority of each bullseye level (R15); one level without expansion. */
+  levelMinPriority: number[];
+  /** Derived: channels the queue takes, callback included when callbacks are allowed. */
+  channels: Channel[];
+  /** Derived: this queue's hours timer. */
+  timer: TimerEntry | null;
+}
+
+/** An agent and what it holds. */
+export interface Agent {
+  id: AgentId;
+  name: string;
+  capacity: Capacity;
+  memberships: MembershipState[];
+  mode: AgentMode;
+  presence: Presence;
+  reason: string | null;
+  wrapUpUntilMs: number | null;
+  /** Start of the current wrap-up, for its duration. */
+  wrapUpStartMs: number | null;
+  /** Queue of the last contact that sent the agent into wrap-up: its wrap-up counts there. */
+  wrapUpQueueId: QueueId | null;
+  /** Contacts in wrap-up with this agent; they end when the wrap-up ends (R8). */
+  wrapUpContactIds: ContactId[];
+  /** The `longestIdle` key: last time it became ready, took or ended a contact. */
+  idleSinceMs: number;
+  /** The `roundRobin` key: event number of its last offer or assignment. */
+  lastOfferSeq: number;
+  offerContactId: ContactId | null;
+  /** Contacts it holds now, in the order it took them. */
+  held: ContactId[];
+  /** Unanswered offers in a row (R6). */
+  noAnswerCount: number;
+  /** Its last few offer ids, so that answering an old one says offer_expired. */
+  recentOfferIds: OfferId[];
+  activity: Activity;
+  activitySinceMs: number;
+  stats: Tally<AgentCounters>;
+
+  /** Derived: contacts held per channel. */
+  heldByChannel: Map<Channel, number>;
+  /** Derived: held contacts that take its whole attention (voice, video, callback). */
+  heldLive: number;
+  /** Derived: its entries in free-agent indexes. */
+  slots: { set: OrderedSet<AgentSlot>; slot: AgentSlot }[];
+  /** Derived: contacts waiting for this agent only, by channel (R9, transfer to an agent). */
+  personal: Map<Channel, OrderedSet<Contact>>;
+  /** Derived: its wrap-up timer. */
+  timer: TimerEntry | null;
+}
+
+/** What state a live contact is in. */
+export type ContactStatus = 'queued' | 'offered' | 'assigned' | 'wrapUp';
+
+/** A live contact: from joining until it ends. */
+export interface Contact {
+  id: ContactId;
+  queueId: QueueId;
+  channel: Channel;
+  customer: Customer;
+  priority: number;
+  joinedType: JoinedType;
+  joinedAtMs: number;
+  placeAtMs: number;
+  preferredAgentId: AgentId | null;
+  attributes: Attributes;
+  callbackNumber: string | null;
+  status: ContactStatus;
+  /** When it joined its current queue: maxWait, stickiness and bullseye count from here. */
+  queueEnteredAtMs: number;
+  /** Bullseye level in its queue (R15). */
+  level: number;
+  stickyAgentId: AgentId | null;
+  stickyUntilMs: number | null;
+  notBeforeMs: number | null;
+  offerId: OfferId | null;
+  offerAgentId: AgentId | null;
+  offerExpiresAtMs: number | null;
+  agentId: AgentId | null;
+  assignedAtMs: number | null;
+  cooldowns: Cooldown[];
+  callbackAttempts: number;
+
+  /** Derived: 1 for VIP customers, who go first (R2). */
+  vip: number;
+  /** Derived: priority score with aging, frozen while in a line (see lineOrder). */
+  lineKey: number;
+  /** Derived: the line holding it, or null. */
+  line: OrderedSet<Contact> | null;
+  /** Derived: its timers. */
+  timers: TimerEntry[];
+}
+
+/** The whole state of one tenant's engine. */
+export interface State {
+  seed: number;
+  timeZone: string;
+  nowMs: number;
+  /** Events applied so far; the number of the next event. */
+  eventCount: number;
+  dayStartMs: number | null;
+  nextDayStartMs: number | null;
+  queues: Map<QueueId, Queue>;
+  agents: Map<AgentId, Agent>;
+  contacts: Map<ContactId, Contact>;
+  /** Derived: live offers by id. */
+  offers: Map<OfferId, Contact>;
+  /** Derived: every timer, soonest first. */
+  timers: OrderedSet<TimerEntry>;
+  /** Derived: the statistics-day timer. */
+  dayTimer: TimerEntry | null;
+}
+
+const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Serving order inside a queue (R2): VIP first, then the aged score, then
+ * earlier place, then id. With aging rate r points per minute, a contact's
+ * score at time t is priority + r·(t − placeAt)/60000; since r is the same for
+ * the whole queue, ordering by priority·60000 − r·placeAt (lineKey) gives the
+ * same order at every t, so the line never needs re-sorting as time passes.
+ */
+export function lineOrder(a: Contact, b: Contact): number {
+  return (
+    b.vip - a.vip ||
+    b.lineKey - a.lineKey ||
+    a.placeAtMs - b.placeAtMs ||
+    compareStrings(a.id, b.id)
+  );
+}
+
+/** The frozen line key of a contact in a queue with the given aging rate. */
+export function lineKeyOf(contact: Contact, agingPointsPerMinute: number): number {
+  return contact.priority * 60_000 - agingPointsPerMinute * contact.placeAtMs;
+}
+
+/** Longest wait first. */
+function sinceOrder(a: Contact, b: Contact): number {
+  return a.joinedAtMs - b.joinedAtMs || compareStrings(a.id, b.id);
+}
+
+/** Best agent first (R4): higher priority in the queue, then the strategy's key, then id. */
+export function slotOrder(a: AgentSlot, b: AgentSlot): number {
+  return b.priority - a.priority || a.key - b.key || compareStrings(a.agent.id, b.agent.id);
+}
+
+/** Soonest timer first, then by kind and ids: a total order. */
+function timerOrder(a: TimerEntry, b: TimerEntry): number {
+  return (
+    a.atMs - b.atMs || a.kind - b.kind || compareStrings(a.id, b.id) || compareStrings(a.sub, b.sub)
+  );
+}
+
+/** An empty state. */
+export function emptyState(seed: number, timeZone: string): State {
+  return {
+    seed,
+    timeZone,
+    nowMs: 0,
+    eventCount: 0,
+    dayStartMs: null,
+    nextDayStartMs: null,
+    queues: new Map(),
+    agents: new Map(),
+    contacts: new Map(),
+    offers: new Map(),
+    timers: new OrderedSet(timerOrder),
+    dayTimer: null,
+  };
+}
+
+/** Zero agent counts. */
+export function zeroAgentCounts(): AgentCounts {
+  return { serving: 0, ready: 0, busy: 0, wrapUp: 0, notReady: 0 };
+}
+
+/** A fresh line set. */
+export function newLine(): OrderedSet<Contact> {
+  return new OrderedSet(lineOrder);
+}
+
+/** The derived parts of a queue, empty. */
+export function queueIndexes(): Pick<
+  Queue,
+  | 'lines'
+  | 'bySince'
+  | 'contacts'
+  | 'waiting'
+  | 'offered'
+  | 'agents'
+  | 'members'
+  | 'freeAgents'
+  | 'levelMinPriority'
+  | 'channels'
+  | 'timer'
+> {
+  return {
+    lines: new Map(),
+    bySince: new OrderedSet(sinceOrder),
+    contacts: new Set(),
+    waiting: 0,
+    offered: 0,
+    agents: zeroAgentCounts(),
+    members: new Set(),
+    freeAgents: new Map(),
+    levelMinPriority: [],
+    channels: [],
+    timer: null,
+  };
+}
+
+/** Recomputes a queue's channel list and bullseye levels from its settings. */
+export function deriveQueueShape(queue: Queue): void {
+  const settings = queue.settings;
+  const channels = [...settings.channels];
+  if (settings.callbacks.isAllowed && !channels.includes('callback')) channels.push('callback');
+  queue.channels = channels;
+  queue.levelMinPriority =
+    settings.expansion.length === 0
+      ? [Number.NEGATIVE_INFINITY]
+      : settings.expansion.map((step) => step.minAgentPriority);
+}
+
+/** The line of a queue for a channel and level, created on first use. */
+export function lineFor(queue: Queue, channel: Channel, level: number): OrderedSet<Contact> {
+  let levels = queue.lines.get(channel);
+  if (levels === undefined) {
+    levels = [];
+    queue.lines.set(channel, levels);
+  }
+  let line = levels[level];
+  if (line === undefined) {
+    line = newLine();
+    levels[level] = line;
+  }
+  return line;
+}
+
+/** An agent's personal line for a channel, created on first use. */
+export function personalLineFor(agent: Agent, channel: Channel): OrderedSet<Contact> {
+  let line = agent.personal.get(channel);
+  if (line === undefined) {
+    line = newLine();
+    agent.personal.set(channel, line);
+  }
+  return line;
+}
+
+/** Whether a channel takes an agent's whole attention. */
+export const isLiveChannel = (channel: Channel): boolean => liveChannels.includes(channel);
+
+/**
+ * Whether the agent has room for one more contact of this channel: below its
+ * capacity there, holding nothing live, and holding nothing at all if the new
+ * contact is live. Presence and mode are checked elsewhere.
+ */
+export function hasRoomFor(agent: Agent, channel: Channel): boolean {
+  if (agent.heldLive > 0) return false;
+  if (isLiveChannel(channel) && agent.held.length > 0) return false;
+  return (agent.heldByChannel.get(channel) ?? 0) < agent.capacity[channel];
+}
+
+/** Whether the engine may offer this agent a contact now (R5, R7). */
+export function isOfferable(agent: Agent): boolean {
+  return agent.presence === 'ready' && agent.mode === 'auto' && agent.offerContactId === null;
+}
+
+/** The agent's activity, from its presence, offer and contacts. */
+export function activityOf(agent: Agent): Activity {
+  switch (agent.presence) {
+    case 'offline':
+      return 'offline';
+    case 'notReady':
+      return 'notReady';
+    case 'wrapUp':
+      return 'wrapUp';
+    case 'ready':
+      return agent.offerContactId !== null || agent.held.length > 0 ? 'busy' : 'free';
+  }
+}
+
+/** Whether the contact is cooling down for this agent (R6). */
+export function isCooling(contact: Contact, agentId: AgentId): boolean {
+  for (const cooldown of contact.cooldowns) if (cooldown.agentId === agentId) return true;
+  return false;
+}
+
+/** A membership's priority, or undefined when the agent does not serve the queue. */
+export function membershipOf(agent: Agent, queueId: QueueId): MembershipState | undefined {
+  return agent.memberships.find((membership) => membership.queueId === queueId);
+}

@@ -1,0 +1,200 @@
+import type {
+  AgentCounters,
+  AgentStatistics,
+  QueueCounters,
+  QueueStatistics,
+} from '@lineup/protocol';
+
+/*
+ * Statistics kept incrementally (docs/routing.md, Statistics): raw counters for
+ * "today" and for a sliding 15-minute window made of one-minute buckets. A
+ * bucket is keyed by its minute, so it is reset when written in a later
+ * minute and ignored when read after it left the window; no timer is needed
+ * to slide the window. Reading sums 15 buckets: O(15).
+ */
+
+/** Width of the sliding window, in one-minute buckets. */
+export const windowMinutes = 15;
+const minuteMs = 60_000;
+
+/** A set of named counters. */
+type Counters = Record<string, number>;
+
+/** One minute of counters. */
+export interface Bucket<C extends Counters> {
+  minute: number;
+  counters: C;
+}
+
+/** Counters for today and for the window. */
+export interface Tally<C extends Counters> {
+  today: C;
+  buckets: Bucket<C>[];
+}
+
+/** Fresh queue counters, all zero. */
+export function zeroQueueCounters(): QueueCounters {
+  return {
+    offered: 0,
+    answered: 0,
+    answeredInThreshold: 0,
+    abandoned: 0,
+    abandonedInThreshold: 0,
+    waitMsAnswered: 0,
+    waitMsAbandoned: 0,
+    waitMsAnsweredMax: 0,
+    handled: 0,
+    handleMs: 0,
+    overflowed: 0,
+    timedOut: 0,
+    deflected: 0,
+    transferredOut: 0,
+  };
+}
+
+/** Fresh agent counters, all zero. */
+export function zeroAgentCounters(): AgentCounters {
+  return {
+    offered: 0,
+    answered: 0,
+    rejected: 0,
+    missed: 0,
+    handled: 0,
+    talkMs: 0,
+    freeMs: 0,
+    busyMs: 0,
+    wrapUpMs: 0,
+    notReadyMs: 0,
+  };
+}
+
+/** A tally with every counter at zero. */
+export function newTally<C extends Counters>(zero: () => C): Tally<C> {
+  const buckets: Bucket<C>[] = [];
+  for (let i = 0; i < windowMinutes; i++) buckets.push({ minute: -1, counters: zero() });
+  return { today: zero(), buckets };
+}
+
+/** The bucket for the minute of `atMs`, reset first if it still holds an older minute. */
+function bucketAt<C extends Counters>(tally: Tally<C>, atMs: number, zero: () => C): C {
+  const minute = Math.floor(atMs / minuteMs);
+  const bucket = tally.buckets[minute % windowMinutes] as Bucket<C>;
+  if (bucket.minute !== minute) {
+    bucket.minute = minute;
+    bucket.counters = zero();
+  }
+  return bucket.counters;
+}
+
+/** Adds `amount` to one counter, today and in the window. */
+export function count<C extends Counters>(
+  tally: Tally<C>,
+  key: keyof C & string,
+  amount: number,
+  atMs: number,
+  zero: () => C,
+): void {
+  (tally.today as Counters)[key] = (tally.today[key] as number) + amount;
+  const counters = bucketAt(tally, atMs, zero) as Counters;
+  counters[key] = (counters[key] as number) + amount;
+}
+
+/** Raises one counter to `value` if it is larger, today and in the window (for maxima). */
+export function raise<C extends Counters>(
+  tally: Tally<C>,
+  key: keyof C & string,
+  value: number,
+  atMs: number,
+  zero: () => C,
+): void {
+  const today = tally.today as Counters;
+  today[key] = Math.max(today[key] as number, value);
+  const counters = bucketAt(tally, atMs, zero) as Counters;
+  counters[key] = Math.max(counters[key] as number, value);
+}
+
+/**
+ * Adds the time span [fromMs, toMs) to a duration counter: to today from the
+ * day's start on, and to each minute bucket of the window by its share, so
+ * that a long state counts in every minute it lasted.
+ */
+export function countSpan<C extends Counters>(
+  tally: Tally<C>,
+  key: keyof C & string,
+  fromMs: number,
+  toMs: number,
+  dayStartMs: number,
+  zero: () => C,
+): void {
+  const todayFromMs = Math.max(fromMs, dayStartMs);
+  if (toMs > todayFromMs)
+    (tally.today as Counters)[key] = (tally.today[key] as number) + toMs - todayFromMs;
+  // Only the last windowMinutes minutes can still be read.
+  let startMs = Math.max(fromMs, (Math.floor(toMs / minuteMs) - windowMinutes + 1) * minuteMs);
+  while (startMs < toMs) {
+    const endMs = Math.min(toMs, (Math.floor(startMs / minuteMs) + 1) * minuteMs);
+    const counters = bucketAt(tally, startMs, zero) as Counters;
+    counters[key] = (counters[key] as number) + endMs - startMs;
+    startMs = endMs;
+  }
+}
+
+/** Sums the buckets of the window ending with the minute of `atMs`. */
+export function windowSum<C extends Counters>(tally: Tally<C>, atMs: number, zero: () => C): C {
+  const minute = Math.floor(atMs / minuteMs);
+  const sum = zero() as Counters;
+  for (const bucket of tally.buckets) {
+    if (bucket.minute <= minute - windowMinutes || bucket.minute > minute) continue;
+    for (const key of Object.keys(sum)) {
+      const value = bucket.counters[key] as number;
+      // Maxima are not additive.
+      sum[key] = key.endsWith('Max')
+        ? Math.max(sum[key] as number, value)
+        : (sum[key] as number) + value;
+    }
+  }
+  return sum as C;
+}
+
+/** Resets today's counters (a new statistics day). */
+export function resetToday<C extends Counters>(tally: Tally<C>, zero: () => C): void {
+  tally.today = zero();
+}
+
+const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
+const average = (sum: number, n: number): number | null => (n > 0 ? Math.round(sum / n) : null);
+
+/**
+ * A queue's derived statistics. Service level counts answered within the
+ * threshold over answered plus abandoned after it (short abandons are left
+ * out); abandon rate is abandoned over answered plus abandoned.
+ */
+export function queueStatistics(
+  counters: QueueCounters,
+  occupancy: number | null,
+): QueueStatistics {
+  const reached = counters.answered + counters.abandoned - counters.abandonedInThreshold;
+  return {
+    ...counters,
+    serviceLevel: ratio(counters.answeredInThreshold, reached),
+    abandonRate: ratio(counters.abandoned, counters.answered + counters.abandoned),
+    asaMs: average(counters.waitMsAnswered, counters.answered),
+    ahtMs: average(counters.handleMs, counters.handled),
+    occupancy,
+  };
+}
+
+/** Busy and wrap-up time over the time logged in and ready (free, busy or in wrap-up). */
+export function agentOccupancy(counters: AgentCounters): number | null {
+  const working = counters.busyMs + counters.wrapUpMs;
+  return ratio(working, working + counters.freeMs);
+}
+
+/** An agent's derived statistics. */
+export function agentStatistics(counters: AgentCounters): AgentStatistics {
+  return {
+    ...counters,
+    occupancy: agentOccupancy(counters),
+    ahtMs: average(counters.talkMs + counters.wrapUpMs, counters.handled),
+  };
+}

@@ -1,0 +1,156 @@
+import { clone } from './clone.ts';
+import type { AgentCounters, AgentReport, QueueReport, QueueStatus } from '@lineup/protocol';
+import type { EwtInput, EwtPredictor } from './ewt.ts';
+import type { Agent, Queue, State } from './state.ts';
+import {
+  agentOccupancy,
+  agentStatistics,
+  countSpan,
+  queueStatistics,
+  windowSum,
+  zeroAgentCounters,
+  zeroQueueCounters,
+  type Tally,
+} from './stats.ts';
+import { activityCounter, agentOf, queueOf } from './indexes.ts';
+
+/*
+ * A queue's live status (R13) and its statistics, computed on demand from
+ * counters the evolve functions keep: O(1) for the status, O(members) for
+ * the occupancy in a report.
+ */
+
+/** The predictors an engine knows, by name; validation guarantees a queue's exists. */
+export type PredictorLookup = ReadonlyMap<string, EwtPredictor>;
+
+/** What a predictor gets for a contact at `position` in `queue` at `atMs`. */
+export function ewtInput(queue: Queue, position: number, atMs: number): EwtInput {
+  const window = windowSum(queue.stats, atMs, zeroQueueCounters);
+  const today = queue.stats.today;
+  const handleMs =
+    window.handled > 0
+      ? window.handleMs / window.handled
+      : today.handled > 0
+        ? today.handleMs / today.handled
+        : queue.settings.expectedHandleMs;
+  const head = queue.bySince.first();
+  const answeredOrAbandoned = window.answered + window.abandoned;
+  return {
+    position,
+    agentsWorking: queue.agents.ready + queue.agents.busy + queue.agents.wrapUp,
+    agentsFree: queue.agents.ready,
+    handleMs,
+    headWaitMs: head === undefined ? 0 : Math.max(0, atMs - head.joinedAtMs),
+    lastEnteredServiceWaitMs: queue.lastEnteredServiceWaitMs,
+    abandonRate: answeredOrAbandoned > 0 ? window.abandoned / answeredOrAbandoned : null,
+  };
+}
+
+/** The EWT of a contact at `position`, or null when the predictor cannot tell. */
+export function ewtAt(
+  queue: Queue,
+  position: number,
+  atMs: number,
+  predictors: PredictorLookup,
+): number | null {
+  const predictor = predictors.get(queue.settings.ewtPredictor);
+  if (predictor === undefined)
+    throw new Error(`engine invariant: queue ${queue.settings.id} names unknown predictor`);
+  const ewt = predictor(ewtInput(queue, position, atMs));
+  return ewt === null ? null : Math.max(0, Math.round(ewt));
+}
+
+/** A queue's live status at atMs. */
+export function queueStatus(
+  state: State,
+  queue: Queue,
+  atMs: number,
+  predictors: PredictorLookup,
+): QueueStatus {
+  const window = queueStatistics(windowSum(queue.stats, atMs, zeroQueueCounters), null);
+  return {
+    queueId: queue.settings.id,
+    waiting: queue.waiting,
+    offered: queue.offered,
+    longestWaitingSinceMs: queue.bySince.first()?.joinedAtMs ?? null,
+    agents: { ...queue.agents },
+    ewtMs: ewtAt(queue, queue.waiting + 1, atMs, predictors),
+    isOffline: queue.agents.serving === 0,
+    isOpen: queue.isOpen,
+    serviceLevel: window.serviceLevel,
+    abandonRate: window.abandonRate,
+  };
+}
+
+/**
+ * The part of a status whose change is worth an event. Service level and
+ * abandon rate move with the clock alone, so they ride along with other
+ * changes and the host's periodic snapshot rather than triggering events.
+ */
+export function statusKey(status: QueueStatus): string {
+  const agents = status.agents;
+  return [
+    status.waiting,
+    status.offered,
+    status.longestWaitingSinceMs,
+    agents.serving,
+    agents.ready,
+    agents.busy,
+    agents.wrapUp,
+    agents.notReady,
+    status.ewtMs,
+    status.isOffline,
+    status.isOpen,
+  ].join('|');
+}
+
+/** A queue's statistics for today and the last 15 minutes, with its agents' occupancy. */
+export function queueReport(state: State, queueId: string, atMs: number): QueueReport {
+  const queue = queueOf(state, queueId);
+  const todayWork = { working: 0, free: 0 };
+  const windowWork = { working: 0, free: 0 };
+  for (const agent of queue.members) {
+    const tally = agentTallyAt(state, agent, atMs);
+    const today = tally.today;
+    todayWork.working += today.busyMs + today.wrapUpMs;
+    todayWork.free += today.freeMs;
+    const window = windowSum(tally, atMs, zeroAgentCounters);
+    windowWork.working += window.busyMs + window.wrapUpMs;
+    windowWork.free += window.freeMs;
+  }
+  const occupancy = (work: { working: number; free: number }) =>
+    agentOccupancy({ ...zeroAgentCounters(), busyMs: work.working, freeMs: work.free });
+  return {
+    queueId: queue.settings.id,
+    today: queueStatistics(queue.stats.today, occupancy(todayWork)),
+    window: queueStatistics(windowSum(queue.stats, atMs, zeroQueueCounters), occupancy(windowWork)),
+  };
+}
+
+/** An agent's counters as of atMs: the recorded ones plus the activity still going on. */
+function agentTallyAt(state: State, agent: Agent, atMs: number): Tally<AgentCounters> {
+  const tally = clone(agent.stats);
+  const counter = activityCounter[agent.activity];
+  if (counter !== null && atMs > agent.activitySinceMs) {
+    countSpan(
+      tally,
+      counter,
+      agent.activitySinceMs,
+      atMs,
+      state.dayStartMs ?? 0,
+      zeroAgentCounters,
+    );
+  }
+  return tally;
+}
+
+/** An agent's statistics for today and the last 15 minutes. */
+export function agentReport(state: State, agentId: string, atMs: number): AgentReport {
+  const agent = agentOf(state, agentId);
+  const tally = agentTallyAt(state, agent, atMs);
+  return {
+    agentId: agent.id,
+    today: agentStatistics(tally.today),
+    window: agentStatistics(windowSum(tally, atMs, zeroAgentCounters)),
+  };
+}
