@@ -10,6 +10,7 @@ import {
   type Command,
   type CommandOf,
   type Event,
+  type EventOf,
   type QueueId,
   type QueueSettings,
   type Rejection,
@@ -22,6 +23,7 @@ import {
   hasRoomFor,
   isOfferable,
   lineKeyOf,
+  newContact,
   type Agent,
   type Contact,
   type Queue,
@@ -524,26 +526,30 @@ function logOut(ctx: Context, command: CommandOf<'logOut'>): Rejection | null {
   return null;
 }
 
-/** A contact's record before it exists, for ranking it into its line. */
-function probe(
-  state: State,
-  fields: Pick<
-    Contact,
-    'id' | 'queueId' | 'customer' | 'priority' | 'placeAtMs' | 'stickyAgentId' | 'notBeforeMs'
-  >,
-): Contact {
-  const queue = queueOf(state, fields.queueId);
-  const contact = {
-    ...fields,
-    status: 'queued',
-    vip: fields.customer.type === 'vip' ? 1 : 0,
-    lineKey: 0,
-  } as Contact;
-  contact.lineKey = lineKeyOf(
-    contact,
-    fields.stickyAgentId === null ? queue.settings.agingPointsPerMinute : 0,
+type Arrival = Pick<
+  EventOf<'contactQueued'>,
+  'contact' | 'stickyAgentId' | 'stickyUntilMs' | 'notBeforeMs'
+>;
+
+/**
+ * Emits contactQueued with the contact's first position and EWT (R13). The
+ * position is the rank of the contact in its line before it is in it, found
+ * with a contact built exactly as evolve will build it.
+ */
+function queueArrival(ctx: Context, queue: Queue, atMs: number, arrival: Arrival): void {
+  const probe = newContact(arrival.contact, atMs, arrival);
+  probe.lineKey = lineKeyOf(
+    probe,
+    probe.stickyAgentId === null ? queue.settings.agingPointsPerMinute : 0,
   );
-  return contact;
+  const position = positionOf(ctx.state, probe);
+  ctx.emit({
+    type: 'contactQueued',
+    atMs,
+    ...arrival,
+    position,
+    ewtMs: position === null ? null : ewtAt(queue, position, atMs, ctx.predictors),
+  });
 }
 
 function enqueue(ctx: Context, command: CommandOf<'enqueueContact'>): Rejection | null {
@@ -606,25 +612,13 @@ function enqueue(ctx: Context, command: CommandOf<'enqueueContact'>): Rejection 
     input.preferredAgentId === undefined ? undefined : state.agents.get(input.preferredAgentId);
   const isSticky = preferred !== undefined && settings.stickyTimeoutMs > 0 && notBeforeMs === null;
   const stickyAgentId = isSticky ? preferred.id : null;
-  const fields = {
-    id: input.id,
-    queueId: settings.id,
-    customer: input.customer,
-    priority: input.priority ?? 0,
-    placeAtMs: atMs,
-    stickyAgentId,
-    notBeforeMs,
-  };
-  const position = positionOf(state, probe(state, fields));
-  ctx.emit({
-    type: 'contactQueued',
-    atMs,
+  queueArrival(ctx, queue, atMs, {
     contact: {
       id: input.id,
       queueId: settings.id,
       channel,
       customer: input.customer,
-      priority: fields.priority,
+      priority: input.priority ?? 0,
       joinedType,
       joinedAtMs: atMs,
       placeAtMs: atMs,
@@ -635,8 +629,6 @@ function enqueue(ctx: Context, command: CommandOf<'enqueueContact'>): Rejection 
     stickyAgentId,
     stickyUntilMs: isSticky ? atMs + settings.stickyTimeoutMs : null,
     notBeforeMs,
-    position,
-    ewtMs: position === null ? null : ewtAt(queue, position, atMs, ctx.predictors),
   });
   const contact = state.contacts.get(input.id) as Contact;
   announceSticky(ctx, contact, atMs);
@@ -683,31 +675,13 @@ function requestCallback(ctx: Context, command: CommandOf<'requestCallback'>): R
   if (!queue.isOpen && queue.hoursChangeAtMs !== null)
     notBeforeMs = Math.max(notBeforeMs ?? 0, queue.hoursChangeAtMs);
   if (notBeforeMs !== null && notBeforeMs <= atMs) notBeforeMs = null;
-  const priority = input.priority ?? 0;
-  const position =
-    notBeforeMs === null
-      ? positionOf(
-          state,
-          probe(state, {
-            id: input.id,
-            queueId: queue.settings.id,
-            customer: input.customer,
-            priority,
-            placeAtMs: atMs,
-            stickyAgentId: null,
-            notBeforeMs,
-          }),
-        )
-      : null;
-  ctx.emit({
-    type: 'contactQueued',
-    atMs,
+  queueArrival(ctx, queue, atMs, {
     contact: {
       id: input.id,
       queueId: queue.settings.id,
       channel: 'callback',
       customer: input.customer,
-      priority,
+      priority: input.priority ?? 0,
       joinedType: 'callback',
       joinedAtMs: atMs,
       placeAtMs: atMs,
@@ -718,8 +692,6 @@ function requestCallback(ctx: Context, command: CommandOf<'requestCallback'>): R
     stickyAgentId: null,
     stickyUntilMs: null,
     notBeforeMs,
-    position,
-    ewtMs: position === null ? null : ewtAt(queue, position, atMs, ctx.predictors),
   });
   routeContact(ctx, state.contacts.get(input.id), atMs);
   return null;
@@ -835,7 +807,7 @@ function finish(
       attempt,
       talkMs,
       retryAtMs: isRetried ? atMs + policy.retryDelayMs : null,
-      wrapUpUntilMs: isRetried ? null : wrapUpUntilMs,
+      wrapUpUntilMs,
     });
   }
   if (wrapUpUntilMs !== null) {

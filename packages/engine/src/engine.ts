@@ -21,7 +21,7 @@ import {
   ewtAt,
   queueReport,
   queueStatus,
-  statusKey,
+  isStatusChanged,
   type PredictorLookup,
 } from './status.ts';
 import { fireDue } from './timers.ts';
@@ -105,14 +105,12 @@ export class Engine {
    */
   execute(command: Command): Decision {
     const events: Event[] = [];
-    const touched = new Set<QueueId>();
     const ctx: Context = {
       state: this.state,
       predictors: this.predictors,
       emit: (event) => {
         evolve(this.state, event);
         events.push(event);
-        this.touch(event, touched);
       },
     };
     const problem = commandProblem(command);
@@ -121,13 +119,15 @@ export class Engine {
     fireDue(ctx, atMs);
     let rejection: Rejection | null = null;
     if (command.type !== 'tick') rejection = handle(ctx, { ...command, atMs });
-    this.announceStatus(ctx, touched, atMs);
+    this.announceStatus(ctx, atMs);
     return { events, rejection };
   }
 
   /** Applies an event from a journal (replay); the engine's own events only. */
   evolve(event: Event): void {
     evolve(this.state, event);
+    // A replayed journal holds the status events the live engine announced.
+    this.state.queuesToAnnounce.clear();
   }
 
   /** When the engine next needs a tick, or null when no timer is set. */
@@ -217,28 +217,24 @@ export class Engine {
     return this.state;
   }
 
-  /** Notes the queues an event concerns, so their status is re-announced. */
-  private touch(event: Event, touched: Set<QueueId>): void {
-    if ('queueId' in event) touched.add(event.queueId);
-    if ('fromQueueId' in event) touched.add(event.fromQueueId);
-    if ('toQueueId' in event) touched.add(event.toQueueId);
-    if (event.type === 'queueCreated' || event.type === 'queueUpdated') touched.add(event.queue.id);
-    if (event.type === 'contactQueued') touched.add(event.contact.queueId);
-    if ('agentId' in event) {
-      const agent = this.state.agents.get(event.agentId);
-      if (agent !== undefined)
-        for (const membership of agent.memberships) touched.add(membership.queueId);
+  /**
+   * Emits queueStatusChanged for each queue whose status inputs an event
+   * changed and whose status did change (R13), in the order they were first
+   * changed.
+   */
+  private announceStatus(ctx: Context, atMs: number): void {
+    const queues = [...this.state.queuesToAnnounce];
+    this.state.queuesToAnnounce.clear();
+    for (const queue of queues) {
+      if (this.state.queues.get(queue.settings.id) !== queue) continue;
+      if (!isStatusChanged(queue, atMs, this.predictors)) continue;
+      ctx.emit({
+        type: 'queueStatusChanged',
+        atMs,
+        status: queueStatus(this.state, queue, atMs, this.predictors),
+      });
     }
-  }
-
-  /** Emits queueStatusChanged for each touched queue whose status changed (R13). */
-  private announceStatus(ctx: Context, touched: Set<QueueId>, atMs: number): void {
-    for (const queueId of touched) {
-      const queue = this.state.queues.get(queueId);
-      if (queue === undefined) continue;
-      const status = queueStatus(this.state, queue, atMs, this.predictors);
-      if (statusKey(status) !== queue.lastStatusKey)
-        ctx.emit({ type: 'queueStatusChanged', atMs, status });
-    }
+    // The status events themselves mark nothing worth announcing again.
+    this.state.queuesToAnnounce.clear();
   }
 }

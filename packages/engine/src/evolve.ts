@@ -8,12 +8,15 @@ import {
   countAgentIn,
   detachContact,
   queueOf,
+  orderQueues,
   refreshAgent,
+  releaseSlots,
   syncDayTimer,
   syncQueueTimer,
 } from './indexes.ts';
 import {
   deriveQueueShape,
+  newContact,
   queueIndexes,
   type Agent,
   type Contact,
@@ -28,7 +31,7 @@ import {
   zeroAgentCounters,
   zeroQueueCounters,
 } from './stats.ts';
-import { statusKey } from './status.ts';
+import { statusSignature } from './status.ts';
 
 /*
  * evolve: applies one event to the state (STYLE.md, Shape). It never decides
@@ -41,6 +44,11 @@ export const recentOfferIdsMax = 8;
 
 const countQueue = (queue: Queue, key: keyof QueueCounters, amount: number, atMs: number): void => {
   count(queue.stats, key, amount, atMs, zeroQueueCounters);
+};
+
+/** Notes that a queue's status may have changed (handle times and abandons feed its EWT). */
+const touch = (state: State, queue: Queue): void => {
+  state.queuesToAnnounce.add(queue);
 };
 
 /** Applies one event to the state. */
@@ -77,10 +85,11 @@ function apply(state: State, event: Event): void {
       queue.isOpen = event.type === 'queueOpened';
       queue.hoursChangeAtMs = event.hoursChangeAtMs;
       syncQueueTimer(state, queue);
+      touch(state, queue);
       return;
     }
     case 'queueStatusChanged':
-      queueOf(state, event.status.queueId).lastStatusKey = statusKey(event.status);
+      queueOf(state, event.status.queueId).lastStatusSignature = statusSignature(event.status);
       return;
     case 'agentCreated': {
       createAgent(state, event);
@@ -102,6 +111,7 @@ function apply(state: State, event: Event): void {
       for (const membership of agent.memberships)
         queueOf(state, membership.queueId).members.delete(agent);
       state.agents.delete(agent.id);
+      releaseSlots(state, agent);
       return;
     }
     case 'agentJoinedQueue': {
@@ -115,7 +125,8 @@ function apply(state: State, event: Event): void {
         (membership) => membership.queueId !== event.queueId,
       );
       queue.members.delete(agent);
-      countAgentIn(queue, agent.activity, -1);
+      countAgentIn(state, queue, agent.activity, -1);
+      orderQueues(state, agent);
       refreshAgent(state, agent, event.atMs);
       return;
     }
@@ -190,6 +201,8 @@ function apply(state: State, event: Event): void {
       contact.status = 'queued';
       contact.agentId = null;
       contact.assignedAtMs = null;
+      // It keeps its place; its maximum wait counts anew, as it was being served until now.
+      contact.queueEnteredAtMs = event.atMs;
       attachContact(state, contact);
       releaseContact(agent, contact.id);
       refreshAgent(state, agent, event.atMs);
@@ -204,6 +217,7 @@ function apply(state: State, event: Event): void {
         countQueue(queue, 'abandonedInThreshold', 1, event.atMs);
       }
       endContact(state, contact);
+      touch(state, queue);
       return;
     }
     case 'contactTimedOut': {
@@ -259,12 +273,13 @@ function createQueue(state: State, event: EventOf<'queueCreated'>): void {
     hoursChangeAtMs: event.hoursChangeAtMs,
     stats: newTally(zeroQueueCounters),
     lastEnteredServiceWaitMs: null,
-    lastStatusKey: null,
+    lastStatusSignature: null,
     ...queueIndexes(),
   };
   deriveQueueShape(queue);
   state.queues.set(queue.settings.id, queue);
   syncQueueTimer(state, queue);
+  touch(state, queue);
 }
 
 function updateQueue(state: State, event: EventOf<'queueUpdated'>): void {
@@ -283,8 +298,12 @@ function updateQueue(state: State, event: EventOf<'queueUpdated'>): void {
     attachContact(state, contact);
   }
   // Channels and strategy may have changed: every member gets new slots in the new sets.
-  for (const agent of queue.members) refreshAgent(state, agent, event.atMs);
+  for (const agent of queue.members) {
+    orderQueues(state, agent);
+    refreshAgent(state, agent, event.atMs);
+  }
   syncQueueTimer(state, queue);
+  touch(state, queue);
 }
 
 /** The bullseye level a contact has reached after waiting waitMs (R15). */
@@ -322,6 +341,7 @@ function createAgent(state: State, event: EventOf<'agentCreated'>): void {
     heldByChannel: new Map(),
     heldLive: 0,
     slots: [],
+    queueOrder: [],
     personal: new Map(),
     timer: null,
   };
@@ -334,6 +354,7 @@ function createAgent(state: State, event: EventOf<'agentCreated'>): void {
     });
     queueOf(state, membership.queueId).members.add(agent);
   }
+  orderQueues(state, agent);
   refreshAgent(state, agent, event.atMs);
 }
 
@@ -348,10 +369,11 @@ function joinQueue(state: State, event: EventOf<'agentJoinedQueue'>): void {
       seq: state.eventCount,
     });
     queue.members.add(agent);
-    countAgentIn(queue, agent.activity, 1);
+    countAgentIn(state, queue, agent.activity, 1);
   } else {
     membership.priority = event.priority;
   }
+  orderQueues(state, agent);
   refreshAgent(state, agent, event.atMs);
 }
 
@@ -376,7 +398,10 @@ function changeAgentState(state: State, event: EventOf<'agentStateChanged'>): vo
 function endWrapUp(state: State, agent: Agent, atMs: number): void {
   if (agent.wrapUpQueueId !== null && agent.wrapUpStartMs !== null) {
     const queue = state.queues.get(agent.wrapUpQueueId);
-    if (queue !== undefined) countQueue(queue, 'handleMs', atMs - agent.wrapUpStartMs, atMs);
+    if (queue !== undefined) {
+      countQueue(queue, 'handleMs', atMs - agent.wrapUpStartMs, atMs);
+      touch(state, queue);
+    }
   }
   for (const contactId of agent.wrapUpContactIds) endContact(state, contactOf(state, contactId));
   agent.wrapUpContactIds = [];
@@ -385,37 +410,7 @@ function endWrapUp(state: State, agent: Agent, atMs: number): void {
 }
 
 function queueContact(state: State, event: EventOf<'contactQueued'>): void {
-  const record = event.contact;
-  const contact: Contact = {
-    id: record.id,
-    queueId: record.queueId,
-    channel: record.channel,
-    customer: clone(record.customer),
-    priority: record.priority,
-    joinedType: record.joinedType,
-    joinedAtMs: record.joinedAtMs,
-    placeAtMs: record.placeAtMs,
-    preferredAgentId: record.preferredAgentId,
-    attributes: clone(record.attributes),
-    callbackNumber: record.callbackNumber,
-    status: 'queued',
-    queueEnteredAtMs: event.atMs,
-    level: 0,
-    stickyAgentId: event.stickyAgentId,
-    stickyUntilMs: event.stickyUntilMs,
-    notBeforeMs: event.notBeforeMs,
-    offerId: null,
-    offerAgentId: null,
-    offerExpiresAtMs: null,
-    agentId: null,
-    assignedAtMs: null,
-    cooldowns: [],
-    callbackAttempts: 0,
-    vip: 0,
-    lineKey: 0,
-    line: null,
-    timers: [],
-  };
+  const contact = newContact(event.contact, event.atMs, event);
   const queue = queueOf(state, contact.queueId);
   state.contacts.set(contact.id, contact);
   queue.contacts.add(contact);
@@ -537,6 +532,7 @@ function assignContact(state: State, event: EventOf<'contactAssigned'>): void {
   if (event.waitMs <= queue.settings.serviceLevelThresholdMs)
     countQueue(queue, 'answeredInThreshold', 1, event.atMs);
   queue.lastEnteredServiceWaitMs = event.waitMs;
+  touch(state, queue);
   refreshAgent(state, agent, event.atMs);
 }
 
@@ -576,6 +572,7 @@ function finishContact(
   agent.idleSinceMs = event.atMs;
   countQueue(queue, 'handled', 1, event.atMs);
   countQueue(queue, 'handleMs', event.talkMs, event.atMs);
+  touch(state, queue);
   count(agent.stats, 'handled', 1, event.atMs, zeroAgentCounters);
   count(agent.stats, 'talkMs', event.talkMs, event.atMs, zeroAgentCounters);
   const retryAtMs = event.type === 'callbackClosed' ? event.retryAtMs : null;
@@ -583,6 +580,7 @@ function finishContact(
   detachContact(state, contact);
   contact.agentId = null;
   contact.assignedAtMs = null;
+  if (event.wrapUpUntilMs !== null) agent.wrapUpQueueId = queue.settings.id;
   if (retryAtMs !== null) {
     contact.status = 'queued';
     contact.notBeforeMs = retryAtMs;
@@ -591,7 +589,6 @@ function finishContact(
     contact.status = 'wrapUp';
     attachContact(state, contact);
     agent.wrapUpContactIds.push(contact.id);
-    agent.wrapUpQueueId = queue.settings.id;
   } else {
     attachContact(state, contact);
     endContact(state, contact);

@@ -108,6 +108,7 @@ function contactTimers(state: State, contact: Contact, queue: Queue): TimerEntry
 /** Takes a contact out of every index (lines, counts, timers) before its fields change. */
 export function detachContact(state: State, contact: Contact): void {
   const queue = queueOf(state, contact.queueId);
+  state.queuesToAnnounce.add(queue);
   if (contact.line !== null) {
     const wasThere = contact.line.delete(contact);
     assert(wasThere, `contact ${contact.id} was not in its line`);
@@ -126,6 +127,7 @@ export function detachContact(state: State, contact: Contact): void {
 /** Puts a contact into the indexes its fields call for. */
 export function attachContact(state: State, contact: Contact): void {
   const queue = queueOf(state, contact.queueId);
+  state.queuesToAnnounce.add(queue);
   contact.vip = contact.customer.type === 'vip' ? 1 : 0;
   if (contact.status === 'queued') {
     queue.waiting += 1;
@@ -192,9 +194,10 @@ const activityCount: Record<Activity, 'ready' | 'busy' | 'wrapUp' | 'notReady' |
 };
 
 /** Adds (or with sign -1 removes) an agent of this activity to a queue's counts. */
-export function countAgentIn(queue: Queue, activity: Activity, sign: 1 | -1): void {
+export function countAgentIn(state: State, queue: Queue, activity: Activity, sign: 1 | -1): void {
   const key = activityCount[activity];
   if (key === null) return;
+  state.queuesToAnnounce.add(queue);
   queue.agents.serving += sign;
   queue.agents[key] += sign;
 }
@@ -257,18 +260,62 @@ export function refreshAgent(state: State, agent: Agent, atMs: number): void {
     }
     for (const membership of agent.memberships) {
       const queue = queueOf(state, membership.queueId);
-      countAgentIn(queue, agent.activity, -1);
-      countAgentIn(queue, activity, 1);
+      countAgentIn(state, queue, agent.activity, -1);
+      countAgentIn(state, queue, activity, 1);
     }
     agent.activity = activity;
     agent.activitySinceMs = atMs;
   }
 
+  state.agentsToSlot.add(agent);
+
+  removeTimer(state, agent.timer);
+  agent.timer =
+    agent.presence === 'wrapUp' && agent.wrapUpUntilMs !== null
+      ? addTimer(state, {
+          atMs: agent.wrapUpUntilMs,
+          kind: TimerKind.wrapUp,
+          id: agent.id,
+          sub: '',
+        })
+      : null;
+}
+
+/** Sorts an agent's memberships by queue priority (R3); after they or a queue's priority change. */
+export function orderQueues(state: State, agent: Agent): void {
+  agent.queueOrder = agent.memberships
+    .map((membership) => ({ membership, queue: queueOf(state, membership.queueId) }))
+    .sort(
+      (a, b) =>
+        b.queue.settings.priority - a.queue.settings.priority ||
+        (a.queue.settings.id < b.queue.settings.id ? -1 : 1),
+    );
+}
+
+/** Takes an agent out of every free-agent index (it was removed). */
+export function releaseSlots(state: State, agent: Agent): void {
+  for (const { set, slot } of agent.slots) set.delete(slot);
+  agent.slots = [];
+  state.agentsToSlot.delete(agent);
+}
+
+/**
+ * Rebuilds the free-agent slots of the agents that changed since the last
+ * call: each offerable agent gets one slot per queue it serves and channel it
+ * has room for, keyed by its priority there and the queue's strategy (R4).
+ * Called before free agents are looked up; the result does not depend on
+ * when it is called, as slots are ordered by their keys alone.
+ */
+export function flushSlots(state: State): void {
+  for (const agent of state.agentsToSlot) slotAgent(agent);
+  state.agentsToSlot.clear();
+}
+
+function slotAgent(agent: Agent): void {
   for (const { set, slot } of agent.slots) set.delete(slot);
   agent.slots = [];
   if (isOfferable(agent)) {
-    for (const membership of agent.memberships) {
-      const queue = queueOf(state, membership.queueId);
+    for (const { membership, queue } of agent.queueOrder) {
       for (const channel of queue.channels) {
         if (!hasRoomFor(agent, channel)) continue;
         const slot: AgentSlot = {
@@ -282,15 +329,4 @@ export function refreshAgent(state: State, agent: Agent, atMs: number): void {
       }
     }
   }
-
-  removeTimer(state, agent.timer);
-  agent.timer =
-    agent.presence === 'wrapUp' && agent.wrapUpUntilMs !== null
-      ? addTimer(state, {
-          atMs: agent.wrapUpUntilMs,
-          kind: TimerKind.wrapUp,
-          id: agent.id,
-          sub: '',
-        })
-      : null;
 }

@@ -12,7 +12,7 @@ import {
   type Queue,
   type State,
 } from './state.ts';
-import { agentOf, queueOf } from './indexes.ts';
+import { agentOf, flushSlots, queueOf } from './indexes.ts';
 
 /*
  * Routing decisions (R3, R4, R5, R9, R15), read-only. Each looks only at the
@@ -67,13 +67,7 @@ function bestPersonalFor(agent: Agent): Contact | null {
 function bestQueuedFor(state: State, agent: Agent, nowMs: number): Contact | null {
   // An object rather than two lets: the narrowing of a let assigned in nested loops confuses lint.
   const best: { contact: Contact | null; rate: number } = { contact: null, rate: 0 };
-  const memberships = agent.memberships
-    .map((membership) => ({ membership, queue: queueOf(state, membership.queueId) }))
-    .sort(
-      (a, b) =>
-        b.queue.settings.priority - a.queue.settings.priority ||
-        (a.queue.settings.id < b.queue.settings.id ? -1 : 1),
-    );
+  const memberships = agent.queueOrder;
   for (let index = 0; index < memberships.length; index++) {
     const { membership, queue } = memberships[index] as (typeof memberships)[number];
     const rate = queue.settings.agingPointsPerMinute;
@@ -121,6 +115,7 @@ export function bestAgentFor(state: State, contact: Contact): Agent | null {
       : null;
   }
   const queue = queueOf(state, contact.queueId);
+  flushSlots(state);
   const set = queue.freeAgents.get(contact.channel);
   if (set === undefined || set.size === 0) return null;
   const minPriority = queue.levelMinPriority[contact.level] ?? Number.NEGATIVE_INFINITY;

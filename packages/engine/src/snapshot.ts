@@ -3,17 +3,19 @@ import type { AgentCounters, QueueCounters } from '@lineup/protocol';
 import {
   attachContact,
   countAgentIn,
+  orderQueues,
   queueOf,
   refreshAgent,
   syncDayTimer,
   syncQueueTimer,
 } from './indexes.ts';
 import {
+  materializeContact,
   deriveQueueShape,
   emptyState,
   queueIndexes,
   type Agent,
-  type Contact,
+  type ContactFields,
   type Queue,
   type State,
 } from './state.ts';
@@ -31,17 +33,17 @@ export const ENGINE_VERSION = 1;
 
 type QueueRecord = Pick<
   Queue,
-  'settings' | 'isOpen' | 'hoursChangeAtMs' | 'lastEnteredServiceWaitMs' | 'lastStatusKey'
+  'settings' | 'isOpen' | 'hoursChangeAtMs' | 'lastEnteredServiceWaitMs' | 'lastStatusSignature'
 > & {
   stats: Tally<QueueCounters>;
 };
 type AgentRecord = Omit<
   Agent,
-  'heldByChannel' | 'heldLive' | 'slots' | 'personal' | 'timer' | 'stats'
+  'heldByChannel' | 'heldLive' | 'slots' | 'queueOrder' | 'personal' | 'timer' | 'stats'
 > & {
   stats: Tally<AgentCounters>;
 };
-type ContactRecord = Omit<Contact, 'vip' | 'lineKey' | 'line' | 'timers'>;
+type ContactRecord = ContactFields;
 
 /** The whole state of an engine as plain data. */
 export interface EngineSnapshot {
@@ -72,7 +74,7 @@ export function snapshotState(state: State): EngineSnapshot {
       isOpen: queue.isOpen,
       hoursChangeAtMs: queue.hoursChangeAtMs,
       lastEnteredServiceWaitMs: queue.lastEnteredServiceWaitMs,
-      lastStatusKey: queue.lastStatusKey,
+      lastStatusSignature: queue.lastStatusSignature,
       stats: queue.stats,
     })),
     agents: [...state.agents.values()].map((agent): AgentRecord => {
@@ -80,6 +82,7 @@ export function snapshotState(state: State): EngineSnapshot {
         heldByChannel: _held,
         heldLive: _live,
         slots: _slots,
+        queueOrder: _queueOrder,
         personal: _personal,
         timer: _timer,
         ...record
@@ -119,6 +122,7 @@ export function restoreState(input: EngineSnapshot): State {
       heldByChannel: new Map(),
       heldLive: 0,
       slots: [],
+      queueOrder: [],
       personal: new Map(),
       timer: null,
     };
@@ -127,17 +131,22 @@ export function restoreState(input: EngineSnapshot): State {
     for (const membership of agent.memberships) {
       const queue = queueOf(state, membership.queueId);
       queue.members.add(agent);
-      countAgentIn(queue, agent.activity, 1);
+      countAgentIn(state, queue, agent.activity, 1);
     }
   }
   for (const record of snapshot.contacts) {
-    const contact: Contact = { ...record, vip: 0, lineKey: 0, line: null, timers: [] };
+    const contact = materializeContact(record);
     state.contacts.set(contact.id, contact);
     queueOf(state, contact.queueId).contacts.add(contact);
     if (contact.offerId !== null) state.offers.set(contact.offerId, contact);
   }
   for (const contact of state.contacts.values()) attachContact(state, contact);
-  for (const agent of agents) refreshAgent(state, agent, agent.activitySinceMs);
+  for (const agent of agents) {
+    orderQueues(state, agent);
+    refreshAgent(state, agent, agent.activitySinceMs);
+  }
   syncDayTimer(state);
+  // The snapshot holds the last announced statuses; rebuilding them announces nothing.
+  state.queuesToAnnounce.clear();
   return state;
 }

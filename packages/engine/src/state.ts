@@ -1,4 +1,5 @@
 import type {
+  ContactRecord,
   AgentCounters,
   AgentCounts,
   AgentId,
@@ -82,7 +83,7 @@ export interface Queue {
   stats: Tally<QueueCounters>;
   lastEnteredServiceWaitMs: number | null;
   /** Signature of the last queueStatusChanged, so unchanged status is not sent again. */
-  lastStatusKey: string | null;
+  lastStatusSignature: number[] | null;
 
   /** Derived: waiting contacts by channel and bullseye level, in serving order (R2). */
   lines: Map<Channel, (OrderedSet<Contact> | undefined)[]>;
@@ -143,8 +144,10 @@ export interface Agent {
   heldByChannel: Map<Channel, number>;
   /** Derived: held contacts that take its whole attention (voice, video, callback). */
   heldLive: number;
-  /** Derived: its entries in free-agent indexes. */
+  /** Derived: its entries in free-agent indexes; rebuilt lazily (see State.agentsToSlot). */
   slots: { set: OrderedSet<AgentSlot>; slot: AgentSlot }[];
+  /** Derived: its memberships with their queues, highest queue priority first (R3). */
+  queueOrder: { membership: MembershipState; queue: Queue }[];
   /** Derived: contacts waiting for this agent only, by channel (R9, transfer to an agent). */
   personal: Map<Channel, OrderedSet<Contact>>;
   /** Derived: its wrap-up timer. */
@@ -211,6 +214,14 @@ export interface State {
   timers: OrderedSet<TimerEntry>;
   /** Derived: the statistics-day timer. */
   dayTimer: TimerEntry | null;
+  /**
+   * Derived: agents whose free-agent slots are stale. Slots are rebuilt only
+   * before an agent is looked for, so an agent freed and offered a contact in
+   * one command never enters and leaves the free-agent sets.
+   */
+  agentsToSlot: Set<Agent>;
+  /** Derived: queues whose status inputs changed since the last status check. */
+  queuesToAnnounce: Set<Queue>;
 }
 
 const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -268,6 +279,8 @@ export function emptyState(seed: number, timeZone: string): State {
     offers: new Map(),
     timers: new OrderedSet(timerOrder),
     dayTimer: null,
+    agentsToSlot: new Set(),
+    queuesToAnnounce: new Set(),
   };
 }
 
@@ -390,4 +403,79 @@ export function isCooling(contact: Contact, agentId: AgentId): boolean {
 /** A membership's priority, or undefined when the agent does not serve the queue. */
 export function membershipOf(agent: Agent, queueId: QueueId): MembershipState | undefined {
   return agent.memberships.find((membership) => membership.queueId === queueId);
+}
+
+/** A contact's records without its derived parts: what a snapshot holds. */
+export type ContactFields = Omit<Contact, 'vip' | 'lineKey' | 'line' | 'timers'>;
+
+/**
+ * Builds a contact object. Every contact is built here, fields in one order,
+ * so that all share one hidden class: the lines compare contacts millions of
+ * times a second, and mixed shapes would slow every comparison.
+ */
+export function materializeContact(fields: ContactFields): Contact {
+  return {
+    id: fields.id,
+    queueId: fields.queueId,
+    channel: fields.channel,
+    customer: fields.customer,
+    priority: fields.priority,
+    joinedType: fields.joinedType,
+    joinedAtMs: fields.joinedAtMs,
+    placeAtMs: fields.placeAtMs,
+    preferredAgentId: fields.preferredAgentId,
+    attributes: fields.attributes,
+    callbackNumber: fields.callbackNumber,
+    status: fields.status,
+    queueEnteredAtMs: fields.queueEnteredAtMs,
+    level: fields.level,
+    stickyAgentId: fields.stickyAgentId,
+    stickyUntilMs: fields.stickyUntilMs,
+    notBeforeMs: fields.notBeforeMs,
+    offerId: fields.offerId,
+    offerAgentId: fields.offerAgentId,
+    offerExpiresAtMs: fields.offerExpiresAtMs,
+    agentId: fields.agentId,
+    assignedAtMs: fields.assignedAtMs,
+    cooldowns: fields.cooldowns,
+    callbackAttempts: fields.callbackAttempts,
+    vip: fields.customer.type === 'vip' ? 1 : 0,
+    lineKey: 0,
+    line: null,
+    timers: [],
+  };
+}
+
+/** A contact that just joined a queue, as contactQueued describes it. */
+export function newContact(
+  record: ContactRecord,
+  atMs: number,
+  wait: { stickyAgentId: AgentId | null; stickyUntilMs: number | null; notBeforeMs: number | null },
+): Contact {
+  return materializeContact({
+    id: record.id,
+    queueId: record.queueId,
+    channel: record.channel,
+    customer: { ...record.customer },
+    priority: record.priority,
+    joinedType: record.joinedType,
+    joinedAtMs: record.joinedAtMs,
+    placeAtMs: record.placeAtMs,
+    preferredAgentId: record.preferredAgentId,
+    attributes: { ...record.attributes },
+    callbackNumber: record.callbackNumber,
+    status: 'queued',
+    queueEnteredAtMs: atMs,
+    level: 0,
+    stickyAgentId: wait.stickyAgentId,
+    stickyUntilMs: wait.stickyUntilMs,
+    notBeforeMs: wait.notBeforeMs,
+    offerId: null,
+    offerAgentId: null,
+    offerExpiresAtMs: null,
+    agentId: null,
+    assignedAtMs: null,
+    cooldowns: [],
+    callbackAttempts: 0,
+  });
 }

@@ -75,15 +75,39 @@ export function newTally<C extends Counters>(zero: () => C): Tally<C> {
   return { today: zero(), buckets };
 }
 
-/** The bucket for the minute of `atMs`, reset first if it still holds an older minute. */
-function bucketAt<C extends Counters>(tally: Tally<C>, atMs: number, zero: () => C): C {
+/**
+ * Writes one counter of the bucket for the minute of `atMs` (reset first if
+ * it still holds an older minute), and keeps the cached window sum in step:
+ * a write inside the cached window updates it, anything else drops it.
+ */
+function write<C extends Counters>(
+  tally: Tally<C>,
+  key: string,
+  value: number,
+  isMax: boolean,
+  atMs: number,
+  zero: () => C,
+): void {
   const minute = Math.floor(atMs / minuteMs);
   const bucket = tally.buckets[minute % windowMinutes] as Bucket<C>;
+  const cached = windowCache.get(tally);
   if (bucket.minute !== minute) {
     bucket.minute = minute;
     bucket.counters = zero();
+    windowCache.delete(tally);
+  } else if (
+    cached !== undefined &&
+    (minute > cached.minute || minute <= cached.minute - windowMinutes)
+  ) {
+    windowCache.delete(tally);
+  } else if (cached !== undefined) {
+    const sum = cached.sum;
+    sum[key] = isMax ? Math.max(sum[key] as number, value) : (sum[key] as number) + value;
   }
-  return bucket.counters;
+  const counters = bucket.counters as Counters;
+  counters[key] = isMax
+    ? Math.max(counters[key] as number, value)
+    : (counters[key] as number) + value;
 }
 
 /** Adds `amount` to one counter, today and in the window. */
@@ -95,8 +119,7 @@ export function count<C extends Counters>(
   zero: () => C,
 ): void {
   (tally.today as Counters)[key] = (tally.today[key] as number) + amount;
-  const counters = bucketAt(tally, atMs, zero) as Counters;
-  counters[key] = (counters[key] as number) + amount;
+  write(tally, key, amount, false, atMs, zero);
 }
 
 /** Raises one counter to `value` if it is larger, today and in the window (for maxima). */
@@ -109,8 +132,7 @@ export function raise<C extends Counters>(
 ): void {
   const today = tally.today as Counters;
   today[key] = Math.max(today[key] as number, value);
-  const counters = bucketAt(tally, atMs, zero) as Counters;
-  counters[key] = Math.max(counters[key] as number, value);
+  write(tally, key, value, true, atMs, zero);
 }
 
 /**
@@ -133,36 +155,60 @@ export function countSpan<C extends Counters>(
   let startMs = Math.max(fromMs, (Math.floor(toMs / minuteMs) - windowMinutes + 1) * minuteMs);
   while (startMs < toMs) {
     const endMs = Math.min(toMs, (Math.floor(startMs / minuteMs) + 1) * minuteMs);
-    const counters = bucketAt(tally, startMs, zero) as Counters;
-    counters[key] = (counters[key] as number) + endMs - startMs;
+    write(tally, key, endMs - startMs, false, startMs, zero);
     startMs = endMs;
   }
 }
 
-/** Sums the buckets of the window ending with the minute of `atMs`. */
+/**
+ * Window sums already computed, per tally: status events ask for the same
+ * queue's window many times between two changes of it. A write to a tally
+ * drops its entry; entries live only as long as their tally.
+ */
+const windowCache = new WeakMap<object, { minute: number; sum: Counters }>();
+
+/** Sums the buckets of the window ending with the minute of `atMs`. Cached until the tally changes. */
 export function windowSum<C extends Counters>(tally: Tally<C>, atMs: number, zero: () => C): C {
   const minute = Math.floor(atMs / minuteMs);
+  const cached = windowCache.get(tally);
+  // Callers only read the sum; sharing it saves a copy per status check.
+  if (cached?.minute === minute) return cached.sum as C;
   const sum = zero() as Counters;
+  const keys = Object.keys(sum);
   for (const bucket of tally.buckets) {
     if (bucket.minute <= minute - windowMinutes || bucket.minute > minute) continue;
-    for (const key of Object.keys(sum)) {
-      const value = bucket.counters[key] as number;
+    const counters = bucket.counters as Counters;
+    for (const key of keys) {
+      const value = counters[key] as number;
       // Maxima are not additive.
-      sum[key] = key.endsWith('Max')
+      sum[key] = isMaximum(key)
         ? Math.max(sum[key] as number, value)
         : (sum[key] as number) + value;
     }
   }
+  windowCache.set(tally, { minute, sum });
   return sum as C;
 }
 
+/** Whether a counter keeps a maximum rather than a sum (named ...Max, STYLE.md units last). */
+const isMaximum = (key: string): boolean => key.endsWith('Max');
+
 /** Resets today's counters (a new statistics day). */
 export function resetToday<C extends Counters>(tally: Tally<C>, zero: () => C): void {
+  windowCache.delete(tally);
   tally.today = zero();
 }
 
 const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
 const average = (sum: number, n: number): number | null => (n > 0 ? Math.round(sum / n) : null);
+
+/** Answered within the threshold over answered plus abandoned after it; null before any. */
+export function serviceLevelOf(counters: QueueCounters): number | null {
+  return ratio(
+    counters.answeredInThreshold,
+    counters.answered + counters.abandoned - counters.abandonedInThreshold,
+  );
+}
 
 /**
  * A queue's derived statistics. Service level counts answered within the
@@ -173,10 +219,9 @@ export function queueStatistics(
   counters: QueueCounters,
   occupancy: number | null,
 ): QueueStatistics {
-  const reached = counters.answered + counters.abandoned - counters.abandonedInThreshold;
   return {
     ...counters,
-    serviceLevel: ratio(counters.answeredInThreshold, reached),
+    serviceLevel: serviceLevelOf(counters),
     abandonRate: ratio(counters.abandoned, counters.answered + counters.abandoned),
     asaMs: average(counters.waitMsAnswered, counters.answered),
     ahtMs: average(counters.handleMs, counters.handled),

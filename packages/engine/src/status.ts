@@ -3,6 +3,7 @@ import type { AgentCounters, AgentReport, QueueReport, QueueStatus } from '@line
 import type { EwtInput, EwtPredictor } from './ewt.ts';
 import type { Agent, Queue, State } from './state.ts';
 import {
+  serviceLevelOf,
   agentOccupancy,
   agentStatistics,
   countSpan,
@@ -67,7 +68,8 @@ export function queueStatus(
   atMs: number,
   predictors: PredictorLookup,
 ): QueueStatus {
-  const window = queueStatistics(windowSum(queue.stats, atMs, zeroQueueCounters), null);
+  const window = windowSum(queue.stats, atMs, zeroQueueCounters);
+  const reached = window.answered + window.abandoned;
   return {
     queueId: queue.settings.id,
     waiting: queue.waiting,
@@ -77,31 +79,56 @@ export function queueStatus(
     ewtMs: ewtAt(queue, queue.waiting + 1, atMs, predictors),
     isOffline: queue.agents.serving === 0,
     isOpen: queue.isOpen,
-    serviceLevel: window.serviceLevel,
-    abandonRate: window.abandonRate,
+    serviceLevel: serviceLevelOf(window),
+    abandonRate: reached > 0 ? window.abandoned / reached : null,
   };
 }
 
 /**
- * The part of a status whose change is worth an event. Service level and
- * abandon rate move with the clock alone, so they ride along with other
- * changes and the host's periodic snapshot rather than triggering events.
+ * Whether a queue's status differs from the last one announced, compared on
+ * the fields whose change is worth an event (statusSignature). Allocates
+ * nothing when it has not changed: it runs for every queue an event touched.
  */
-export function statusKey(status: QueueStatus): string {
+export function isStatusChanged(queue: Queue, atMs: number, predictors: PredictorLookup): boolean {
+  const last = queue.lastStatusSignature;
+  if (last === null) return true;
+  const agents = queue.agents;
+  return (
+    last[0] !== queue.waiting ||
+    last[1] !== queue.offered ||
+    last[2] !== (queue.bySince.first()?.joinedAtMs ?? -1) ||
+    last[3] !== agents.serving ||
+    last[4] !== agents.ready ||
+    last[5] !== agents.busy ||
+    last[6] !== agents.wrapUp ||
+    last[7] !== agents.notReady ||
+    last[9] !== (agents.serving === 0 ? 1 : 0) ||
+    last[10] !== (queue.isOpen ? 1 : 0) ||
+    last[8] !== (ewtAt(queue, queue.waiting + 1, atMs, predictors) ?? -1)
+  );
+}
+
+/**
+ * The part of a status whose change is worth an event, as numbers (null as
+ * -1, booleans as 0 and 1). Service level and abandon rate move with the
+ * clock alone, so they ride along with other changes and the host's
+ * periodic snapshot rather than triggering events.
+ */
+export function statusSignature(status: QueueStatus): number[] {
   const agents = status.agents;
   return [
     status.waiting,
     status.offered,
-    status.longestWaitingSinceMs,
+    status.longestWaitingSinceMs ?? -1,
     agents.serving,
     agents.ready,
     agents.busy,
     agents.wrapUp,
     agents.notReady,
-    status.ewtMs,
-    status.isOffline,
-    status.isOpen,
-  ].join('|');
+    status.ewtMs ?? -1,
+    status.isOffline ? 1 : 0,
+    status.isOpen ? 1 : 0,
+  ];
 }
 
 /** A queue's statistics for today and the last 15 minutes, with its agents' occupancy. */

@@ -21,7 +21,10 @@ export function fireDue(ctx: Context, untilMs: number): void {
     assert(fired < timersPerCommandMax, `more than ${timersPerCommandMax} timers due at once`);
     const timer = ctx.state.timers.first();
     if (timer === undefined || timer.atMs > untilMs) return;
-    fire(ctx, timer, Math.max(ctx.state.nowMs, timer.atMs));
+    // The first statistics day starts with the first command, not at epoch 0: firing the
+    // placeholder timer at 0 would walk every day since 1970, one dayStarted each.
+    const isFirstDay = timer.kind === TimerKind.day && ctx.state.dayStartMs === null;
+    fire(ctx, timer, isFirstDay ? untilMs : Math.max(ctx.state.nowMs, timer.atMs));
     assert(
       !ctx.state.timers.has(timer),
       `timer ${timer.kind} ${timer.id} ${timer.sub} at ${timer.atMs} fired without effect`,
