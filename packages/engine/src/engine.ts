@@ -1,4 +1,5 @@
 import type {
+  AgentId,
   AgentReport,
   Command,
   ContactId,
@@ -53,8 +54,8 @@ export interface Place {
   ewtMs: number | null;
 }
 
-/** A contact as supervisors see it in a queue's line. */
-export type WaitingContact = Readonly<
+/** A live contact as hosts and supervisors see it: its record and where it stands. */
+export type ContactView = Readonly<
   Pick<
     Contact,
     | 'id'
@@ -65,11 +66,50 @@ export type WaitingContact = Readonly<
     | 'joinedType'
     | 'joinedAtMs'
     | 'placeAtMs'
-    | 'stickyAgentId'
-    | 'notBeforeMs'
     | 'preferredAgentId'
+    | 'attributes'
+    | 'callbackNumber'
+    | 'status'
+    | 'stickyAgentId'
+    | 'stickyUntilMs'
+    | 'notBeforeMs'
+    | 'offerId'
+    | 'offerAgentId'
+    | 'offerExpiresAtMs'
+    | 'agentId'
+    | 'assignedAtMs'
+    | 'callbackAttempts'
   >
 >;
+
+/** A contact of a queue's line, for supervisors (seed: monitorcaller). */
+export type WaitingContact = ContactView;
+
+function viewOf(contact: Contact): ContactView {
+  return {
+    id: contact.id,
+    queueId: contact.queueId,
+    channel: contact.channel,
+    customer: { ...contact.customer },
+    priority: contact.priority,
+    joinedType: contact.joinedType,
+    joinedAtMs: contact.joinedAtMs,
+    placeAtMs: contact.placeAtMs,
+    preferredAgentId: contact.preferredAgentId,
+    attributes: { ...contact.attributes },
+    callbackNumber: contact.callbackNumber,
+    status: contact.status,
+    stickyAgentId: contact.stickyAgentId,
+    stickyUntilMs: contact.stickyUntilMs,
+    notBeforeMs: contact.notBeforeMs,
+    offerId: contact.offerId,
+    offerAgentId: contact.offerAgentId,
+    offerExpiresAtMs: contact.offerExpiresAtMs,
+    agentId: contact.agentId,
+    assignedAtMs: contact.assignedAtMs,
+    callbackAttempts: contact.callbackAttempts,
+  };
+}
 
 /**
  * The routing engine of one tenant: a deterministic state machine. Commands
@@ -175,8 +215,14 @@ export class Engine {
   }
 
   /** An agent's statistics for today and the last 15 minutes, or null for an unknown agent. */
-  agentReport(agentId: string, atMs = this.state.nowMs): AgentReport | null {
-    return this.state.agents.has(agentId as never) ? agentReport(this.state, agentId, atMs) : null;
+  agentReport(agentId: AgentId, atMs = this.state.nowMs): AgentReport | null {
+    return this.state.agents.has(agentId) ? agentReport(this.state, agentId, atMs) : null;
+  }
+
+  /** A live contact, or null when none has this id (it never existed or has ended). */
+  contact(contactId: ContactId): ContactView | null {
+    const contact = this.state.contacts.get(contactId);
+    return contact === undefined ? null : viewOf(contact);
   }
 
   /** The first `limit` contacts of a queue's line in serving order (general line only). */
@@ -197,19 +243,7 @@ export class Engine {
     return heads
       .sort((a, b) => (this.placeOf(a.id)?.position ?? 0) - (this.placeOf(b.id)?.position ?? 0))
       .slice(0, limit)
-      .map((contact) => ({
-        id: contact.id,
-        queueId: contact.queueId,
-        channel: contact.channel,
-        customer: contact.customer,
-        priority: contact.priority,
-        joinedType: contact.joinedType,
-        joinedAtMs: contact.joinedAtMs,
-        placeAtMs: contact.placeAtMs,
-        stickyAgentId: contact.stickyAgentId,
-        notBeforeMs: contact.notBeforeMs,
-        preferredAgentId: contact.preferredAgentId,
-      }));
+      .map(viewOf);
   }
 
   /** Read-only access to the state, for tests, the simulator and diagnostics. */

@@ -440,6 +440,8 @@ function moveContact(
   contact.queueId = queueOf(state, toQueueId).settings.id;
   contact.queueEnteredAtMs = atMs;
   contact.level = 0;
+  // The new queue has not answered it yet (R12 overflow, transfer).
+  contact.isAnswered = false;
   change(contact);
   queueOf(state, contact.queueId).contacts.add(contact);
   attachContact(state, contact);
@@ -526,12 +528,16 @@ function assignContact(state: State, event: EventOf<'contactAssigned'>): void {
   agent.idleSinceMs = event.atMs;
   agent.lastOfferSeq = state.eventCount;
   count(agent.stats, 'answered', 1, event.atMs, zeroAgentCounters);
-  countQueue(queue, 'answered', 1, event.atMs);
-  countQueue(queue, 'waitMsAnswered', event.waitMs, event.atMs);
-  raise(queue.stats, 'waitMsAnsweredMax', event.waitMs, event.atMs, zeroQueueCounters);
-  if (event.waitMs <= queue.settings.serviceLevelThresholdMs)
-    countQueue(queue, 'answeredInThreshold', 1, event.atMs);
-  queue.lastEnteredServiceWaitMs = event.waitMs;
+  // A queue answers a contact once: a retried callback or a requeued contact is not offered twice.
+  if (!contact.isAnswered) {
+    contact.isAnswered = true;
+    countQueue(queue, 'answered', 1, event.atMs);
+    countQueue(queue, 'waitMsAnswered', event.waitMs, event.atMs);
+    raise(queue.stats, 'waitMsAnsweredMax', event.waitMs, event.atMs, zeroQueueCounters);
+    if (event.waitMs <= queue.settings.serviceLevelThresholdMs)
+      countQueue(queue, 'answeredInThreshold', 1, event.atMs);
+    queue.lastEnteredServiceWaitMs = event.waitMs;
+  }
   touch(state, queue);
   refreshAgent(state, agent, event.atMs);
 }

@@ -8,6 +8,7 @@ export {
   type EngineOptions,
   type Place,
   type WaitingContact,
+  type ContactView,
 } from './engine.ts';
 export { ENGINE_VERSION, type EngineSnapshot } from './snapshot.ts';
 export {

@@ -23,6 +23,9 @@ import { agentOf, flushSlots, queueOf } from './indexes.ts';
 
 /** The first contact of a line this agent is not cooling down from, if any. */
 function firstFor(line: OrderedSet<Contact>, agent: Agent): Contact | undefined {
+  // Most heads have no cool-down at all: answer them without an iterator.
+  const head = line.first();
+  if (head === undefined || head.cooldowns.length === 0) return head;
   for (const contact of line.values()) if (!isCooling(contact, agent.id)) return contact;
   return undefined;
 }

@@ -185,6 +185,8 @@ export interface Contact {
   assignedAtMs: number | null;
   cooldowns: Cooldown[];
   callbackAttempts: number;
+  /** Whether it was answered in its current queue already: a callback retried or a contact requeued counts once. */
+  isAnswered: boolean;
 
   /** Derived: 1 for VIP customers, who go first (R2). */
   vip: number;
@@ -439,6 +441,7 @@ export function materializeContact(fields: ContactFields): Contact {
     assignedAtMs: fields.assignedAtMs,
     cooldowns: fields.cooldowns,
     callbackAttempts: fields.callbackAttempts,
+    isAnswered: fields.isAnswered,
     vip: fields.customer.type === 'vip' ? 1 : 0,
     lineKey: 0,
     line: null,
@@ -477,5 +480,6 @@ export function newContact(
     assignedAtMs: null,
     cooldowns: [],
     callbackAttempts: 0,
+    isAnswered: false,
   });
 }

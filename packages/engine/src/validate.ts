@@ -15,7 +15,6 @@ import type { State } from './state.ts';
  * rules across fields that a schema cannot say. Both only read.
  */
 
-const commandChecker = Compile(CommandSchema);
 /** One checker per command type, so that errors speak of the command that was meant. */
 const checkers = new Map(
   CommandSchema.anyOf.map((schema) => [schema.properties.type.const as string, Compile(schema)]),
@@ -25,7 +24,6 @@ const detailsMax = 5;
 
 /** Returns a rejection naming what is wrong with the command's shape, or null. */
 export function commandProblem(command: unknown): Rejection | null {
-  if (commandChecker.Check(command)) return null;
   const type =
     typeof command === 'object' && command !== null && 'type' in command
       ? String(command.type)
@@ -40,6 +38,8 @@ export function commandProblem(command: unknown): Rejection | null {
       },
     );
   }
+  // The schema of the command's own type: faster than the union, and its errors are to the point.
+  if (checker.Check(command)) return null;
   const problems: { path: string; message: string }[] = [];
   for (const error of checker.Errors(command)) {
     problems.push({

@@ -290,7 +290,7 @@ export const ContactAssignedSchema = event(
     contactId: ContactIdSchema,
     agentId: AgentIdSchema,
     queueId: QueueIdSchema,
-    /** From joining the current queue to now. */
+    /** From when the customer first joined (joinedAtMs) to now: overflow and transfers count the whole wait. */
     waitMs: Type.Integer({ minimum: 0 }),
     via: Type.Enum(['offer', 'requestNext']),
   },
