@@ -1,0 +1,440 @@
+/*
+ * Routing throughput of the engine (DESIGN.md §4).
+ *
+ * Budget: ≥ 200,000 routing cycles/s on one core with 10,000 agents, 1,000
+ * queues and 100,000 waiting contacts; the cost of one routing decision grows
+ * no faster than log n in waiting contacts (from 1,000 to 100,000 waiting,
+ * log n grows by 5/3, so nsPerDecision should grow by well under 2×).
+ *
+ * Setup, per size n of waiting contacts (a fresh engine each):
+ * - 1,000 voice queues of equal priority (so that an agent looks at every
+ *   queue it serves: the worst case of R3), wrap-up 0, room for every contact.
+ * - 10,000 agents, each serving 1–10 queues at priority 1–3, drawn from a
+ *   seeded generator; agent i always serves queue i mod 1,000, so that no
+ *   queue is left without agents.
+ * - Every agent logs in and takes one contact (all agents busy), then n
+ *   contacts join random queues and wait.
+ *
+ * One routing cycle (what is counted):
+ *   enqueueContact (a new contact joins a random queue) →
+ *   completeContact (a busy agent, in turn, ends its contact; the engine at
+ *   once offers it the best contact waiting in its queues) → acceptOffer.
+ * The number waiting stays near n: one joins and one leaves per cycle. When
+ * an agent's queues happen to be empty it stays free, and the next contact
+ * joining one of its queues is offered to it at enqueue and accepted there.
+ *
+ * A virtual clock moves a few ms forward per command, never backwards.
+ * Loops are bounded by count and by wall time.
+ *
+ * Run: npm run bench -w packages/engine, or for one JSON object on stdout
+ * (progress on stderr): npm run -s bench -w packages/engine -- --json
+ * (-s keeps npm's "> @lineup/engine bench" banner off stdout). The script
+ * runs `tsx --expose-gc`, so that the heap is measured after a full GC.
+ */
+import {
+  asAgentId,
+  asContactId,
+  asCustomerId,
+  asQueueId,
+  type AgentId,
+  type Command,
+  type ContactId,
+  type Event,
+  type QueueId,
+} from '@lineup/protocol';
+import { availableParallelism, loadavg } from 'node:os';
+import { Engine } from '../src/index.ts';
+
+const queueCount = 1_000;
+const agentCount = 10_000;
+const membershipsPerAgentMax = 10;
+const sizes = [1_000, 10_000, 100_000] as const;
+/** Virtual time per command. */
+const stepMs = 3;
+/** Monday 2025-01-06 08:00 UTC: any fixed epoch works; this one reads well in events. */
+const startMs = 1_736_150_400_000;
+
+/** Cycles run before measuring, so that V8 has optimised the hot paths. */
+const warmUpCyclesMax = 30_000;
+const warmUpMsMax = 1_000;
+/** Cycles measured per size, at most, and wall time spent measuring, at most. */
+const cyclesMax = 1_000_000;
+const measureMsMax = 3_000;
+
+const budgetCyclesPerSecond = 200_000;
+
+const isJson = process.argv.includes('--json');
+const progress = (message: string): void => {
+  process.stderr.write(`${message}\n`);
+};
+
+/** A seeded xorshift32 generator: every run builds the same centre and the same traffic. */
+function generator(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 4_294_967_296;
+  };
+}
+
+const nowNs = (): bigint => process.hrtime.bigint();
+const elapsedMs = (fromNs: bigint): number => Number(nowNs() - fromNs) / 1e6;
+
+/**
+ * The bench's side of the engine: it runs commands at a virtual time,
+ * accepts every offer at once, and remembers which contact each agent holds.
+ */
+class Centre {
+  readonly engine = new Engine({ seed: 7 });
+  readonly queueIds: QueueId[] = [];
+  readonly agentIds: AgentId[] = [];
+  /** The contact each busy agent holds. */
+  readonly held = new Map<AgentId, ContactId>();
+  private clockMs = startMs;
+  private contactNumber = 0;
+  private nextAgentIndex = 0;
+  private readonly random = generator(20_250_106);
+
+  /** Runs a command at the next virtual time; a refusal is a bug in the bench or the engine. */
+  run(command: Command): Event[] {
+    const { events, rejection } = this.engine.execute(command);
+    if (rejection !== null)
+      throw new Error(`bench: ${command.type} refused: ${rejection.code} ${rejection.message}`);
+    return events;
+  }
+
+  /** The time of the next command. */
+  tick(): number {
+    this.clockMs += stepMs;
+    return this.clockMs;
+  }
+
+  build(): void {
+    this.run({ type: 'tick', atMs: this.tick() });
+    for (let q = 0; q < queueCount; q++) {
+      const id = asQueueId(`q${q}`);
+      this.queueIds.push(id);
+      this.run({
+        type: 'createQueue',
+        atMs: this.tick(),
+        queue: { id, name: `Queue ${q}`, channels: ['voice'], wrapUpMs: 0, maxSize: 500_000 },
+      });
+    }
+    for (let a = 0; a < agentCount; a++) {
+      const id = asAgentId(`a${a}`);
+      this.agentIds.push(id);
+      const queues = new Set([a % queueCount]);
+      const wanted = 1 + Math.floor(this.random() * membershipsPerAgentMax);
+      while (queues.size < wanted) queues.add(Math.floor(this.random() * queueCount));
+      const memberships = [...queues].map((q) => ({
+        queueId: this.queueIds[q] as QueueId,
+        priority: 1 + Math.floor(this.random() * 3),
+      }));
+      this.run({
+        type: 'createAgent',
+        atMs: this.tick(),
+        agent: { id, name: `Agent ${a}`, memberships },
+      });
+      this.run({ type: 'logIn', atMs: this.tick(), agentId: id });
+    }
+    // Every agent takes one contact: a contact joining a queue of a free agent is offered at
+    // once, to it or to another free member, so each agent needs at most one per member.
+    for (let a = 0; a < agentCount; a++) {
+      const id = this.agentIds[a] as AgentId;
+      for (let tries = 0; !this.held.has(id); tries++) {
+        if (tries >= agentCount) throw new Error(`bench: ${id} never got a contact`);
+        this.enqueue(asQueueId(`q${a % queueCount}`));
+      }
+    }
+  }
+
+  /** Adds contacts to random queues until `count` wait; with every agent busy, each one waits. */
+  fill(count: number): void {
+    const missing = count - this.waiting();
+    for (let i = 0; i < missing; i++) this.enqueue(this.randomQueue());
+    const waiting = this.waiting();
+    if (waiting !== count) throw new Error(`bench: ${waiting} waiting after filling to ${count}`);
+  }
+
+  randomQueue(): QueueId {
+    return this.queueIds[Math.floor(this.random() * queueCount)] as QueueId;
+  }
+
+  /** A new contact joins a queue; an offer it gets is accepted. */
+  enqueue(queueId: QueueId): void {
+    const n = this.contactNumber++;
+    const events = this.run({
+      type: 'enqueueContact',
+      atMs: this.tick(),
+      contact: {
+        id: asContactId(`c${n}`),
+        queueId,
+        channel: 'voice',
+        // One contact in twenty is a VIP, so that lines are not pure FIFO (R2).
+        customer: { id: asCustomerId(`k${n}`), type: n % 20 === 0 ? 'vip' : 'normal' },
+      },
+    });
+    this.acceptOffers(events);
+  }
+
+  /** The next busy agent, in turn. */
+  nextBusyAgent(): AgentId {
+    for (let tries = 0; tries < agentCount; tries++) {
+      const id = this.agentIds[this.nextAgentIndex] as AgentId;
+      this.nextAgentIndex = (this.nextAgentIndex + 1) % agentCount;
+      if (this.held.has(id)) return id;
+    }
+    throw new Error('bench: no agent is busy');
+  }
+
+  /** The command that ends the contact an agent holds. */
+  completion(agentId: AgentId): Command {
+    const contactId = this.held.get(agentId);
+    if (contactId === undefined) throw new Error(`bench: ${agentId} holds nothing`);
+    this.held.delete(agentId);
+    return { type: 'completeContact', atMs: this.tick(), contactId, agentId };
+  }
+
+  /** Accepts every offer among the events, and records what each agent then holds. */
+  acceptOffers(events: readonly Event[]): void {
+    for (const event of events) {
+      if (event.type === 'offerCreated') {
+        const accepted = this.run({
+          type: 'acceptOffer',
+          atMs: this.tick(),
+          offerId: event.offerId,
+          agentId: event.agentId,
+        });
+        this.acceptOffers(accepted);
+      } else if (event.type === 'contactAssigned') {
+        this.held.set(event.agentId, event.contactId);
+      }
+    }
+  }
+
+  /** Contacts waiting in every queue. */
+  waiting(): number {
+    let total = 0;
+    for (const queue of this.engine.inspect().queues.values()) total += queue.waiting;
+    return total;
+  }
+}
+
+interface Run {
+  cycles: number;
+  elapsedMs: number;
+  decisions: number;
+  decisionNs: number;
+  events: number;
+  /** CPU time of this process (all its threads, GC included) while the cycles ran. */
+  cpuMs: number;
+}
+
+/**
+ * Runs routing cycles until `cyclesLimit` or `msLimit`. A decision is timed
+ * as the whole execute() of a completeContact that produced an offer: it
+ * includes validating the command, applying contactCompleted, picking the
+ * best contact over the agent's queues (R3), applying offerCreated and the
+ * queue-status announcements — everything the engine does to decide, and
+ * nothing the bench does. hrtime's own cost (tens of ns) is included too.
+ */
+function runCycles(centre: Centre, cyclesLimit: number, msLimit: number): Run {
+  const run: Run = { cycles: 0, elapsedMs: 0, decisions: 0, decisionNs: 0, events: 0, cpuMs: 0 };
+  const eventsBefore = centre.engine.eventCount();
+  const cpuBefore = process.cpuUsage();
+  const startNs = nowNs();
+  while (run.cycles < cyclesLimit) {
+    // Reading the clock every 256 cycles keeps its cost out of the count.
+    if ((run.cycles & 255) === 0 && elapsedMs(startNs) >= msLimit) break;
+    centre.enqueue(centre.randomQueue());
+    const command = centre.completion(centre.nextBusyAgent());
+    const decisionStartNs = nowNs();
+    const events = centre.engine.execute(command).events;
+    const decisionNs = Number(nowNs() - decisionStartNs);
+    if (events.some((event) => event.type === 'offerCreated')) {
+      run.decisions += 1;
+      run.decisionNs += decisionNs;
+    }
+    centre.acceptOffers(events);
+    run.cycles += 1;
+  }
+  run.elapsedMs = elapsedMs(startNs);
+  const cpu = process.cpuUsage(cpuBefore);
+  run.cpuMs = (cpu.user + cpu.system) / 1000;
+  run.events = centre.engine.eventCount() - eventsBefore;
+  return run;
+}
+
+const collectGarbage = (): void => {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc !== undefined) {
+    gc();
+    gc();
+  }
+};
+const hasGc = typeof (globalThis as { gc?: unknown }).gc === 'function';
+
+interface SizeResult {
+  waiting: number;
+  setupMs: number;
+  /** Mean time of one enqueueContact while filling the lines (no agent free, so no offer). */
+  nsPerEnqueue: number;
+  cycles: number;
+  elapsedMs: number;
+  cyclesPerSecond: number;
+  /**
+   * Cycles per second of CPU time rather than wall time: steadier on a shared
+   * machine where other processes take turns on the cores.
+   */
+  cpuCyclesPerSecond: number;
+  decisions: number;
+  nsPerDecision: number;
+  /** Events per cycle, queue-status announcements included. */
+  eventsPerCycle: number;
+  waitingAfter: number;
+}
+
+interface Bench {
+  sizes: SizeResult[];
+  bytesPerWaitingContact: number | null;
+  snapshotMs: number;
+  restoreMs: number;
+  restoredContacts: number;
+}
+
+function benchmark(): Bench {
+  const results: SizeResult[] = [];
+  let bytesPerWaitingContact: number | null = null;
+  let last: Centre | null = null;
+  for (const size of sizes) {
+    progress(`engine bench: ${size} waiting — building ${agentCount} agents, ${queueCount} queues`);
+    const setupStartNs = nowNs();
+    const centre = new Centre();
+    centre.build();
+    collectGarbage();
+    const heapBefore = process.memoryUsage().heapUsed;
+    const fillStartNs = nowNs();
+    centre.fill(size);
+    const fillMs = elapsedMs(fillStartNs);
+    collectGarbage();
+    const heapAfter = process.memoryUsage().heapUsed;
+    const setupMs = elapsedMs(setupStartNs);
+    if (size === sizes[sizes.length - 1] && hasGc) {
+      bytesPerWaitingContact = Math.round((heapAfter - heapBefore) / size);
+    }
+    progress(`engine bench: ${size} waiting — set up in ${setupMs.toFixed(0)} ms; warming up`);
+    runCycles(centre, warmUpCyclesMax, warmUpMsMax);
+    progress(`engine bench: ${size} waiting — measuring`);
+    const run = runCycles(centre, cyclesMax, measureMsMax);
+    results.push({
+      waiting: size,
+      setupMs: Math.round(setupMs),
+      nsPerEnqueue: Math.round((fillMs * 1e6) / size),
+      cycles: run.cycles,
+      elapsedMs: Math.round(run.elapsedMs),
+      cyclesPerSecond: Math.round(run.cycles / (run.elapsedMs / 1000)),
+      cpuCyclesPerSecond: Math.round(run.cycles / (run.cpuMs / 1000)),
+      decisions: run.decisions,
+      nsPerDecision: Math.round(run.decisionNs / Math.max(1, run.decisions)),
+      eventsPerCycle: Number((run.events / Math.max(1, run.cycles)).toFixed(2)),
+      waitingAfter: centre.waiting(),
+    });
+    last = centre;
+  }
+  if (last === null) throw new Error('bench: no sizes');
+
+  // Recovery (DESIGN.md §4: < 2 s to serve again with 100,000 waiting).
+  progress(`engine bench: snapshot and restore with ${last.waiting()} waiting`);
+  const snapshotStartNs = nowNs();
+  const snapshot = last.engine.snapshot();
+  const snapshotMs = elapsedMs(snapshotStartNs);
+  const restoreStartNs = nowNs();
+  const restored = Engine.restore(snapshot, { seed: 7 });
+  const restoreMs = elapsedMs(restoreStartNs);
+  return {
+    sizes: results,
+    bytesPerWaitingContact,
+    snapshotMs: Math.round(snapshotMs),
+    restoreMs: Math.round(restoreMs),
+    restoredContacts: restored.inspect().contacts.size,
+  };
+}
+
+const byWaiting = (
+  results: readonly SizeResult[],
+  field: 'cyclesPerSecond' | 'cpuCyclesPerSecond' | 'nsPerDecision',
+) => Object.fromEntries(results.map((result) => [String(result.waiting), result[field]]));
+
+/** The machine's load while the bench ran: above its core count, other processes slowed it down. */
+const loadBefore = loadavg()[0] ?? 0;
+const bench = benchmark();
+const load = { before: loadBefore, after: loadavg()[0] ?? 0 };
+const first = bench.sizes[0];
+const largest = bench.sizes[bench.sizes.length - 1];
+/** Growth of nsPerDecision from the smallest to the largest size, next to log n's growth. */
+const growth =
+  first === undefined || largest === undefined
+    ? null
+    : {
+        nsPerDecision: largest.nsPerDecision / first.nsPerDecision,
+        logN: Math.log(largest.waiting) / Math.log(first.waiting),
+      };
+
+if (isJson) {
+  process.stdout.write(
+    `${JSON.stringify({
+      benchmark: 'engine',
+      setup: {
+        agents: agentCount,
+        queues: queueCount,
+        membershipsPerAgent: `1-${membershipsPerAgentMax}`,
+        channel: 'voice',
+        wrapUpMs: 0,
+        stepMs,
+      },
+      budget: { cyclesPerSecondMin: budgetCyclesPerSecond, atWaiting: 100_000 },
+      cyclesPerSecond: byWaiting(bench.sizes, 'cyclesPerSecond'),
+      cpuCyclesPerSecond: byWaiting(bench.sizes, 'cpuCyclesPerSecond'),
+      nsPerDecision: byWaiting(bench.sizes, 'nsPerDecision'),
+      decisionGrowth: growth,
+      bytesPerWaitingContact: bench.bytesPerWaitingContact,
+      snapshotMs: bench.snapshotMs,
+      restoreMs: bench.restoreMs,
+      sizes: bench.sizes,
+      loadAverage1m: load,
+      cores: availableParallelism(),
+      node: process.version,
+    })}\n`,
+  );
+} else {
+  const lines = [
+    `Engine: ${agentCount} agents, ${queueCount} queues, 1–${membershipsPerAgentMax} queues per agent, voice`,
+    '',
+    'waiting    cycles/s  (per CPU s)  ns/decision  ns/enqueue  events/cycle   cycles  waiting after',
+    ...bench.sizes.map((result) =>
+      [
+        String(result.waiting).padEnd(7),
+        String(result.cyclesPerSecond).padStart(10),
+        `(${result.cpuCyclesPerSecond})`.padStart(12),
+        String(result.nsPerDecision).padStart(12),
+        String(result.nsPerEnqueue).padStart(11),
+        String(result.eventsPerCycle).padStart(13),
+        String(result.cycles).padStart(8),
+        String(result.waitingAfter).padStart(14),
+      ].join(' '),
+    ),
+    '',
+    growth === null
+      ? ''
+      : `ns/decision grew ${growth.nsPerDecision.toFixed(2)}× from ${first?.waiting} to ${largest?.waiting} waiting (log n grew ${growth.logN.toFixed(2)}×)`,
+    `heap per waiting contact: ${bench.bytesPerWaitingContact === null ? 'n/a (run with --expose-gc)' : `${bench.bytesPerWaitingContact} bytes`}`,
+    `snapshot ${bench.snapshotMs} ms, restore ${bench.restoreMs} ms (${bench.restoredContacts} live contacts)`,
+    `budget: ≥ ${budgetCyclesPerSecond} cycles/s at 100000 waiting — ${
+      (largest?.cyclesPerSecond ?? 0) >= budgetCyclesPerSecond ? 'met' : 'NOT met'
+    }`,
+    `load average (1 min) ${load.before.toFixed(1)} before, ${load.after.toFixed(1)} after, on ${availableParallelism()} cores`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
