@@ -1,6 +1,9 @@
 import { clone } from './clone.ts';
 import {
   agentsMax,
+  asContactId,
+  asCustomerId,
+  asQueueId,
   liveContactsMax,
   membershipsPerAgentMax,
   queuesMax,
@@ -23,6 +26,7 @@ import {
   hasRoomFor,
   isOfferable,
   lineKeyOf,
+  lineOrder,
   newContact,
   type Agent,
   type Contact,
@@ -295,7 +299,11 @@ export function handle(ctx: Context, command: HandledCommand): Rejection | null 
       if (isRejection(agent)) return agent;
       if (agent.presence !== 'offline')
         return refuse('agent_logged_in', `Agent ${agent.id} is logged in; log it out first.`);
-      const waiting = [...agent.personal.values()].flatMap((line) => [...line.values()]);
+      // In the order the agent would have served them (R9), not by channel: the channels' order
+      // in the personal-line map follows history, which a restored engine does not share.
+      const waiting = [...agent.personal.values()]
+        .flatMap((line) => [...line.values()])
+        .sort(lineOrder);
       for (const contact of waiting) leaveStickyLine(ctx, contact, 'agentRemoved', atMs);
       ctx.emit({ type: 'agentRemoved', atMs, agentId: agent.id });
       for (const contact of waiting) routeContact(ctx, contact, atMs);
@@ -537,7 +545,16 @@ type Arrival = Pick<
  * with a contact built exactly as evolve will build it.
  */
 function queueArrival(ctx: Context, queue: Queue, atMs: number, arrival: Arrival): void {
-  const probe = newContact(arrival.contact, atMs, arrival);
+  const record = arrival.contact;
+  // Only the fields lineOrder and positionOf read are set; the probe is never stored.
+  probe.id = record.id;
+  probe.queueId = record.queueId;
+  probe.status = 'queued';
+  probe.stickyAgentId = arrival.stickyAgentId;
+  probe.notBeforeMs = arrival.notBeforeMs;
+  probe.placeAtMs = record.placeAtMs;
+  probe.priority = record.priority;
+  probe.vip = record.customer.type === 'vip' ? 1 : 0;
   probe.lineKey = lineKeyOf(
     probe,
     probe.stickyAgentId === null ? queue.settings.agingPointsPerMinute : 0,
@@ -551,6 +568,29 @@ function queueArrival(ctx: Context, queue: Queue, atMs: number, arrival: Arrival
     ewtMs: position === null ? null : ewtAt(queue, position, atMs, ctx.predictors),
   });
 }
+
+/**
+ * The contact used to rank an arrival before it exists. One object, reused:
+ * built by newContact so that it shares the hidden class of real contacts,
+ * which keeps the line comparisons monomorphic.
+ */
+const probe = newContact(
+  {
+    id: asContactId('probe'),
+    queueId: asQueueId('probe'),
+    channel: 'chat',
+    customer: { id: asCustomerId('probe'), type: 'normal' },
+    priority: 0,
+    joinedType: 'inbound',
+    joinedAtMs: 0,
+    placeAtMs: 0,
+    preferredAgentId: null,
+    attributes: {},
+    callbackNumber: null,
+  },
+  0,
+  { stickyAgentId: null, stickyUntilMs: null, notBeforeMs: null },
+);
 
 function enqueue(ctx: Context, command: CommandOf<'enqueueContact'>): Rejection | null {
   const state = ctx.state;

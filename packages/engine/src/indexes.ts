@@ -140,6 +140,10 @@ export function attachContact(state: State, contact: Contact): void {
         line = personalLineFor(agentOf(state, contact.stickyAgentId), contact.channel);
       } else {
         contact.lineKey = lineKeyOf(contact, queue.settings.agingPointsPerMinute);
+        // A contact of a channel the queue no longer takes (updateQueue) still waits its turn:
+        // the first line of such a channel needs free-agent slots too (slotAgent).
+        if (!queue.lines.has(contact.channel) && !queue.channels.includes(contact.channel))
+          for (const member of queue.members) state.agentsToSlot.add(member);
         line = lineFor(queue, contact.channel, contact.level);
       }
       const isNew = line.insert(contact);
@@ -311,22 +315,27 @@ export function flushSlots(state: State): void {
   state.agentsToSlot.clear();
 }
 
+function slotIn(agent: Agent, membership: MembershipState, queue: Queue, channel: Channel): void {
+  if (!hasRoomFor(agent, channel)) return;
+  const slot: AgentSlot = {
+    agent,
+    priority: membership.priority,
+    key: strategyKey(agent, membership, queue),
+  };
+  const set = freeAgentsFor(queue, channel);
+  set.insert(slot);
+  agent.slots.push({ set, slot });
+}
+
 function slotAgent(agent: Agent): void {
   for (const { set, slot } of agent.slots) set.delete(slot);
   agent.slots = [];
   if (isOfferable(agent)) {
     for (const { membership, queue } of agent.queueOrder) {
-      for (const channel of queue.channels) {
-        if (!hasRoomFor(agent, channel)) continue;
-        const slot: AgentSlot = {
-          agent,
-          priority: membership.priority,
-          key: strategyKey(agent, membership, queue),
-        };
-        const set = freeAgentsFor(queue, channel);
-        set.insert(slot);
-        agent.slots.push({ set, slot });
-      }
+      for (const channel of queue.channels) slotIn(agent, membership, queue, channel);
+      // Contacts of a channel the queue stopped taking keep their places and are still served.
+      for (const channel of queue.lines.keys())
+        if (!queue.channels.includes(channel)) slotIn(agent, membership, queue, channel);
     }
   }
 }
