@@ -291,6 +291,7 @@ function updateQueue(state: State, event: EventOf<'queueUpdated'>): void {
   queue.hoursChangeAtMs = event.hoursChangeAtMs;
   deriveQueueShape(queue);
   queue.lines.clear();
+  queue.lineList = [];
   queue.freeAgents.clear();
   for (const contact of contacts) {
     // The bullseye level follows the new steps and the wait so far (R15).

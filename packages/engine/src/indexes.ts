@@ -262,8 +262,7 @@ export function refreshAgent(state: State, agent: Agent, atMs: number): void {
         zeroAgentCounters,
       );
     }
-    for (const membership of agent.memberships) {
-      const queue = queueOf(state, membership.queueId);
+    for (const { queue } of agent.queueOrder) {
       countAgentIn(state, queue, agent.activity, -1);
       countAgentIn(state, queue, activity, 1);
     }

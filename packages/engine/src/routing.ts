@@ -74,21 +74,17 @@ function bestQueuedFor(state: State, agent: Agent, nowMs: number): Contact | nul
   for (let index = 0; index < memberships.length; index++) {
     const { membership, queue } = memberships[index] as (typeof memberships)[number];
     const rate = queue.settings.agingPointsPerMinute;
-    for (const [channel, levels] of queue.lines) {
-      if (!hasRoomFor(agent, channel)) continue;
-      for (let level = 0; level < levels.length; level++) {
-        const line = levels[level];
-        if (line === undefined || line.size === 0) continue;
-        if ((queue.levelMinPriority[level] ?? Number.NEGATIVE_INFINITY) > membership.priority)
-          continue;
-        const head = firstFor(line, agent);
-        if (
-          head !== undefined &&
-          (best.contact === null || crossOrder(head, rate, best.contact, best.rate, nowMs) < 0)
-        ) {
-          best.contact = head;
-          best.rate = rate;
-        }
+    for (const { channel, level, line } of queue.lineList) {
+      if (line.size === 0 || !hasRoomFor(agent, channel)) continue;
+      if ((queue.levelMinPriority[level] ?? Number.NEGATIVE_INFINITY) > membership.priority)
+        continue;
+      const head = firstFor(line, agent);
+      if (
+        head !== undefined &&
+        (best.contact === null || crossOrder(head, rate, best.contact, best.rate, nowMs) < 0)
+      ) {
+        best.contact = head;
+        best.rate = rate;
       }
     }
     const next = memberships[index + 1];
@@ -181,8 +177,6 @@ export function positionOf(
       ahead += line.rank(contact);
     return ahead + 1;
   }
-  for (const levels of queueOf(state, contact.queueId).lines.values()) {
-    for (const line of levels) if (line !== undefined) ahead += line.rank(contact);
-  }
+  for (const { line } of queueOf(state, contact.queueId).lineList) ahead += line.rank(contact);
   return ahead + 1;
 }

@@ -87,6 +87,8 @@ export interface Queue {
 
   /** Derived: waiting contacts by channel and bullseye level, in serving order (R2). */
   lines: Map<Channel, (OrderedSet<Contact> | undefined)[]>;
+  /** Derived: the same lines as a flat list, for the hot loops that visit them all. */
+  lineList: { channel: Channel; level: number; line: OrderedSet<Contact> }[];
   /** Derived: waiting contacts by joinedAt: the longest wait is first. O(log n) insert and delete. */
   bySince: OrderedSet<Contact>;
   /** Derived: live contacts of the queue in any state. */
@@ -300,6 +302,7 @@ export function newLine(): OrderedSet<Contact> {
 export function queueIndexes(): Pick<
   Queue,
   | 'lines'
+  | 'lineList'
   | 'bySince'
   | 'contacts'
   | 'waiting'
@@ -313,6 +316,7 @@ export function queueIndexes(): Pick<
 > {
   return {
     lines: new Map(),
+    lineList: [],
     bySince: new OrderedSet(sinceOrder),
     contacts: new Set(),
     waiting: 0,
@@ -349,6 +353,7 @@ export function lineFor(queue: Queue, channel: Channel, level: number): OrderedS
   if (line === undefined) {
     line = newLine();
     levels[level] = line;
+    queue.lineList.push({ channel, level, line });
   }
   return line;
 }

@@ -174,24 +174,33 @@ export function windowSum<C extends Counters>(tally: Tally<C>, atMs: number, zer
   // Callers only read the sum; sharing it saves a copy per status check.
   if (cached?.minute === minute) return cached.sum as C;
   const sum = zero() as Counters;
-  const keys = Object.keys(sum);
+  const { keys, isMax } = shapeOf(zero, sum);
   for (const bucket of tally.buckets) {
     if (bucket.minute <= minute - windowMinutes || bucket.minute > minute) continue;
     const counters = bucket.counters as Counters;
-    for (const key of keys) {
+    for (let index = 0; index < keys.length; index++) {
+      const key = keys[index] as string;
       const value = counters[key] as number;
       // Maxima are not additive.
-      sum[key] = isMaximum(key)
-        ? Math.max(sum[key] as number, value)
-        : (sum[key] as number) + value;
+      sum[key] =
+        isMax[index] === true ? Math.max(sum[key] as number, value) : (sum[key] as number) + value;
     }
   }
   windowCache.set(tally, { minute, sum });
   return sum as C;
 }
 
-/** Whether a counter keeps a maximum rather than a sum (named ...Max, STYLE.md units last). */
-const isMaximum = (key: string): boolean => key.endsWith('Max');
+/** The keys of a counter set and which of them keep a maximum (named ...Max), per kind of tally. */
+const shapes = new Map<() => Counters, { keys: string[]; isMax: boolean[] }>();
+function shapeOf(zero: () => Counters, sample: Counters): { keys: string[]; isMax: boolean[] } {
+  let shape = shapes.get(zero);
+  if (shape === undefined) {
+    const keys = Object.keys(sample);
+    shape = { keys, isMax: keys.map((key) => key.endsWith('Max')) };
+    shapes.set(zero, shape);
+  }
+  return shape;
+}
 
 /** Resets today's counters (a new statistics day). */
 export function resetToday<C extends Counters>(tally: Tally<C>, zero: () => C): void {
