@@ -167,6 +167,7 @@ export class Engine {
   evolve(event: Event): void {
     evolve(this.state, event);
     // A replayed journal holds the status events the live engine announced.
+    for (const queue of this.state.queuesToAnnounce) queue.isEwtInputChanged = false;
     this.state.queuesToAnnounce.clear();
   }
 
@@ -260,8 +261,11 @@ export class Engine {
     const queues = [...this.state.queuesToAnnounce];
     this.state.queuesToAnnounce.clear();
     for (const queue of queues) {
-      if (this.state.queues.get(queue.settings.id) !== queue) continue;
-      if (!isStatusChanged(queue, atMs, this.predictors)) continue;
+      const isChanged =
+        this.state.queues.get(queue.settings.id) === queue &&
+        isStatusChanged(queue, atMs, this.predictors);
+      queue.isEwtInputChanged = false;
+      if (!isChanged) continue;
       ctx.emit({
         type: 'queueStatusChanged',
         atMs,

@@ -49,6 +49,7 @@ const countQueue = (queue: Queue, key: keyof QueueCounters, amount: number, atMs
 /** Notes that a queue's status may have changed (handle times and abandons feed its EWT). */
 const touch = (state: State, queue: Queue): void => {
   state.queuesToAnnounce.add(queue);
+  queue.isEwtInputChanged = true;
 };
 
 /** Applies one event to the state. */

@@ -109,6 +109,11 @@ export interface Queue {
   channels: Channel[];
   /** Derived: this queue's hours timer. */
   timer: TimerEntry | null;
+  /**
+   * Derived: an input of its EWT other than counts changed during this
+   * command (handle times, abandons, settings, hours); reset after the status check.
+   */
+  isEwtInputChanged: boolean;
 }
 
 /** An agent and what it holds. */
@@ -313,6 +318,7 @@ export function queueIndexes(): Pick<
   | 'levelMinPriority'
   | 'channels'
   | 'timer'
+  | 'isEwtInputChanged'
 > {
   return {
     lines: new Map(),
@@ -327,6 +333,7 @@ export function queueIndexes(): Pick<
     levelMinPriority: [],
     channels: [],
     timer: null,
+    isEwtInputChanged: false,
   };
 }
 

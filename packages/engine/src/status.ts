@@ -104,7 +104,10 @@ export function isStatusChanged(queue: Queue, atMs: number, predictors: Predicto
     last[7] !== agents.notReady ||
     last[9] !== (agents.serving === 0 ? 1 : 0) ||
     last[10] !== (queue.isOpen ? 1 : 0) ||
-    last[8] !== (ewtAt(queue, queue.waiting + 1, atMs, predictors) ?? -1)
+    // The EWT is worth recomputing only if one of its inputs changed: the time alone
+    // (a longer head-of-line wait, an older window) is left to the periodic snapshot.
+    (queue.isEwtInputChanged &&
+      last[8] !== (ewtAt(queue, queue.waiting + 1, atMs, predictors) ?? -1))
   );
 }
 
