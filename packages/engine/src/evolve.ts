@@ -17,6 +17,7 @@ import {
 import {
   deriveQueueShape,
   newContact,
+  noneHeld,
   queueIndexes,
   type Agent,
   type Contact,
@@ -340,7 +341,7 @@ function createAgent(state: State, event: EventOf<'agentCreated'>): void {
     activity: 'offline',
     activitySinceMs: event.atMs,
     stats: newTally(zeroAgentCounters),
-    heldByChannel: new Map(),
+    heldByChannel: noneHeld(),
     heldLive: 0,
     slots: [],
     queueOrder: [],

@@ -241,11 +241,12 @@ function freeAgentsFor(queue: Queue, channel: Channel): OrderedSet<AgentSlot> {
  * counts), free-agent slots and wrap-up timer.
  */
 export function refreshAgent(state: State, agent: Agent, atMs: number): void {
-  agent.heldByChannel.clear();
+  const held = agent.heldByChannel;
+  held.voice = held.video = held.chat = held.callback = held.email = held.task = 0;
   agent.heldLive = 0;
   for (const contactId of agent.held) {
     const channel = contactOf(state, contactId).channel;
-    agent.heldByChannel.set(channel, (agent.heldByChannel.get(channel) ?? 0) + 1);
+    held[channel] += 1;
     if (isLiveChannel(channel)) agent.heldLive += 1;
   }
 

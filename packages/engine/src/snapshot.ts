@@ -11,6 +11,7 @@ import {
 } from './indexes.ts';
 import {
   materializeContact,
+  noneHeld,
   deriveQueueShape,
   emptyState,
   queueIndexes,
@@ -136,7 +137,7 @@ export function restoreState(input: EngineSnapshot): State {
       held: [...record.held],
       recentOfferIds: [...record.recentOfferIds],
       stats: copyTally(record.stats),
-      heldByChannel: new Map(),
+      heldByChannel: noneHeld(),
       heldLive: 0,
       slots: [],
       queueOrder: [],

@@ -148,7 +148,7 @@ export interface Agent {
   stats: Tally<AgentCounters>;
 
   /** Derived: contacts held per channel. */
-  heldByChannel: Map<Channel, number>;
+  heldByChannel: Record<Channel, number>;
   /** Derived: held contacts that take its whole attention (voice, video, callback). */
   heldLive: number;
   /** Derived: its entries in free-agent indexes; rebuilt lazily (see State.agentsToSlot). */
@@ -386,7 +386,7 @@ export const isLiveChannel = (channel: Channel): boolean => liveChannels.include
 export function hasRoomFor(agent: Agent, channel: Channel): boolean {
   if (agent.heldLive > 0) return false;
   if (isLiveChannel(channel) && agent.held.length > 0) return false;
-  return (agent.heldByChannel.get(channel) ?? 0) < agent.capacity[channel];
+  return agent.heldByChannel[channel] < agent.capacity[channel];
 }
 
 /** Whether the engine may offer this agent a contact now (R5, R7). */
@@ -494,4 +494,9 @@ export function newContact(
     callbackAttempts: 0,
     isAnswered: false,
   });
+}
+
+/** Contacts held per channel, none yet; a fixed-shape object, read on every routing step. */
+export function noneHeld(): Record<Channel, number> {
+  return { voice: 0, video: 0, chat: 0, callback: 0, email: 0, task: 0 };
 }
