@@ -453,6 +453,11 @@ function moveContact(
 /** Removes a contact that ended. */
 function endContact(state: State, contact: Contact): void {
   detachContact(state, contact);
+  forgetContact(state, contact);
+}
+
+/** Drops a detached contact from its queue and the state. */
+function forgetContact(state: State, contact: Contact): void {
   queueOf(state, contact.queueId).contacts.delete(contact);
   state.contacts.delete(contact.id);
 }
@@ -599,8 +604,8 @@ function finishContact(
     attachContact(state, contact);
     agent.wrapUpContactIds.push(contact.id);
   } else {
-    attachContact(state, contact);
-    endContact(state, contact);
+    // Detached above already: it only leaves the queue and the state.
+    forgetContact(state, contact);
   }
   refreshAgent(state, agent, event.atMs);
 }
