@@ -30,7 +30,7 @@ import type { Tally } from './stats.ts';
  */
 
 /** Version of the engine's state and behaviour; bumped when replay would differ. */
-export const ENGINE_VERSION = 1;
+export const ENGINE_VERSION = 2;
 
 type QueueRecord = Pick<
   Queue,

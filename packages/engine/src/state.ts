@@ -400,7 +400,8 @@ export function activityOf(agent: Agent): Activity {
     case 'offline':
       return 'offline';
     case 'notReady':
-      return 'notReady';
+      // Not ready while still holding a contact (a break after this call) is busy: it works.
+      return agent.held.length > 0 ? 'busy' : 'notReady';
     case 'wrapUp':
       return 'wrapUp';
     case 'ready':

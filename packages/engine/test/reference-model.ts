@@ -385,6 +385,8 @@ export class ReferenceModel {
   }
 
   private activity(agent: ModelAgent): 'offline' | 'notReady' | 'wrapUp' | 'busy' | 'free' {
+    // Not ready while still holding a contact (a break after this call) is busy.
+    if (agent.presence === 'notReady' && agent.held.length > 0) return 'busy';
     if (agent.presence !== 'ready') return agent.presence;
     return agent.offerContactId !== null || agent.held.length > 0 ? 'busy' : 'free';
   }

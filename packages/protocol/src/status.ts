@@ -55,7 +55,7 @@ export const AgentCountersSchema = Type.Object({
   talkMs: ms,
   /** Time logged in, ready and holding nothing. */
   freeMs: ms,
-  /** Time ready and holding a contact or an offer. */
+  /** Time holding a contact (ready or not ready), or ready with an offer. */
   busyMs: ms,
   wrapUpMs: ms,
   notReadyMs: ms,
@@ -96,7 +96,7 @@ export const AgentCountsSchema = Type.Object({
   serving: count,
   /** Ready and holding nothing. */
   ready: count,
-  /** Ready and holding a contact or an offer. */
+  /** Holding a contact (ready or not ready), or ready with an offer. */
   busy: count,
   wrapUp: count,
   notReady: count,
