@@ -1,0 +1,203 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { TenantId } from '@lineup/protocol';
+import {
+  GroupCommitJournal,
+  type CommitBatch,
+  type JournalStore,
+  type StoredRow,
+  type StoredSnapshot,
+} from './group-commit.ts';
+import {
+  snapshotsKeptPerTenant,
+  type Journal,
+  type JournalOptions,
+  type JournalRefusal,
+} from './journal.ts';
+import { checkSchema, migrate } from './sqlite-schema.ts';
+
+/*
+ * The embedded journal: one SQLite file under the data dir, in WAL mode with
+ * synchronous=FULL, so that a commit has reached the disk (the WAL is
+ * fsynced) before any append waiting for it resolves (DESIGN.md §4, ADR 0007).
+ *
+ * One process writes a data dir at a time: seqs are handed out from memory.
+ * A second writer would collide on the (tenant_id, seq) key, which fails its
+ * commit and spends that journal rather than interleave two logs.
+ */
+
+/** Name of the journal's file inside the data dir. */
+export const sqliteJournalFileName = 'journal.sqlite';
+/**
+ * How long a statement waits for a lock another connection holds (a back-up,
+ * an operator's sqlite3 shell) before it fails.
+ */
+export const sqliteBusyTimeoutMs = 5_000;
+/** Size the WAL file is cut back to after a checkpoint: bounds the disk it keeps. */
+export const sqliteWalBytesMax = 64 * 1_048_576;
+
+/** Where and how to open the SQLite journal. */
+export interface SqliteJournalOptions extends JournalOptions {
+  /** Folder of the journal file; created when missing. */
+  readonly dataDir: string;
+}
+
+/** An open journal, or why the file cannot be opened; the file is left as it was then. */
+export type SqliteJournalOpenResult =
+  | { readonly ok: true; readonly journal: Journal; readonly path: string }
+  | { readonly ok: false; readonly refusal: JournalRefusal };
+
+/** A row of `entries` as an array: seq, at_ms, command_id, events. */
+type RawRow = [number, number, string | null, string];
+
+/** A store on one open better-sqlite3 connection, with every statement prepared once. */
+class SqliteJournalStore implements JournalStore {
+  readonly #db: Database.Database;
+  readonly #insertEntry: Database.Statement<[string, number, number, string | null, string]>;
+  readonly #upsertTenant: Database.Statement<[string, number]>;
+  readonly #insertSnapshot: Database.Statement<[string, number, string]>;
+  readonly #pruneSnapshots: Database.Statement<[string, string, number]>;
+  readonly #selectEntries: Database.Statement<[string, number, number], RawRow>;
+  readonly #selectByCommandId: Database.Statement<[string, string], StoredRow>;
+  readonly #selectSnapshot: Database.Statement<[string], StoredSnapshot>;
+  readonly #selectTenants: Database.Statement<[], TenantId>;
+  readonly #selectLastSeqs: Database.Statement<[], { tenantId: TenantId; lastSeq: number }>;
+  readonly #commit: Database.Transaction<(batch: CommitBatch) => void>;
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+    const entryColumns = 'seq, at_ms AS atMs, command_id AS commandId, events AS eventsJson';
+    this.#insertEntry = db.prepare(
+      'INSERT INTO entries (tenant_id, seq, at_ms, command_id, events) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.#upsertTenant = db.prepare(
+      `INSERT INTO tenants (tenant_id, last_seq) VALUES (?, ?)
+       ON CONFLICT (tenant_id) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)`,
+    );
+    this.#insertSnapshot = db.prepare(
+      `INSERT INTO snapshots (tenant_id, seq, snapshot) VALUES (?, ?, ?)
+       ON CONFLICT (tenant_id, seq) DO UPDATE SET snapshot = excluded.snapshot`,
+    );
+    this.#pruneSnapshots = db.prepare(
+      `DELETE FROM snapshots WHERE tenant_id = ? AND seq NOT IN
+       (SELECT seq FROM snapshots WHERE tenant_id = ? ORDER BY seq DESC LIMIT ?)`,
+    );
+    // Raw rows (arrays): better-sqlite3 builds them faster than objects with
+    // named columns, and a replay reads millions (bench/journal.bench.ts).
+    this.#selectEntries = db
+      .prepare<[string, number, number], RawRow>(
+        'SELECT seq, at_ms, command_id, events FROM entries WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+      )
+      .raw();
+    this.#selectByCommandId = db.prepare(
+      `SELECT ${entryColumns} FROM entries WHERE tenant_id = ? AND command_id = ?`,
+    );
+    this.#selectSnapshot = db.prepare(
+      `SELECT tenant_id AS tenantId, seq, snapshot AS snapshotJson FROM snapshots
+       WHERE tenant_id = ? ORDER BY seq DESC LIMIT 1`,
+    );
+    this.#selectTenants = db
+      .prepare<[], TenantId>('SELECT tenant_id FROM tenants ORDER BY tenant_id')
+      .pluck();
+    this.#selectLastSeqs = db.prepare(
+      'SELECT tenant_id AS tenantId, last_seq AS lastSeq FROM tenants WHERE last_seq > 0',
+    );
+    this.#commit = db.transaction((batch: CommitBatch) => {
+      this.#write(batch);
+    });
+  }
+
+  lastSeqs(): ReadonlyMap<TenantId, number> {
+    return new Map(this.#selectLastSeqs.all().map((row) => [row.tenantId, row.lastSeq]));
+  }
+
+  commit(batch: CommitBatch): void {
+    // IMMEDIATE takes the write lock at BEGIN: a lock conflict fails before any write.
+    this.#commit.immediate(batch);
+  }
+
+  read(tenantId: TenantId, afterSeq: number, limit: number): StoredRow[] {
+    return this.#selectEntries
+      .all(tenantId, afterSeq, limit)
+      .map(([seq, atMs, commandId, eventsJson]) => ({ seq, atMs, commandId, eventsJson }));
+  }
+
+  entryByCommandId(tenantId: TenantId, commandId: string): StoredRow | undefined {
+    return this.#selectByCommandId.get(tenantId, commandId);
+  }
+
+  latestSnapshot(tenantId: TenantId): StoredSnapshot | undefined {
+    return this.#selectSnapshot.get(tenantId);
+  }
+
+  tenants(): TenantId[] {
+    return this.#selectTenants.all();
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+
+  #write(batch: CommitBatch): void {
+    const lastSeqs = new Map<TenantId, number>();
+    for (const entry of batch.entries) {
+      this.#insertEntry.run(
+        entry.tenantId,
+        entry.seq,
+        entry.atMs,
+        entry.commandId,
+        entry.eventsJson,
+      );
+      lastSeqs.set(entry.tenantId, entry.seq);
+    }
+    for (const snapshot of batch.snapshots) {
+      this.#insertSnapshot.run(snapshot.tenantId, snapshot.seq, snapshot.snapshotJson);
+      this.#pruneSnapshots.run(snapshot.tenantId, snapshot.tenantId, snapshotsKeptPerTenant);
+      // A tenant that has a snapshot but no entry yet is still a tenant.
+      if (!lastSeqs.has(snapshot.tenantId)) lastSeqs.set(snapshot.tenantId, 0);
+    }
+    for (const [tenantId, seq] of lastSeqs) this.#upsertTenant.run(tenantId, seq);
+  }
+}
+
+/**
+ * Opens (creating when missing) the journal file under `options.dataDir`,
+ * applying pending schema migrations, or refuses a file this code must not
+ * write: one from a newer Lineup, or not a journal at all.
+ */
+export function openSqliteJournal(options: SqliteJournalOptions): SqliteJournalOpenResult {
+  mkdirSync(options.dataDir, { recursive: true });
+  const path = join(options.dataDir, sqliteJournalFileName);
+  const db = new Database(path, { timeout: sqliteBusyTimeoutMs });
+  try {
+    // Check before configuring: switching a foreign file to WAL would change it.
+    let refusal = checkSchema(db);
+    if (refusal === undefined) {
+      configure(db);
+      refusal = migrate(db);
+    }
+    if (refusal !== undefined) {
+      db.close();
+      return { ok: false, refusal };
+    }
+    return { ok: true, journal: new GroupCommitJournal(new SqliteJournalStore(db), options), path };
+  } catch (error: unknown) {
+    db.close();
+    throw error;
+  }
+}
+
+/**
+ * Durability settings. WAL mode is kept in the file; synchronous and the WAL
+ * size limit hold for one connection only, so every open sets them.
+ */
+function configure(db: Database.Database): void {
+  const mode = db.pragma('journal_mode = WAL', { simple: true });
+  if (mode !== 'wal')
+    throw new Error(`journal: ${db.name} cannot use WAL mode (got ${String(mode)})`);
+  // FULL: the WAL is fsynced at every commit, so a commit that returned
+  // survives power loss, not only a process crash (NORMAL gives only the latter).
+  db.pragma('synchronous = FULL');
+  db.pragma(`journal_size_limit = ${sqliteWalBytesMax}`);
+}
