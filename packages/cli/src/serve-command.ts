@@ -1,0 +1,70 @@
+import { resolve } from 'node:path';
+import { serve, type RunningServer } from '@lineup/server';
+
+/*
+ * `lineup serve`: starts the durable server and keeps it until SIGTERM or
+ * SIGINT, then stops it cleanly (no new work, commands under way made
+ * durable, every tenant snapshotted, the journal closed).
+ */
+
+/** Port `lineup serve` listens on unless told otherwise. */
+export const servePortDefault = 8080;
+/** Data dir unless told otherwise, relative to the current folder. */
+export const dataDirDefault = './data';
+
+/** Options of `lineup serve`. */
+export interface ServeCommandOptions {
+  port: number;
+  dataDir: string;
+  listenHost: string;
+  isDemoCreated: boolean;
+}
+
+/** What `lineup serve` prints once it listens: where to go next. */
+export function welcome(
+  running: Pick<RunningServer, 'url' | 'demoTenantId'>,
+  dataDir: string,
+): string {
+  const lines = [
+    `Lineup is serving on ${running.url}`,
+    `  API docs        ${running.url}/docs`,
+    `  OpenAPI         ${running.url}/v1/openapi.json`,
+    `  Health          ${running.url}/healthz`,
+    `  Journal         ${resolve(dataDir)}`,
+  ];
+  if (running.demoTenantId !== null) {
+    lines.push(
+      '',
+      `A demo contact center was created: tenant "${running.demoTenantId}", queues sales and support, agents ada, bo, chen, dana.`,
+      `  Its queues      ${running.url}/v1/tenants/${running.demoTenantId}/queues`,
+      `  Log Ada in      curl -X POST ${running.url}/v1/tenants/${running.demoTenantId}/agents/ada/log-in`,
+    );
+  }
+  lines.push('', 'Stop with Ctrl-C (or SIGTERM): nothing acknowledged is lost.');
+  return `${lines.join('\n')}\n`;
+}
+
+/** Runs the server until a stop signal; resolves with the process exit code. */
+export async function runServeCommand(options: ServeCommandOptions): Promise<number> {
+  const running = await serve({
+    port: options.port,
+    dataDir: options.dataDir,
+    listenHost: options.listenHost,
+    isDemoCreated: options.isDemoCreated,
+  });
+  if ('message' in running) {
+    process.stderr.write(`lineup serve: ${running.message}\n`);
+    return 1;
+  }
+  process.stdout.write(welcome(running, options.dataDir));
+  await new Promise<void>((done) => {
+    const stop = () => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      void running.close().then(done);
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+  return 0;
+}

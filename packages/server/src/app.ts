@@ -1,0 +1,206 @@
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import { Compile } from 'typebox/compile';
+import type { TSchema } from 'typebox';
+import {
+  PROTOCOL_VERSION,
+  errorCodeList,
+  errorCodes,
+  idLengthMax,
+  rejection,
+  type TenantId,
+} from '@lineup/protocol';
+import { handleError, sendRejection } from './errors.ts';
+import { ErrorBodySchema } from './schemas.ts';
+import { tenantNotFound, type Host } from './host.ts';
+import { agentActionRoutes } from './routes/agent-actions.ts';
+import { agentRoutes } from './routes/agents.ts';
+import { contactRoutes } from './routes/contacts.ts';
+import { operationRoutes } from './routes/operations.ts';
+import { queueRoutes } from './routes/queues.ts';
+import { Tag, bodyOptionalMark } from './routes/route.ts';
+import { tenantRoutes } from './routes/tenants.ts';
+
+/*
+ * The HTTP app: REST under /v1 with the tenant in the path, OpenAPI at
+ * /v1/openapi.json, interactive docs at /docs, and /healthz and /readyz. It
+ * validates every request fully against its schema before anything reaches
+ * the host, so a refused request changes nothing; each route then submits
+ * exactly one command, which the engine applies whole or not at all.
+ */
+
+/** Largest request body by default: the largest valid request (a contact with 50 attributes of 1,000 characters, a queue with a year of holidays) fits with room to spare. */
+export const bodyLimitBytesDefault = 256 * 1024;
+/**
+ * Longest time to receive one whole request: a client that trickles its
+ * bytes (slowloris) is cut off instead of holding a socket forever.
+ */
+export const requestTimeoutMs = 30_000;
+/** Longest echo of a path in a 404 message, in characters. */
+const echoedPathLengthMax = 200;
+
+/** How the app is built. */
+export interface AppOptions {
+  /** The tenants' engines. */
+  host: Host;
+  /** Fastify's logger options (pino); default off. Authorization headers are always redacted. */
+  logger?: FastifyServerOptions['logger'];
+  /** Largest request body; past it, 413 payload_too_large. */
+  bodyLimitBytes?: number;
+}
+
+/**
+ * Every response is checked against its route's schema before it leaves: a
+ * mismatch is a bug, and becomes a logged 500 rather than a silent drift
+ * between the API and its documentation. A compiled TypeBox check costs
+ * microseconds per response. Error bodies are checked against the full
+ * registry, not the route's documented codes: a code a route forgot to
+ * document must still reach the client as itself (the tests catch the gap).
+ */
+function checkedSerializer({
+  schema,
+  httpStatus,
+}: {
+  schema: unknown;
+  httpStatus?: string;
+}): (data: unknown) => string {
+  const isError = httpStatus !== undefined && /^[45]/.test(httpStatus);
+  const checker = Compile((isError ? ErrorBodySchema : schema) as TSchema);
+  return (data) => {
+    if (!checker.Check(data)) {
+      const [first] = checker.Errors(data);
+      throw new Error(
+        `Response does not match its schema: ${first?.instancePath ?? ''} ${first?.message ?? ''}`,
+      );
+    }
+    return JSON.stringify(data);
+  };
+}
+
+function loggerOptions(logger: AppOptions['logger']): NonNullable<FastifyServerOptions['logger']> {
+  if (logger === undefined || logger === false) return false;
+  const redact = ['req.headers.authorization'];
+  return logger === true ? { redact } : { redact, ...logger };
+}
+
+function openApiDescription(): string {
+  const rows = errorCodeList.map(
+    (code) => `| \`${code}\` | ${errorCodes[code].status} | ${errorCodes[code].message} |`,
+  );
+  return [
+    'Lineup routes every waiting customer to the best free agent. Every refusal has the body',
+    '`{ "error": { "code", "message", "details?" } }`; the codes (docs/errors.md):',
+    '',
+    '| Code | HTTP | Meaning |',
+    '| --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}
+
+/** Says `required: false` on the request bodies of operations marked optional (route.ts). */
+function markOptionalBodies<T extends { paths?: object }>(document: T): T {
+  for (const item of Object.values(document.paths ?? {}) as Record<string, unknown>[]) {
+    for (const operation of Object.values(item) as Record<string, unknown>[]) {
+      if (operation[bodyOptionalMark] !== true) continue;
+      Reflect.deleteProperty(operation, bodyOptionalMark);
+      const body = operation.requestBody as { required?: boolean } | undefined;
+      if (body !== undefined) body.required = false;
+    }
+  }
+  return document;
+}
+
+/** Answers an unknown tenant with 404 before the request is validated further. */
+function tenantGuard(host: Host) {
+  return (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
+    const { tenantId } = request.params as { tenantId?: string };
+    if (tenantId === undefined || !host.hasTenant(tenantId as TenantId)) {
+      void sendRejection(reply, tenantNotFound((tenantId ?? '').slice(0, idLengthMax) as TenantId));
+      return;
+    }
+    done();
+  };
+}
+
+/** Builds the HTTP app on a host; the caller listens (or injects) and closes it. */
+export function buildApp(options: AppOptions): FastifyInstance {
+  const { host } = options;
+  const app = Fastify({
+    logger: loggerOptions(options.logger),
+    bodyLimit: options.bodyLimitBytes ?? bodyLimitBytesDefault,
+    requestTimeout: requestTimeoutMs,
+    // Ids of idLengthMax characters may arrive percent-encoded; longer ones are refused by schema.
+    routerOptions: { maxParamLength: idLengthMax * 3 },
+  });
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.setSerializerCompiler(checkedSerializer);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.slice(0, echoedPathLengthMax);
+    return sendRejection(
+      reply,
+      rejection(
+        'not_found',
+        `Nothing lives at ${request.method} ${path}; see /v1/openapi.json for the routes.`,
+      ),
+    );
+  });
+
+  void app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Lineup REST API',
+        version: `v1 (protocol ${PROTOCOL_VERSION})`,
+        description: openApiDescription(),
+      },
+      tags: [
+        { name: Tag.tenants, description: 'Contact centers: the isolation boundary' },
+        { name: Tag.queues, description: 'Where contacts wait, with their live status' },
+        { name: Tag.agents, description: 'The people who serve queues' },
+        { name: Tag.memberships, description: 'Which queues an agent serves, with what priority' },
+        { name: Tag.agentActions, description: 'What an agent does: presence, offers, contacts' },
+        { name: Tag.contacts, description: 'Customers joining, waiting, leaving, callbacks' },
+        { name: Tag.statistics, description: 'Today and the last 15 minutes, per queue and agent' },
+        { name: Tag.operations, description: 'Health and readiness' },
+      ],
+    },
+    transformObject: (document) =>
+      markOptionalBodies(
+        'openapiObject' in document ? document.openapiObject : document.swaggerObject,
+      ),
+  });
+  void app.register(swaggerUi, { routePrefix: '/docs' });
+
+  void app.register((root, _options, done) => {
+    operationRoutes(root, host);
+    root.get('/v1/openapi.json', { schema: { hide: true } }, () => app.swagger());
+    done();
+  });
+  void app.register(
+    (v1, _options, done) => {
+      tenantRoutes(v1, host);
+      done();
+    },
+    { prefix: '/v1' },
+  );
+  void app.register(
+    (tenant, _options, done) => {
+      tenant.addHook('preValidation', tenantGuard(host));
+      queueRoutes(tenant, host);
+      agentRoutes(tenant, host);
+      agentActionRoutes(tenant, host);
+      contactRoutes(tenant, host);
+      done();
+    },
+    { prefix: '/v1/tenants/:tenantId' },
+  );
+  return app;
+}

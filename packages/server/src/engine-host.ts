@@ -1,0 +1,401 @@
+import { Engine, type EngineOptions, type EngineSnapshot } from '@lineup/engine';
+import { readBatches, type Journal } from '@lineup/journal';
+import { rejection, type Event, type Rejection, type TenantId } from '@lineup/protocol';
+import { SystemScheduler, systemClock, type Clock, type TimerScheduler } from './clock.ts';
+import {
+  tenantNotFound,
+  type CommandInput,
+  type Host,
+  type Outcome,
+  type TenantView,
+} from './host.ts';
+import { tenantViewOf } from './tenant-view.ts';
+
+/*
+ * The host of every tenant's engine, writing each command's events to a
+ * journal before the command is acknowledged (DESIGN.md §3, ADR 0005).
+ *
+ * Per tenant, commands run one at a time in arrival order on a promise chain,
+ * each stamped with the clock's time when its turn comes, so the engine sees
+ * time move forward. After each command the tenant's one timer is re-armed at
+ * the engine's next deadline; when it fires, a tick joins the same chain.
+ *
+ * The engine does not wait for the disk: a command's events are handed to the
+ * journal at once, in order, and the next command may run while they commit,
+ * so commands arriving together share one transaction (group commit). The
+ * caller's answer and the listeners wait for the commit; appends of a tenant
+ * commit in order, so they hear events in order. A failed append leaves the
+ * engine ahead of the disk: the host stops and must be restarted from the
+ * journal (J9).
+ */
+
+/** Tenants one host holds, by default. */
+export const tenantsMaxDefault = 1_000;
+/** Commands of one tenant waiting for their turn, by default; past it, submit is refused. */
+export const pendingCommandsMaxDefault = 10_000;
+/** Event listeners of one tenant: the socket layer limits its sockets well below this. */
+export const listenersPerTenantMax = 100_000;
+
+/** Entries between two snapshots of a tenant's engine, by default. */
+export const snapshotEveryEntriesDefault = 20_000;
+
+/** How a host is set up. */
+export interface EngineHostOptions {
+  /** Where events go before a command is acknowledged. */
+  journal: Journal;
+  /** Entries between two snapshots of a tenant; default snapshotEveryEntriesDefault. */
+  snapshotEveryEntries?: number;
+  /** Stamps commands; default the wall clock. */
+  clock?: Clock;
+  /** Wakes engines at their deadlines; default setTimeout on the clock. */
+  scheduler?: TimerScheduler;
+  /** Options of every tenant's engine. */
+  engine?: EngineOptions;
+  tenantsMax?: number;
+  pendingCommandsMax?: number;
+  /**
+   * Told of a failure that no caller can be told of: a tick that threw (an
+   * engine invariant broke) or a listener that threw. By default it is
+   * rethrown outside the command, as an uncaught exception: a broken
+   * invariant crashes the process (STYLE.md, Errors), after the command's
+   * other listeners have heard it.
+   */
+  onError?: (
+    error: unknown,
+    context: { tenantId: TenantId; during: 'tick' | 'listener' | 'journal' },
+  ) => void;
+}
+
+interface Tenant {
+  readonly id: TenantId;
+  readonly engine: Engine;
+  readonly view: TenantView;
+  readonly listeners: Set<(events: readonly Event[]) => void>;
+  /** Settles when the last command queued so far has run. */
+  tail: Promise<void>;
+  /** Commands queued and not yet run. */
+  pending: number;
+  /** The armed timer: its time and how to cancel it. */
+  timer: { atMs: number; cancel: () => void } | null;
+  /** Seq of the last entry handed to the journal. */
+  lastSeq: number;
+  /** Seq of the last snapshot taken. */
+  snapshotSeq: number;
+  /** Settles when the last entry handed to the journal is durable. */
+  durable: Promise<void>;
+}
+
+/** Throws the error on its own stack, where nothing catches it. */
+const rethrowUncaught = (error: unknown): void => {
+  queueMicrotask(() => {
+    throw error;
+  });
+};
+
+/** Every tenant's engine, with its journal. */
+export class EngineHost implements Host {
+  private readonly tenants = new Map<TenantId, Tenant>();
+  private readonly clock: Clock;
+  private readonly scheduler: TimerScheduler;
+  private readonly engineOptions: EngineOptions;
+  private readonly tenantsMax: number;
+  private readonly pendingCommandsMax: number;
+  private readonly onError: NonNullable<EngineHostOptions['onError']>;
+  private readonly journal: Journal;
+  private readonly snapshotEveryEntries: number;
+  private isClosed = false;
+  /** Set when an append failed: the engines are ahead of the disk. */
+  private isFailed = false;
+
+  /**
+   * A host over a journal with no tenants yet; use EngineHost.open to resume
+   * from a journal that has some.
+   */
+  constructor(options: EngineHostOptions) {
+    this.journal = options.journal;
+    this.snapshotEveryEntries = options.snapshotEveryEntries ?? snapshotEveryEntriesDefault;
+    this.clock = options.clock ?? systemClock;
+    this.scheduler = options.scheduler ?? new SystemScheduler(this.clock);
+    this.engineOptions = options.engine ?? {};
+    this.tenantsMax = options.tenantsMax ?? tenantsMaxDefault;
+    this.pendingCommandsMax = options.pendingCommandsMax ?? pendingCommandsMaxDefault;
+    this.onError = options.onError ?? rethrowUncaught;
+  }
+
+  hasTenant(tenantId: TenantId): boolean {
+    return this.tenants.has(tenantId);
+  }
+
+  isReady(): boolean {
+    return !this.isClosed && !this.isFailed;
+  }
+
+  /**
+   * A host resumed from its journal: each tenant's engine is its latest
+   * snapshot plus the events after it, folded through evolve.
+   */
+  static async open(options: EngineHostOptions): Promise<EngineHost> {
+    const host = new EngineHost(options);
+    for (const tenantId of await options.journal.tenants()) await host.recover(tenantId);
+    return host;
+  }
+
+  /** Number of tenants. */
+  tenantCount(): number {
+    return this.tenants.size;
+  }
+
+  private async recover(tenantId: TenantId): Promise<void> {
+    const saved = await this.journal.latestSnapshot(tenantId);
+    const engine =
+      saved === undefined
+        ? new Engine(this.engineOptions)
+        : Engine.restore(saved.snapshot as EngineSnapshot, this.engineOptions);
+    let lastSeq = saved?.seq ?? 0;
+    for await (const batch of readBatches(this.journal, tenantId, lastSeq)) {
+      for (const entry of batch) {
+        for (const event of entry.events) engine.evolve(event);
+        lastSeq = entry.seq;
+      }
+    }
+    const tenant = this.addTenant(tenantId, engine);
+    tenant.lastSeq = lastSeq;
+    tenant.snapshotSeq = saved?.seq ?? 0;
+    this.arm(tenant);
+  }
+
+  private addTenant(tenantId: TenantId, engine: Engine): Tenant {
+    const tenant: Tenant = {
+      id: tenantId,
+      engine,
+      view: tenantViewOf(engine, this.clock),
+      listeners: new Set(),
+      tail: Promise.resolve(),
+      pending: 0,
+      timer: null,
+      lastSeq: 0,
+      snapshotSeq: 0,
+      durable: Promise.resolve(),
+    };
+    this.tenants.set(tenantId, tenant);
+    return tenant;
+  }
+
+  async createTenant(tenantId: TenantId): Promise<Rejection | null> {
+    if (this.isClosed || this.isFailed) return unavailable();
+    if (this.tenants.has(tenantId)) {
+      // No registry code names a tenant yet (docs/api.md); invalid_command says the id is taken.
+      return rejection('invalid_command', `Tenant ${tenantId} exists already; pick another id.`, {
+        tenantId,
+      });
+    }
+    if (this.tenants.size >= this.tenantsMax) {
+      return rejection('limit_reached', `At most ${this.tenantsMax} tenants are allowed.`, {
+        limit: 'tenants',
+        max: this.tenantsMax,
+      });
+    }
+    const tenant = this.addTenant(tenantId, new Engine(this.engineOptions));
+    // An entry with no events makes the tenant durable: it is found again on restart.
+    await this.persist(tenant, this.clock.nowMs(), []);
+    return null;
+  }
+
+  submit<T = null>(
+    tenantId: TenantId,
+    command: CommandInput,
+    read?: (view: TenantView, events: readonly Event[]) => T,
+  ): Promise<Outcome<T>> {
+    const tenant = this.tenants.get(tenantId);
+    if (tenant === undefined) return Promise.resolve(refused(tenantNotFound(tenantId)));
+    if (this.isClosed || this.isFailed) return Promise.resolve(refused(unavailable()));
+    if (tenant.pending >= this.pendingCommandsMax) {
+      return Promise.resolve(
+        refused(
+          rejection(
+            'rate_limited',
+            `Tenant ${tenantId} has ${tenant.pending} commands waiting; retry in a moment.`,
+            { limit: 'pendingCommands', max: this.pendingCommandsMax },
+          ),
+        ),
+      );
+    }
+    // The work returns its durable outcome wrapped, not as a promise: the chain moves on
+    // to the next command at once, so that commands arriving together commit together.
+    return this.enqueue(tenant, () => {
+      const { outcome, durable } = this.execute(tenant, command);
+      const after =
+        outcome.rejection === null && read !== undefined ? read(tenant.view, outcome.events) : null;
+      return { outcome: durable.then(() => ({ ...outcome, after })) };
+    }).then((work) => work.outcome);
+  }
+
+  view(tenantId: TenantId): TenantView | null {
+    return this.tenants.get(tenantId)?.view ?? null;
+  }
+
+  subscribe(tenantId: TenantId, listener: (events: readonly Event[]) => void): () => void {
+    const tenant = this.tenants.get(tenantId);
+    if (tenant === undefined) throw new RangeError(`No tenant has id ${tenantId}`);
+    if (tenant.listeners.size >= listenersPerTenantMax)
+      throw new RangeError(`Tenant ${tenantId} has ${listenersPerTenantMax} listeners already`);
+    // A wrapper per subscription, so the same function subscribed twice is unsubscribed once.
+    const entry = (events: readonly Event[]): void => {
+      listener(events);
+    };
+    tenant.listeners.add(entry);
+    return () => {
+      tenant.listeners.delete(entry);
+    };
+  }
+
+  /** Resolves once every command submitted so far, timer ticks included, has run and is durable. */
+  async drain(): Promise<void> {
+    for (;;) {
+      const tails = [...this.tenants.values()].map((tenant) => tenant.tail);
+      await Promise.all(tails);
+      await Promise.all([...this.tenants.values()].map((tenant) => tenant.durable));
+      // A command that ran may have queued another (a tick armed at once): wait for it too.
+      if ([...this.tenants.values()].every((tenant, index) => tenant.tail === tails[index])) return;
+    }
+  }
+
+  /**
+   * Stops taking commands, cancels the timers, waits for the commands under
+   * way, snapshots every tenant whose journal grew since its last snapshot,
+   * and closes the journal.
+   */
+  async close(): Promise<void> {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    for (const tenant of this.tenants.values()) {
+      tenant.timer?.cancel();
+      tenant.timer = null;
+    }
+    await this.drain();
+    if (!this.isFailed) {
+      for (const tenant of this.tenants.values()) {
+        if (tenant.lastSeq > tenant.snapshotSeq) await this.snapshot(tenant);
+      }
+    }
+    await this.journal.close();
+  }
+
+  /** Runs `work` after every command queued before it; a failure rejects only its own promise. */
+  private enqueue<R>(tenant: Tenant, work: () => R): Promise<R> {
+    tenant.pending++;
+    const result = tenant.tail.then(() => {
+      tenant.pending--;
+      return work();
+    });
+    tenant.tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  /**
+   * Runs one command on the engine now, hands its events to the journal and
+   * re-arms the timer; the listeners hear the events once they are durable.
+   */
+  private execute(
+    tenant: Tenant,
+    command: CommandInput | { type: 'tick' },
+    atMs = this.clock.nowMs(),
+  ): { outcome: Omit<Outcome, 'after'>; durable: Promise<void> } {
+    const decision = tenant.engine.execute({ ...command, atMs });
+    const durable =
+      decision.events.length === 0
+        ? tenant.durable
+        : this.persist(tenant, atMs, decision.events).then(() => {
+            this.notify(tenant, decision.events);
+          });
+    this.arm(tenant);
+    return { outcome: decision, durable };
+  }
+
+  private notify(tenant: Tenant, events: readonly Event[]): void {
+    for (const listener of tenant.listeners) {
+      try {
+        listener(events);
+      } catch (error: unknown) {
+        this.onError(error, { tenantId: tenant.id, during: 'listener' });
+      }
+    }
+  }
+
+  /**
+   * Hands one entry to the journal, in command order, and resolves when it is
+   * durable. Every snapshotEveryEntries entries it also snapshots the engine,
+   * at once, while the engine's state is exactly the state after this entry.
+   */
+  private persist(tenant: Tenant, atMs: number, events: readonly Event[]): Promise<void> {
+    tenant.lastSeq += 1;
+    const seq = tenant.lastSeq;
+    const appended = this.journal.append(tenant.id, [{ atMs, events }]).then((result) => {
+      if (!result.ok)
+        throw new Error(`journal refused entry ${seq} of ${tenant.id}: ${result.refusal.message}`);
+      if (result.seqs[0] !== seq)
+        throw new Error(`journal gave seq ${String(result.seqs[0])} for ${seq} of ${tenant.id}`);
+    });
+    if (seq - tenant.snapshotSeq >= this.snapshotEveryEntries) void this.snapshot(tenant);
+    const durable = appended.catch((error: unknown) => {
+      // The engine is ahead of the disk: take no more work (ADR 0005, J9).
+      this.isFailed = true;
+      this.onError(error, { tenantId: tenant.id, during: 'journal' });
+      throw error;
+    });
+    tenant.durable = durable.catch(() => undefined);
+    return durable;
+  }
+
+  /** Saves the engine's state as of the tenant's last entry. */
+  private async snapshot(tenant: Tenant): Promise<void> {
+    const seq = tenant.lastSeq;
+    tenant.snapshotSeq = seq;
+    const result = await this.journal.saveSnapshot(tenant.id, seq, tenant.engine.snapshot());
+    if (!result.ok) {
+      this.onError(
+        new Error(`snapshot of ${tenant.id} at ${seq} refused: ${result.refusal.message}`),
+        {
+          tenantId: tenant.id,
+          during: 'journal',
+        },
+      );
+    }
+  }
+
+  /** Arms the tenant's timer at the engine's next deadline, unless it is armed there already. */
+  private arm(tenant: Tenant): void {
+    const deadline = tenant.engine.nextDeadline();
+    if (tenant.timer?.atMs === deadline) return;
+    tenant.timer?.cancel();
+    tenant.timer = null;
+    if (deadline === null || this.isClosed) return;
+    const cancel = this.scheduler.setTimer(deadline, () => {
+      if (tenant.timer?.atMs !== deadline) return;
+      tenant.timer = null;
+      this.enqueue(tenant, () => {
+        // A timer may fire a little before its time by the clock; the engine must still fire it.
+        // A failed append is reported by persist; nobody else waits for a tick.
+        this.execute(
+          tenant,
+          { type: 'tick' },
+          Math.max(this.clock.nowMs(), deadline),
+        ).durable.catch(() => undefined);
+      }).catch((error: unknown) => {
+        this.onError(error, { tenantId: tenant.id, during: 'tick' });
+      });
+    });
+    tenant.timer = { atMs: deadline, cancel };
+  }
+}
+
+function refused<T>(refusal: Rejection): Outcome<T> {
+  return { events: [], rejection: refusal, after: null };
+}
+
+function unavailable(): Rejection {
+  return rejection('unavailable', 'The host is stopping; retry against the new process.');
+}

@@ -1,0 +1,90 @@
+import {
+  rejection,
+  type AgentId,
+  type AgentReport,
+  type Command,
+  type ContactId,
+  type Event,
+  type QueueId,
+  type QueueReport,
+  type QueueSettings,
+  type QueueStatus,
+  type Rejection,
+  type TenantId,
+} from '@lineup/protocol';
+import type { ContactView, Place, WaitingContact } from '@lineup/engine';
+import type { AgentView } from './schemas.ts';
+
+/*
+ * What the HTTP and WebSocket layers need from the process that hosts the
+ * tenants' engines: submit a command and learn, once it is durable, what it
+ * did; read the engine's live views. The host owns time (it stamps commands
+ * with its clock), the journal, and the engines' timers.
+ */
+
+/** A command as a client sends it: the host stamps the time. */
+export type CommandInput = Command extends infer C
+  ? C extends { atMs: number }
+    ? Omit<C, 'atMs'>
+    : never
+  : never;
+
+/** What a submitted command did, once its events are on disk. */
+export interface Outcome<T = null> {
+  /** The events, in order (the timers that fell due before it included). */
+  events: Event[];
+  /** Null on success; otherwise nothing of the command was applied. */
+  rejection: Rejection | null;
+  /**
+   * What the submitter's `read` returned, called right after the command and
+   * before any other command of the tenant; null when refused or not asked.
+   */
+  after: T | null;
+}
+
+/** Read-only views of one tenant's engine. */
+export interface TenantView {
+  queueIds(): QueueId[];
+  agentIds(): AgentId[];
+  queueStatus(queueId: QueueId): QueueStatus | null;
+  queueReport(queueId: QueueId): QueueReport | null;
+  agentReport(agentId: AgentId): AgentReport | null;
+  /** A queue's full settings, or null for an unknown queue. */
+  queue(queueId: QueueId): QueueSettings | null;
+  /** An agent's settings, state and holdings, or null for an unknown agent. */
+  agent(agentId: AgentId): AgentView | null;
+  contact(contactId: ContactId): ContactView | null;
+  placeOf(contactId: ContactId): Place | null;
+  waitingContacts(queueId: QueueId, limit: number): WaitingContact[];
+}
+
+/** The tenants' engines behind one process. */
+export interface Host {
+  /** Whether a tenant exists. */
+  hasTenant(tenantId: TenantId): boolean;
+  /** Whether the host takes commands: false while it starts (replays) or stops. */
+  isReady(): boolean;
+  /** Creates a tenant with an empty engine; a rejection if it exists or the limit is reached. */
+  createTenant(tenantId: TenantId): Promise<Rejection | null>;
+  /**
+   * Runs a command for a tenant, one at a time in arrival order; resolves
+   * after its events are durable. `read` sees the tenant and the command's
+   * events right after a successful command, before any later one: what a
+   * response shows is what the command did.
+   */
+  submit<T = null>(
+    tenantId: TenantId,
+    command: CommandInput,
+    read?: (view: TenantView, events: readonly Event[]) => T,
+  ): Promise<Outcome<T>>;
+  /** The live views of a tenant's engine, or null for an unknown tenant. */
+  view(tenantId: TenantId): TenantView | null;
+  /** Calls the listener with every batch of events a tenant's engine emits; returns an unsubscribe. */
+  subscribe(tenantId: TenantId, listener: (events: readonly Event[]) => void): () => void;
+}
+
+/** The refusal every host gives for a tenant id that names no tenant. */
+export function tenantNotFound(tenantId: TenantId): Rejection {
+  // No registry code names a tenant yet; not_found is the address-level 404 (docs/api.md).
+  return rejection('not_found', `No tenant has id ${tenantId}; create it first.`, { tenantId });
+}

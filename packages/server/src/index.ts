@@ -1,0 +1,77 @@
+/*
+ * The server: hosts one engine per tenant, drives its timers, and serves the
+ * REST API (DESIGN.md §3). Its only public entry.
+ */
+
+export {
+  /** Builds the HTTP app (REST under /v1, OpenAPI, docs, health) on a host, without listening. */
+  buildApp,
+  /** The largest request body the app reads unless told otherwise. */
+  bodyLimitBytesDefault,
+  /** The longest time the app waits to receive one whole request. */
+  requestTimeoutMs,
+  /** How the app is built: its host, logger and body limit. */
+  type AppOptions,
+} from './app.ts';
+export {
+  /** A host that keeps every tenant's engine in memory, with a journal in memory. */
+  MemoryHost,
+  /** How a memory host is set up: clock, scheduler, engine options and limits. */
+  type MemoryHostOptions,
+} from './memory-host.ts';
+export {
+  /** The host of every tenant's engine, acknowledging commands once their events are journaled. */
+  EngineHost,
+  /** How a host is set up: its journal, clock, scheduler, engine options and limits. */
+  type EngineHostOptions,
+  /** The tenants one host holds unless told otherwise. */
+  tenantsMaxDefault,
+  /** The commands of one tenant that may wait for their turn unless told otherwise. */
+  pendingCommandsMaxDefault,
+  /** The event listeners one tenant may have. */
+  listenersPerTenantMax,
+  /** Entries between two snapshots of a tenant unless told otherwise. */
+  snapshotEveryEntriesDefault,
+} from './engine-host.ts';
+export {
+  /** A source of the current time, epoch ms. */
+  type Clock,
+  /** Runs a callback once, at or after a given time. */
+  type TimerScheduler,
+  /** Cancels a timer. */
+  type CancelTimer,
+  /** The process's wall clock. */
+  systemClock,
+  /** A timer scheduler on Node's setTimeout. */
+  SystemScheduler,
+  /** A clock that moves only when a test tells it to. */
+  ManualClock,
+  /** A timer scheduler whose timers fire only when a test calls fireDue. */
+  ManualScheduler,
+} from './clock.ts';
+export {
+  /** What the HTTP and WebSocket layers need from the process that hosts the engines. */
+  type Host,
+  /** A command as a client sends it: the host stamps the time. */
+  type CommandInput,
+  /** What a submitted command did, once durable, and what the submitter read right after it. */
+  type Outcome,
+  /** Read-only views of one tenant's engine. */
+  type TenantView,
+  /** The refusal every host gives for a tenant id that names no tenant. */
+  tenantNotFound,
+} from './host.ts';
+/** The REST API's request and response schemas, each with its own doc comment (to move to packages/protocol). */
+export * from './schemas.ts';
+export {
+  /** Starts the durable server on a port over the journal in a data dir. */
+  serve,
+  /** The tenant created on a first start. */
+  demoTenantId,
+  /** Where and how the server runs. */
+  type ServeOptions,
+  /** A running server and how to stop it. */
+  type RunningServer,
+  /** Why the server could not start. */
+  type ServeRefusal,
+} from './serve.ts';

@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { asContactId, rejection, type ContactId, type Event } from '@lineup/protocol';
+import type { Host } from '../host.ts';
+import {
+  CallbackRequestInputSchema,
+  ContactParamsSchema,
+  ContactViewSchema,
+  ConvertInputSchema,
+  DeflectedViewSchema,
+  EnqueueInputSchema,
+  TenantParamsSchema,
+  type ContactPlacedView,
+  type DeflectedView,
+} from '../schemas.ts';
+import { contactViewOf, present } from '../views.ts';
+import { Tag, addRoute, ok, submitCommand, submitNoContent, viewOf } from './route.ts';
+
+/*
+ * Contacts (DESIGN.md §1): a customer joins a queue and learns its position
+ * and EWT (R13), reads them again, leaves, or turns its contact into a
+ * callback keeping its place (R10); a web form asks for a callback with no
+ * live customer. Ids the client leaves out are minted here: the engine takes
+ * ids from outside so that it stays deterministic.
+ */
+
+/** A new contact id: a random UUID, which the id pattern accepts. */
+const mintContactId = (): ContactId => asContactId(randomUUID());
+
+/** How the queue turned the contact away, if it did (R11, R16, queue full). */
+function deflectionIn(events: readonly Event[], contactId: ContactId): DeflectedView | null {
+  for (const event of events) {
+    if (event.type === 'contactDeflected' && event.contactId === contactId) {
+      const { reason, action, message } = event;
+      return { id: contactId, queueId: event.queueId, deflected: { reason, action, message } };
+    }
+  }
+  return null;
+}
+
+type Joined = { deflected: DeflectedView } | { contact: ContactPlacedView };
+
+/** Registers the contact routes under /v1/tenants/:tenantId. */
+export function contactRoutes(app: FastifyInstance, host: Host): void {
+  addRoute(app, {
+    method: 'POST',
+    url: '/contacts',
+    tag: Tag.contacts,
+    summary: 'A customer joins a queue',
+    description:
+      '201 with the waiting contact, its position and EWT (R13); 200 with `deflected` when the queue ' +
+      'turned it away because it is closed (R16), offline (R11) or full.',
+    params: TenantParamsSchema,
+    body: EnqueueInputSchema,
+    responses: { 201: ContactViewSchema, 200: DeflectedViewSchema },
+    errors: ['contact_exists', 'queue_not_found', 'channel_not_served', 'limit_reached'],
+    handler: async ({ params, body }) => {
+      const id = body.id ?? mintContactId();
+      const outcome = await host.submit(
+        params.tenantId,
+        { type: 'enqueueContact', contact: { ...body, id } },
+        (view, events): Joined => {
+          const deflected = deflectionIn(events, id);
+          if (deflected !== null) return { deflected };
+          return { contact: present(contactViewOf(view, id), `contact ${id}`) };
+        },
+      );
+      if (outcome.rejection !== null) return outcome.rejection;
+      const joined = present(outcome.after, 'contact');
+      return 'deflected' in joined ? ok(200, joined.deflected) : ok(201, joined.contact);
+    },
+  });
+
+  addRoute(app, {
+    method: 'GET',
+    url: '/contacts/:contactId',
+    tag: Tag.contacts,
+    summary: 'Read a live contact with its position and EWT',
+    description: 'Position and EWT are null while the contact is offered, assigned or not yet due.',
+    params: ContactParamsSchema,
+    responses: { 200: ContactViewSchema },
+    errors: ['contact_not_found'],
+    handler: ({ params }) => {
+      const contact = contactViewOf(viewOf(host, params.tenantId), params.contactId);
+      return Promise.resolve(
+        contact === null
+          ? rejection(
+              'contact_not_found',
+              `No live contact has id ${params.contactId}; it may have ended already.`,
+              { contactId: params.contactId },
+            )
+          : ok(200, contact),
+      );
+    },
+  });
+
+  addRoute(app, {
+    method: 'POST',
+    url: '/contacts/:contactId/leave',
+    tag: Tag.contacts,
+    summary: 'The waiting customer leaves (abandons)',
+    description: 'An offer for the contact is withdrawn.',
+    params: ContactParamsSchema,
+    responses: { 204: Type.Null({ description: 'The contact has ended' }) },
+    errors: ['contact_not_found', 'contact_not_waiting'],
+    handler: ({ params }) =>
+      submitNoContent(host, params.tenantId, {
+        type: 'abandonContact',
+        contactId: params.contactId,
+      }),
+  });
+
+  addRoute(app, {
+    method: 'POST',
+    url: '/contacts/:contactId/callback',
+    tag: Tag.contacts,
+    summary: 'The waiting customer asks to be called back and hangs up, keeping its place (R10)',
+    params: ContactParamsSchema,
+    body: ConvertInputSchema,
+    responses: { 200: ContactViewSchema },
+    errors: ['contact_not_found', 'contact_not_waiting', 'callbacks_not_allowed'],
+    handler: ({ params, body }) =>
+      submitCommand(
+        host,
+        params.tenantId,
+        { type: 'convertToCallback', contactId: params.contactId, number: body.number },
+        200,
+        (view) => contactViewOf(view, params.contactId),
+        'contact',
+      ),
+  });
+
+  addRoute(app, {
+    method: 'POST',
+    url: '/callbacks',
+    tag: Tag.contacts,
+    summary: 'Request a callback with no live customer ("call me back")',
+    description:
+      'For a web form or an e-mail: an agent calls customer.number, not before notBeforeMs (R10).',
+    params: TenantParamsSchema,
+    body: CallbackRequestInputSchema,
+    responses: { 201: ContactViewSchema },
+    errors: [
+      'contact_exists',
+      'queue_not_found',
+      'callbacks_not_allowed',
+      'callback_number_required',
+      'queue_full',
+      'limit_reached',
+    ],
+    handler: ({ params, body }) => {
+      const id = body.id ?? mintContactId();
+      return submitCommand(
+        host,
+        params.tenantId,
+        { type: 'requestCallback', contact: { ...body, id } },
+        201,
+        (view) => contactViewOf(view, id),
+        'contact',
+      );
+    },
+  });
+}

@@ -1,0 +1,193 @@
+import type { FastifyInstance } from 'fastify';
+import type { Static, TSchema } from 'typebox';
+import {
+  errorCodes,
+  type ErrorCode,
+  type Event,
+  type Rejection,
+  type TenantId,
+} from '@lineup/protocol';
+import { sendRejection } from '../errors.ts';
+import type { CommandInput, Host, TenantView } from '../host.ts';
+import { present } from '../views.ts';
+import { errorBodySchema } from '../schemas.ts';
+
+/*
+ * One way to declare a REST route: its schemas (validation, response check
+ * and OpenAPI in one place) and a handler that returns either a success with
+ * its status or a rejection. A handler never touches the reply, so every
+ * refusal leaves through the same door with the one error body.
+ */
+
+/** The areas of the API, as OpenAPI tags. */
+export const Tag = {
+  tenants: 'tenants',
+  queues: 'queues',
+  agents: 'agents',
+  memberships: 'memberships',
+  agentActions: 'agent actions',
+  contacts: 'contacts',
+  statistics: 'statistics',
+  operations: 'operations',
+} as const;
+/** An area of the API. */
+export type Tag = (typeof Tag)[keyof typeof Tag];
+
+/**
+ * Marks an operation whose body may be left out; @fastify/swagger copies x-
+ * keys into the operation and always marks a body required, so the app's
+ * document transform reads this mark to say otherwise.
+ */
+export const bodyOptionalMark = 'x-body-optional';
+
+/** Success statuses a route may answer with. */
+type SuccessStatus = 200 | 201 | 204;
+type Responses = Partial<Record<SuccessStatus, TSchema>>;
+
+/** A success of one of the route's statuses, with the body its schema describes. */
+export type Success<R extends Responses> = {
+  [K in keyof R & SuccessStatus]: R[K] extends TSchema ? { status: K; body: Static<R[K]> } : never;
+}[keyof R & SuccessStatus];
+
+/** What a handler gets: the validated request parts. */
+export interface RouteInput<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+}
+
+/** A route's declaration. */
+export interface RouteSpec<
+  P extends TSchema,
+  Q extends TSchema,
+  B extends TSchema,
+  R extends Responses,
+> {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  tag: Tag;
+  summary: string;
+  description?: string;
+  params?: P;
+  querystring?: Q;
+  body?: B;
+  /** The body may be left out, standing for `{}` (actions with only optional fields). */
+  isBodyOptional?: boolean;
+  responses: R;
+  /**
+   * The codes this route refuses with, besides those every route of its kind
+   * has (see `errorCodesOf`); the OpenAPI document lists them all.
+   */
+  errors: readonly ErrorCode[];
+  /** Whether the route submits a command to the host; default: all but GET. */
+  isCommand?: boolean;
+  handler(input: RouteInput<Static<P>, Static<Q>, Static<B>>): Promise<Success<R> | Rejection>;
+}
+
+/**
+ * Every code a route can answer with: its own, plus invalid_command and
+ * internal (any route), not_found (an unknown tenant in the path),
+ * payload_too_large (a body), and rate_limited and unavailable (a host busy
+ * or stopping, for a command).
+ */
+export function errorCodesOf(
+  spec: { method: string; errors: readonly ErrorCode[]; isCommand?: boolean },
+  prefix: string,
+): ErrorCode[] {
+  const codes = new Set<ErrorCode>(['invalid_command', ...spec.errors]);
+  if (prefix.includes(':tenantId')) codes.add('not_found');
+  if (spec.method !== 'GET') codes.add('payload_too_large');
+  if (spec.isCommand ?? spec.method !== 'GET') {
+    codes.add('rate_limited');
+    codes.add('unavailable');
+  }
+  codes.add('internal');
+  // Registry order, so the document reads like docs/errors.md.
+  return Object.keys(errorCodes).filter((code): code is ErrorCode => codes.has(code as ErrorCode));
+}
+
+/** Registers a route on the app. */
+export function addRoute<
+  P extends TSchema,
+  Q extends TSchema,
+  B extends TSchema,
+  R extends Responses,
+>(app: FastifyInstance, spec: RouteSpec<P, Q, B, R>): void {
+  const codes = errorCodesOf(spec, app.prefix);
+  const clientCodes = codes.filter((code) => errorCodes[code].status < 500);
+  const serverCodes = codes.filter((code) => errorCodes[code].status >= 500);
+  app.route({
+    method: spec.method,
+    url: spec.url,
+    schema: {
+      tags: [spec.tag],
+      summary: spec.summary,
+      ...(spec.description === undefined ? {} : { description: spec.description }),
+      ...(spec.params === undefined ? {} : { params: spec.params }),
+      ...(spec.querystring === undefined ? {} : { querystring: spec.querystring }),
+      ...(spec.body === undefined ? {} : { body: spec.body }),
+      ...(spec.isBodyOptional === true ? { [bodyOptionalMark]: true } : {}),
+      response: {
+        ...spec.responses,
+        '4xx': errorBodySchema(clientCodes),
+        '5xx': errorBodySchema(serverCodes),
+      },
+    },
+    ...(spec.isBodyOptional === true
+      ? {
+          preValidation: (request, _reply, done) => {
+            request.body ??= {};
+            done();
+          },
+        }
+      : {}),
+    handler: async (request, reply) => {
+      // The schemas above validated these parts; the casts only restore their static types.
+      const result = await spec.handler({
+        params: request.params as Static<P>,
+        query: request.query as Static<Q>,
+        body: request.body as Static<B>,
+      });
+      if (!('status' in result)) return sendRejection(reply, result);
+      return reply.code(result.status).send(result.body);
+    },
+  });
+}
+
+/** A success with a status and a body. */
+export const ok = <S extends SuccessStatus, T>(status: S, body: T): { status: S; body: T } => ({
+  status,
+  body,
+});
+
+/**
+ * Submits a command and answers with what `read` shows right after it, or
+ * with the command's rejection. `read` returning null after a success is a bug.
+ */
+export async function submitCommand<S extends SuccessStatus, T>(
+  host: Host,
+  tenantId: TenantId,
+  command: CommandInput,
+  status: S,
+  read: (view: TenantView, events: readonly Event[]) => T | null,
+  what: string,
+): Promise<{ status: S; body: T } | Rejection> {
+  const outcome = await host.submit(tenantId, command, read);
+  if (outcome.rejection !== null) return outcome.rejection;
+  return ok(status, present(outcome.after, what));
+}
+
+/** The tenant's views; the tenant guard has checked that it exists. */
+export function viewOf(host: Host, tenantId: TenantId): TenantView {
+  return present(host.view(tenantId), `tenant ${tenantId}`);
+}
+
+/** Submits a command whose success has nothing to show: 204, or the command's rejection. */
+export async function submitNoContent(
+  host: Host,
+  tenantId: TenantId,
+  command: CommandInput,
+): Promise<{ status: 204; body: null } | Rejection> {
+  const outcome = await host.submit(tenantId, command);
+  return outcome.rejection ?? ok(204, null);
+}

@@ -1,0 +1,139 @@
+import type { FastifyInstance } from 'fastify';
+import { openSqliteJournal } from '@lineup/journal';
+import { asTenantId, type TenantId } from '@lineup/protocol';
+import { buildApp } from './app.ts';
+import { EngineHost } from './engine-host.ts';
+import type { CommandInput } from './host.ts';
+
+/*
+ * `lineup serve`: the durable server on one port. It opens the SQLite journal
+ * under the data dir, resumes every tenant from it (snapshot plus the events
+ * after it), and serves the REST API. On the first start, unless told not to,
+ * it creates a demo tenant so that a new user has a contact center at once.
+ * Stopping (SIGTERM, SIGINT) stops taking work, lets commands under way
+ * become durable, snapshots every tenant and closes the journal.
+ */
+
+/** Where and how the server runs. */
+export interface ServeOptions {
+  port: number;
+  /** Interface to listen on; default 127.0.0.1 (loopback). */
+  listenHost?: string;
+  /** Folder of the journal; created when missing. */
+  dataDir: string;
+  /** Create the demo tenant on the first start; default true. */
+  isDemoCreated?: boolean;
+  /** Log level of the server's JSON log; default info. */
+  logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+}
+
+/** A running server. */
+export interface RunningServer {
+  /** Base URL, e.g. http://127.0.0.1:8080. */
+  url: string;
+  /** The demo tenant when it was created by this start, else null. */
+  demoTenantId: TenantId | null;
+  app: FastifyInstance;
+  host: EngineHost;
+  /** Stops taking work, flushes, snapshots and closes the journal. */
+  close(): Promise<void>;
+}
+
+/** A refusal to start, as a value: a user's mistake, not a bug. */
+export interface ServeRefusal {
+  message: string;
+}
+
+/** The tenant created on the first start. */
+export const demoTenantId = asTenantId('demo');
+
+/** Starts the durable server, or says why it cannot. */
+export async function serve(options: ServeOptions): Promise<RunningServer | ServeRefusal> {
+  const opened = openSqliteJournal({ dataDir: options.dataDir });
+  if (!opened.ok)
+    return { message: `Cannot open the journal in ${options.dataDir}: ${opened.refusal.message}` };
+  const host = await EngineHost.open({ journal: opened.journal });
+  const isFirstStart = host.tenantCount() === 0;
+  const app = buildApp({ host, logger: { level: options.logLevel ?? 'info' } });
+  try {
+    await app.listen({ port: options.port, host: options.listenHost ?? '127.0.0.1' });
+  } catch (error: unknown) {
+    await host.close();
+    const code = error instanceof Error && 'code' in error ? String(error.code) : '';
+    if (code === 'EADDRINUSE')
+      return { message: `Port ${options.port} is in use; choose another with --port.` };
+    throw error;
+  }
+  const demo = isFirstStart && options.isDemoCreated !== false ? await createDemo(host) : null;
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${options.listenHost ?? '127.0.0.1'}:${port}`,
+    demoTenantId: demo,
+    app,
+    host,
+    close: () => {
+      closing ??= (async () => {
+        await app.close();
+        await host.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** The demo contact center: two queues, four agents, all through the same commands as the API. */
+async function createDemo(host: EngineHost): Promise<TenantId> {
+  await host.createTenant(demoTenantId);
+  const commands: Record<string, unknown>[] = [
+    {
+      type: 'createQueue',
+      queue: { id: 'sales', name: 'Sales', channels: ['voice', 'video', 'chat'], priority: 1 },
+    },
+    {
+      type: 'createQueue',
+      queue: {
+        id: 'support',
+        name: 'Support',
+        channels: ['voice', 'video', 'chat'],
+        wrapUpMs: 10_000,
+      },
+    },
+    ...[
+      [
+        'ada',
+        'Ada',
+        [
+          ['sales', 2],
+          ['support', 1],
+        ],
+      ],
+      ['bo', 'Bo', [['sales', 1]]],
+      ['chen', 'Chen', [['support', 2]]],
+      [
+        'dana',
+        'Dana',
+        [
+          ['support', 1],
+          ['sales', 0],
+        ],
+      ],
+    ].map(([id, name, queues]) => ({
+      type: 'createAgent',
+      agent: {
+        id,
+        name,
+        memberships: (queues as [string, number][]).map(([queueId, priority]) => ({
+          queueId,
+          priority,
+        })),
+      },
+    })),
+  ];
+  for (const command of commands) {
+    const outcome = await host.submit(demoTenantId, command as unknown as CommandInput);
+    if (outcome.rejection !== null) throw new Error(`demo: ${outcome.rejection.message}`);
+  }
+  return demoTenantId;
+}
