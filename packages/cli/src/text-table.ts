@@ -3,26 +3,8 @@
  * ways numbers are shown. Output is for people; --json is for programs.
  */
 
-/** Aligned rows: the first column left-aligned, the others right-aligned, two spaces apart. */
-export function table(rows: readonly (readonly string[])[]): string[] {
-  const widths: number[] = [];
-  for (const row of rows)
-    for (const [index, cell] of row.entries())
-      widths[index] = Math.max(widths[index] ?? 0, cell.length);
-  return rows.map((row) =>
-    row
-      .map((cell, index) =>
-        index === 0 ? cell.padEnd(widths[0] ?? 0) : cell.padStart(widths[index] ?? 0),
-      )
-      .join('  ')
-      .trimEnd(),
-  );
-}
-
-/** A share as a percentage with one decimal, or – when there is none. */
-export function percent(value: number | null): string {
-  return value === null ? '–' : `${(value * 100).toFixed(1)}%`;
-}
+// Tables and percentages look the same as in the simulator's own report.
+export { percent, table } from '@lineup/sim';
 
 /** Milliseconds as whole seconds (`35 s`), or – when there is none. */
 export function seconds(ms: number | null): string {

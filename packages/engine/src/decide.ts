@@ -79,10 +79,11 @@ function routeMembers(ctx: Context, queue: Queue, atMs: number): void {
   for (const agent of members) routeAgent(ctx, agent, atMs);
 }
 
-function leaveStickyLine(
+/** Takes a contact out of its one agent's line, reporting why (R9; seed: memberDequeue). */
+export function leaveStickyLine(
   ctx: Context,
   contact: Contact,
-  leaveType: 'agent' | 'abandon' | 'transferred' | 'agentRemoved',
+  leaveType: Extract<Event, { type: 'stickyDequeued' }>['leaveType'],
   atMs: number,
 ): void {
   if (contact.stickyAgentId === null) return;
@@ -150,7 +151,8 @@ function cancelAgentOffer(
   return contact;
 }
 
-function agentState(
+/** The agentStateChanged event of a change to an agent's presence or mode. */
+export function agentState(
   agent: Agent,
   changes: Partial<Pick<Agent, 'presence' | 'reason' | 'mode' | 'wrapUpUntilMs'>>,
   cause: Extract<Event, { type: 'agentStateChanged' }>['cause'],

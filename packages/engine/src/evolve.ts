@@ -16,8 +16,8 @@ import {
 } from './indexes.ts';
 import {
   deriveQueueShape,
+  agentIndexes,
   newContact,
-  noneHeld,
   queueIndexes,
   type Agent,
   type Contact,
@@ -341,12 +341,7 @@ function createAgent(state: State, event: EventOf<'agentCreated'>): void {
     activity: 'offline',
     activitySinceMs: event.atMs,
     stats: newTally(zeroAgentCounters),
-    heldByChannel: noneHeld(),
-    heldLive: 0,
-    slots: [],
-    queueOrder: [],
-    personal: new Map(),
-    timer: null,
+    ...agentIndexes(),
   };
   state.agents.set(agent.id, agent);
   for (const membership of settings.memberships) {

@@ -10,8 +10,8 @@ import {
   syncQueueTimer,
 } from './indexes.ts';
 import {
+  agentIndexes,
   materializeContact,
-  noneHeld,
   deriveQueueShape,
   emptyState,
   queueIndexes,
@@ -137,12 +137,7 @@ export function restoreState(input: EngineSnapshot): State {
       held: [...record.held],
       recentOfferIds: [...record.recentOfferIds],
       stats: copyTally(record.stats),
-      heldByChannel: noneHeld(),
-      heldLive: 0,
-      slots: [],
-      queueOrder: [],
-      personal: new Map(),
-      timer: null,
+      ...agentIndexes(),
     };
     state.agents.set(agent.id, agent);
     agents.push(agent);

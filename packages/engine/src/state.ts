@@ -501,3 +501,18 @@ export function newContact(
 export function noneHeld(): Record<Channel, number> {
   return { voice: 0, video: 0, chat: 0, callback: 0, email: 0, task: 0 };
 }
+
+/** The derived parts of an agent, empty. */
+export function agentIndexes(): Pick<
+  Agent,
+  'heldByChannel' | 'heldLive' | 'slots' | 'queueOrder' | 'personal' | 'timer'
+> {
+  return {
+    heldByChannel: noneHeld(),
+    heldLive: 0,
+    slots: [],
+    queueOrder: [],
+    personal: new Map(),
+    timer: null,
+  };
+}

@@ -1,6 +1,6 @@
 import { asAgentId } from '@lineup/protocol';
 import { assert } from './assert.ts';
-import { routeAgent, routeContact, type Context } from './decide.ts';
+import { agentState, leaveStickyLine, routeAgent, routeContact, type Context } from './decide.ts';
 import { isOpen, nextChangeMs, nextLocalMidnightMs, startOfLocalDayMs } from './hours.ts';
 import { agentOf, contactOf, queueOf } from './indexes.ts';
 import { TimerKind, type TimerEntry } from './state.ts';
@@ -75,16 +75,9 @@ function fire(ctx: Context, timer: TimerEntry, atMs: number): void {
       // R6: after maxNoAnswer unanswered offers in a row the agent is set not ready.
       const max = queue.settings.maxNoAnswer;
       if (max > 0 && agent.noAnswerCount >= max && agent.presence === 'ready') {
-        ctx.emit({
-          type: 'agentStateChanged',
-          atMs,
-          agentId: agent.id,
-          presence: 'notReady',
-          reason: 'no-answer',
-          mode: agent.mode,
-          cause: 'noAnswer',
-          wrapUpUntilMs: null,
-        });
+        ctx.emit(
+          agentState(agent, { presence: 'notReady', reason: 'no-answer' }, 'noAnswer', atMs),
+        );
       }
       routeContact(ctx, contact, atMs);
       routeAgent(ctx, agent, atMs);
@@ -92,16 +85,7 @@ function fire(ctx: Context, timer: TimerEntry, atMs: number): void {
     }
     case TimerKind.wrapUp: {
       const agent = agentOf(state, timer.id);
-      ctx.emit({
-        type: 'agentStateChanged',
-        atMs,
-        agentId: agent.id,
-        presence: 'ready',
-        reason: null,
-        mode: agent.mode,
-        cause: 'wrapUpEnded',
-        wrapUpUntilMs: null,
-      });
+      ctx.emit(agentState(agent, { presence: 'ready' }, 'wrapUpEnded', atMs));
       routeAgent(ctx, agent, atMs);
       return;
     }
@@ -118,14 +102,7 @@ function fire(ctx: Context, timer: TimerEntry, atMs: number): void {
     }
     case TimerKind.sticky: {
       const contact = contactOf(state, timer.id);
-      ctx.emit({
-        type: 'stickyDequeued',
-        atMs,
-        contactId: contact.id,
-        agentId: contact.stickyAgentId as NonNullable<typeof contact.stickyAgentId>,
-        queueId: contact.queueId,
-        leaveType: 'expired',
-      });
+      leaveStickyLine(ctx, contact, 'expired', atMs);
       routeContact(ctx, contact, atMs);
       return;
     }
@@ -183,16 +160,7 @@ function fire(ctx: Context, timer: TimerEntry, atMs: number): void {
         });
         return;
       }
-      if (contact.stickyAgentId !== null) {
-        ctx.emit({
-          type: 'stickyDequeued',
-          atMs,
-          contactId: contact.id,
-          agentId: contact.stickyAgentId,
-          queueId: contact.queueId,
-          leaveType: 'expired',
-        });
-      }
+      leaveStickyLine(ctx, contact, 'expired', atMs);
       ctx.emit({
         type: 'contactOverflowed',
         atMs,

@@ -1,3 +1,4 @@
+import { agentTransferWaitMsDefault, capacityDefaults, queueDefaults } from '../src/index.ts';
 import {
   agentsMax,
   asAgentId,
@@ -49,32 +50,8 @@ import { isOpen, nextChangeMs } from '../src/index.ts';
 
 // --- Settings the rules leave to defaults (docs/routing.md, Defaults) -----------------------
 
-const queueDefaults: Omit<QueueSettings, 'id' | 'name'> = {
-  priority: 0,
-  channels: ['voice', 'video', 'chat'],
-  strategy: 'longestIdle',
-  offerTimeoutMs: 30_000,
-  wrapUpMs: 0,
-  serviceLevelThresholdMs: 20_000,
-  maxWaitMs: 0,
-  maxSize: 10_000,
-  overflowQueueId: null,
-  whenEmpty: 'wait',
-  hours: null,
-  whenClosed: 'refuse',
-  closedMessage: '',
-  expansion: [],
-  stickyTimeoutMs: 60_000,
-  callbacks: { isAllowed: true, retryDelayMs: 300_000, attemptsMax: 3 },
-  agingPointsPerMinute: 0,
-  maxNoAnswer: 3,
-  rejectCooldownMs: 30_000,
-  ewtPredictor: 'queueLength',
-  expectedHandleMs: 180_000,
-};
-const capacityDefaults: Capacity = { voice: 1, video: 1, callback: 1, chat: 3, email: 1, task: 1 };
-/** A contact transferred to one agent waits for it this long unless the transfer says otherwise. */
-const agentTransferWaitMs = 300_000;
+// Defaults are documented data, not routing logic: the model takes the engine's published ones.
+const agentTransferWaitMs = agentTransferWaitMsDefault;
 /** Offer ids an agent remembers, to tell offer_expired from offer_not_found. */
 const recentOffersKept = 8;
 const predictorNames = ['queueLength', 'headOfLine', 'lastToEnterService'];

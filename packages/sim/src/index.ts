@@ -55,6 +55,8 @@ export {
 export {
   buildReport,
   formatReportText,
+  percent,
+  table,
   positionBucketStarts,
   type SimulationReport,
   type QueueSection,

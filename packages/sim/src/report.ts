@@ -393,12 +393,13 @@ function duration(ms: number | null): string {
   return `${sign}${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 }
 
-function percent(value: number | null): string {
+/** A share as a percentage with one decimal, or – when there is none. */
+export function percent(value: number | null): string {
   return value === null ? '–' : `${(value * 100).toFixed(1)}%`;
 }
 
 /** Aligned rows: the first column left-aligned, the others right-aligned, two spaces apart. */
-function table(rows: readonly (readonly string[])[]): string[] {
+export function table(rows: readonly (readonly string[])[]): string[] {
   const widths: number[] = [];
   for (const row of rows)
     for (const [index, cell] of row.entries())
