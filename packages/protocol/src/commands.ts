@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { timedMessage } from './schema-kit.ts';
 import { AgentIdSchema, ContactIdSchema, OfferIdSchema, QueueIdSchema } from './ids.ts';
 import {
   AgentChangesSchema,
@@ -29,18 +30,11 @@ const atMs = Type.Integer({
   maximum: epochMsMax,
   description: 'When the command happened, epoch ms',
 });
-const command = <
-  T extends string,
-  P extends Record<string, Parameters<typeof Type.Object>[0][string]>,
->(
+const command = <T extends string, P extends Parameters<typeof timedMessage>[2]>(
   type: T,
   properties: P,
   description: string,
-) =>
-  Type.Object(
-    { type: Type.Literal(type), atMs, ...properties },
-    { additionalProperties: false, description },
-  );
+) => timedMessage(type, atMs, properties, description);
 
 /** Schema of createQueue. */
 export const CreateQueueSchema = command(

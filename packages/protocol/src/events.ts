@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { closedSet, timedMessage } from './schema-kit.ts';
 import { AgentIdSchema, ContactIdSchema, OfferIdSchema, QueueIdSchema } from './ids.ts';
 import {
   AgentModeSchema,
@@ -31,20 +32,12 @@ import { QueueStatusSchema } from './status.ts';
 const atMs = Type.Integer({ minimum: 0, description: 'When it happened, epoch ms' });
 const msOrNull = Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]);
 const agentIdOrNull = Type.Union([AgentIdSchema, Type.Null()]);
-const closedSet = <T extends string>(set: Record<string, T>) => Type.Enum(Object.values(set));
 
-const event = <
-  T extends string,
-  P extends Record<string, Parameters<typeof Type.Object>[0][string]>,
->(
+const event = <T extends string, P extends Parameters<typeof timedMessage>[2]>(
   type: T,
   properties: P,
   description: string,
-) =>
-  Type.Object(
-    { type: Type.Literal(type), atMs, ...properties },
-    { additionalProperties: false, description },
-  );
+) => timedMessage(type, atMs, properties, description);
 
 /** Schema of a contact as it joined its queue. */
 export const ContactRecordSchema = Type.Object(

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { closedSet } from './schema-kit.ts';
 import { AgentIdSchema, CustomerIdSchema, QueueIdSchema } from './ids.ts';
 import {
   AgentMode,
@@ -30,10 +31,6 @@ import {
  * schema is the one source of validation, TypeScript types and OpenAPI.
  * Durations are integer milliseconds; priorities are integers, higher first.
  */
-
-/** A closed set from domain.ts as a schema: the `as const` object stays the one source. */
-const closedSet = <T extends string>(set: Record<string, T>, description: string) =>
-  Type.Enum(Object.values(set), { description });
 
 /** Schema of a channel. */
 export const ChannelSchema = closedSet(Channel, 'How the contact reaches the contact center.');
