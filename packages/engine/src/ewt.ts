@@ -37,15 +37,27 @@ export const queueLengthPredictor: EwtPredictor = (input) => {
   return Math.round(((input.position - input.agentsFree) * input.handleMs) / input.agentsWorking);
 };
 
-/** Head of line (HOL): the wait of the contact at the head, scaled by position. */
+/**
+ * Head of line (HOL): the wait so far of the contact at the head of the
+ * line, for every position (Ibrahim & Whitt, "Real-time delay estimation
+ * based on delay history", 2009); 0 when a free agent can take it.
+ */
 export const headOfLinePredictor: EwtPredictor = (input) => {
   if (input.agentsWorking === 0) return null;
-  return Math.round(input.headWaitMs * input.position);
+  if (input.position <= input.agentsFree) return 0;
+  return Math.round(input.headWaitMs);
 };
 
-/** Last to enter service (LES): the last served contact's wait; falls back to queue length. */
-export const lastToEnterServicePredictor: EwtPredictor = (input) =>
-  input.lastEnteredServiceWaitMs ?? queueLengthPredictor(input);
+/**
+ * Last to enter service (LES): the wait of the last contact that entered
+ * service (same source); queue length before the first, and null when no
+ * agent works the queue.
+ */
+export const lastToEnterServicePredictor: EwtPredictor = (input) => {
+  if (input.agentsWorking === 0) return null;
+  if (input.position <= input.agentsFree) return 0;
+  return input.lastEnteredServiceWaitMs ?? queueLengthPredictor(input);
+};
 
 /** The predictors every engine knows, by the name a queue gives in `ewtPredictor`. */
 export const builtInPredictors: Readonly<Record<string, EwtPredictor>> = {

@@ -486,11 +486,16 @@ export class ReferenceModel {
         const headJoinedAtMs =
           queued.length === 0 ? null : Math.min(...queued.map((contact) => contact.joinedAtMs));
         const headWaitMs = headJoinedAtMs === null ? 0 : Math.max(0, atMs - headJoinedAtMs);
-        ewt = working === 0 ? null : Math.round(headWaitMs * position);
+        ewt = working === 0 ? null : position <= free ? 0 : headWaitMs;
         break;
       }
       case 'lastToEnterService':
-        ewt = queue.lastEnteredServiceWaitMs ?? queueLength();
+        ewt =
+          working === 0
+            ? null
+            : position <= free
+              ? 0
+              : (queue.lastEnteredServiceWaitMs ?? queueLength());
         break;
       default:
         ewt = queueLength();

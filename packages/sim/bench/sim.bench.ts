@@ -19,12 +19,28 @@
  * seconds of simulate(), setup and report included. One run after a warm-up
  * run of a shorter day, so that V8 has optimised the hot paths.
  *
+ * Also (issue 7, Benchmark):
+ * - erlangC: the Erlang C service level of 100 agents at 95 Erlangs (mean
+ *   service 180 s, 20 s threshold) next to a long simulation of that M/M/100
+ *   queue with infinite patience (erlangCCheck).
+ * - ewtRmseSeconds: each EWT predictor's RMSE on the replay of the first week
+ *   of January of the Anonymous Bank trace (ewtOnReplay); null when the trace
+ *   is not found.
+ *
  * Run: npm run bench -w packages/sim, or for one JSON object on stdout
  * (progress on stderr): npm run -s bench -w packages/sim -- --json
  */
 import { loadavg } from 'node:os';
 import type { Scenario, ScenarioAgent, ScenarioQueue } from '../src/scenario.ts';
 import { simulate, type SimulationResult } from '../src/simulator.ts';
+import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { defaultPredictorName } from '@lineup/engine';
+import { queueSizeMax } from '@lineup/protocol';
+import { readBankTrace, bankTraceUtcOffsetMinutes, type BankCall } from '../src/bank-trace.ts';
+import { inferStaffing } from '../src/bank-shifts.ts';
+import { erlangC } from '../src/erlang.ts';
+import { compareEwtPredictors } from '../src/ewt-comparison.ts';
 
 const isJson = process.argv.includes('--json');
 const progress = (message: string): void => {
@@ -159,12 +175,246 @@ function run(scenario: Scenario, label: string): { result: SimulationResult; ela
   return { result, elapsedMs: Number(process.hrtime.bigint() - startNs) / 1e6 };
 }
 
+/** M/M/100 at 95 Erlangs, mean service 180 s, 20 s threshold (issue 7). */
+const erlangCSetup = { agents: 100, erlangs: 95, handleMs: 180_000, thresholdMs: 20_000 };
+/** Simulated days of the M/M/100 run: long enough that the empty start and the noise of a 95 % load fade. */
+const erlangCDays = 7;
+
+/** Erlang C's service level, and the simulator's on the same queue with nobody hanging up. */
+function erlangCCheck(): {
+  formulaServiceLevel: number;
+  simulatedServiceLevel: number;
+  answered: number;
+  simulatedHours: number;
+} {
+  const { agents, erlangs, handleMs, thresholdMs } = erlangCSetup;
+  const arrivalsPerHour = (erlangs * hourMs) / handleMs;
+  const formula = erlangC({ agents, arrivalsPerHour, handleMsMean: handleMs, thresholdMs });
+  if (!formula.ok) throw new Error(`erlangC: ${formula.problem.message}`);
+  const endMs = erlangCDays * 24 * hourMs;
+  const run = simulate({
+    seed,
+    dayStartMs: 0,
+    dayEndMs: endMs,
+    intervalMs: hourMs,
+    queues: [
+      {
+        settings: {
+          id: 'mm100',
+          name: 'M/M/100',
+          channels: ['voice'],
+          expectedHandleMs: handleMs,
+          serviceLevelThresholdMs: thresholdMs,
+        },
+        arrivals: {
+          kind: 'poisson',
+          perInterval: Array.from({ length: endMs / hourMs }, () => arrivalsPerHour),
+        },
+        serviceTime: { kind: 'exponential', meanMs: handleMs },
+        patience: null,
+      },
+    ],
+    agents: [
+      {
+        id: 'agent',
+        count: agents,
+        memberships: [{ queueId: 'mm100', priority: 0 }],
+        shifts: [{ startMs: 0, endMs: endMs + 2 * hourMs }],
+      },
+    ],
+  });
+  const day = run.report.total.day;
+  return {
+    formulaServiceLevel: formula.value.serviceLevel,
+    simulatedServiceLevel: day.serviceLevel ?? Number.NaN,
+    answered: day.answered,
+    simulatedHours: endMs / hourMs,
+  };
+}
+
+/*
+ * The replay scenario of packages/cli/src/replay-scenario.ts, cut to what the
+ * EWT comparison needs (the bench may not import the CLI, which imports sim):
+ * one queue per trace queue type, the calls that asked for an agent with
+ * their own service time and patience (answered callers never hang up),
+ * priority callers' 90 s head start as aging 2 points per minute and score
+ * 3, and the agents' shifts inferred from their calls. Keep the two in step.
+ */
+const replayDays = 7;
+const replayQueueTypes = ['PS', 'PE', 'IN', 'NE', 'NW', 'TT'] as const;
+const replayAgingPointsPerMinute = 2;
+const replayPriorityScore = 3;
+
+function replayWeekScenario(allCalls: readonly BankCall[]): Scenario {
+  const firstDate = allCalls.map((call) => call.date).sort()[0] ?? '1999-01-01';
+  const originMs = Date.parse(`${firstDate}T00:00:00Z`) - bankTraceUtcOffsetMinutes * 60_000;
+  const windowMs = replayDays * 24 * hourMs;
+  const calls = allCalls
+    .filter(
+      (call) =>
+        call.outcome !== 'hungUpInVru' &&
+        call.arrivalMs >= originMs &&
+        call.arrivalMs - originMs < windowMs,
+    )
+    .sort((a, b) => a.arrivalMs - b.arrivalMs || a.line - b.line);
+  const types = replayQueueTypes.filter((type) => calls.some((call) => call.queueType === type));
+  const queues: ScenarioQueue[] = types.map((type) => {
+    const own = calls.filter((call) => call.queueType === type);
+    const samplesMs = own
+      .filter((call) => call.outcome === 'answered')
+      .map((call) => call.serviceMs);
+    return {
+      settings: {
+        id: type,
+        name: type,
+        channels: ['voice'],
+        agingPointsPerMinute: replayAgingPointsPerMinute,
+        maxSize: queueSizeMax,
+      },
+      arrivals: {
+        kind: 'trace',
+        contacts: own.map((call) => ({
+          atMs: call.arrivalMs - originMs,
+          ...(call.outcome === 'answered' ? { serviceMs: call.serviceMs } : {}),
+          ...(call.patienceMs === null ? {} : { patienceMs: call.patienceMs }),
+          ...(call.priority === 2 ? { priority: replayPriorityScore } : {}),
+        })),
+      },
+      serviceTime:
+        samplesMs.length > 0 ? { kind: 'empirical', samplesMs } : { kind: 'fixed', ms: 180_000 },
+      patience: null,
+    };
+  });
+  const typesByAgent = new Map<string, Set<string>>();
+  for (const call of calls) {
+    if (call.agentName === null) continue;
+    const set = typesByAgent.get(call.agentName) ?? new Set<string>();
+    set.add(call.queueType);
+    typesByAgent.set(call.agentName, set);
+  }
+  const shiftsByAgent = new Map<string, { startMs: number; endMs: number }[]>();
+  for (const shift of inferStaffing(calls).shifts) {
+    const spans = shiftsByAgent.get(shift.agentName) ?? [];
+    // A one-call shift of 0 s (a known defect) lasts a second, as in the CLI.
+    spans.push({
+      startMs: shift.startMs - originMs,
+      endMs: Math.max(shift.endMs, shift.startMs + 1_000) - originMs,
+    });
+    shiftsByAgent.set(shift.agentName, spans);
+  }
+  const agents: ScenarioAgent[] = [...shiftsByAgent]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, spans], index) => ({
+      id: /^[A-Za-z0-9][A-Za-z0-9._:@-]*$/.test(name) ? name : `agent-${index}`,
+      memberships: [...(typesByAgent.get(name) ?? [])]
+        .sort()
+        .map((queueId) => ({ queueId, priority: 0 })),
+      shifts: spans.sort((a, b) => a.startMs - b.startMs),
+    }));
+  const lastAtMs = calls.reduce((last, call) => Math.max(last, call.arrivalMs - originMs), 0);
+  const dayEndMs = Math.ceil((lastAtMs + 1) / hourMs) * hourMs;
+  return {
+    seed,
+    originEpochMs: originMs,
+    dayStartMs: 0,
+    dayEndMs,
+    intervalMs: hourMs,
+    horizonMs: dayEndMs + 2 * hourMs,
+    queues,
+    agents,
+  };
+}
+
+/** Where the Anonymous Bank trace is: LINEUP_BANK_TRACE_DIR, next to the repository, or /work/shared. */
+function bankTraceDirectory(): string | null {
+  const candidates = [
+    process.env['LINEUP_BANK_TRACE_DIR'],
+    resolve(import.meta.dirname, '../../../../shared/data/anonymous-bank-1999'),
+    '/work/shared/data/anonymous-bank-1999',
+  ];
+  return (
+    candidates.find(
+      (directory) => directory !== undefined && existsSync(join(directory, 'january.txt')),
+    ) ?? null
+  );
+}
+
+/** The literature's predictors and the engine's default, on the replay of January's first week. */
+const replayPredictors = {
+  QL: 'QL',
+  HOL: 'HOL',
+  LES: 'LES',
+  ErlangA: 'ErlangA',
+  default: defaultPredictorName,
+};
+
+async function ewtOnReplay(log: (message: string) => void): Promise<{
+  rmseSeconds: Record<string, number | null>;
+  details: {
+    calls: number;
+    answeredWithPrediction: number;
+    isServedIdentically: boolean;
+    byPosition: Record<
+      string,
+      { positionMin: number; count: number; rmseSeconds: number | null }[]
+    >;
+  };
+} | null> {
+  const directory = bankTraceDirectory();
+  if (directory === null) {
+    log(
+      'sim bench: Anonymous Bank trace not found; set LINEUP_BANK_TRACE_DIR. ewtRmseSeconds is null.',
+    );
+    return null;
+  }
+  const read = await readBankTrace(join(directory, 'january.txt'));
+  if (!read.ok) throw new Error(`January trace: ${read.problem.message}`);
+  const scenario = replayWeekScenario(read.value.calls);
+  const names = Object.values(replayPredictors);
+  const comparison = compareEwtPredictors(scenario, [...new Set(names)]);
+  const rowOf = (name: string) => comparison.predictors.find((row) => row.predictor === name);
+  const rmseSeconds: Record<string, number | null> = {};
+  const byPosition: Record<
+    string,
+    { positionMin: number; count: number; rmseSeconds: number | null }[]
+  > = {};
+  for (const [key, name] of Object.entries(replayPredictors)) {
+    const row = rowOf(name);
+    rmseSeconds[key] =
+      row?.rmseSeconds === null || row === undefined ? null : Math.round(row.rmseSeconds * 10) / 10;
+    if (key !== 'default')
+      byPosition[key] = (row?.byPosition ?? []).map((bucket) => ({
+        positionMin: bucket.positionMin,
+        count: bucket.count,
+        rmseSeconds: bucket.rmseSeconds === null ? null : Math.round(bucket.rmseSeconds * 10) / 10,
+      }));
+  }
+  return {
+    rmseSeconds,
+    details: {
+      calls: scenario.queues.reduce(
+        (sum, queue) =>
+          sum + (queue.arrivals.kind === 'trace' ? queue.arrivals.contacts.length : 0),
+        0,
+      ),
+      answeredWithPrediction: rowOf('QL')?.count ?? 0,
+      isServedIdentically: comparison.isServedIdentically,
+      byPosition,
+    },
+  };
+}
+
 const loadBefore = loadavg()[0] ?? 0;
 progress('sim bench: warm-up (two hours of the day)');
 run(centerScenario(dayStartMs + 2 * hourMs), 'warm-up');
 progress('sim bench: the day');
 const { result, elapsedMs } = run(centerScenario(dayEndMs), 'day');
 const load = { before: loadBefore, after: loadavg()[0] ?? 0 };
+
+progress('sim bench: Erlang C against a long M/M/100 simulation');
+const erlangCResult = erlangCCheck();
+progress('sim bench: EWT predictors on the January replay (first week)');
+const ewt = await ewtOnReplay(progress);
 
 const day = result.report.total.day;
 const contacts = day.offered;
@@ -193,6 +443,9 @@ const summary = {
     occupancy: day.occupancy,
     ewtRmseMs: day.ewt.rmseMs === null ? null : Math.round(day.ewt.rmseMs),
   },
+  erlangC: erlangCResult,
+  ewtRmseSeconds: ewt?.rmseSeconds ?? null,
+  ewtReplay: ewt?.details ?? null,
   load,
   node: process.version,
 };
@@ -209,6 +462,9 @@ if (isJson) {
       `day: answered ${day.answered}, abandoned ${day.abandoned}, call-backs ${day.callbacks}, ` +
         `SL ${((day.serviceLevel ?? 0) * 100).toFixed(1)} %, ASA ${summary.day.asaMs ?? '–'} ms, ` +
         `occupancy ${((day.occupancy ?? 0) * 100).toFixed(1)} %`,
+      `Erlang C, 100 agents, 95 Erlangs, 20 s: formula SL ${(erlangCResult.formulaServiceLevel * 100).toFixed(2)} %, ` +
+        `simulated ${(erlangCResult.simulatedServiceLevel * 100).toFixed(2)} % (${erlangCResult.answered} calls)`,
+      `EWT RMSE on the January replay (s): ${JSON.stringify(summary.ewtRmseSeconds)}`,
       `load average: ${load.before.toFixed(2)} before, ${load.after.toFixed(2)} after`,
       '',
     ].join('\n'),

@@ -118,3 +118,24 @@ export {
   type InferredStaffing,
   type InferStaffingOptions,
 } from './bank-shifts.ts';
+export {
+  QL,
+  HOL,
+  LES,
+  ErlangA,
+  erlangAPredictor,
+  erlangAWaitMs,
+  abandonmentPerMs,
+  digammaDifference,
+  literaturePredictors,
+  abandonRateMax,
+  waitMsMinForPatience,
+  patienceMsMin,
+} from './predictors.ts';
+export {
+  compareEwtPredictors,
+  type EwtComparison,
+  type PredictorComparison,
+  type PositionRmse,
+  type CompareEwtOptions,
+} from './ewt-comparison.ts';
