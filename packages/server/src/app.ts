@@ -20,6 +20,7 @@ import {
 import { handleError, sendRejection } from './errors.ts';
 import { ErrorBodySchema } from './schemas.ts';
 import { tenantNotFound, type Host } from './host.ts';
+import type { Metrics } from './metrics.ts';
 import { agentActionRoutes } from './routes/agent-actions.ts';
 import { agentRoutes } from './routes/agents.ts';
 import { contactRoutes } from './routes/contacts.ts';
@@ -54,6 +55,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Largest request body; past it, 413 payload_too_large. */
   bodyLimitBytes?: number;
+  /** When given, GET /metrics serves them and every request's duration is recorded. */
+  metrics?: Metrics;
 }
 
 /**
@@ -169,7 +172,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
         { name: Tag.agentActions, description: 'What an agent does: presence, offers, contacts' },
         { name: Tag.contacts, description: 'Customers joining, waiting, leaving, callbacks' },
         { name: Tag.statistics, description: 'Today and the last 15 minutes, per queue and agent' },
-        { name: Tag.operations, description: 'Health and readiness' },
+        { name: Tag.operations, description: 'Health, readiness and metrics' },
       ],
     },
     transformObject: (document) =>
@@ -179,8 +182,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
   void app.register(swaggerUi, { routePrefix: '/docs' });
 
+  if (options.metrics !== undefined) timeRequests(app, options.metrics);
   void app.register((root, _options, done) => {
     operationRoutes(root, host);
+    if (options.metrics !== undefined) metricRoute(root, options.metrics);
     root.get('/v1/openapi.json', { schema: { hide: true } }, () => app.swagger());
     done();
   });
@@ -203,4 +208,39 @@ export function buildApp(options: AppOptions): FastifyInstance {
     { prefix: '/v1/tenants/:tenantId' },
   );
   return app;
+}
+
+/** Times every request, the app's own included, by its route pattern and status class. */
+function timeRequests(app: FastifyInstance, metrics: Metrics): void {
+  app.addHook('onResponse', (request, reply, done) => {
+    metrics.observeRequest({
+      method: request.method,
+      // Fastify gives the pattern (`/v1/tenants/:tenantId`), never the raw URL: bounded labels.
+      route: request.routeOptions.url,
+      statusCode: reply.statusCode,
+      durationMs: reply.elapsedTime,
+    });
+    done();
+  });
+}
+
+/**
+ * Serves GET /metrics in Prometheus text format. It answers text, not JSON,
+ * so it bypasses addRoute and its JSON response check; it is not under a
+ * tenant, since Prometheus scrapes the whole server.
+ */
+function metricRoute(app: FastifyInstance, metrics: Metrics): void {
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        tags: [Tag.operations],
+        summary: 'Metrics in Prometheus text format (docs/api.md, Metrics)',
+      },
+    },
+    async (_request, reply) => {
+      const text = await metrics.scrape();
+      return reply.type(metrics.contentType).send(text);
+    },
+  );
 }

@@ -126,6 +126,10 @@ export class EngineHost implements Host {
     return this.tenants.has(tenantId);
   }
 
+  tenantIds(): TenantId[] {
+    return [...this.tenants.keys()];
+  }
+
   isReady(): boolean {
     return !this.isClosed && !this.isFailed;
   }
@@ -339,7 +343,11 @@ export class EngineHost implements Host {
       if (result.seqs[0] !== seq)
         throw new Error(`journal gave seq ${String(result.seqs[0])} for ${seq} of ${tenant.id}`);
     });
-    if (seq - tenant.snapshotSeq >= this.snapshotEveryEntries) void this.snapshot(tenant);
+    if (seq - tenant.snapshotSeq >= this.snapshotEveryEntries) {
+      this.snapshot(tenant).catch((error: unknown) => {
+        this.onError(error, { tenantId: tenant.id, during: 'journal' });
+      });
+    }
     const durable = appended.catch((error: unknown) => {
       // The engine is ahead of the disk: take no more work (ADR 0005, J9).
       this.isFailed = true;

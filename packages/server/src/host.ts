@@ -62,6 +62,8 @@ export interface TenantView {
 export interface Host {
   /** Whether a tenant exists. */
   hasTenant(tenantId: TenantId): boolean;
+  /** Every tenant's id, in creation order: at most the host's tenant limit. */
+  tenantIds(): TenantId[];
   /** Whether the host takes commands: false while it starts (replays) or stops. */
   isReady(): boolean;
   /** Creates a tenant with an empty engine; a rejection if it exists or the limit is reached. */

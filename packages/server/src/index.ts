@@ -64,6 +64,22 @@ export {
 /** The REST API's request and response schemas, each with its own doc comment (to move to packages/protocol). */
 export * from './schemas.ts';
 export {
+  /** Creates a server's metrics (queues, journal, HTTP, process) on a registry of its own. */
+  createMetrics,
+  /** Buckets of the journal's commit duration histogram, in seconds. */
+  commitDurationBucketsSeconds,
+  /** Buckets of the HTTP request duration histogram, in seconds. */
+  requestDurationBucketsSeconds,
+  /** The route label of a request that matched no route. */
+  unmatchedRoute,
+  /** A server's metrics: the registry, commit and request observers, and a scrape. */
+  type Metrics,
+  /** Where the metrics read their numbers: the host and a clock. */
+  type MetricsOptions,
+  /** One finished HTTP request, as the app reports it to the metrics. */
+  type RequestReport,
+} from './metrics.ts';
+export {
   /** Starts the durable server on a port over the journal in a data dir. */
   serve,
   /** The tenant created on a first start. */

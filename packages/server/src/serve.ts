@@ -3,6 +3,7 @@ import { openSqliteJournal } from '@lineup/journal';
 import { asTenantId, type TenantId } from '@lineup/protocol';
 import { buildApp } from './app.ts';
 import { EngineHost } from './engine-host.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
 import type { CommandInput } from './host.ts';
 
 /*
@@ -49,12 +50,19 @@ export const demoTenantId = asTenantId('demo');
 
 /** Starts the durable server, or says why it cannot. */
 export async function serve(options: ServeOptions): Promise<RunningServer | ServeRefusal> {
-  const opened = openSqliteJournal({ dataDir: options.dataDir });
+  // The metrics read the host, which needs the journal first: until they exist (while the
+  // host replays, which only reads) there is no commit to miss.
+  let metrics: Metrics | null = null;
+  const opened = openSqliteJournal({
+    dataDir: options.dataDir,
+    onCommit: (report) => metrics?.observeCommit(report),
+  });
   if (!opened.ok)
     return { message: `Cannot open the journal in ${options.dataDir}: ${opened.refusal.message}` };
   const host = await EngineHost.open({ journal: opened.journal });
+  metrics = createMetrics({ host });
   const isFirstStart = host.tenantCount() === 0;
-  const app = buildApp({ host, logger: { level: options.logLevel ?? 'info' } });
+  const app = buildApp({ host, metrics, logger: { level: options.logLevel ?? 'info' } });
   try {
     await app.listen({ port: options.port, host: options.listenHost ?? '127.0.0.1' });
   } catch (error: unknown) {

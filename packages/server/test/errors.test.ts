@@ -767,6 +767,7 @@ describe('limits', () => {
 function brokenHost(host: Host, breakView: (view: TenantView) => Partial<TenantView>): Host {
   return {
     hasTenant: (tenantId) => host.hasTenant(tenantId),
+    tenantIds: () => host.tenantIds(),
     isReady: () => host.isReady(),
     createTenant: (tenantId) => host.createTenant(tenantId),
     submit: (tenantId, command, read) => host.submit(tenantId, command, read),

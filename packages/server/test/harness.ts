@@ -5,7 +5,9 @@ import {
   ManualScheduler,
   MemoryHost,
   buildApp,
+  createMetrics,
   type Host,
+  type Metrics,
   type MemoryHostOptions,
 } from '../src/index.ts';
 
@@ -30,6 +32,8 @@ export interface Server {
   host: MemoryHost;
   clock: ManualClock;
   scheduler: ManualScheduler;
+  /** The server's metrics on the manual clock, when asked for (`isMetered`), else null. */
+  metrics: Metrics | null;
   baseUrl: string;
   /** The server's log lines, parsed. */
   logs: Record<string, unknown>[];
@@ -51,6 +55,8 @@ export async function startServer(
     bodyLimitBytes?: number;
     hostOptions?: MemoryHostOptions;
     wrap?: (host: MemoryHost) => Host;
+    /** Serve GET /metrics. */
+    isMetered?: boolean;
   } = {},
 ): Promise<Server> {
   const clock = new ManualClock(T0);
@@ -65,8 +71,10 @@ export async function startServer(
       done();
     },
   });
+  const metrics = options.isMetered === true ? createMetrics({ host, clock }) : null;
   const app = buildApp({
     host: options.wrap === undefined ? host : options.wrap(host),
+    ...(metrics === null ? {} : { metrics }),
     logger: { level: 'info', stream },
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
   });
@@ -80,6 +88,7 @@ export async function startServer(
     host,
     clock,
     scheduler,
+    metrics,
     baseUrl,
     logs,
     async call<T>(

@@ -80,6 +80,20 @@ describe('lineup serve', () => {
     expect(contact.status).toBe(200);
   });
 
+  it('[metrics] serves /metrics with the journal commits of the demo and its queues', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'lineup-serve-'));
+    dirs.push(dataDir);
+    const { url } = await start(dataDir);
+    expect((await enqueue(url, 'c1')).status).toBe(201);
+    const text = await (await fetch(`${url}/metrics`)).text();
+    expect(text).toContain('lineup_queue_waiting_contacts{tenant="demo",queue="support"} 1');
+    // The demo tenant, its queues and agents, and the contact: each command is one committed entry.
+    const commits = Number(/^lineup_journal_commits_total (\d+)$/m.exec(text)?.[1]);
+    expect(commits).toBeGreaterThan(0);
+    expect(text).toMatch(/^lineup_journal_commit_duration_seconds_count [1-9]\d*$/m);
+    expect(text).toMatch(/^lineup_journal_entries_total [1-9]\d*$/m);
+  });
+
   it('[J10] killed with SIGKILL under load five times, it loses no acknowledged contact', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'lineup-kill-'));
     dirs.push(dataDir);
