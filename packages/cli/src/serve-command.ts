@@ -30,6 +30,7 @@ export function welcome(
     `  API docs        ${running.url}/docs`,
     `  OpenAPI         ${running.url}/v1/openapi.json`,
     `  Health          ${running.url}/healthz`,
+    `  Metrics         ${running.url}/metrics`,
     `  Journal         ${resolve(dataDir)}`,
   ];
   if (running.demoTenantId !== null) {
