@@ -9,7 +9,8 @@ import type {
   QueueStatus,
   Rejection,
 } from '@lineup/protocol';
-import { handle, type Context } from './decide.ts';
+import { handle } from './decide.ts';
+import type { Context } from './steps.ts';
 import { builtInPredictors, type EwtPredictor } from './ewt.ts';
 import { evolve } from './evolve.ts';
 import { isValidTimeZone } from './hours.ts';

@@ -1,6 +1,6 @@
 import { asAgentId } from '@lineup/protocol';
 import { assert } from './assert.ts';
-import { agentState, leaveStickyLine, routeAgent, routeContact, type Context } from './decide.ts';
+import { agentState, leaveStickyLine, routeAgent, routeContact, type Context } from './steps.ts';
 import { isOpen, nextChangeMs, nextLocalMidnightMs, startOfLocalDayMs } from './hours.ts';
 import { agentOf, contactOf, queueOf } from './indexes.ts';
 import { TimerKind, type TimerEntry } from './state.ts';
