@@ -1,5 +1,5 @@
 import { Engine, type EngineOptions, type EngineSnapshot } from '@lineup/engine';
-import { readBatches, type Journal } from '@lineup/journal';
+import { readBatches, type Entry, type Journal } from '@lineup/journal';
 import { rejection, type Event, type Rejection, type TenantId } from '@lineup/protocol';
 import { SystemScheduler, systemClock, type Clock, type TimerScheduler } from './clock.ts';
 import {
@@ -7,6 +7,7 @@ import {
   type CommandInput,
   type Host,
   type Outcome,
+  type SubmitOptions,
   type TenantView,
 } from './host.ts';
 import { tenantViewOf } from './tenant-view.ts';
@@ -27,6 +28,13 @@ import { tenantViewOf } from './tenant-view.ts';
  * commit in order, so they hear events in order. A failed append leaves the
  * engine ahead of the disk: the host stops and must be restarted from the
  * journal (J9).
+ *
+ * A command with an id (a client's idempotency key) runs at most once per
+ * tenant: before it joins the chain the host looks the id up (recent ids in
+ * memory, else the journal, J4) and, when found, replays instead of running;
+ * while it is in flight — looked up, queued, run, not yet durable — a
+ * duplicate waits for it and then looks again. Only a success journals its
+ * id, so a refused command's retry runs again.
  */
 
 /** Tenants one host holds, by default. */
@@ -35,6 +43,14 @@ export const tenantsMaxDefault = 1_000;
 export const pendingCommandsMaxDefault = 10_000;
 /** Event listeners of one tenant: the socket layer limits its sockets well below this. */
 export const listenersPerTenantMax = 100_000;
+
+/**
+ * Journaled commands with an id remembered in memory, over all tenants, most
+ * recently used kept: a retry of one of them is answered without a journal
+ * read. Each holds its entry's events (a few hundred bytes to a few KB), so
+ * about 10–50 MB at most. An id not found here costs one indexed journal read.
+ */
+export const recentCommandsMax = 10_000;
 
 /** Entries between two snapshots of a tenant's engine, by default. */
 export const snapshotEveryEntriesDefault = 20_000;
@@ -83,6 +99,11 @@ interface Tenant {
   snapshotSeq: number;
   /** Settles when the last entry handed to the journal is durable. */
   durable: Promise<void>;
+  /**
+   * Command ids being looked up, run or made durable, each with a promise
+   * that settles when that is over; at most one per id, so duplicates wait.
+   */
+  readonly inFlight: Map<string, Promise<void>>;
 }
 
 /** Throws the error on its own stack, where nothing catches it. */
@@ -104,6 +125,11 @@ export class EngineHost implements Host {
   private readonly journal: Journal;
   private readonly snapshotEveryEntries: number;
   private isClosed = false;
+  /**
+   * Journaled commands with an id, by tenant and id, least recently used
+   * first (a Map keeps insertion order: O(1) lookup, touch and eviction).
+   */
+  private readonly recentCommands = new Map<string, Entry>();
   /** Set when an append failed: the engines are ahead of the disk. */
   private isFailed = false;
 
@@ -180,6 +206,7 @@ export class EngineHost implements Host {
       lastSeq: 0,
       snapshotSeq: 0,
       durable: Promise.resolve(),
+      inFlight: new Map(),
     };
     this.tenants.set(tenantId, tenant);
     return tenant;
@@ -209,16 +236,62 @@ export class EngineHost implements Host {
     tenantId: TenantId,
     command: CommandInput,
     read?: (view: TenantView, events: readonly Event[]) => T,
+    options: SubmitOptions = {},
   ): Promise<Outcome<T>> {
     const tenant = this.tenants.get(tenantId);
     if (tenant === undefined) return Promise.resolve(refused(tenantNotFound(tenantId)));
+    if (this.isClosed || this.isFailed) return Promise.resolve(refused(unavailable()));
+    if (options.commandId === undefined) return this.submitNow(tenant, command, read, undefined);
+    return this.submitOnce(tenant, command, read, options.commandId);
+  }
+
+  /**
+   * Runs a command with an id unless the id is journaled already. The lookup
+   * is done before the command joins the chain, so the chain never waits for
+   * a read; holding the id in flight from before the lookup until the entry
+   * is durable keeps a duplicate from running in between.
+   */
+  private async submitOnce<T>(
+    tenant: Tenant,
+    command: CommandInput,
+    read: ((view: TenantView, events: readonly Event[]) => T) | undefined,
+    commandId: string,
+  ): Promise<Outcome<T>> {
+    // A duplicate waits for the first to settle, then looks again: the first may have been refused.
+    for (let first = tenant.inFlight.get(commandId); first !== undefined;) {
+      await first;
+      first = tenant.inFlight.get(commandId);
+    }
+    let settle = (): void => undefined;
+    tenant.inFlight.set(
+      commandId,
+      new Promise<void>((resolve) => {
+        settle = resolve;
+      }),
+    );
+    try {
+      const entry = await this.entryOf(tenant, commandId);
+      if (entry !== undefined) return await this.replay(tenant, entry, read);
+      return await this.submitNow(tenant, command, read, commandId);
+    } finally {
+      tenant.inFlight.delete(commandId);
+      settle();
+    }
+  }
+
+  private submitNow<T>(
+    tenant: Tenant,
+    command: CommandInput,
+    read: ((view: TenantView, events: readonly Event[]) => T) | undefined,
+    commandId: string | undefined,
+  ): Promise<Outcome<T>> {
     if (this.isClosed || this.isFailed) return Promise.resolve(refused(unavailable()));
     if (tenant.pending >= this.pendingCommandsMax) {
       return Promise.resolve(
         refused(
           rejection(
             'rate_limited',
-            `Tenant ${tenantId} has ${tenant.pending} commands waiting; retry in a moment.`,
+            `Tenant ${tenant.id} has ${tenant.pending} commands waiting; retry in a moment.`,
             { limit: 'pendingCommands', max: this.pendingCommandsMax },
           ),
         ),
@@ -227,11 +300,58 @@ export class EngineHost implements Host {
     // The work returns its durable outcome wrapped, not as a promise: the chain moves on
     // to the next command at once, so that commands arriving together commit together.
     return this.enqueue(tenant, () => {
-      const { outcome, durable } = this.execute(tenant, command);
+      // The id was looked up before queueing and has been held in flight since: nobody ran it.
+      if (commandId !== undefined && this.recentCommands.has(recentKey(tenant.id, commandId)))
+        throw new Error(`command ${commandId} of ${tenant.id} ran while held in flight`);
+      const { outcome, durable } = this.execute(tenant, command, this.clock.nowMs(), commandId);
       const after =
         outcome.rejection === null && read !== undefined ? read(tenant.view, outcome.events) : null;
       return { outcome: durable.then(() => ({ ...outcome, after })) };
     }).then((work) => work.outcome);
+  }
+
+  /** The journaled entry of a command id: from memory when recent, else from the journal. */
+  private async entryOf(tenant: Tenant, commandId: string): Promise<Entry | undefined> {
+    const key = recentKey(tenant.id, commandId);
+    const recent = this.recentCommands.get(key);
+    if (recent !== undefined) {
+      this.remember(key, recent);
+      return recent;
+    }
+    const entry = await this.journal.entryByCommandId(tenant.id, commandId);
+    if (entry !== undefined) this.remember(key, entry);
+    return entry;
+  }
+
+  /** Marks an entry most recently used, evicting the least recently used past the bound. */
+  private remember(key: string, entry: Entry): void {
+    this.recentCommands.delete(key);
+    this.recentCommands.set(key, entry);
+    if (this.recentCommands.size > recentCommandsMax) {
+      const oldest = this.recentCommands.keys().next();
+      if (oldest.done !== true) this.recentCommands.delete(oldest.value);
+    }
+  }
+
+  /**
+   * The outcome of a command that ran already: its entry's events and what
+   * `read` shows now, taken in command order and answered once what it shows
+   * is durable.
+   */
+  private replay<T>(
+    tenant: Tenant,
+    entry: Entry,
+    read: ((view: TenantView, events: readonly Event[]) => T) | undefined,
+  ): Promise<Outcome<T>> {
+    return this.enqueue(tenant, () => {
+      const after = read === undefined ? null : read(tenant.view, entry.events);
+      return { outcome: tenant.durable.then(() => after) };
+    }).then(async (work) => ({
+      events: entry.events,
+      rejection: null,
+      after: await work.outcome,
+      isReplayed: true,
+    }));
   }
 
   view(tenantId: TenantId): TenantView | null {
@@ -307,12 +427,16 @@ export class EngineHost implements Host {
     tenant: Tenant,
     command: CommandInput | { type: 'tick' },
     atMs = this.clock.nowMs(),
+    commandId?: string,
   ): { outcome: Omit<Outcome, 'after'>; durable: Promise<void> } {
     const decision = tenant.engine.execute({ ...command, atMs });
+    // Only a success journals its id, even with no events, so that its retry is found;
+    // a refusal's id stays free (its entry, if timers fired, carries none).
+    const journaledId = decision.rejection === null ? commandId : undefined;
     const durable =
-      decision.events.length === 0
+      decision.events.length === 0 && journaledId === undefined
         ? tenant.durable
-        : this.persist(tenant, atMs, decision.events).then(() => {
+        : this.persist(tenant, atMs, decision.events, journaledId).then(() => {
             this.notify(tenant, decision.events);
           });
     this.arm(tenant);
@@ -334,14 +458,28 @@ export class EngineHost implements Host {
    * durable. Every snapshotEveryEntries entries it also snapshots the engine,
    * at once, while the engine's state is exactly the state after this entry.
    */
-  private persist(tenant: Tenant, atMs: number, events: readonly Event[]): Promise<void> {
+  private persist(
+    tenant: Tenant,
+    atMs: number,
+    events: readonly Event[],
+    commandId?: string,
+  ): Promise<void> {
     tenant.lastSeq += 1;
     const seq = tenant.lastSeq;
-    const appended = this.journal.append(tenant.id, [{ atMs, events }]).then((result) => {
+    const input = commandId === undefined ? { atMs, events } : { atMs, events, commandId };
+    const appended = this.journal.append(tenant.id, [input]).then((result) => {
       if (!result.ok)
         throw new Error(`journal refused entry ${seq} of ${tenant.id}: ${result.refusal.message}`);
       if (result.seqs[0] !== seq)
         throw new Error(`journal gave seq ${String(result.seqs[0])} for ${seq} of ${tenant.id}`);
+      if (commandId !== undefined) {
+        this.remember(recentKey(tenant.id, commandId), {
+          seq,
+          atMs,
+          commandId,
+          events: [...events],
+        });
+      }
     });
     if (seq - tenant.snapshotSeq >= this.snapshotEveryEntries) {
       this.snapshot(tenant).catch((error: unknown) => {
@@ -399,6 +537,9 @@ export class EngineHost implements Host {
     tenant.timer = { atMs: deadline, cancel };
   }
 }
+
+/** The key of a tenant's command id among the recent commands: a newline is in no id. */
+const recentKey = (tenantId: TenantId, commandId: string): string => `${tenantId}\n${commandId}`;
 
 function refused<T>(refusal: Rejection): Outcome<T> {
   return { events: [], rejection: refusal, after: null };

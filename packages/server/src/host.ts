@@ -40,6 +40,20 @@ export interface Outcome<T = null> {
    * before any other command of the tenant; null when refused or not asked.
    */
   after: T | null;
+  /**
+   * True when the command's id was journaled already: the command did not run
+   * again; `events` are the first run's and `after` reads the tenant as it is now.
+   */
+  isReplayed?: boolean;
+}
+
+/** How a command is submitted. */
+export interface SubmitOptions {
+  /**
+   * The command's idempotency id, unique per tenant: a command whose id is
+   * journaled already, or in flight, does not run twice (docs/api.md, Idempotency).
+   */
+  commandId?: string;
 }
 
 /** Read-only views of one tenant's engine. */
@@ -72,12 +86,14 @@ export interface Host {
    * Runs a command for a tenant, one at a time in arrival order; resolves
    * after its events are durable. `read` sees the tenant and the command's
    * events right after a successful command, before any later one: what a
-   * response shows is what the command did.
+   * response shows is what the command did. With a `commandId` already
+   * journaled it does not run the command but replays (`isReplayed`).
    */
   submit<T = null>(
     tenantId: TenantId,
     command: CommandInput,
     read?: (view: TenantView, events: readonly Event[]) => T,
+    options?: SubmitOptions,
   ): Promise<Outcome<T>>;
   /** The live views of a tenant's engine, or null for an unknown tenant. */
   view(tenantId: TenantId): TenantView | null;

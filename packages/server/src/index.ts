@@ -56,6 +56,8 @@ export {
   type CommandInput,
   /** What a submitted command did, once durable, and what the submitter read right after it. */
   type Outcome,
+  /** How a command is submitted: its idempotency id. */
+  type SubmitOptions,
   /** Read-only views of one tenant's engine. */
   type TenantView,
   /** The refusal every host gives for a tenant id that names no tenant. */

@@ -24,6 +24,8 @@ export interface Reply<T = unknown> {
   status: number;
   body: T;
   contentType: string | null;
+  /** The response's headers. */
+  headers: Headers;
 }
 
 /** A running server and the hands that drive it. */
@@ -42,7 +44,7 @@ export interface Server {
     method: string,
     path: string,
     body?: unknown,
-    options?: { raw?: string; contentType?: string },
+    options?: { raw?: string; contentType?: string; headers?: Record<string, string> },
   ): Promise<Reply<T>>;
   /** Moves the clock forward and runs every timer that fell due, ticks included. */
   advance(ms: number): Promise<void>;
@@ -95,10 +97,10 @@ export async function startServer(
       method: string,
       path: string,
       body?: unknown,
-      callOptions: { raw?: string; contentType?: string } = {},
+      callOptions: { raw?: string; contentType?: string; headers?: Record<string, string> } = {},
     ): Promise<Reply<T>> {
       const payload = callOptions.raw ?? (body === undefined ? undefined : JSON.stringify(body));
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = { ...callOptions.headers };
       if (payload !== undefined)
         headers['content-type'] = callOptions.contentType ?? 'application/json';
       const response = await fetch(baseUrl + path, {
@@ -113,6 +115,7 @@ export async function startServer(
         // The test names the shape it expects; its assertions check it.
         body: (text === '' ? null : contentType?.includes('json') ? JSON.parse(text) : text) as T,
         contentType,
+        headers: response.headers,
       };
     },
     async advance(ms) {

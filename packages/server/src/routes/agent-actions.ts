@@ -40,7 +40,8 @@ function act(
   agentId: AgentId,
   command: CommandInput,
   contactOf: (events: readonly Event[]) => ContactId | null,
-): Promise<{ status: 200; body: AgentActionResult } | Rejection> {
+  commandId: string | undefined,
+): Promise<{ status: 200; body: AgentActionResult; isReplayed?: boolean } | Rejection> {
   return submitCommand(
     host,
     tenantId,
@@ -48,6 +49,7 @@ function act(
     200,
     (view, events) => agentActionResultOf(view, agentId, contactOf(events)),
     'agent',
+    commandId,
   );
 }
 
@@ -76,14 +78,16 @@ export function agentActionRoutes(app: FastifyInstance, host: Host): void {
     body: LogInInputSchema,
     isBodyOptional: true,
     responses,
+    isIdempotent: true,
     errors: ['agent_not_found', 'agent_logged_in'],
-    handler: ({ params, body }) =>
+    handler: ({ params, body, commandId }) =>
       act(
         host,
         params.tenantId,
         params.agentId,
         { type: 'logIn', agentId: params.agentId, ...body },
         noContact,
+        commandId,
       ),
   });
 
@@ -98,14 +102,16 @@ export function agentActionRoutes(app: FastifyInstance, host: Host): void {
     body: LogOutInputSchema,
     isBodyOptional: true,
     responses,
+    isIdempotent: true,
     errors: ['agent_not_found', 'agent_logged_out', 'agent_busy'],
-    handler: ({ params, body }) =>
+    handler: ({ params, body, commandId }) =>
       act(
         host,
         params.tenantId,
         params.agentId,
         { type: 'logOut', agentId: params.agentId, ...body },
         noContact,
+        commandId,
       ),
   });
 
@@ -118,14 +124,16 @@ export function agentActionRoutes(app: FastifyInstance, host: Host): void {
     params: AgentParamsSchema,
     body: PresenceInputSchema,
     responses,
+    isIdempotent: true,
     errors: ['agent_not_found', 'agent_logged_out'],
-    handler: ({ params, body }) =>
+    handler: ({ params, body, commandId }) =>
       act(
         host,
         params.tenantId,
         params.agentId,
         { type: 'setPresence', agentId: params.agentId, ...body },
         noContact,
+        commandId,
       ),
   });
 
@@ -137,14 +145,16 @@ export function agentActionRoutes(app: FastifyInstance, host: Host): void {
     params: AgentParamsSchema,
     body: ModeInputSchema,
     responses,
+    isIdempotent: true,
     errors: ['agent_not_found'],
-    handler: ({ params, body }) =>
+    handler: ({ params, body, commandId }) =>
       act(
         host,
         params.tenantId,
         params.agentId,
         { type: 'setMode', agentId: params.agentId, mode: body.mode },
         noContact,
+        commandId,
       ),
   });
 
@@ -157,14 +167,16 @@ export function agentActionRoutes(app: FastifyInstance, host: Host): void {
     body: NoInputSchema,
     isBodyOptional: true,
     responses,
+    isIdempotent: true,
     errors: offerErrors,
-    handler: ({ params }) =>
+    handler: ({ params, commandId }) =>
       act(
         host,
         params.tenantId,
         params.agentId,
         { type: 'acceptOffer', offerId: params.offerId, agentId: params.agentId },
         contactIn('offerAccepted', params.agentId),
+        commandId,
       ),
   });
 
@@ -177,14 +189,16 @@ export function agentActionRoutes(app: FastifyInstance, host: Host): void {
     body: NoInputSchema,
     isBodyOptional: true,
     responses,
+    isIdempotent: true,
     errors: offerErrors,
-    handler: ({ params }) =>
+    handler: ({ params, commandId }) =>
       act(
         host,
         params.tenantId,
         params.agentId,
         { type: 'rejectOffer', offerId: params.offerId, agentId: params.agentId },
         contactIn('offerRejected', params.agentId),
+        commandId,
       ),
   });
 
@@ -198,6 +212,7 @@ export function agentActionRoutes(app: FastifyInstance, host: Host): void {
     body: NoInputSchema,
     isBodyOptional: true,
     responses,
+    isIdempotent: true,
     errors: [
       'agent_not_found',
       'agent_logged_out',
@@ -206,13 +221,14 @@ export function agentActionRoutes(app: FastifyInstance, host: Host): void {
       'agent_at_capacity',
       'no_contact_waiting',
     ],
-    handler: ({ params }) =>
+    handler: ({ params, commandId }) =>
       act(
         host,
         params.tenantId,
         params.agentId,
         { type: 'requestNext', agentId: params.agentId },
         contactIn('contactAssigned', params.agentId),
+        commandId,
       ),
   });
 
@@ -225,14 +241,16 @@ export function agentActionRoutes(app: FastifyInstance, host: Host): void {
     body: NoInputSchema,
     isBodyOptional: true,
     responses,
+    isIdempotent: true,
     errors: ['agent_not_found', 'contact_not_found', 'contact_not_assigned'],
-    handler: ({ params }) =>
+    handler: ({ params, commandId }) =>
       act(
         host,
         params.tenantId,
         params.agentId,
         { type: 'completeContact', contactId: params.contactId, agentId: params.agentId },
         () => params.contactId,
+        commandId,
       ),
   });
 
@@ -244,6 +262,7 @@ export function agentActionRoutes(app: FastifyInstance, host: Host): void {
     params: AgentContactParamsSchema,
     body: TransferInputSchema,
     responses,
+    isIdempotent: true,
     errors: [
       'contact_not_found',
       'contact_not_waiting',
@@ -253,7 +272,7 @@ export function agentActionRoutes(app: FastifyInstance, host: Host): void {
       'channel_not_served',
       'queue_full',
     ],
-    handler: ({ params, body }) =>
+    handler: ({ params, body, commandId }) =>
       act(
         host,
         params.tenantId,
@@ -265,6 +284,7 @@ export function agentActionRoutes(app: FastifyInstance, host: Host): void {
           target: body.target,
         },
         () => params.contactId,
+        commandId,
       ),
   });
 
@@ -277,8 +297,9 @@ export function agentActionRoutes(app: FastifyInstance, host: Host): void {
     params: AgentContactParamsSchema,
     body: CallbackResultInputSchema,
     responses,
+    isIdempotent: true,
     errors: ['agent_not_found', 'contact_not_found', 'contact_not_assigned', 'not_a_callback'],
-    handler: ({ params, body }) =>
+    handler: ({ params, body, commandId }) =>
       act(
         host,
         params.tenantId,
@@ -290,6 +311,7 @@ export function agentActionRoutes(app: FastifyInstance, host: Host): void {
           outcome: body.outcome,
         },
         () => params.contactId,
+        commandId,
       ),
   });
 }

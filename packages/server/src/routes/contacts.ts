@@ -15,7 +15,15 @@ import {
   type DeflectedView,
 } from '../schemas.ts';
 import { contactViewOf, present } from '../views.ts';
-import { Tag, addRoute, ok, submitCommand, submitNoContent, viewOf } from './route.ts';
+import {
+  Tag,
+  addRoute,
+  goneSinceFirst,
+  ok,
+  submitCommand,
+  submitNoContent,
+  viewOf,
+} from './route.ts';
 
 /*
  * Contacts (DESIGN.md §1): a customer joins a queue and learns its position
@@ -39,6 +47,21 @@ function deflectionIn(events: readonly Event[], contactId: ContactId): Deflected
   return null;
 }
 
+/**
+ * The id of the contact a join (enqueue or callback request) made: the last
+ * contact queued or deflected among its events, which end with the join's own
+ * (timers that fell due before it come first). A replay needs it: a retry
+ * without an id mints another than the first request did.
+ */
+function joinedIdIn(events: readonly Event[]): ContactId | null {
+  for (let index = events.length - 1; index >= 0; index--) {
+    const event = events[index];
+    if (event?.type === 'contactQueued') return event.contact.id;
+    if (event?.type === 'contactDeflected') return event.contactId;
+  }
+  return null;
+}
+
 type Joined = { deflected: DeflectedView } | { contact: ContactPlacedView };
 
 /** Registers the contact routes under /v1/tenants/:tenantId. */
@@ -55,20 +78,29 @@ export function contactRoutes(app: FastifyInstance, host: Host): void {
     body: EnqueueInputSchema,
     responses: { 201: ContactViewSchema, 200: DeflectedViewSchema },
     errors: ['contact_exists', 'queue_not_found', 'channel_not_served', 'limit_reached'],
-    handler: async ({ params, body }) => {
-      const id = body.id ?? mintContactId();
+    isIdempotent: true,
+    handler: async ({ params, body, commandId }) => {
+      const minted = body.id ?? mintContactId();
       const outcome = await host.submit(
         params.tenantId,
-        { type: 'enqueueContact', contact: { ...body, id } },
-        (view, events): Joined => {
+        { type: 'enqueueContact', contact: { ...body, id: minted } },
+        (view, events): Joined | null => {
+          const id = joinedIdIn(events) ?? minted;
           const deflected = deflectionIn(events, id);
           if (deflected !== null) return { deflected };
-          return { contact: present(contactViewOf(view, id), `contact ${id}`) };
+          const contact = contactViewOf(view, id);
+          return contact === null ? null : { contact };
         },
+        commandId === undefined ? {} : { commandId },
       );
       if (outcome.rejection !== null) return outcome.rejection;
-      const joined = present(outcome.after, 'contact');
-      return 'deflected' in joined ? ok(200, joined.deflected) : ok(201, joined.contact);
+      const isReplayed = outcome.isReplayed === true;
+      // Right after a join its contact is there; on a replay it may have ended since.
+      const joined = isReplayed ? outcome.after : present(outcome.after, 'contact');
+      if (joined === null) return goneSinceFirst('contact');
+      return 'deflected' in joined
+        ? { ...ok(200, joined.deflected), isReplayed }
+        : { ...ok(201, joined.contact), isReplayed };
     },
   });
 
@@ -104,11 +136,14 @@ export function contactRoutes(app: FastifyInstance, host: Host): void {
     params: ContactParamsSchema,
     responses: { 204: Type.Null({ description: 'The contact has ended' }) },
     errors: ['contact_not_found', 'contact_not_waiting'],
-    handler: ({ params }) =>
-      submitNoContent(host, params.tenantId, {
-        type: 'abandonContact',
-        contactId: params.contactId,
-      }),
+    isIdempotent: true,
+    handler: ({ params, commandId }) =>
+      submitNoContent(
+        host,
+        params.tenantId,
+        { type: 'abandonContact', contactId: params.contactId },
+        commandId,
+      ),
   });
 
   addRoute(app, {
@@ -120,7 +155,8 @@ export function contactRoutes(app: FastifyInstance, host: Host): void {
     body: ConvertInputSchema,
     responses: { 200: ContactViewSchema },
     errors: ['contact_not_found', 'contact_not_waiting', 'callbacks_not_allowed'],
-    handler: ({ params, body }) =>
+    isIdempotent: true,
+    handler: ({ params, body, commandId }) =>
       submitCommand(
         host,
         params.tenantId,
@@ -128,6 +164,7 @@ export function contactRoutes(app: FastifyInstance, host: Host): void {
         200,
         (view) => contactViewOf(view, params.contactId),
         'contact',
+        commandId,
       ),
   });
 
@@ -149,15 +186,17 @@ export function contactRoutes(app: FastifyInstance, host: Host): void {
       'queue_full',
       'limit_reached',
     ],
-    handler: ({ params, body }) => {
-      const id = body.id ?? mintContactId();
+    isIdempotent: true,
+    handler: ({ params, body, commandId }) => {
+      const minted = body.id ?? mintContactId();
       return submitCommand(
         host,
         params.tenantId,
-        { type: 'requestCallback', contact: { ...body, id } },
+        { type: 'requestCallback', contact: { ...body, id: minted } },
         201,
-        (view) => contactViewOf(view, id),
+        (view, events) => contactViewOf(view, joinedIdIn(events) ?? minted),
         'contact',
+        commandId,
       );
     },
   });

@@ -1,7 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static, TSchema } from 'typebox';
 import {
   errorCodes,
+  idLengthMax,
+  rejection,
   type ErrorCode,
   type Event,
   type Rejection,
@@ -44,9 +47,14 @@ export const bodyOptionalMark = 'x-body-optional';
 type SuccessStatus = 200 | 201 | 204;
 type Responses = Partial<Record<SuccessStatus, TSchema>>;
 
-/** A success of one of the route's statuses, with the body its schema describes. */
+/**
+ * A success of one of the route's statuses, with the body its schema
+ * describes; `isReplayed` when a retried idempotency key answered it.
+ */
 export type Success<R extends Responses> = {
-  [K in keyof R & SuccessStatus]: R[K] extends TSchema ? { status: K; body: Static<R[K]> } : never;
+  [K in keyof R & SuccessStatus]: R[K] extends TSchema
+    ? { status: K; body: Static<R[K]>; isReplayed?: boolean }
+    : never;
 }[keyof R & SuccessStatus];
 
 /** What a handler gets: the validated request parts. */
@@ -54,6 +62,46 @@ export interface RouteInput<P, Q, B> {
   params: P;
   query: Q;
   body: B;
+  /**
+   * The command id the request's Idempotency-Key stands for, on a route that
+   * takes one (`isIdempotent`) and a request that sent one.
+   */
+  commandId?: string;
+}
+
+/** The request header carrying a client's idempotency key (docs/api.md, Idempotency). */
+export const idempotencyKeyHeader = 'idempotency-key';
+/** The response header set on an answer replayed for a retried key. */
+export const replayedHeader = 'idempotent-replayed';
+/** What an idempotency key may be: an id (1 to idLengthMax characters). */
+const idempotencyKeyPattern = /^[A-Za-z0-9][A-Za-z0-9._:@-]*$/;
+
+/**
+ * The command id of a request's Idempotency-Key, undefined without one, or
+ * the refusal of a malformed key. The key is scoped to the route and its path
+ * parameters (the tenant's scope is the journal's): the same key on another
+ * route or another agent, offer or contact is another command. Hashing keeps
+ * the id within the journal's id length whatever the route; the prefix says
+ * what it is.
+ */
+export function commandIdOf(request: FastifyRequest): string | Rejection | undefined {
+  const key = request.headers[idempotencyKeyHeader];
+  if (key === undefined) return undefined;
+  if (
+    typeof key !== 'string' ||
+    key.length === 0 ||
+    key.length > idLengthMax ||
+    !idempotencyKeyPattern.test(key)
+  ) {
+    return rejection(
+      'invalid_command',
+      `The Idempotency-Key header must be 1 to ${idLengthMax} characters: a letter or digit, ` +
+        'then letters, digits and . _ : @ -; send a fresh key such as a UUID.',
+      { header: 'Idempotency-Key' },
+    );
+  }
+  const scope = `${request.method} ${request.routeOptions.url ?? ''} ${JSON.stringify(request.params)}`;
+  return `idem:${createHash('sha256').update(`${scope}\n${key}`).digest('base64url')}`;
 }
 
 /** A route's declaration. */
@@ -81,6 +129,8 @@ export interface RouteSpec<
   errors: readonly ErrorCode[];
   /** Whether the route submits a command to the host; default: all but GET. */
   isCommand?: boolean;
+  /** Whether the route takes an Idempotency-Key header (docs/api.md, Idempotency). */
+  isIdempotent?: boolean;
   handler(input: RouteInput<Static<P>, Static<Q>, Static<B>>): Promise<Success<R> | Rejection>;
 }
 
@@ -142,13 +192,17 @@ export function addRoute<
         }
       : {}),
     handler: async (request, reply) => {
+      const commandId = spec.isIdempotent === true ? commandIdOf(request) : undefined;
+      if (typeof commandId === 'object') return sendRejection(reply, commandId);
       // The schemas above validated these parts; the casts only restore their static types.
       const result = await spec.handler({
         params: request.params as Static<P>,
         query: request.query as Static<Q>,
         body: request.body as Static<B>,
+        ...(commandId === undefined ? {} : { commandId }),
       });
       if (!('status' in result)) return sendRejection(reply, result);
+      if (result.isReplayed === true) void reply.header(replayedHeader, 'true');
       return reply.code(result.status).send(result.body);
     },
   });
@@ -162,7 +216,8 @@ export const ok = <S extends SuccessStatus, T>(status: S, body: T): { status: S;
 
 /**
  * Submits a command and answers with what `read` shows right after it, or
- * with the command's rejection. `read` returning null after a success is a bug.
+ * with the command's rejection. `read` returning null after a success is a
+ * bug; after a replay the resource may have gone since: not_found.
  */
 export async function submitCommand<S extends SuccessStatus, T>(
   host: Host,
@@ -171,10 +226,29 @@ export async function submitCommand<S extends SuccessStatus, T>(
   status: S,
   read: (view: TenantView, events: readonly Event[]) => T | null,
   what: string,
-): Promise<{ status: S; body: T } | Rejection> {
-  const outcome = await host.submit(tenantId, command, read);
+  commandId?: string,
+): Promise<{ status: S; body: T; isReplayed?: boolean } | Rejection> {
+  const outcome = await host.submit(
+    tenantId,
+    command,
+    read,
+    commandId === undefined ? {} : { commandId },
+  );
   if (outcome.rejection !== null) return outcome.rejection;
+  if (outcome.isReplayed === true) {
+    if (outcome.after === null) return goneSinceFirst(what);
+    return { status, body: outcome.after, isReplayed: true };
+  }
   return ok(status, present(outcome.after, what));
+}
+
+/** The refusal of a replay whose resource has gone since the first request. */
+export function goneSinceFirst(what: string): Rejection {
+  return rejection(
+    'not_found',
+    `The request with this Idempotency-Key ran already, but its ${what} is gone since; read it ` +
+      'again by id to see where it went.',
+  );
 }
 
 /** The tenant's views; the tenant guard has checked that it exists. */
@@ -187,7 +261,16 @@ export async function submitNoContent(
   host: Host,
   tenantId: TenantId,
   command: CommandInput,
-): Promise<{ status: 204; body: null } | Rejection> {
-  const outcome = await host.submit(tenantId, command);
-  return outcome.rejection ?? ok(204, null);
+  commandId?: string,
+): Promise<{ status: 204; body: null; isReplayed?: boolean } | Rejection> {
+  const outcome = await host.submit(
+    tenantId,
+    command,
+    undefined,
+    commandId === undefined ? {} : { commandId },
+  );
+  if (outcome.rejection !== null) return outcome.rejection;
+  return outcome.isReplayed === true
+    ? { status: 204, body: null, isReplayed: true }
+    : ok(204, null);
 }
