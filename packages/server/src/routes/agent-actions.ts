@@ -158,49 +158,44 @@ export function agentActionRoutes(app: FastifyInstance, host: Host): void {
       ),
   });
 
-  addRoute(app, {
-    method: 'POST',
-    url: '/agents/:agentId/offers/:offerId/accept',
-    tag: Tag.agentActions,
-    summary: 'Accept an offer: the agent takes the contact',
-    params: OfferParamsSchema,
-    body: NoInputSchema,
-    isBodyOptional: true,
-    responses,
-    isIdempotent: true,
-    errors: offerErrors,
-    handler: ({ params, commandId }) =>
-      act(
-        host,
-        params.tenantId,
-        params.agentId,
-        { type: 'acceptOffer', offerId: params.offerId, agentId: params.agentId },
-        contactIn('offerAccepted', params.agentId),
-        commandId,
-      ),
-  });
-
-  addRoute(app, {
-    method: 'POST',
-    url: '/agents/:agentId/offers/:offerId/reject',
-    tag: Tag.agentActions,
-    summary: 'Reject an offer: the contact keeps its place (R6)',
-    params: OfferParamsSchema,
-    body: NoInputSchema,
-    isBodyOptional: true,
-    responses,
-    isIdempotent: true,
-    errors: offerErrors,
-    handler: ({ params, commandId }) =>
-      act(
-        host,
-        params.tenantId,
-        params.agentId,
-        { type: 'rejectOffer', offerId: params.offerId, agentId: params.agentId },
-        contactIn('offerRejected', params.agentId),
-        commandId,
-      ),
-  });
+  // Accepting and rejecting an offer differ only in the command and what they say.
+  const answers = [
+    {
+      verb: 'accept',
+      type: 'acceptOffer',
+      event: 'offerAccepted',
+      summary: 'Accept an offer: the agent takes the contact',
+    },
+    {
+      verb: 'reject',
+      type: 'rejectOffer',
+      event: 'offerRejected',
+      summary: 'Reject an offer: the contact keeps its place (R6)',
+    },
+  ] as const;
+  for (const answer of answers) {
+    addRoute(app, {
+      method: 'POST',
+      url: `/agents/:agentId/offers/:offerId/${answer.verb}`,
+      tag: Tag.agentActions,
+      summary: answer.summary,
+      params: OfferParamsSchema,
+      body: NoInputSchema,
+      isBodyOptional: true,
+      responses,
+      isIdempotent: true,
+      errors: offerErrors,
+      handler: ({ params, commandId }) =>
+        act(
+          host,
+          params.tenantId,
+          params.agentId,
+          { type: answer.type, offerId: params.offerId, agentId: params.agentId },
+          contactIn(answer.event, params.agentId),
+          commandId,
+        ),
+    });
+  }
 
   addRoute(app, {
     method: 'POST',
