@@ -755,8 +755,10 @@ describe('limits', () => {
 });
 
 describe('the registry', () => {
-  /** Codes only the server returns: the engine has no auth, routes, bodies or rate limits. */
+  /** Codes only the server returns: the engine has no tenants, auth, routes, bodies or rate limits. */
   const edgeOnly: ErrorCode[] = [
+    'tenant_not_found',
+    'tenant_exists',
     'unauthorized',
     'forbidden',
     'not_found',

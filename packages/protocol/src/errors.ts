@@ -200,6 +200,16 @@ export const errorCodes = {
     message:
       'Something went wrong on our side; it has been logged. Retry, and report it if it persists.',
   },
+  tenant_not_found: {
+    status: 404,
+    isRetryable: false,
+    message: 'No tenant has this id; create it first.',
+  },
+  tenant_exists: {
+    status: 409,
+    isRetryable: false,
+    message: 'A tenant with this id exists already; pick another id.',
+  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 /** A stable, machine-readable error code. */

@@ -1,5 +1,5 @@
 /** Version of the protocol types; bumped on any change to commands, events or error codes. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 export * from './ids.ts';
 export * from './domain.ts';

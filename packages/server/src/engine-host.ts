@@ -215,8 +215,7 @@ export class EngineHost implements Host {
   async createTenant(tenantId: TenantId): Promise<Rejection | null> {
     if (this.isClosed || this.isFailed) return unavailable();
     if (this.tenants.has(tenantId)) {
-      // No registry code names a tenant yet (docs/api.md); invalid_command says the id is taken.
-      return rejection('invalid_command', `Tenant ${tenantId} exists already; pick another id.`, {
+      return rejection('tenant_exists', `Tenant ${tenantId} exists already; pick another id.`, {
         tenantId,
       });
     }

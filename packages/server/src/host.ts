@@ -103,6 +103,7 @@ export interface Host {
 
 /** The refusal every host gives for a tenant id that names no tenant. */
 export function tenantNotFound(tenantId: TenantId): Rejection {
-  // No registry code names a tenant yet; not_found is the address-level 404 (docs/api.md).
-  return rejection('not_found', `No tenant has id ${tenantId}; create it first.`, { tenantId });
+  return rejection('tenant_not_found', `No tenant has id ${tenantId}; create it first.`, {
+    tenantId,
+  });
 }

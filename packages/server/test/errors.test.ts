@@ -105,21 +105,21 @@ const cases: Case[] = [
     method: 'POST',
     path: '/v1/tenants',
     body: { id: 'acme' },
-    code: 'invalid_command',
+    code: 'tenant_exists',
   },
-  { name: 'unknown tenant', method: 'GET', path: '/v1/tenants/nobody', code: 'not_found' },
+  { name: 'unknown tenant', method: 'GET', path: '/v1/tenants/nobody', code: 'tenant_not_found' },
   {
     name: 'queues of an unknown tenant',
     method: 'GET',
     path: '/v1/tenants/nobody/queues',
-    code: 'not_found',
+    code: 'tenant_not_found',
   },
   {
     name: 'contact for an unknown tenant',
     method: 'POST',
     path: '/v1/tenants/nobody/contacts',
     body: contact('x', 'sales'),
-    code: 'not_found',
+    code: 'tenant_not_found',
   },
   // Queues
   {

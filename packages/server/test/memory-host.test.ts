@@ -75,8 +75,8 @@ describe('MemoryHost', () => {
 
   it('[host] an unknown tenant, a taken tenant id and a stopped host are refused as values', async () => {
     const { host } = await hostWith();
-    expect((await host.submit(globex, createQueue('q'))).rejection?.code).toBe('not_found');
-    expect((await host.createTenant(acme))?.code).toBe('invalid_command');
+    expect((await host.submit(globex, createQueue('q'))).rejection?.code).toBe('tenant_not_found');
+    expect((await host.createTenant(acme))?.code).toBe('tenant_exists');
     expect(host.view(globex)).toBeNull();
     await host.close();
     expect(host.isReady()).toBe(false);

@@ -136,7 +136,7 @@ export interface RouteSpec<
 
 /**
  * Every code a route can answer with: its own, plus invalid_command and
- * internal (any route), not_found (an unknown tenant in the path),
+ * internal (any route), tenant_not_found (an unknown tenant in the path),
  * payload_too_large (a body), and rate_limited and unavailable (a host busy
  * or stopping, for a command).
  */
@@ -145,7 +145,7 @@ export function errorCodesOf(
   prefix: string,
 ): ErrorCode[] {
   const codes = new Set<ErrorCode>(['invalid_command', ...spec.errors]);
-  if (prefix.includes(':tenantId')) codes.add('not_found');
+  if (prefix.includes(':tenantId')) codes.add('tenant_not_found');
   if (spec.method !== 'GET') codes.add('payload_too_large');
   if (spec.isCommand ?? spec.method !== 'GET') {
     codes.add('rate_limited');

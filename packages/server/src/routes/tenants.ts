@@ -18,7 +18,7 @@ export function tenantRoutes(app: FastifyInstance, host: Host): void {
     summary: 'Create a tenant (one contact center) with no queues and no agents',
     body: TenantInputSchema,
     responses: { 201: TenantViewSchema },
-    errors: ['limit_reached', 'unavailable'],
+    errors: ['tenant_exists', 'limit_reached', 'unavailable'],
     // Creating a tenant is not an engine command: no queue of commands to be full.
     isCommand: false,
     handler: async ({ body }) => {
@@ -36,7 +36,7 @@ export function tenantRoutes(app: FastifyInstance, host: Host): void {
     summary: 'Read a tenant: how many queues and agents it has',
     params: TenantParamsSchema,
     responses: { 200: TenantViewSchema },
-    errors: ['not_found'],
+    errors: ['tenant_not_found'],
     handler: ({ params }) => {
       const view = host.view(params.tenantId);
       return Promise.resolve(
