@@ -82,18 +82,25 @@ function registerSimulate(program: Command): void {
     .option('--json', 'print the report as JSON instead of tables')
     .option('--seed <n>', "seed of every random draw, instead of the scenario's", wholeNumber)
     .option('--out <file>', 'also write the JSON report to this file')
-    .action(async (path: string, options: { json?: true; seed?: number; out?: string }) => {
-      const result = await runSimulateCommand(
-        path,
-        {
-          isJson: options.json === true,
-          ...(options.seed === undefined ? {} : { seed: options.seed }),
-          ...(options.out === undefined ? {} : { outPath: options.out }),
-        },
-        terminal,
-      );
-      finish('simulate', result);
-    });
+    .option('--html <file>', 'also write the report as an HTML page with charts to this file')
+    .action(
+      async (
+        path: string,
+        options: { json?: true; seed?: number; out?: string; html?: string },
+      ) => {
+        const result = await runSimulateCommand(
+          path,
+          {
+            isJson: options.json === true,
+            ...(options.seed === undefined ? {} : { seed: options.seed }),
+            ...(options.out === undefined ? {} : { outPath: options.out }),
+            ...(options.html === undefined ? {} : { htmlPath: options.html }),
+          },
+          terminal,
+        );
+        finish('simulate', result);
+      },
+    );
 }
 
 function registerStaff(program: Command): void {

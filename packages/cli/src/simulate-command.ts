@@ -1,6 +1,7 @@
 import {
   simulate,
   formatReportText,
+  renderReportHtml,
   type Scenario,
   type SimulationReport,
   type SimulationResult,
@@ -25,6 +26,8 @@ export interface SimulateCommandOptions {
   seed?: number;
   /** Also writes the JSON output to this file. */
   outPath?: string;
+  /** Also writes the report as a self-contained HTML page with charts to this file. */
+  htmlPath?: string;
 }
 
 /** The JSON output: how the run ended, and the report (packages/sim/src/report.ts defines it). */
@@ -72,7 +75,7 @@ export function formatSimulateText(name: string, output: SimulateOutput): string
   return `${head}\n\n${formatReportText(report)}`;
 }
 
-/** Reads, checks and runs a scenario file; prints text or JSON, and writes --out. */
+/** Reads, checks and runs a scenario file; prints text or JSON, and writes --out and --html. */
 export async function runSimulateCommand(
   path: string,
   options: SimulateCommandOptions,
@@ -96,6 +99,11 @@ export async function runSimulateCommand(
   const json = `${JSON.stringify(output, null, 2)}\n`;
   if (options.outPath !== undefined) {
     const failure = await writeTextFile(options.outPath, json);
+    if (failure !== null) return mistake(failure);
+  }
+  if (options.htmlPath !== undefined) {
+    const html = await renderReportHtml(output.report, `${path}, seed ${output.seed}`);
+    const failure = await writeTextFile(options.htmlPath, html);
     if (failure !== null) return mistake(failure);
   }
   return success(options.isJson ? json : formatSimulateText(path, output));

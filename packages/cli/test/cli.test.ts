@@ -143,6 +143,21 @@ describe('lineup simulate', () => {
     );
   });
 
+  it('[simulate] --html writes a self-contained page with the charts and the day in numbers', async () => {
+    const htmlPath = join(directory, 'r.html');
+    const [run, json] = await Promise.all([
+      lineup('simulate', exampleScenario, '--html', htmlPath),
+      lineup('simulate', exampleScenario, '--json'),
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const html = await readFile(htmlPath, 'utf8');
+    const output = JSON.parse(json.stdout) as SimulateOutput;
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html.match(/<svg[\s>]/g)).toHaveLength(3 * (output.report.queues.length + 1));
+    expect(html).toContain(`<td>${output.report.total.day.offered}</td>`);
+    expect(html).not.toMatch(/(src|href)\s*=\s*["']?\s*http/i);
+  });
+
   it('[simulate] an invalid scenario exits 1, names each bad path, and writes nothing', async () => {
     const scenario = JSON.parse(await readFile(join(repositoryRoot, exampleScenario), 'utf8')) as {
       queues: { serviceTime: unknown; patiance?: number }[];

@@ -139,3 +139,4 @@ export {
   type PositionRmse,
   type CompareEwtOptions,
 } from './ewt-comparison.ts';
+export { renderReportHtml, sectionCharts, type ReportHtmlOptions } from './report-html.ts';
