@@ -53,18 +53,6 @@ export {
   type TraceFileSummary,
 } from './replay-command.ts';
 export {
-  replayScenario,
-  replayAssumptions,
-  localMidnightMs,
-  priorityHeadStartMs,
-  priorityScore,
-  replayAgingPointsPerMinute,
-  replayIntervalMs,
-  singleQueueId,
-  type ReplayPlan,
-  type ReplayScenarioOptions,
-} from './replay-scenario.ts';
-export {
   replayedCalls,
   compareMonth,
   compareByHour,

@@ -16,12 +16,12 @@ import {
   type ReplayMeasures,
   type SideBySide,
 } from './replay-compare.ts';
-import { replayAssumptions, replayScenario } from './replay-scenario.ts';
+import { replayAssumptions, replayScenario } from '@lineup/sim';
 import { count, percent, seconds, table } from './text-table.ts';
 
 /*
  * `lineup replay <file...>`: reads the original Anonymous Bank files, replays
- * each month's calls through the engine (replay-scenario.ts says how) and
+ * each month's calls through the engine (@lineup/sim's bank-replay.ts says how) and
  * prints the replay beside the trace, per month and per hour (issue 7).
  */
 

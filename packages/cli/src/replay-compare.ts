@@ -8,7 +8,7 @@ import {
   type LegRecord,
 } from '@lineup/sim';
 import { assert } from './assert.ts';
-import type { ReplayPlan } from './replay-scenario.ts';
+import type { ReplayPlan } from '@lineup/sim';
 
 /*
  * The replay against the trace: abandonment, ASA and the wait distribution,

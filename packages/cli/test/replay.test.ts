@@ -1,13 +1,13 @@
+import { compareMonth, monthsOf, quantile, replayedCalls } from '@lineup/cli';
 import {
-  compareMonth,
   localMidnightMs,
-  monthsOf,
   priorityScore,
-  quantile,
-  replayedCalls,
   replayScenario,
-} from '@lineup/cli';
-import { scenarioProblems, simulate, shiftsPerAgentMax, type BankCall } from '@lineup/sim';
+  scenarioProblems,
+  simulate,
+  shiftsPerAgentMax,
+  type BankCall,
+} from '@lineup/sim';
 import { describe, expect, it } from 'vitest';
 
 const date = '1999-01-04';

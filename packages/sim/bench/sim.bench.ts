@@ -36,9 +36,8 @@ import { simulate, type SimulationResult } from '../src/simulator.ts';
 import { join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { defaultPredictorName } from '@lineup/engine';
-import { queueSizeMax } from '@lineup/protocol';
-import { readBankTrace, bankTraceUtcOffsetMinutes, type BankCall } from '../src/bank-trace.ts';
-import { inferStaffing } from '../src/bank-shifts.ts';
+import { readBankTrace, type BankCall } from '../src/bank-trace.ts';
+import { localMidnightMs, replayScenario } from '../src/bank-replay.ts';
 import { erlangC } from '../src/erlang.ts';
 import { compareEwtPredictors } from '../src/ewt-comparison.ts';
 
@@ -232,97 +231,14 @@ function erlangCCheck(): {
   };
 }
 
-/*
- * The replay scenario of packages/cli/src/replay-scenario.ts, cut to what the
- * EWT comparison needs (the bench may not import the CLI, which imports sim):
- * one queue per trace queue type, the calls that asked for an agent with
- * their own service time and patience (answered callers never hang up),
- * priority callers' 90 s head start as aging 2 points per minute and score
- * 3, and the agents' shifts inferred from their calls. Keep the two in step.
- */
+/** The replay of the first week: `lineup replay`'s own scenario (bank-replay.ts), cut to 7 days. */
 const replayDays = 7;
-const replayQueueTypes = ['PS', 'PE', 'IN', 'NE', 'NW', 'TT'] as const;
-const replayAgingPointsPerMinute = 2;
-const replayPriorityScore = 3;
 
 function replayWeekScenario(allCalls: readonly BankCall[]): Scenario {
   const firstDate = allCalls.map((call) => call.date).sort()[0] ?? '1999-01-01';
-  const originMs = Date.parse(`${firstDate}T00:00:00Z`) - bankTraceUtcOffsetMinutes * 60_000;
-  const windowMs = replayDays * 24 * hourMs;
-  const calls = allCalls
-    .filter(
-      (call) =>
-        call.outcome !== 'hungUpInVru' &&
-        call.arrivalMs >= originMs &&
-        call.arrivalMs - originMs < windowMs,
-    )
-    .sort((a, b) => a.arrivalMs - b.arrivalMs || a.line - b.line);
-  const types = replayQueueTypes.filter((type) => calls.some((call) => call.queueType === type));
-  const queues: ScenarioQueue[] = types.map((type) => {
-    const own = calls.filter((call) => call.queueType === type);
-    const samplesMs = own
-      .filter((call) => call.outcome === 'answered')
-      .map((call) => call.serviceMs);
-    return {
-      settings: {
-        id: type,
-        name: type,
-        channels: ['voice'],
-        agingPointsPerMinute: replayAgingPointsPerMinute,
-        maxSize: queueSizeMax,
-      },
-      arrivals: {
-        kind: 'trace',
-        contacts: own.map((call) => ({
-          atMs: call.arrivalMs - originMs,
-          ...(call.outcome === 'answered' ? { serviceMs: call.serviceMs } : {}),
-          ...(call.patienceMs === null ? {} : { patienceMs: call.patienceMs }),
-          ...(call.priority === 2 ? { priority: replayPriorityScore } : {}),
-        })),
-      },
-      serviceTime:
-        samplesMs.length > 0 ? { kind: 'empirical', samplesMs } : { kind: 'fixed', ms: 180_000 },
-      patience: null,
-    };
-  });
-  const typesByAgent = new Map<string, Set<string>>();
-  for (const call of calls) {
-    if (call.agentName === null) continue;
-    const set = typesByAgent.get(call.agentName) ?? new Set<string>();
-    set.add(call.queueType);
-    typesByAgent.set(call.agentName, set);
-  }
-  const shiftsByAgent = new Map<string, { startMs: number; endMs: number }[]>();
-  for (const shift of inferStaffing(calls).shifts) {
-    const spans = shiftsByAgent.get(shift.agentName) ?? [];
-    // A one-call shift of 0 s (a known defect) lasts a second, as in the CLI.
-    spans.push({
-      startMs: shift.startMs - originMs,
-      endMs: Math.max(shift.endMs, shift.startMs + 1_000) - originMs,
-    });
-    shiftsByAgent.set(shift.agentName, spans);
-  }
-  const agents: ScenarioAgent[] = [...shiftsByAgent]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([name, spans], index) => ({
-      id: /^[A-Za-z0-9][A-Za-z0-9._:@-]*$/.test(name) ? name : `agent-${index}`,
-      memberships: [...(typesByAgent.get(name) ?? [])]
-        .sort()
-        .map((queueId) => ({ queueId, priority: 0 })),
-      shifts: spans.sort((a, b) => a.startMs - b.startMs),
-    }));
-  const lastAtMs = calls.reduce((last, call) => Math.max(last, call.arrivalMs - originMs), 0);
-  const dayEndMs = Math.ceil((lastAtMs + 1) / hourMs) * hourMs;
-  return {
-    seed,
-    originEpochMs: originMs,
-    dayStartMs: 0,
-    dayEndMs,
-    intervalMs: hourMs,
-    horizonMs: dayEndMs + 2 * hourMs,
-    queues,
-    agents,
-  };
+  const originMs = localMidnightMs(firstDate);
+  const week = allCalls.filter((call) => call.arrivalMs - originMs < replayDays * 24 * hourMs);
+  return replayScenario(week, { seed, isSingleQueue: false }).scenario;
 }
 
 /** Where the Anonymous Bank trace is: LINEUP_BANK_TRACE_DIR, next to the repository, or /work/shared. */

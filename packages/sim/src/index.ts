@@ -140,3 +140,15 @@ export {
   type CompareEwtOptions,
 } from './ewt-comparison.ts';
 export { renderReportHtml, sectionCharts, type ReportHtmlOptions } from './report-html.ts';
+export {
+  replayScenario,
+  replayAssumptions,
+  localMidnightMs,
+  priorityHeadStartMs,
+  priorityScore,
+  replayAgingPointsPerMinute,
+  replayIntervalMs,
+  singleQueueId,
+  type ReplayPlan,
+  type ReplayScenarioOptions,
+} from './bank-replay.ts';

@@ -1,18 +1,15 @@
+import { inferStaffing, type AgentShift } from './bank-shifts.ts';
+import { bankTraceUtcOffsetMinutes, type BankCall, type BankQueueType } from './bank-trace.ts';
+import type { Distribution } from './random.ts';
 import {
-  bankTraceUtcOffsetMinutes,
   drainMsDefault,
-  inferStaffing,
-  simulatedMsMax,
   shiftsPerAgentMax,
-  type AgentShift,
-  type BankCall,
-  type BankQueueType,
-  type Distribution,
+  simulatedMsMax,
   type Scenario,
   type ScenarioAgent,
   type ScenarioQueue,
   type TraceContact,
-} from '@lineup/sim';
+} from './scenario.ts';
 import { queueSizeMax } from '@lineup/protocol';
 
 /*
