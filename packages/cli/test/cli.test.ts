@@ -7,10 +7,15 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SimulateOutput } from '@lineup/cli';
-import { agentsForServiceLevel, type QueueSection } from '@lineup/sim';
+import {
+  agentsForServiceLevel,
+  bankTraceCandidates,
+  findBankTraceDirectory,
+  type QueueSection,
+} from '@lineup/sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const repositoryRoot = fileURLToPath(new URL('../../..', import.meta.url));
@@ -42,15 +47,10 @@ function lineup(...args: string[]): Promise<Run> {
  * repository, else /work/shared. Missing, the test fails and says where it looked.
  */
 function bankTraceDirectory(): string {
-  const candidates = [
-    process.env['LINEUP_BANK_TRACE_DIR'],
-    resolve(repositoryRoot, '../shared/data/anonymous-bank-1999'),
-    '/work/shared/data/anonymous-bank-1999',
-  ].filter((path): path is string => path !== undefined && path !== '');
-  const found = candidates.find((path) => existsSync(join(path, 'january.txt')));
-  if (found === undefined) {
+  const found = findBankTraceDirectory();
+  if (found === null) {
     throw new Error(
-      `The Anonymous Bank trace (january.txt) is in none of: ${candidates.join(', ')}. Set LINEUP_BANK_TRACE_DIR to its folder.`,
+      `The Anonymous Bank trace (january.txt) is in none of: ${bankTraceCandidates().join(', ')}. Set LINEUP_BANK_TRACE_DIR to its folder.`,
     );
   }
   return found;

@@ -33,10 +33,9 @@
 import { loadavg } from 'node:os';
 import type { Scenario, ScenarioAgent, ScenarioQueue } from '../src/scenario.ts';
 import { simulate, type SimulationResult } from '../src/simulator.ts';
-import { join, resolve } from 'node:path';
-import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { defaultPredictorName } from '@lineup/engine';
-import { readBankTrace, type BankCall } from '../src/bank-trace.ts';
+import { findBankTraceDirectory, readBankTrace, type BankCall } from '../src/bank-trace.ts';
 import { localMidnightMs, replayScenario } from '../src/bank-replay.ts';
 import { erlangC } from '../src/erlang.ts';
 import { compareEwtPredictors } from '../src/ewt-comparison.ts';
@@ -241,20 +240,6 @@ function replayWeekScenario(allCalls: readonly BankCall[]): Scenario {
   return replayScenario(week, { seed, isSingleQueue: false }).scenario;
 }
 
-/** Where the Anonymous Bank trace is: LINEUP_BANK_TRACE_DIR, next to the repository, or /work/shared. */
-function bankTraceDirectory(): string | null {
-  const candidates = [
-    process.env['LINEUP_BANK_TRACE_DIR'],
-    resolve(import.meta.dirname, '../../../../shared/data/anonymous-bank-1999'),
-    '/work/shared/data/anonymous-bank-1999',
-  ];
-  return (
-    candidates.find(
-      (directory) => directory !== undefined && existsSync(join(directory, 'january.txt')),
-    ) ?? null
-  );
-}
-
 /** The literature's predictors and the engine's default, on the replay of January's first week. */
 const replayPredictors = {
   QL: 'QL',
@@ -276,7 +261,7 @@ async function ewtOnReplay(log: (message: string) => void): Promise<{
     >;
   };
 } | null> {
-  const directory = bankTraceDirectory();
+  const directory = findBankTraceDirectory();
   if (directory === null) {
     log(
       'sim bench: Anonymous Bank trace not found; set LINEUP_BANK_TRACE_DIR. ewtRmseSeconds is null.',

@@ -11,7 +11,9 @@
  * both January and October 1999 were on (summer time ran from April to
  * 3 September that year), so epoch ms and local hours agree for both files.
  */
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 
 /** Limits on what the reader accepts (STYLE.md, limits). */
 export const bankTraceLimits = {
@@ -425,4 +427,22 @@ function parseCount(text: string): number | null {
 
 function failure(code: BankTraceProblem['code'], message: string): BankTraceResult {
   return { ok: false, problem: { code, message } };
+}
+
+/**
+ * Where the Anonymous Bank trace may be, in the order looked at: the folder
+ * LINEUP_BANK_TRACE_DIR names, shared/ beside the repository (as on the
+ * development and CI machines), and the machine's /work/shared.
+ */
+export function bankTraceCandidates(): string[] {
+  return [
+    process.env['LINEUP_BANK_TRACE_DIR'],
+    resolve(import.meta.dirname, '../../../../shared/data/anonymous-bank-1999'),
+    '/work/shared/data/anonymous-bank-1999',
+  ].filter((path): path is string => path !== undefined && path !== '');
+}
+
+/** The first of bankTraceCandidates that holds january.txt, or null. */
+export function findBankTraceDirectory(): string | null {
+  return bankTraceCandidates().find((path) => existsSync(join(path, 'january.txt'))) ?? null;
 }

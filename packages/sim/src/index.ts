@@ -90,6 +90,8 @@ export {
 export {
   readBankTrace,
   parseBankTrace,
+  bankTraceCandidates,
+  findBankTraceDirectory,
   bankTraceLimits,
   bankTraceUtcOffsetMinutes,
   type BankQueueType,

@@ -8,12 +8,14 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inferStaffing } from '../src/bank-shifts.ts';
 import { summarizeByHour, summarizeByMonth, summarizeCalls } from '../src/bank-summary.ts';
 import {
+  bankTraceCandidates,
   bankTraceLimits,
+  findBankTraceDirectory,
   parseBankTrace,
   readBankTrace,
   type BankCall,
@@ -21,14 +23,8 @@ import {
   type BankTraceResult,
 } from '../src/bank-trace.ts';
 
-/** Where the trace may be: the environment's choice, beside the repository, or the machine's shared folder. */
-const traceCandidates = [
-  process.env['LINEUP_BANK_TRACE_DIR'],
-  resolve(import.meta.dirname, '../../../../shared/data/anonymous-bank-1999'),
-  '/work/shared/data/anonymous-bank-1999',
-].filter((path): path is string => path !== undefined && path !== '');
-const traceDirectory =
-  traceCandidates.find((path) => existsSync(join(path, 'january.txt'))) ?? traceCandidates[0] ?? '';
+const traceCandidates = bankTraceCandidates();
+const traceDirectory = findBankTraceDirectory() ?? traceCandidates[0] ?? '';
 const januaryPath = join(traceDirectory, 'january.txt');
 const octoberPath = join(traceDirectory, 'october.txt');
 
