@@ -183,6 +183,12 @@ function port(text: string): number {
   return value;
 }
 
+/** The operator key LINEUP_OPERATOR_KEY gives, if any. */
+function operatorKeyOf(env: NodeJS.ProcessEnv): { operatorKey?: string } {
+  const key = env.LINEUP_OPERATOR_KEY;
+  return key === undefined || key === '' ? {} : { operatorKey: key };
+}
+
 function registerServe(program: Command): void {
   program
     .command('serve')
@@ -197,6 +203,7 @@ function registerServe(program: Command): void {
         listenHost: options.host,
         dataDir: options.dataDir,
         isDemoCreated: options.demo,
+        ...operatorKeyOf(process.env),
       });
     });
 }

@@ -18,11 +18,13 @@ export interface ServeCommandOptions {
   dataDir: string;
   listenHost: string;
   isDemoCreated: boolean;
+  /** The operator key to accept (from LINEUP_OPERATOR_KEY), replacing the stored one. */
+  operatorKey?: string;
 }
 
 /** What `lineup serve` prints once it listens: where to go next. */
 export function welcome(
-  running: Pick<RunningServer, 'url' | 'demoTenantId'>,
+  running: Pick<RunningServer, 'url' | 'demoTenantId' | 'mintedOperatorKey' | 'demoAdminKey'>,
   dataDir: string,
 ): string {
   const lines = [
@@ -33,12 +35,23 @@ export function welcome(
     `  Metrics         ${running.url}/metrics`,
     `  Journal         ${resolve(dataDir)}`,
   ];
+  if (running.mintedOperatorKey !== null) {
+    lines.push(
+      '',
+      'The operator key (creates tenants, may do everything), shown only now: keep it safe.',
+      `  ${running.mintedOperatorKey}`,
+      '  Lost it? Restart with LINEUP_OPERATOR_KEY=<a new key of your own, starting lo_> to replace it.',
+    );
+  }
   if (running.demoTenantId !== null) {
+    const tenant = `${running.url}/v1/tenants/${running.demoTenantId}`;
+    const key = running.demoAdminKey ?? '<API key>';
     lines.push(
       '',
       `A demo contact center was created: tenant "${running.demoTenantId}", queues sales and support, agents ada, bo, chen, dana.`,
-      `  Its queues      ${running.url}/v1/tenants/${running.demoTenantId}/queues`,
-      `  Log Ada in      curl -X POST ${running.url}/v1/tenants/${running.demoTenantId}/agents/ada/log-in`,
+      `  Its admin key   ${key}   (shown only now)`,
+      `  Its queues      curl -H 'Authorization: Bearer ${key}' ${tenant}/queues`,
+      `  Log Ada in      curl -X POST -H 'Authorization: Bearer ${key}' ${tenant}/agents/ada/log-in`,
     );
   }
   lines.push('', 'Stop with Ctrl-C (or SIGTERM): nothing acknowledged is lost.');
@@ -52,6 +65,7 @@ export async function runServeCommand(options: ServeCommandOptions): Promise<num
     dataDir: options.dataDir,
     listenHost: options.listenHost,
     isDemoCreated: options.isDemoCreated,
+    ...(options.operatorKey === undefined ? {} : { operatorKey: options.operatorKey }),
   });
   if ('message' in running) {
     process.stderr.write(`lineup serve: ${running.message}\n`);

@@ -759,6 +759,7 @@ describe('the registry', () => {
   const edgeOnly: ErrorCode[] = [
     'tenant_not_found',
     'tenant_exists',
+    'api_key_not_found',
     'unauthorized',
     'forbidden',
     'not_found',

@@ -68,10 +68,18 @@ export {
   sqliteJournalFileName,
   /** How long the SQLite journal waits for another connection's lock. */
   sqliteBusyTimeoutMs,
-  /** Size the WAL is cut back to after a checkpoint. */
-  sqliteWalBytesMax,
 } from './sqlite-journal.ts';
 export {
   /** Version of the SQLite journal's schema. */
   JOURNAL_SCHEMA_VERSION,
+  /** Size the WAL is cut back to after a checkpoint. */
+  sqliteWalBytesMax,
+  /** Opens a Lineup SQLite file of a kind: checked, WAL with synchronous=FULL, migrated. */
+  openSqliteFile,
+  /** A kind of Lineup SQLite file: its name, application_id and migrations. */
+  type SqliteFileKind,
+  /** One step of a SQLite file's schema. */
+  type Migration,
+  /** An open SQLite file, or why it could not be opened. */
+  type SqliteFileOpenResult,
 } from './sqlite-schema.ts';

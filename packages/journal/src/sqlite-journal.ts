@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { TenantId } from '@lineup/protocol';
 import {
   GroupCommitJournal,
@@ -15,7 +15,7 @@ import {
   type JournalOptions,
   type JournalRefusal,
 } from './journal.ts';
-import { checkSchema, migrate } from './sqlite-schema.ts';
+import { journalFileKind, openSqliteFile } from './sqlite-schema.ts';
 
 /*
  * The embedded journal: one SQLite file under the data dir, in WAL mode with
@@ -34,8 +34,6 @@ export const sqliteJournalFileName = 'journal.sqlite';
  * an operator's sqlite3 shell) before it fails.
  */
 export const sqliteBusyTimeoutMs = 5_000;
-/** Size the WAL file is cut back to after a checkpoint: bounds the disk it keeps. */
-export const sqliteWalBytesMax = 64 * 1_048_576;
 
 /** Where and how to open the SQLite journal. */
 export interface SqliteJournalOptions extends JournalOptions {
@@ -169,35 +167,11 @@ class SqliteJournalStore implements JournalStore {
 export function openSqliteJournal(options: SqliteJournalOptions): SqliteJournalOpenResult {
   mkdirSync(options.dataDir, { recursive: true });
   const path = join(options.dataDir, sqliteJournalFileName);
-  const db = new Database(path, { timeout: sqliteBusyTimeoutMs });
-  try {
-    // Check before configuring: switching a foreign file to WAL would change it.
-    let refusal = checkSchema(db);
-    if (refusal === undefined) {
-      configure(db);
-      refusal = migrate(db);
-    }
-    if (refusal !== undefined) {
-      db.close();
-      return { ok: false, refusal };
-    }
-    return { ok: true, journal: new GroupCommitJournal(new SqliteJournalStore(db), options), path };
-  } catch (error: unknown) {
-    db.close();
-    throw error;
-  }
-}
-
-/**
- * Durability settings. WAL mode is kept in the file; synchronous and the WAL
- * size limit hold for one connection only, so every open sets them.
- */
-function configure(db: Database.Database): void {
-  const mode = db.pragma('journal_mode = WAL', { simple: true });
-  if (mode !== 'wal')
-    throw new Error(`journal: ${db.name} cannot use WAL mode (got ${String(mode)})`);
-  // FULL: the WAL is fsynced at every commit, so a commit that returned
-  // survives power loss, not only a process crash (NORMAL gives only the latter).
-  db.pragma('synchronous = FULL');
-  db.pragma(`journal_size_limit = ${sqliteWalBytesMax}`);
+  const opened = openSqliteFile(path, journalFileKind, sqliteBusyTimeoutMs);
+  if (!opened.ok) return opened;
+  return {
+    ok: true,
+    journal: new GroupCommitJournal(new SqliteJournalStore(opened.db), options),
+    path,
+  };
 }

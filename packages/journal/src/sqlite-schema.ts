@@ -1,5 +1,8 @@
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { JournalRefusalCode, type JournalRefusal } from './journal.ts';
+
+/** Size the WAL file is cut back to after a checkpoint: bounds the disk it keeps. */
+export const sqliteWalBytesMax = 64 * 1_048_576;
 
 /*
  * The SQLite journal's schema, as an ordered list of migrations. The file's
@@ -64,31 +67,49 @@ export const JOURNAL_SCHEMA_VERSION = migrations.length;
 /** `application_id` of a Lineup journal file: "LNUP" in ASCII. */
 export const journalApplicationId = 0x4c4e5550;
 
+/** A kind of Lineup SQLite file: what it is called, how it is marked and how it is built. */
+export interface SqliteFileKind {
+  /** What the file is, in messages: "journal", "server store". */
+  readonly name: string;
+  /** The `application_id` that marks a file of this kind. */
+  readonly applicationId: number;
+  /** Every migration, oldest first. */
+  readonly migrations: readonly Migration[];
+}
+
+/** The journal's kind of file. */
+export const journalFileKind: SqliteFileKind = {
+  name: 'journal',
+  applicationId: journalApplicationId,
+  migrations,
+};
+
 const readNumber = (db: Database.Database, pragma: string): number => {
   const value = db.pragma(pragma, { simple: true });
   if (typeof value !== 'number') throw new Error(`PRAGMA ${pragma} gave ${String(value)}`);
   return value;
 };
 
-/** Why this file cannot be opened by this code, if it cannot. Reads only. */
+/** Why this file cannot be opened as a file of `kind` by this code, if it cannot. Reads only. */
 export function checkSchema(
   db: Database.Database,
-  latestVersion: number = JOURNAL_SCHEMA_VERSION,
+  kind: SqliteFileKind = journalFileKind,
 ): JournalRefusal | undefined {
+  const latestVersion = kind.migrations.length;
   const version = readNumber(db, 'user_version');
   const applicationId = readNumber(db, 'application_id');
   const objects = db.prepare('SELECT count(*) FROM sqlite_schema').pluck().get();
   const isEmpty = version === 0 && applicationId === 0 && objects === 0;
-  if (!isEmpty && applicationId !== journalApplicationId) {
+  if (!isEmpty && applicationId !== kind.applicationId) {
     return {
       code: JournalRefusalCode.notAJournal,
-      message: `${db.name} is not a Lineup journal (application_id ${applicationId}); point the data dir at a Lineup data dir or an empty one.`,
+      message: `${db.name} is not a Lineup ${kind.name} (application_id ${applicationId}); point the data dir at a Lineup data dir or an empty one.`,
     };
   }
   if (version > latestVersion) {
     return {
       code: JournalRefusalCode.schemaTooNew,
-      message: `${db.name} has journal schema ${version}, but this Lineup reads up to ${latestVersion}; run the newer Lineup that wrote it, or restore a back-up.`,
+      message: `${db.name} has ${kind.name} schema ${version}, but this Lineup reads up to ${latestVersion}; run the newer Lineup that wrote it, or restore a back-up.`,
     };
   }
   return undefined;
@@ -101,23 +122,72 @@ export function checkSchema(
  */
 export function migrate(
   db: Database.Database,
-  steps: readonly Migration[] = migrations,
+  kind: SqliteFileKind = journalFileKind,
 ): JournalRefusal | undefined {
-  steps.forEach((step, index) => {
+  kind.migrations.forEach((step, index) => {
     if (step.version !== index + 1) {
-      throw new Error(`journal invariant: migration ${index} has version ${step.version}`);
+      throw new Error(`${kind.name} invariant: migration ${index} has version ${step.version}`);
     }
   });
   const run = db.transaction((): JournalRefusal | undefined => {
-    const refusal = checkSchema(db, steps.length);
+    const refusal = checkSchema(db, kind);
     if (refusal !== undefined) return refusal;
     const version = readNumber(db, 'user_version');
-    for (const step of steps.slice(version)) {
+    for (const step of kind.migrations.slice(version)) {
       db.exec(step.sql);
       db.pragma(`user_version = ${step.version}`);
     }
-    db.pragma(`application_id = ${journalApplicationId}`);
+    db.pragma(`application_id = ${kind.applicationId}`);
     return undefined;
   });
   return run.immediate();
+}
+
+/** An open, migrated SQLite file, or why it could not be opened. */
+export type SqliteFileOpenResult =
+  { ok: true; db: Database.Database } | { ok: false; refusal: JournalRefusal };
+
+/**
+ * Opens (creating when missing) a Lineup SQLite file of `kind` at `path`
+ * (":memory:" for one in memory): checks it is of this kind and not newer
+ * than this code, sets WAL with synchronous=FULL, and migrates it. A foreign
+ * file is refused before anything is written to it.
+ */
+export function openSqliteFile(
+  path: string,
+  kind: SqliteFileKind,
+  busyTimeoutMs: number,
+): SqliteFileOpenResult {
+  const db = new Database(path, { timeout: busyTimeoutMs });
+  try {
+    // Check before configuring: switching a foreign file to WAL would change it.
+    let refusal = checkSchema(db, kind);
+    if (refusal === undefined) {
+      configure(db);
+      refusal = migrate(db, kind);
+    }
+    if (refusal !== undefined) {
+      db.close();
+      return { ok: false, refusal };
+    }
+    return { ok: true, db };
+  } catch (error: unknown) {
+    db.close();
+    throw error;
+  }
+}
+
+/**
+ * Durability settings. WAL mode is kept in the file; synchronous and the WAL
+ * size limit hold for one connection only, so every open sets them. An
+ * in-memory file has no WAL, and keeps its own mode.
+ */
+function configure(db: Database.Database): void {
+  if (db.memory) return;
+  const mode = db.pragma('journal_mode = WAL', { simple: true });
+  if (mode !== 'wal') throw new Error(`${db.name} cannot use WAL mode (got ${String(mode)})`);
+  // FULL: the WAL is fsynced at every commit, so a commit that returned
+  // survives power loss, not only a process crash (NORMAL gives only the latter).
+  db.pragma('synchronous = FULL');
+  db.pragma(`journal_size_limit = ${sqliteWalBytesMax}`);
 }

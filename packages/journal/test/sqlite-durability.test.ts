@@ -21,7 +21,12 @@ import {
   type Entry,
   type Journal,
 } from '../src/index.ts';
-import { journalApplicationId, migrate, migrations } from '../src/sqlite-schema.ts';
+import {
+  journalApplicationId,
+  journalFileKind,
+  migrate,
+  migrations,
+} from '../src/sqlite-schema.ts';
 import { commandEvents } from './events.ts';
 
 const tenantA = asTenantId('tenant-a');
@@ -160,7 +165,7 @@ describe('schema', () => {
       ...migrations,
       { version: migrations.length + 1, description: 'broken', sql: 'CREATE TABLE oops (' },
     ];
-    expect(() => migrate(db, steps)).toThrow();
+    expect(() => migrate(db, { ...journalFileKind, migrations: steps })).toThrow();
     expect(db.pragma('user_version', { simple: true })).toBe(0);
     expect(db.prepare('SELECT count(*) FROM sqlite_schema').pluck().get()).toBe(0);
     expect(migrate(db)).toBeUndefined();
@@ -173,7 +178,7 @@ describe('schema', () => {
   it('[J11] migrations are numbered 1, 2, 3, … without gaps', () => {
     const db = new Database(':memory:');
     const gap = [{ ...migrations[0]!, version: 2 }];
-    expect(() => migrate(db, gap)).toThrow(/version 2/);
+    expect(() => migrate(db, { ...journalFileKind, migrations: gap })).toThrow(/version 2/);
     db.close();
   });
 });

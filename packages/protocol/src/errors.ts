@@ -210,6 +210,11 @@ export const errorCodes = {
     isRetryable: false,
     message: 'A tenant with this id exists already; pick another id.',
   },
+  api_key_not_found: {
+    status: 404,
+    isRetryable: false,
+    message: 'The tenant has no live API key with this id; list its keys to find the right one.',
+  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 /** A stable, machine-readable error code. */

@@ -9,3 +9,4 @@ export * from './commands.ts';
 export * from './events.ts';
 export * from './status.ts';
 export * from './errors.ts';
+export * from './access.ts';

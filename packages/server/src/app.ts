@@ -17,16 +17,18 @@ import {
   rejection,
   type TenantId,
 } from '@lineup/protocol';
+import type { Auth, Principal } from './auth.ts';
 import { handleError, sendRejection } from './errors.ts';
 import { ErrorBodySchema } from './schemas.ts';
 import { tenantNotFound, type Host } from './host.ts';
 import type { Metrics } from './metrics.ts';
+import { accessRoutes } from './routes/access.ts';
 import { agentActionRoutes } from './routes/agent-actions.ts';
 import { agentRoutes } from './routes/agents.ts';
 import { contactRoutes } from './routes/contacts.ts';
 import { operationRoutes } from './routes/operations.ts';
 import { queueRoutes } from './routes/queues.ts';
-import { Tag, bodyOptionalMark } from './routes/route.ts';
+import { Tag, bodyOptionalMark, refusalOfAccess, type Access } from './routes/route.ts';
 import { tenantRoutes } from './routes/tenants.ts';
 
 /*
@@ -51,6 +53,8 @@ const echoedPathLengthMax = 200;
 export interface AppOptions {
   /** The tenants' engines. */
   host: Host;
+  /** Checks and issues credentials: every route under /v1 needs one. */
+  auth: Auth;
   /** Fastify's logger options (pino); default off. Authorization headers are always redacted. */
   logger?: FastifyServerOptions['logger'];
   /** Largest request body; past it, 413 payload_too_large. */
@@ -120,6 +124,53 @@ function markOptionalBodies<T extends { paths?: object }>(document: T): T {
   return document;
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Who may call the route (route.ts); absent on routes outside the API (docs, OpenAPI). */
+    access?: Access<never, never>;
+  }
+  interface FastifyRequest {
+    /** The checked caller of a route that needs one; null on open routes. */
+    principal: Principal | null;
+  }
+}
+
+/**
+ * Authenticates the caller of every route that declares an access (all of
+ * /v1), before its body is read: 401 without a valid credential, 403 for a
+ * credential of another tenant than the path's — whether or not that tenant
+ * exists, so that nobody learns another tenant's ids — and 403 for a role or
+ * scope that may not call the route (route.ts, refusalOfAccess). Whether a
+ * customer's request concerns its own contact is checked once it is valid.
+ */
+function authenticateHook(auth: Auth) {
+  return async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<FastifyReply | undefined> => {
+    const { access } = request.routeOptions.config;
+    if (access === undefined || access === 'open') return undefined;
+    const principal = await auth.authenticate(request.headers.authorization);
+    if ('code' in principal) return sendRejection(reply, principal);
+    const params = request.params as { tenantId?: string; agentId?: string };
+    const { tenantId } = params;
+    if (
+      principal.kind !== 'operator' &&
+      tenantId !== undefined &&
+      tenantId !== principal.tenantId
+    ) {
+      return sendRejection(
+        reply,
+        rejection('forbidden', 'This credential belongs to another tenant.', { tenantId }),
+      );
+    }
+    const denied = refusalOfAccess(principal, access, params);
+    if (denied !== null) return sendRejection(reply, denied);
+    request.principal = principal;
+    return undefined;
+  };
+}
+
 /** Answers an unknown tenant with 404 before the request is validated further. */
 function tenantGuard(host: Host) {
   return (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
@@ -142,6 +193,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
     // Ids of idLengthMax characters may arrive percent-encoded; longer ones are refused by schema.
     routerOptions: { maxParamLength: idLengthMax * 3 },
   });
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', authenticateHook(options.auth));
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   app.setSerializerCompiler(checkedSerializer);
   app.setErrorHandler(handleError);
@@ -166,6 +219,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       },
       tags: [
         { name: Tag.tenants, description: 'Contact centers: the isolation boundary' },
+        { name: Tag.access, description: 'API keys and short-lived tokens' },
         { name: Tag.queues, description: 'Where contacts wait, with their live status' },
         { name: Tag.agents, description: 'The people who serve queues' },
         { name: Tag.memberships, description: 'Which queues an agent serves, with what priority' },
@@ -199,6 +253,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   void app.register(
     (tenant, _options, done) => {
       tenant.addHook('preValidation', tenantGuard(host));
+      accessRoutes(tenant, host, options.auth);
       queueRoutes(tenant, host);
       agentRoutes(tenant, host);
       agentActionRoutes(tenant, host);

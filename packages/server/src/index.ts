@@ -82,6 +82,28 @@ export {
   type RequestReport,
 } from './metrics.ts';
 export {
+  /** Checks and issues credentials: the operator key, tenant API keys, tokens. */
+  Auth,
+  /** How credentials are set up: the store, the clock, the operator key. */
+  type AuthOptions,
+  /** A caller whose credential was checked. */
+  type Principal,
+  /** A tenant's API key as listed. */
+  type ApiKeyView,
+  /** API keys one tenant may hold. */
+  apiKeysPerTenantMax,
+} from './auth.ts';
+export {
+  /** Opens the server's own records (API keys, secrets) in a data dir or in memory. */
+  openServerStore,
+  /** The server's own records. */
+  type ServerStore,
+  /** Name of the server store's file in the data dir. */
+  serverStoreFileName,
+  /** Version of the server store's schema. */
+  SERVER_STORE_SCHEMA_VERSION,
+} from './store.ts';
+export {
   /** Starts the durable server on a port over the journal in a data dir. */
   serve,
   /** The tenant created on a first start. */

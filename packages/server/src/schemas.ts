@@ -29,6 +29,10 @@ import {
   TransferTargetSchema,
   errorCodeList,
   errorCodes,
+  nameLengthMax,
+  roleList,
+  scopeList,
+  tokenTtlSeconds,
   type ErrorCode,
 } from '@lineup/protocol';
 
@@ -157,6 +161,84 @@ export const TenantViewSchema = Type.Object(
 );
 /** A tenant as the API shows it. */
 export type TenantSummary = Static<typeof TenantViewSchema>;
+
+// --- Access ----------------------------------------------------------------------------------------
+
+const ScopeSchema = Type.Enum([...scopeList], {
+  description: 'admin (all), contacts (+read), agents (+read), read, tokens',
+});
+const RoleSchema = Type.Enum([...roleList]);
+/** Schema of an API key's id. */
+const ApiKeyIdSchema = Type.String({ minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9_-]+$' });
+
+/** Schema of the path of an API key. */
+export const ApiKeyParamsSchema = Type.Object({ tenantId: TenantIdSchema, keyId: ApiKeyIdSchema });
+
+/** Schema of a new API key. */
+export const ApiKeyInputSchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: nameLengthMax, description: 'What uses it' }),
+    scopes: Type.Array(ScopeSchema, { minItems: 1, maxItems: scopeList.length, uniqueItems: true }),
+  },
+  { additionalProperties: false },
+);
+
+const apiKeyFields = {
+  id: ApiKeyIdSchema,
+  name: Type.String(),
+  scopes: Type.Array(ScopeSchema),
+  createdAtMs: epochMs,
+};
+/** Schema of an API key as listed: never its secret. */
+export const ApiKeyViewSchema = Type.Object(apiKeyFields, { additionalProperties: false });
+/** Schema of a new API key: the key itself, shown this once. */
+export const ApiKeyCreatedSchema = Type.Object(
+  {
+    ...apiKeyFields,
+    key: Type.String({ description: 'Send as Authorization: Bearer <key>. Shown only now.' }),
+  },
+  { additionalProperties: false },
+);
+/** Schema of a tenant's API keys. */
+export const ApiKeyListSchema = Type.Object(
+  { items: Type.Array(ApiKeyViewSchema) },
+  { additionalProperties: false },
+);
+
+/** Schema of a token request. */
+export const TokenInputSchema = Type.Object(
+  {
+    role: RoleSchema,
+    subject: Type.String({
+      minLength: 1,
+      maxLength: 128,
+      pattern: '^[A-Za-z0-9][A-Za-z0-9._:@-]*$',
+      description: "The agent's id, the customer's id, or the supervisor's name",
+    }),
+    ttlSeconds: Type.Optional(
+      Type.Integer({
+        minimum: tokenTtlSeconds.min,
+        maximum: tokenTtlSeconds.max,
+        description: `Lifetime; default ${tokenTtlSeconds.default}`,
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** Schema of a minted token. */
+export const TokenViewSchema = Type.Object(
+  {
+    token: Type.String({
+      description: 'Send as Authorization: Bearer <token>, or in the socket hello',
+    }),
+    tenantId: TenantIdSchema,
+    role: RoleSchema,
+    subject: Type.String(),
+    expiresAtMs: epochMs,
+  },
+  { additionalProperties: false },
+);
 
 // --- Queues ---------------------------------------------------------------------------------------
 

@@ -1,7 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { openSqliteJournal } from '@lineup/journal';
-import { asTenantId, type TenantId } from '@lineup/protocol';
+import { Scope, asTenantId, type TenantId } from '@lineup/protocol';
 import { buildApp } from './app.ts';
+import { Auth, operatorKeyPattern } from './auth.ts';
+import { openServerStore } from './store.ts';
+import { systemClock } from './clock.ts';
 import { EngineHost } from './engine-host.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import type { CommandInput } from './host.ts';
@@ -24,6 +27,11 @@ export interface ServeOptions {
   dataDir: string;
   /** Create the demo tenant on the first start; default true. */
   isDemoCreated?: boolean;
+  /**
+   * The operator key to accept (LINEUP_OPERATOR_KEY): replaces the stored
+   * one. Without it, a first start mints one and reports it once.
+   */
+  operatorKey?: string;
   /** Log level of the server's JSON log; default info. */
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
 }
@@ -34,6 +42,10 @@ export interface RunningServer {
   url: string;
   /** The demo tenant when it was created by this start, else null. */
   demoTenantId: TenantId | null;
+  /** The operator key minted by this start (the first), shown this once; else null. */
+  mintedOperatorKey: string | null;
+  /** An admin API key of the demo tenant when this start created it, shown this once; else null. */
+  demoAdminKey: string | null;
   app: FastifyInstance;
   host: EngineHost;
   /** Stops taking work, flushes, snapshots and closes the journal. */
@@ -52,6 +64,13 @@ export const demoTenantId = asTenantId('demo');
 export async function serve(options: ServeOptions): Promise<RunningServer | ServeRefusal> {
   // The metrics read the host, which needs the journal first: until they exist (while the
   // host replays, which only reads) there is no commit to miss.
+  if (options.operatorKey !== undefined && !operatorKeyPattern.test(options.operatorKey)) {
+    return {
+      message:
+        'The operator key must be lo_ followed by at least 24 letters, digits, _ or -; ' +
+        'generate one, e.g. lo_$(openssl rand -hex 24).',
+    };
+  }
   let metrics: Metrics | null = null;
   const opened = openSqliteJournal({
     dataDir: options.dataDir,
@@ -59,32 +78,51 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
   });
   if (!opened.ok)
     return { message: `Cannot open the journal in ${options.dataDir}: ${opened.refusal.message}` };
+  const storeOpened = openServerStore({ dataDir: options.dataDir });
+  if (!storeOpened.ok) {
+    await opened.journal.close();
+    return {
+      message: `Cannot open the server store in ${options.dataDir}: ${storeOpened.message}`,
+    };
+  }
+  const { store } = storeOpened;
+  const { auth, mintedOperatorKey } = Auth.open({
+    store,
+    clock: systemClock,
+    ...(options.operatorKey === undefined ? {} : { operatorKey: options.operatorKey }),
+  });
   const host = await EngineHost.open({ journal: opened.journal });
   metrics = createMetrics({ host });
   const isFirstStart = host.tenantCount() === 0;
-  const app = buildApp({ host, metrics, logger: { level: options.logLevel ?? 'info' } });
+  const app = buildApp({ host, auth, metrics, logger: { level: options.logLevel ?? 'info' } });
   try {
     await app.listen({ port: options.port, host: options.listenHost ?? '127.0.0.1' });
   } catch (error: unknown) {
     await host.close();
+    store.close();
     const code = error instanceof Error && 'code' in error ? String(error.code) : '';
     if (code === 'EADDRINUSE')
       return { message: `Port ${options.port} is in use; choose another with --port.` };
     throw error;
   }
   const demo = isFirstStart && options.isDemoCreated !== false ? await createDemo(host) : null;
+  const demoKey = demo === null ? null : auth.createKey(demo, 'demo admin', [Scope.admin]);
+  if (demoKey !== null && 'code' in demoKey) throw new Error(`demo: ${demoKey.message}`);
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
   let closing: Promise<void> | null = null;
   return {
     url: `http://${options.listenHost ?? '127.0.0.1'}:${port}`,
     demoTenantId: demo,
+    mintedOperatorKey,
+    demoAdminKey: demoKey?.key ?? null,
     app,
     host,
     close: () => {
       closing ??= (async () => {
         await app.close();
         await host.close();
+        store.close();
       })();
       return closing;
     },

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodes, type ErrorCode, type Event } from '@lineup/protocol';
 import type { AgentView, ErrorBody, Host, TenantView } from '../src/index.ts';
-import { agent, contact, queue, setUp, startServer, type Server } from './harness.ts';
+import { agent, contact, operatorKey, queue, setUp, startServer, type Server } from './harness.ts';
 import { documentedErrorCodes, operationFor, type OpenApiDocument } from './openapi.ts';
 
 /*
@@ -794,7 +794,9 @@ describe('bugs', () => {
         ['POST', '/v1/tenants', { id: 'acme' }],
         ['POST', `${base}/agents`, agent('ann')],
       ]);
-      const response = await fetch(`${broken.baseUrl}${base}/agents/ann/report`);
+      const response = await fetch(`${broken.baseUrl}${base}/agents/ann/report`, {
+        headers: { authorization: `Bearer ${operatorKey}` },
+      });
       const text = await response.text();
       expect(response.status).toBe(500);
       expect(JSON.parse(text)).toEqual({

@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Writable } from 'node:stream';
 import {
+  Auth,
+  openServerStore,
+  type Clock,
   ManualClock,
   ManualScheduler,
   MemoryHost,
@@ -19,6 +22,16 @@ import {
 /** Monday 2 March 2026, 09:00 UTC. */
 export const T0 = 1_772_442_000_000;
 
+/** The operator key of every test server: `call` sends it unless told otherwise. */
+export const operatorKey = 'lo_test-operator-key-for-lineup-tests';
+
+/** Credentials over a server store in memory, accepting `operatorKey`, on the clock given. */
+export function testAuth(clock: Clock): Auth {
+  const opened = openServerStore();
+  if (!opened.ok) throw new Error(opened.message);
+  return Auth.open({ store: opened.store, clock, operatorKey }).auth;
+}
+
 /** One response: its status and parsed body (null for an empty one), typed as the test expects. */
 export interface Reply<T = unknown> {
   status: number;
@@ -28,10 +41,20 @@ export interface Reply<T = unknown> {
   headers: Headers;
 }
 
+/** How a test request is sent. */
+export interface CallOptions {
+  raw?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+  /** The credential to send as a bearer; null sends none; default the operator key. */
+  as?: string | null;
+}
+
 /** A running server and the hands that drive it. */
 export interface Server {
   app: FastifyInstance;
   host: MemoryHost;
+  auth: Auth;
   clock: ManualClock;
   scheduler: ManualScheduler;
   /** The server's metrics on the manual clock, when asked for (`isMetered`), else null. */
@@ -39,12 +62,16 @@ export interface Server {
   baseUrl: string;
   /** The server's log lines, parsed. */
   logs: Record<string, unknown>[];
-  /** Sends a request; `body` is sent as JSON unless `raw` gives the exact bytes. */
+  /**
+   * Sends a request; `body` is sent as JSON unless `raw` gives the exact
+   * bytes. It authenticates with the operator key unless `as` gives another
+   * credential (null: none).
+   */
   call<T = unknown>(
     method: string,
     path: string,
     body?: unknown,
-    options?: { raw?: string; contentType?: string; headers?: Record<string, string> },
+    options?: CallOptions,
   ): Promise<Reply<T>>;
   /** Moves the clock forward and runs every timer that fell due, ticks included. */
   advance(ms: number): Promise<void>;
@@ -74,7 +101,9 @@ export async function startServer(
     },
   });
   const metrics = options.isMetered === true ? createMetrics({ host, clock }) : null;
+  const auth = testAuth(clock);
   const app = buildApp({
+    auth,
     host: options.wrap === undefined ? host : options.wrap(host),
     ...(metrics === null ? {} : { metrics }),
     logger: { level: 'info', stream },
@@ -88,6 +117,7 @@ export async function startServer(
   return {
     app,
     host,
+    auth,
     clock,
     scheduler,
     metrics,
@@ -97,10 +127,14 @@ export async function startServer(
       method: string,
       path: string,
       body?: unknown,
-      callOptions: { raw?: string; contentType?: string; headers?: Record<string, string> } = {},
+      callOptions: CallOptions = {},
     ): Promise<Reply<T>> {
       const payload = callOptions.raw ?? (body === undefined ? undefined : JSON.stringify(body));
-      const headers: Record<string, string> = { ...callOptions.headers };
+      const credential = callOptions.as === undefined ? operatorKey : callOptions.as;
+      const headers: Record<string, string> = {
+        ...(credential === null ? {} : { authorization: `Bearer ${credential}` }),
+        ...callOptions.headers,
+      };
       if (payload !== undefined)
         headers['content-type'] = callOptions.contentType ?? 'application/json';
       const response = await fetch(baseUrl + path, {

@@ -15,7 +15,17 @@ import {
   type ErrorBody,
   type QueueView,
 } from '../src/index.ts';
-import { T0, agent, contact, queue, setUp, startServer, type Server } from './harness.ts';
+import {
+  T0,
+  agent,
+  contact,
+  operatorKey,
+  queue,
+  setUp,
+  startServer,
+  testAuth,
+  type Server,
+} from './harness.ts';
 
 /*
  * Idempotency keys (docs/api.md, Idempotency): a retried request with the
@@ -207,13 +217,16 @@ describe('Idempotency-Key on SQLite', () => {
       clock,
       scheduler: new ManualScheduler(clock),
     });
-    const app = buildApp({ host, logger: false });
+    const app = buildApp({ host, auth: testAuth(clock), logger: false });
     const call = (method: 'GET' | 'POST', url: string, payload?: object, key?: string) =>
       app.inject({
         method,
         url,
         ...(payload === undefined ? {} : { payload }),
-        ...(key === undefined ? {} : { headers: { 'idempotency-key': key } }),
+        headers: {
+          authorization: `Bearer ${operatorKey}`,
+          ...(key === undefined ? {} : { 'idempotency-key': key }),
+        },
       });
     return {
       call,

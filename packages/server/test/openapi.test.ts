@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodeList, errorCodes, type ErrorCode } from '@lineup/protocol';
-import { MemoryHost, buildApp } from '../src/index.ts';
+import { MemoryHost, buildApp, systemClock } from '../src/index.ts';
+import { testAuth } from './harness.ts';
 import { documentedErrorCodes, operationsOf, type OpenApiDocument } from './openapi.ts';
 
 /*
@@ -17,7 +18,8 @@ let document: OpenApiDocument;
 const registered: string[] = [];
 
 beforeAll(async () => {
-  app = buildApp({ host: new MemoryHost() });
+  const host = new MemoryHost();
+  app = buildApp({ host, auth: testAuth(systemClock) });
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const schema = route.schema as { hide?: boolean } | undefined;
@@ -59,6 +61,7 @@ describe('OpenAPI document', () => {
     const tags = document.tags.map((tag) => tag.name);
     expect(tags).toEqual([
       'tenants',
+      'access',
       'queues',
       'agents',
       'memberships',

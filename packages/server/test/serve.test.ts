@@ -20,17 +20,27 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
 
+/** What the child prints once it listens: its URL, and what this start created. */
+interface Started {
+  url: string;
+  demo: string | null;
+  operatorKey: string | null;
+  adminKey: string | null;
+}
+
+/** The credential the requests below send: the demo's admin key, from its first start. */
+let credential = '';
+
 /** Starts the server on the data dir and waits for its URL. */
-async function start(
-  dataDir: string,
-): Promise<{ url: string; demo: string | null; child: ChildProcess }> {
+async function start(dataDir: string): Promise<Started & { child: ChildProcess }> {
   const child = spawn(process.execPath, ['--import', 'tsx', fixture, dataDir], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);
   const lines = createInterface({ input: child.stdout });
   for await (const line of lines) {
-    const started = JSON.parse(line) as { url: string; demo: string | null };
+    const started = JSON.parse(line) as Started;
+    if (started.adminKey !== null) credential = started.adminKey;
     return { ...started, child };
   }
   throw new Error('the server stopped before it listened');
@@ -48,11 +58,14 @@ const exited = (child: ChildProcess) =>
 async function post(url: string, body: unknown): Promise<{ status: number; body: unknown }> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${credential}` },
     body: JSON.stringify(body),
   });
   return { status: response.status, body: response.status === 204 ? null : await response.json() };
 }
+
+/** Reads a resource of the demo tenant with its admin key. */
+const get = (url: string) => fetch(url, { headers: { authorization: `Bearer ${credential}` } });
 
 const enqueue = (url: string, id: string) =>
   post(`${url}/v1/tenants/demo/contacts`, {
@@ -68,16 +81,25 @@ describe('lineup serve', () => {
     dirs.push(dataDir);
     const first = await start(dataDir);
     expect(first.demo).toBe('demo');
-    const queues = await (await fetch(`${first.url}/v1/tenants/demo/queues`)).json();
+    // The first start mints the operator key and the demo's admin key, and shows them once.
+    expect(first.operatorKey).toMatch(/^lo_[A-Za-z0-9_-]{40,}$/);
+    expect(first.adminKey).toMatch(/^lk_/);
+    expect((await fetch(`${first.url}/v1/tenants/demo/queues`)).status).toBe(401);
+    const queues = await (await get(`${first.url}/v1/tenants/demo/queues`)).json();
     expect(JSON.stringify(queues)).toContain('support');
     expect((await enqueue(first.url, 'c1')).status).toBe(201);
     first.child.kill('SIGTERM');
     expect(await exited(first.child)).toBe(0);
 
     const second = await start(dataDir);
-    expect(second.demo).toBeNull();
-    const contact = await fetch(`${second.url}/v1/tenants/demo/contacts/c1`);
+    expect(second).toMatchObject({ demo: null, operatorKey: null, adminKey: null });
+    // Keys are kept (hashed) across restarts: the first start's keys still work.
+    const contact = await get(`${second.url}/v1/tenants/demo/contacts/c1`);
     expect(contact.status).toBe(200);
+    const tenant = await fetch(`${second.url}/v1/tenants/demo`, {
+      headers: { authorization: `Bearer ${first.operatorKey ?? ''}` },
+    });
+    expect(tenant.status).toBe(200);
   });
 
   it('[metrics] serves /metrics with the journal commits of the demo and its queues', async () => {
@@ -103,7 +125,7 @@ describe('lineup serve', () => {
       const server = await start(dataDir);
       // Every contact acknowledged so far is there after the restart.
       for (const id of acknowledged) {
-        const response = await fetch(`${server.url}/v1/tenants/demo/contacts/${id}`);
+        const response = await get(`${server.url}/v1/tenants/demo/contacts/${id}`);
         expect(response.status, `contact ${id} after restart ${round}`).toBe(200);
       }
       // A bounded burst of concurrent enqueues; the kill lands while some are in flight:
@@ -128,10 +150,10 @@ describe('lineup serve', () => {
     }
     expect(acknowledged.length).toBeGreaterThan(100);
     const last = await start(dataDir);
-    const waiting = await (await fetch(`${last.url}/v1/tenants/demo/queues/support`)).json();
+    const waiting = await (await get(`${last.url}/v1/tenants/demo/queues/support`)).json();
     // Nothing was lost and nothing appeared twice: every acknowledged contact waits, once.
     for (const id of acknowledged) {
-      expect((await fetch(`${last.url}/v1/tenants/demo/contacts/${id}`)).status).toBe(200);
+      expect((await get(`${last.url}/v1/tenants/demo/contacts/${id}`)).status).toBe(200);
     }
     expect(JSON.stringify(waiting)).toContain('"waiting"');
   });

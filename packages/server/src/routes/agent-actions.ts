@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { Scope } from '@lineup/protocol';
 import type { AgentId, ContactId, ErrorCode, Event, Rejection, TenantId } from '@lineup/protocol';
 import type { CommandInput, Host } from '../host.ts';
 import {
@@ -80,6 +81,7 @@ export function agentActionRoutes(app: FastifyInstance, host: Host): void {
     responses,
     isIdempotent: true,
     errors: ['agent_not_found', 'agent_logged_in'],
+    access: { scope: Scope.agents, isAgentSelf: true },
     handler: ({ params, body, commandId }) =>
       act(
         host,
@@ -104,6 +106,7 @@ export function agentActionRoutes(app: FastifyInstance, host: Host): void {
     responses,
     isIdempotent: true,
     errors: ['agent_not_found', 'agent_logged_out', 'agent_busy'],
+    access: { scope: Scope.agents, isAgentSelf: true },
     handler: ({ params, body, commandId }) =>
       act(
         host,
@@ -126,6 +129,7 @@ export function agentActionRoutes(app: FastifyInstance, host: Host): void {
     responses,
     isIdempotent: true,
     errors: ['agent_not_found', 'agent_logged_out'],
+    access: { scope: Scope.agents, isAgentSelf: true },
     handler: ({ params, body, commandId }) =>
       act(
         host,
@@ -147,6 +151,7 @@ export function agentActionRoutes(app: FastifyInstance, host: Host): void {
     responses,
     isIdempotent: true,
     errors: ['agent_not_found'],
+    access: { scope: Scope.agents, isAgentSelf: true },
     handler: ({ params, body, commandId }) =>
       act(
         host,
@@ -185,6 +190,7 @@ export function agentActionRoutes(app: FastifyInstance, host: Host): void {
       responses,
       isIdempotent: true,
       errors: offerErrors,
+      access: { scope: Scope.agents, isAgentSelf: true },
       handler: ({ params, commandId }) =>
         act(
           host,
@@ -216,6 +222,7 @@ export function agentActionRoutes(app: FastifyInstance, host: Host): void {
       'agent_at_capacity',
       'no_contact_waiting',
     ],
+    access: { scope: Scope.agents, isAgentSelf: true },
     handler: ({ params, commandId }) =>
       act(
         host,
@@ -238,6 +245,7 @@ export function agentActionRoutes(app: FastifyInstance, host: Host): void {
     responses,
     isIdempotent: true,
     errors: ['agent_not_found', 'contact_not_found', 'contact_not_assigned'],
+    access: { scope: Scope.agents, isAgentSelf: true },
     handler: ({ params, commandId }) =>
       act(
         host,
@@ -267,6 +275,7 @@ export function agentActionRoutes(app: FastifyInstance, host: Host): void {
       'channel_not_served',
       'queue_full',
     ],
+    access: { scope: Scope.agents, isAgentSelf: true },
     handler: ({ params, body, commandId }) =>
       act(
         host,
@@ -294,6 +303,7 @@ export function agentActionRoutes(app: FastifyInstance, host: Host): void {
     responses,
     isIdempotent: true,
     errors: ['agent_not_found', 'contact_not_found', 'contact_not_assigned', 'not_a_callback'],
+    access: { scope: Scope.agents, isAgentSelf: true },
     handler: ({ params, body, commandId }) =>
       act(
         host,

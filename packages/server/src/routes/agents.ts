@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import {
+  Scope,
   AgentChangesSchema,
   AgentInputSchema,
   AgentReportSchema,
@@ -42,6 +43,7 @@ export function agentRoutes(app: FastifyInstance, host: Host): void {
     body: AgentInputSchema,
     responses: { 201: AgentViewSchema },
     errors: ['agent_exists', 'queue_not_found', 'limit_reached'],
+    access: { scope: Scope.admin },
     handler: ({ params, body }) =>
       submitCommand(
         host,
@@ -63,6 +65,7 @@ export function agentRoutes(app: FastifyInstance, host: Host): void {
     querystring: PageQuerySchema,
     responses: { 200: AgentPageSchema },
     errors: [],
+    access: { scope: Scope.read },
     handler: ({ params, query }) => {
       const view = viewOf(host, params.tenantId);
       const page = pageOf(view.agentIds(), query);
@@ -79,6 +82,7 @@ export function agentRoutes(app: FastifyInstance, host: Host): void {
     params: AgentParamsSchema,
     responses: { 200: AgentViewSchema },
     errors: ['agent_not_found'],
+    access: { scope: Scope.read },
     handler: ({ params }) => {
       const agent = viewOf(host, params.tenantId).agent(params.agentId);
       return Promise.resolve(agent === null ? agentNotFound(params.agentId) : ok(200, agent));
@@ -96,6 +100,7 @@ export function agentRoutes(app: FastifyInstance, host: Host): void {
     body: AgentChangesSchema,
     responses: { 200: AgentViewSchema },
     errors: ['agent_not_found'],
+    access: { scope: Scope.admin },
     handler: ({ params, body }) =>
       submitCommand(
         host,
@@ -115,6 +120,7 @@ export function agentRoutes(app: FastifyInstance, host: Host): void {
     params: AgentParamsSchema,
     responses: { 204: Type.Null({ description: 'Removed' }) },
     errors: ['agent_not_found', 'agent_logged_in'],
+    access: { scope: Scope.admin },
     handler: ({ params }) =>
       submitNoContent(host, params.tenantId, { type: 'removeAgent', agentId: params.agentId }),
   });
@@ -129,6 +135,7 @@ export function agentRoutes(app: FastifyInstance, host: Host): void {
     body: MembershipInputSchema,
     responses: { 200: AgentViewSchema },
     errors: ['agent_not_found', 'queue_not_found', 'limit_reached'],
+    access: { scope: Scope.admin },
     handler: ({ params, body }) =>
       submitCommand(
         host,
@@ -153,6 +160,7 @@ export function agentRoutes(app: FastifyInstance, host: Host): void {
     params: MembershipParamsSchema,
     responses: { 204: Type.Null({ description: 'The agent no longer serves the queue' }) },
     errors: ['agent_not_found', 'agent_not_serving_queue'],
+    access: { scope: Scope.admin },
     handler: ({ params }) =>
       submitNoContent(host, params.tenantId, {
         type: 'stopServing',
@@ -169,6 +177,7 @@ export function agentRoutes(app: FastifyInstance, host: Host): void {
     params: AgentParamsSchema,
     responses: { 200: AgentReportSchema },
     errors: ['agent_not_found'],
+    access: { scope: Scope.read },
     handler: ({ params }) => {
       const report = viewOf(host, params.tenantId).agentReport(params.agentId);
       return Promise.resolve(report === null ? agentNotFound(params.agentId) : ok(200, report));

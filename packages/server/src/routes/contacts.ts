@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { asContactId, rejection, type ContactId, type Event } from '@lineup/protocol';
+import {
+  Scope,
+  asContactId,
+  rejection,
+  type ContactId,
+  type Event,
+  type TenantId,
+} from '@lineup/protocol';
 import type { Host } from '../host.ts';
 import {
   CallbackRequestInputSchema,
@@ -62,6 +69,14 @@ function joinedIdIn(events: readonly Event[]): ContactId | null {
   return null;
 }
 
+/** The customer of a contact, for a customer's token; null for no such contact. */
+function customerOfContact(
+  host: Host,
+  params: { tenantId: TenantId; contactId: ContactId },
+): string | null {
+  return host.view(params.tenantId)?.contact(params.contactId)?.customer.id ?? null;
+}
+
 type Joined = { deflected: DeflectedView } | { contact: ContactPlacedView };
 
 /** Registers the contact routes under /v1/tenants/:tenantId. */
@@ -79,6 +94,7 @@ export function contactRoutes(app: FastifyInstance, host: Host): void {
     responses: { 201: ContactViewSchema, 200: DeflectedViewSchema },
     errors: ['contact_exists', 'queue_not_found', 'channel_not_served', 'limit_reached'],
     isIdempotent: true,
+    access: { scope: Scope.contacts, customerOf: ({ body }) => body.customer.id },
     handler: async ({ params, body, commandId }) => {
       const minted = body.id ?? mintContactId();
       const outcome = await host.submit(
@@ -113,6 +129,7 @@ export function contactRoutes(app: FastifyInstance, host: Host): void {
     params: ContactParamsSchema,
     responses: { 200: ContactViewSchema },
     errors: ['contact_not_found'],
+    access: { scope: Scope.read, customerOf: ({ params }) => customerOfContact(host, params) },
     handler: ({ params }) => {
       const contact = contactViewOf(viewOf(host, params.tenantId), params.contactId);
       return Promise.resolve(
@@ -137,6 +154,7 @@ export function contactRoutes(app: FastifyInstance, host: Host): void {
     responses: { 204: Type.Null({ description: 'The contact has ended' }) },
     errors: ['contact_not_found', 'contact_not_waiting'],
     isIdempotent: true,
+    access: { scope: Scope.contacts, customerOf: ({ params }) => customerOfContact(host, params) },
     handler: ({ params, commandId }) =>
       submitNoContent(
         host,
@@ -156,6 +174,7 @@ export function contactRoutes(app: FastifyInstance, host: Host): void {
     responses: { 200: ContactViewSchema },
     errors: ['contact_not_found', 'contact_not_waiting', 'callbacks_not_allowed'],
     isIdempotent: true,
+    access: { scope: Scope.contacts, customerOf: ({ params }) => customerOfContact(host, params) },
     handler: ({ params, body, commandId }) =>
       submitCommand(
         host,
@@ -187,6 +206,7 @@ export function contactRoutes(app: FastifyInstance, host: Host): void {
       'limit_reached',
     ],
     isIdempotent: true,
+    access: { scope: Scope.contacts, customerOf: ({ body }) => body.customer.id },
     handler: ({ params, body, commandId }) => {
       const minted = body.id ?? mintContactId();
       return submitCommand(

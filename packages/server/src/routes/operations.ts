@@ -18,6 +18,7 @@ export function operationRoutes(app: FastifyInstance, host: Host): void {
     summary: 'Liveness: the process answers',
     responses: { 200: HealthSchema },
     errors: [],
+    access: 'open',
     handler: () => Promise.resolve(ok(200, { status: 'ok' as const })),
   });
 
@@ -29,6 +30,7 @@ export function operationRoutes(app: FastifyInstance, host: Host): void {
     description: '503 unavailable while the host starts or stops.',
     responses: { 200: ReadySchema },
     errors: ['unavailable'],
+    access: 'open',
     handler: () =>
       Promise.resolve(
         host.isReady()

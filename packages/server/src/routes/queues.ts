@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import {
+  Scope,
   QueueChangesSchema,
   QueueInputSchema,
   QueueReportSchema,
@@ -43,6 +44,7 @@ export function queueRoutes(app: FastifyInstance, host: Host): void {
     body: QueueInputSchema,
     responses: { 201: QueueViewSchema },
     errors: ['queue_exists', 'invalid_queue_settings', 'limit_reached'],
+    access: { scope: Scope.admin },
     handler: ({ params, body }) =>
       submitCommand(
         host,
@@ -64,6 +66,7 @@ export function queueRoutes(app: FastifyInstance, host: Host): void {
     querystring: PageQuerySchema,
     responses: { 200: QueuePageSchema },
     errors: [],
+    access: { scope: Scope.read },
     handler: ({ params, query }) => {
       const view = viewOf(host, params.tenantId);
       const page = pageOf(view.queueIds(), query);
@@ -80,6 +83,7 @@ export function queueRoutes(app: FastifyInstance, host: Host): void {
     params: QueueParamsSchema,
     responses: { 200: QueueViewSchema },
     errors: ['queue_not_found'],
+    access: { scope: Scope.read },
     handler: ({ params }) => {
       const queue = queueViewOf(viewOf(host, params.tenantId), params.queueId);
       return Promise.resolve(queue === null ? queueNotFound(params.queueId) : ok(200, queue));
@@ -96,6 +100,7 @@ export function queueRoutes(app: FastifyInstance, host: Host): void {
     body: QueueChangesSchema,
     responses: { 200: QueueViewSchema },
     errors: ['queue_not_found', 'invalid_queue_settings'],
+    access: { scope: Scope.admin },
     handler: ({ params, body }) =>
       submitCommand(
         host,
@@ -116,6 +121,7 @@ export function queueRoutes(app: FastifyInstance, host: Host): void {
     params: QueueParamsSchema,
     responses: { 204: Type.Null({ description: 'Deleted' }) },
     errors: ['queue_not_found', 'queue_not_empty', 'queue_in_use'],
+    access: { scope: Scope.admin },
     handler: ({ params }) =>
       submitNoContent(host, params.tenantId, { type: 'deleteQueue', queueId: params.queueId }),
   });
@@ -128,6 +134,7 @@ export function queueRoutes(app: FastifyInstance, host: Host): void {
     params: QueueParamsSchema,
     responses: { 200: QueueReportSchema },
     errors: ['queue_not_found'],
+    access: { scope: Scope.read },
     handler: ({ params }) => {
       const report = viewOf(host, params.tenantId).queueReport(params.queueId);
       return Promise.resolve(report === null ? queueNotFound(params.queueId) : ok(200, report));
@@ -144,6 +151,7 @@ export function queueRoutes(app: FastifyInstance, host: Host): void {
     querystring: LimitQuerySchema,
     responses: { 200: WaitingContactsSchema },
     errors: ['queue_not_found'],
+    access: { scope: Scope.read },
     handler: ({ params, query }) => {
       const view = viewOf(host, params.tenantId);
       if (view.queue(params.queueId) === null)

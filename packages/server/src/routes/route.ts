@@ -10,6 +10,8 @@ import {
   type Rejection,
   type TenantId,
 } from '@lineup/protocol';
+import type { Scope } from '@lineup/protocol';
+import { grants, scopesOf, type Principal } from '../auth.ts';
 import { sendRejection } from '../errors.ts';
 import type { CommandInput, Host, TenantView } from '../host.ts';
 import { present } from '../views.ts';
@@ -25,6 +27,7 @@ import { errorBodySchema } from '../schemas.ts';
 /** The areas of the API, as OpenAPI tags. */
 export const Tag = {
   tenants: 'tenants',
+  access: 'access',
   queues: 'queues',
   agents: 'agents',
   memberships: 'memberships',
@@ -104,6 +107,72 @@ export function commandIdOf(request: FastifyRequest): string | Rejection | undef
   return `idem:${createHash('sha256').update(`${scope}\n${key}`).digest('base64url')}`;
 }
 
+/**
+ * Who may call a route (docs/api.md, Authentication). The operator may call
+ * every route; an API key or a supervisor needs the scope; an agent token
+ * holds read, and acts only for itself; a customer token acts only on what is
+ * its own. A credential of another tenant than the path's is always refused.
+ */
+export type Access<P, B> =
+  /** Anyone, with no credential (health and readiness). */
+  | 'open'
+  | { isOperatorOnly: true }
+  | {
+      /** The scope an API key needs. */
+      scope: Scope;
+      /** An agent's token may call it for its own agent id in the path (`:agentId`). */
+      isAgentSelf?: boolean;
+      /**
+       * A customer's token may call it when this gives its own customer id;
+       * null lets the handler answer (the resource does not exist).
+       */
+      customerOf?: (input: { params: P; body: B }) => string | null;
+    };
+
+/**
+ * Why a checked caller may not call a route, judged before the request is
+ * read further (its path only), or null when it may or when only its body can
+ * tell (a customer's token on a route that checks whose contact it is).
+ */
+export function refusalOfAccess(
+  principal: Principal,
+  access: Access<never, never>,
+  params: { agentId?: string },
+): Rejection | null {
+  if (principal.kind === 'operator' || access === 'open') return null;
+  if ('isOperatorOnly' in access) {
+    return rejection('forbidden', 'Only the operator key may do this.', { needs: 'operator' });
+  }
+  if (grants(scopesOf(principal), access.scope)) return null;
+  if (principal.kind === 'token' && principal.role === 'agent' && access.isAgentSelf === true) {
+    if (params.agentId === principal.subject) return null;
+    return rejection('forbidden', 'An agent acts only for itself.', { agentId: principal.subject });
+  }
+  if (principal.kind === 'token' && principal.role === 'customer' && access.customerOf) return null;
+  const who = principal.kind === 'key' ? 'This API key' : `A ${principal.role} token`;
+  return rejection('forbidden', `${who} may not do this; it needs the ${access.scope} scope.`, {
+    needs: access.scope,
+  });
+}
+
+/**
+ * Why a customer's token may not call a route with this validated request:
+ * it concerns another customer. Null for every other caller, and when the
+ * resource does not exist (the handler says so).
+ */
+function refusalOfOwnership<P, B>(
+  principal: Principal | null,
+  access: Access<P, B>,
+  input: { params: P; body: B },
+): Rejection | null {
+  if (principal?.kind !== 'token' || principal.role !== 'customer') return null;
+  if (typeof access !== 'object' || !('scope' in access) || access.customerOf === undefined)
+    return null;
+  const customerId = access.customerOf(input);
+  if (customerId === null || customerId === principal.subject) return null;
+  return rejection('forbidden', 'A customer sees and acts only on its own contacts.');
+}
+
 /** A route's declaration. */
 export interface RouteSpec<
   P extends TSchema,
@@ -131,20 +200,31 @@ export interface RouteSpec<
   isCommand?: boolean;
   /** Whether the route takes an Idempotency-Key header (docs/api.md, Idempotency). */
   isIdempotent?: boolean;
+  /** Who may call it. */
+  access: Access<Static<P>, Static<B>>;
   handler(input: RouteInput<Static<P>, Static<Q>, Static<B>>): Promise<Success<R> | Rejection>;
 }
 
 /**
- * Every code a route can answer with: its own, plus invalid_command and
- * internal (any route), tenant_not_found (an unknown tenant in the path),
+ * Every code a route can answer with: its own, plus invalid_command,
+ * unauthorized, forbidden and internal (any route), tenant_not_found (an unknown tenant in the path),
  * payload_too_large (a body), and rate_limited and unavailable (a host busy
  * or stopping, for a command).
  */
 export function errorCodesOf(
-  spec: { method: string; errors: readonly ErrorCode[]; isCommand?: boolean },
+  spec: {
+    method: string;
+    errors: readonly ErrorCode[];
+    isCommand?: boolean;
+    access: Access<never, never>;
+  },
   prefix: string,
 ): ErrorCode[] {
   const codes = new Set<ErrorCode>(['invalid_command', ...spec.errors]);
+  if (spec.access !== 'open') {
+    codes.add('unauthorized');
+    codes.add('forbidden');
+  }
   if (prefix.includes(':tenantId')) codes.add('tenant_not_found');
   if (spec.method !== 'GET') codes.add('payload_too_large');
   if (spec.isCommand ?? spec.method !== 'GET') {
@@ -191,14 +271,19 @@ export function addRoute<
           },
         }
       : {}),
+    config: { access: spec.access },
     handler: async (request, reply) => {
+      // The schemas above validated these parts; the casts only restore their static types.
+      const params = request.params as Static<P>;
+      const body = request.body as Static<B>;
+      const denied = refusalOfOwnership(request.principal, spec.access, { params, body });
+      if (denied !== null) return sendRejection(reply, denied);
       const commandId = spec.isIdempotent === true ? commandIdOf(request) : undefined;
       if (typeof commandId === 'object') return sendRejection(reply, commandId);
-      // The schemas above validated these parts; the casts only restore their static types.
       const result = await spec.handler({
-        params: request.params as Static<P>,
+        params,
         query: request.query as Static<Q>,
-        body: request.body as Static<B>,
+        body,
         ...(commandId === undefined ? {} : { commandId }),
       });
       if (!('status' in result)) return sendRejection(reply, result);

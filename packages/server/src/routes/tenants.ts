@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { Scope } from '@lineup/protocol';
 import { tenantNotFound, type Host } from '../host.ts';
 import { TenantInputSchema, TenantParamsSchema, TenantViewSchema } from '../schemas.ts';
 import { tenantSummaryOf } from '../views.ts';
@@ -21,6 +22,7 @@ export function tenantRoutes(app: FastifyInstance, host: Host): void {
     errors: ['tenant_exists', 'limit_reached', 'unavailable'],
     // Creating a tenant is not an engine command: no queue of commands to be full.
     isCommand: false,
+    access: { isOperatorOnly: true },
     handler: async ({ body }) => {
       const refusal = await host.createTenant(body.id);
       if (refusal !== null) return refusal;
@@ -37,6 +39,7 @@ export function tenantRoutes(app: FastifyInstance, host: Host): void {
     params: TenantParamsSchema,
     responses: { 200: TenantViewSchema },
     errors: ['tenant_not_found'],
+    access: { scope: Scope.read },
     handler: ({ params }) => {
       const view = host.view(params.tenantId);
       return Promise.resolve(

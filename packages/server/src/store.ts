@@ -1,0 +1,95 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { openSqliteFile, type Migration, type SqliteFileKind } from '@lineup/journal';
+
+/*
+ * The server's own durable records, beside the journal in the data dir: what
+ * is not routing and so not the engine's (API keys, the token secret, and the
+ * features that arrive with their own migrations). One SQLite file, WAL with
+ * synchronous=FULL like the journal, versioned by the same migration runner;
+ * ":memory:" for tests and the memory host.
+ *
+ * Never edit a migration that has shipped: append a new one.
+ */
+
+/** Name of the server store's file inside the data dir. */
+export const serverStoreFileName = 'server.sqlite';
+
+/** How long a statement waits for a lock another connection holds (a back-up) before it fails. */
+const busyTimeoutMs = 5_000;
+
+/** Every migration of the server store, oldest first. */
+const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'settings and API keys',
+    // settings holds single values (the token secret, the operator key's hash).
+    // api_keys keeps only a key's hash: the key itself is shown once, on creation.
+    sql: `
+      CREATE TABLE settings (
+        name  TEXT NOT NULL PRIMARY KEY,
+        value TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE api_keys (
+        id            TEXT    NOT NULL PRIMARY KEY,
+        tenant_id     TEXT    NOT NULL,
+        name          TEXT    NOT NULL,
+        scopes        TEXT    NOT NULL,
+        hash          TEXT    NOT NULL,
+        created_at_ms INTEGER NOT NULL,
+        revoked_at_ms INTEGER
+      );
+      CREATE INDEX api_keys_by_tenant ON api_keys (tenant_id, created_at_ms);
+    `,
+  },
+];
+
+/** The server store's kind of file: "LNUS" in ASCII marks it. */
+const serverStoreKind: SqliteFileKind = {
+  name: 'server store',
+  applicationId: 0x4c4e5553,
+  migrations,
+};
+
+/** Version of the server store's schema. */
+export const SERVER_STORE_SCHEMA_VERSION = migrations.length;
+
+/** The server's records: one SQLite database, migrated to the latest schema. */
+export interface ServerStore {
+  readonly db: Database.Database;
+  /** A single value by name, or null. */
+  setting(name: string): string | null;
+  /** Writes a single value, replacing any before it. */
+  setSetting(name: string, value: string): void;
+  close(): void;
+}
+
+/** An open store, or why it could not be opened. */
+export type ServerStoreOpenResult =
+  { ok: true; store: ServerStore } | { ok: false; message: string };
+
+/** Opens the server store in a data dir, or in memory when no dir is given. */
+export function openServerStore(options: { dataDir?: string } = {}): ServerStoreOpenResult {
+  let path = ':memory:';
+  if (options.dataDir !== undefined) {
+    mkdirSync(options.dataDir, { recursive: true });
+    path = join(options.dataDir, serverStoreFileName);
+  }
+  const opened = openSqliteFile(path, serverStoreKind, busyTimeoutMs);
+  if (!opened.ok) return { ok: false, message: opened.refusal.message };
+  const { db } = opened;
+  const read = db.prepare<[string], string>('SELECT value FROM settings WHERE name = ?').pluck();
+  const write = db.prepare<[string, string]>(
+    'INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
+  );
+  return {
+    ok: true,
+    store: {
+      db,
+      setting: (name) => read.get(name) ?? null,
+      setSetting: (name, value) => void write.run(name, value),
+      close: () => db.close(),
+    },
+  };
+}
