@@ -1,5 +1,5 @@
 /** Version of the protocol types; bumped on any change to commands, events or error codes. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 export * from './ids.ts';
 export * from './domain.ts';
@@ -10,3 +10,4 @@ export * from './events.ts';
 export * from './status.ts';
 export * from './errors.ts';
 export * from './access.ts';
+export * from './socket.ts';

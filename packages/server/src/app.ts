@@ -5,6 +5,7 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify';
 import swagger from '@fastify/swagger';
+import websocket from '@fastify/websocket';
 import swaggerUi from '@fastify/swagger-ui';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import { Compile } from 'typebox/compile';
@@ -22,6 +23,8 @@ import { handleError, sendRejection } from './errors.ts';
 import { ErrorBodySchema } from './schemas.ts';
 import { tenantNotFound, type Host } from './host.ts';
 import type { Metrics } from './metrics.ts';
+import { SystemScheduler, systemClock, type Clock, type TimerScheduler } from './clock.ts';
+import { SocketHub, type SocketSettings } from './socket-hub.ts';
 import { accessRoutes } from './routes/access.ts';
 import { agentActionRoutes } from './routes/agent-actions.ts';
 import { agentRoutes } from './routes/agents.ts';
@@ -61,6 +64,12 @@ export interface AppOptions {
   bodyLimitBytes?: number;
   /** When given, GET /metrics serves them and every request's duration is recorded. */
   metrics?: Metrics;
+  /** The host's clock, for token expiry and the sockets' timers; default the wall clock. */
+  clock?: Clock;
+  /** The host's scheduler, for the sockets' timers; default setTimeout. */
+  scheduler?: TimerScheduler;
+  /** Settings of the WebSocket API; each has a default (socket-hub.ts). */
+  socket?: Partial<SocketSettings>;
 }
 
 /**
@@ -125,6 +134,10 @@ function markOptionalBodies<T extends { paths?: object }>(document: T): T {
 }
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** The WebSocket sessions and their fan-out. */
+    sockets: SocketHub;
+  }
   interface FastifyContextConfig {
     /** Who may call the route (route.ts); absent on routes outside the API (docs, OpenAPI). */
     access?: Access<never, never>;
@@ -236,6 +249,26 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
   void app.register(swaggerUi, { routePrefix: '/docs' });
 
+  const clock = options.clock ?? systemClock;
+  const hub = new SocketHub({
+    host,
+    auth: options.auth,
+    clock,
+    scheduler: options.scheduler ?? new SystemScheduler(clock),
+    ...(options.socket === undefined ? {} : { settings: options.socket }),
+  });
+  app.decorate('sockets', hub);
+  // Before the socket plugin closes the sockets: a stopping server ends no session.
+  app.addHook('preClose', (done) => {
+    hub.close();
+    done();
+  });
+  void app.register(websocket, { options: { maxPayload: hub.settings.messageBytesMax } });
+  void app.register((root, _options, done) => {
+    socketRoute(root, hub);
+    done();
+  });
+
   if (options.metrics !== undefined) timeRequests(app, options.metrics);
   void app.register((root, _options, done) => {
     operationRoutes(root, host);
@@ -263,6 +296,30 @@ export function buildApp(options: AppOptions): FastifyInstance {
     { prefix: '/v1/tenants/:tenantId' },
   );
   return app;
+}
+
+/**
+ * GET /v1/ws: the WebSocket API (docs/api.md, WebSocket). The socket
+ * authenticates with its first message, so the route itself is open; it is
+ * not a REST route, so OpenAPI leaves it out and docs/api.md describes it.
+ */
+function socketRoute(app: FastifyInstance, hub: SocketHub): void {
+  app.get('/v1/ws', { websocket: true, schema: { hide: true } }, (socket) => {
+    const handler = hub.accept({
+      send: (text) => {
+        if (socket.readyState === socket.OPEN) socket.send(text);
+      },
+      close: (code, reason) => {
+        socket.close(code, reason);
+      },
+    });
+    socket.on('message', (data: Buffer, isBinary: boolean) => {
+      handler.onMessage(isBinary ? '' : data.toString('utf8'));
+    });
+    socket.on('close', () => {
+      handler.onClose();
+    });
+  });
 }
 
 /** Times every request, the app's own included, by its route pattern and status class. */

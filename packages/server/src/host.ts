@@ -2,7 +2,7 @@ import {
   rejection,
   type AgentId,
   type AgentReport,
-  type Command,
+  type CommandInput,
   type ContactId,
   type Event,
   type QueueId,
@@ -23,11 +23,7 @@ import type { AgentView } from './schemas.ts';
  */
 
 /** A command as a client sends it: the host stamps the time. */
-export type CommandInput = Command extends infer C
-  ? C extends { atMs: number }
-    ? Omit<C, 'atMs'>
-    : never
-  : never;
+export type { CommandInput };
 
 /** What a submitted command did, once its events are on disk. */
 export interface Outcome<T = null> {

@@ -82,6 +82,14 @@ export {
   type RequestReport,
 } from './metrics.ts';
 export {
+  /** The WebSocket sessions of every tenant and their fan-out. */
+  SocketHub,
+  /** Settings of the WebSocket API. */
+  type SocketSettings,
+  /** Defaults of the WebSocket API's settings. */
+  socketSettingsDefault,
+} from './socket-hub.ts';
+export {
   /** Checks and issues credentials: the operator key, tenant API keys, tokens. */
   Auth,
   /** How credentials are set up: the store, the clock, the operator key. */

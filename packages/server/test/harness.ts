@@ -11,6 +11,7 @@ import {
   createMetrics,
   type Host,
   type Metrics,
+  type SocketSettings,
   type MemoryHostOptions,
 } from '../src/index.ts';
 
@@ -86,6 +87,8 @@ export async function startServer(
     wrap?: (host: MemoryHost) => Host;
     /** Serve GET /metrics. */
     isMetered?: boolean;
+    /** Settings of the WebSocket API. */
+    socket?: Partial<SocketSettings>;
   } = {},
 ): Promise<Server> {
   const clock = new ManualClock(T0);
@@ -104,6 +107,9 @@ export async function startServer(
   const auth = testAuth(clock);
   const app = buildApp({
     auth,
+    clock,
+    scheduler,
+    ...(options.socket === undefined ? {} : { socket: options.socket }),
     host: options.wrap === undefined ? host : options.wrap(host),
     ...(metrics === null ? {} : { metrics }),
     logger: { level: 'info', stream },

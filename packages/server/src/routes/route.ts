@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { Static, TSchema } from 'typebox';
 import {
   errorCodes,
@@ -246,7 +246,8 @@ export function addRoute<
   const codes = errorCodesOf(spec, app.prefix);
   const clientCodes = codes.filter((code) => errorCodes[code].status < 500);
   const serverCodes = codes.filter((code) => errorCodes[code].status >= 500);
-  app.route({
+  // Typed as plain route options: the response schemas are checked by the serializer (app.ts).
+  const options: RouteOptions = {
     method: spec.method,
     url: spec.url,
     schema: {
@@ -272,7 +273,7 @@ export function addRoute<
         }
       : {}),
     config: { access: spec.access },
-    handler: async (request, reply) => {
+    handler: async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
       // The schemas above validated these parts; the casts only restore their static types.
       const params = request.params as Static<P>;
       const body = request.body as Static<B>;
@@ -290,7 +291,8 @@ export function addRoute<
       if (result.isReplayed === true) void reply.header(replayedHeader, 'true');
       return reply.code(result.status).send(result.body);
     },
-  });
+  };
+  app.route(options);
 }
 
 /** A success with a status and a body. */

@@ -1,0 +1,207 @@
+import { Type, type Static } from 'typebox';
+import type { Command } from './commands.ts';
+import { errorCodeList } from './errors.ts';
+import type { ContactIdSchema, QueueIdSchema } from './ids.ts';
+import { AgentIdSchema, TenantIdSchema } from './ids.ts';
+import { roleList } from './access.ts';
+import type { Event } from './events.ts';
+
+/*
+ * The WebSocket protocol at /v1/ws (docs/api.md, WebSocket). A connection
+ * starts with a `hello` carrying a token (and, on a reconnect, what it saw
+ * last); the server answers `welcome` and from then on sends what the
+ * token's role may see, each numbered (`seq`) so that a client resuming
+ * within the grace period gets exactly what it missed. Client requests carry
+ * an `id`; the server answers each with one `reply` of the same id.
+ */
+
+/** Longest text of a socket message's correlation id. */
+const messageIdLengthMax = 64;
+/** Longest announcement, in characters. */
+export const announcementLengthMax = 2_000;
+
+const MessageIdSchema = Type.String({ minLength: 1, maxLength: messageIdLengthMax });
+
+/** How the server closes a socket, beyond the standard codes. */
+export const SocketCloseCode = {
+  /** No valid token in the hello, or the token expired: reconnect with a fresh one. */
+  unauthorized: 4401,
+  /** No hello in time. */
+  helloTimeout: 4408,
+  /** The tenant has as many sockets as it may. */
+  tooManySockets: 4429,
+  /** The same session was resumed on another connection. */
+  replaced: 4409,
+  /** The server is stopping. */
+  goingAway: 1001,
+} as const;
+
+// --- Client to server ----------------------------------------------------------------------------
+
+/** Schema of the first message of every connection. */
+export const HelloSchema = Type.Object(
+  {
+    type: Type.Literal('hello'),
+    token: Type.String({ minLength: 1, maxLength: 4_096 }),
+    resume: Type.Optional(
+      Type.Object(
+        {
+          sessionId: Type.String({ minLength: 1, maxLength: 64 }),
+          resumeToken: Type.String({ minLength: 1, maxLength: 128 }),
+          lastSeq: Type.Integer({ minimum: 0, description: 'The last seq received; 0 for none' }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+/** The first message of every connection. */
+export type Hello = Static<typeof HelloSchema>;
+
+/**
+ * Schema of a command sent on the socket: an engine command without its time
+ * (the server stamps it), checked against the command's own schema then.
+ */
+export const CommandMessageSchema = Type.Object(
+  {
+    type: Type.Literal('command'),
+    id: MessageIdSchema,
+    command: Type.Object({ type: Type.String({ maxLength: 64 }) }),
+    idempotencyKey: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9._:@-]*$' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+/** An engine command, as a client sends it: the server stamps its time. */
+export type CommandInput = Command extends infer C
+  ? C extends { atMs: number }
+    ? Omit<C, 'atMs'>
+    : never
+  : never;
+/** A command sent on the socket. */
+export type CommandMessage = Omit<Static<typeof CommandMessageSchema>, 'command'> & {
+  command: CommandInput;
+};
+
+/** Schema of a supervisor's announcement to agents. */
+export const AnnounceSchema = Type.Object(
+  {
+    type: Type.Literal('announce'),
+    id: MessageIdSchema,
+    text: Type.String({ minLength: 1, maxLength: announcementLengthMax }),
+    /** Only these agents; default every agent of the tenant. */
+    agentIds: Type.Optional(Type.Array(AgentIdSchema, { minItems: 1, maxItems: 1_000 })),
+  },
+  { additionalProperties: false },
+);
+/** A supervisor's announcement to agents. */
+export type Announce = Static<typeof AnnounceSchema>;
+
+/** Schema of a keep-alive the server answers with a reply. */
+export const PingSchema = Type.Object(
+  { type: Type.Literal('ping'), id: MessageIdSchema },
+  { additionalProperties: false },
+);
+
+/** Schema of every message a client sends after its hello. */
+export const ClientMessageSchema = Type.Union([CommandMessageSchema, AnnounceSchema, PingSchema]);
+/** A message a client sends after its hello. */
+export type ClientMessage = CommandMessage | Announce | Static<typeof PingSchema>;
+
+// --- Server to client ----------------------------------------------------------------------------
+
+/** Schema of an error on the socket: the REST error body's fields. */
+export const SocketErrorSchema = Type.Object(
+  {
+    code: Type.Enum([...errorCodeList]),
+    message: Type.String(),
+    details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { additionalProperties: false },
+);
+
+/** Schema of the answer to a hello. */
+export const WelcomeSchema = Type.Object(
+  {
+    type: Type.Literal('welcome'),
+    sessionId: Type.String(),
+    /** Send it back in a hello's resume to pick the session up again. */
+    resumeToken: Type.String(),
+    tenantId: TenantIdSchema,
+    role: Type.Enum([...roleList]),
+    subject: Type.String(),
+    /** How long the session waits for a reconnect after the socket drops. */
+    graceMs: Type.Integer({ minimum: 0 }),
+    /** True when a resume picked the session up again. */
+    isResumed: Type.Boolean(),
+    /**
+     * True when messages the client missed are no longer kept (a resume too
+     * late for the buffer, or a new session in place of an expired one):
+     * read the state again over REST.
+     */
+    isGap: Type.Boolean(),
+    /** The last seq sent before this welcome; the next message is lastSeq + 1. */
+    lastSeq: Type.Integer({ minimum: 0 }),
+    protocolVersion: Type.Integer(),
+  },
+  { additionalProperties: false },
+);
+/** The answer to a hello. */
+export type Welcome = Static<typeof WelcomeSchema>;
+
+/** The answer to a client request of the same id: ok with a result, or an error. */
+export type Reply =
+  | { type: 'reply'; id: string; ok: true; result: ReplyResult }
+  | { type: 'reply'; id: string; ok: false; error: Static<typeof SocketErrorSchema> };
+/** What a successful request gives: for a command, its events the caller may see. */
+export interface ReplyResult {
+  events: Event[];
+}
+
+/** An engine event the session's role may see, with context people need. */
+export interface EventMessage {
+  type: 'event';
+  seq: number;
+  event: Event;
+  /** On contactAssigned and offerCreated: the agent's name (customers may not read agents). */
+  agentName?: string;
+}
+
+/** A customer's place in line changed (R13): position and EWT of one of its waiting contacts. */
+export interface PlaceMessage {
+  type: 'place';
+  seq: number;
+  contactId: Static<typeof ContactIdSchema>;
+  queueId: Static<typeof QueueIdSchema>;
+  position: number | null;
+  ewtMs: number | null;
+}
+
+/** For an agent: how many contacts wait in each queue it serves (every 5 s and on change). */
+export interface WaitingMessage {
+  type: 'waiting';
+  seq: number;
+  queues: { queueId: Static<typeof QueueIdSchema>; waiting: number }[];
+}
+
+/** A supervisor's announcement, as agents (and supervisors) receive it. */
+export interface AnnouncementMessage {
+  type: 'announcement';
+  seq: number;
+  from: string;
+  text: string;
+  atMs: number;
+}
+
+/** A problem with a message that has no id to reply to (not JSON, no hello first). */
+export interface ErrorMessage {
+  type: 'error';
+  error: Static<typeof SocketErrorSchema>;
+}
+
+/** A numbered message: what a resume replays. */
+export type SequencedMessage = EventMessage | PlaceMessage | WaitingMessage | AnnouncementMessage;
+/** Every message the server sends. */
+export type ServerMessage = Welcome | Reply | SequencedMessage | ErrorMessage;

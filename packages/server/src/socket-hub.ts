@@ -1,0 +1,823 @@
+import { randomBytes, createHash } from 'node:crypto';
+import { Compile } from 'typebox/compile';
+import {
+  ClientMessageSchema,
+  CommandSchema,
+  HelloSchema,
+  PROTOCOL_VERSION,
+  Role,
+  SocketCloseCode,
+  rejection,
+  type AgentId,
+  type Announce,
+  type CommandMessage,
+  type ContactId,
+  type Event,
+  type QueueId,
+  type Rejection,
+  type SequencedMessage,
+  type ServerMessage,
+  type TenantId,
+} from '@lineup/protocol';
+import type { Auth, Principal } from './auth.ts';
+import type { CancelTimer, Clock, TimerScheduler } from './clock.ts';
+import type { Host, TenantView } from './host.ts';
+
+/*
+ * The WebSocket side of the server (docs/api.md, WebSocket): sessions that
+ * outlive their sockets for a grace period, and the fan-out of each tenant's
+ * events to the sessions whose role may see them — a supervisor everything,
+ * an agent what concerns it and the waiting count of its queues, a customer
+ * its own contacts and their place in line. Every message a session is sent
+ * is numbered and kept (up to a bound) so that a resume replays what a
+ * dropped socket missed. Time comes from the host's clock and scheduler, so
+ * tests drive grace periods and periodic updates by hand.
+ */
+
+/** Settings of the socket layer; each has a default. */
+export interface SocketSettings {
+  /** How long a session waits for its client to come back after the socket drops. */
+  graceMs: number;
+  /** How long a new socket may take to say hello. */
+  helloTimeoutMs: number;
+  /** Messages per second a socket may send, on average. */
+  messagesPerSecond: number;
+  /** Messages a socket may send at once above the average. */
+  messageBurst: number;
+  /** Sockets (sessions) one tenant may hold. */
+  socketsPerTenantMax: number;
+  /** Messages a session keeps for a resume. */
+  resumeBufferMax: number;
+  /** How often agents are sent the waiting count of every queue they serve. */
+  waitingEveryMs: number;
+  /** How often customers' changed places in line are sent, at most. */
+  placeEveryMs: number;
+  /** Largest message a client may send, in bytes. */
+  messageBytesMax: number;
+}
+
+/** The defaults of the socket settings. */
+export const socketSettingsDefault: SocketSettings = {
+  graceMs: 30_000,
+  helloTimeoutMs: 10_000,
+  messagesPerSecond: 20,
+  messageBurst: 40,
+  socketsPerTenantMax: 10_000,
+  resumeBufferMax: 1_000,
+  waitingEveryMs: 5_000,
+  placeEveryMs: 1_000,
+  messageBytesMax: 64 * 1024,
+};
+
+/** What the hub needs of a socket. */
+export interface Connection {
+  send(text: string): void;
+  close(code: number, reason: string): void;
+}
+
+type TokenPrincipal = Extract<Principal, { kind: 'token' }>;
+
+/** Commands an agent's token may send, for its own agent id only. */
+const agentCommands = new Set<string>([
+  'logIn',
+  'logOut',
+  'setPresence',
+  'setMode',
+  'acceptOffer',
+  'rejectOffer',
+  'requestNext',
+  'completeContact',
+  'transferContact',
+  'closeCallback',
+]);
+
+const checkHello = Compile(HelloSchema);
+const checkMessage = Compile(ClientMessageSchema);
+const checkCommand = Compile(CommandSchema);
+
+/** Events after which a contact is gone from the engine. */
+const endingEvents = new Set<Event['type']>([
+  'contactCompleted',
+  'contactAbandoned',
+  'contactTimedOut',
+  'callbackClosed',
+]);
+
+function contactIdOf(event: Event): ContactId | null {
+  if (event.type === 'contactQueued') return event.contact.id;
+  return 'contactId' in event ? event.contactId : null;
+}
+
+function queueIdOf(event: Event): QueueId | null {
+  if (event.type === 'contactQueued') return event.contact.queueId;
+  if (event.type === 'queueStatusChanged') return event.status.queueId;
+  return 'queueId' in event ? event.queueId : null;
+}
+
+const agentIdOf = (event: Event): AgentId | null =>
+  'agentId' in event && typeof event.agentId === 'string' ? event.agentId : null;
+
+function problemsOf(checker: ReturnType<typeof Compile>, value: unknown) {
+  return [...checker.Errors(value)]
+    .slice(0, 5)
+    .map((problem) => ({ path: problem.instancePath, message: problem.message }));
+}
+
+/** One client's session: it outlives a dropped socket for the grace period. */
+class Session {
+  readonly id = randomBytes(12).toString('base64url');
+  readonly resumeToken = randomBytes(24).toString('base64url');
+  connection: Connection | null = null;
+  seq = 0;
+  /** The last messages sent, oldest first, for a resume. */
+  readonly buffer: SequencedMessage[] = [];
+  /** The place last sent per contact, as "position/ewt". */
+  readonly places = new Map<ContactId, string>();
+  /** The queues an agent serves, for its waiting counts. */
+  servedQueues = new Set<QueueId>();
+  graceTimer: CancelTimer | null = null;
+  expiryTimer: CancelTimer | null = null;
+  tokens: number;
+  tokensAtMs: number;
+
+  constructor(
+    readonly principal: TokenPrincipal,
+    readonly channel: TenantChannel,
+    burst: number,
+    nowMs: number,
+  ) {
+    this.tokens = burst;
+    this.tokensAtMs = nowMs;
+  }
+
+  get role() {
+    return this.principal.role;
+  }
+  get subject() {
+    return this.principal.subject;
+  }
+}
+
+/** Every session of one tenant, indexed by who they are, and the tenant's event fan-out. */
+class TenantChannel {
+  readonly sessions = new Set<Session>();
+  readonly supervisors = new Set<Session>();
+  readonly agents = new Map<string, Set<Session>>();
+  readonly customers = new Map<string, Set<Session>>();
+  /** The customer of each live contact the channel has seen queued. */
+  readonly ownerOf = new Map<ContactId, string>();
+  /** Queues whose lines moved since the customers' places were last sent. */
+  readonly dirtyQueues = new Set<QueueId>();
+  /** The waiting count last sent per queue. */
+  readonly waiting = new Map<QueueId, number>();
+  placeTimer: CancelTimer | null = null;
+  waitingTimer: CancelTimer | null = null;
+  unsubscribe: () => void = () => undefined;
+
+  constructor(readonly tenantId: TenantId) {}
+
+  sessionsOf(role: Role, subject: string): Set<Session> | undefined {
+    return role === Role.agent ? this.agents.get(subject) : this.customers.get(subject);
+  }
+}
+
+/** The sessions of every tenant and their fan-out. */
+export class SocketHub {
+  readonly settings: SocketSettings;
+  readonly #host: Host;
+  readonly #auth: Auth;
+  readonly #clock: Clock;
+  readonly #scheduler: TimerScheduler;
+  readonly #channels = new Map<TenantId, TenantChannel>();
+  readonly #sessions = new Map<string, Session>();
+  #isClosing = false;
+
+  constructor(options: {
+    host: Host;
+    auth: Auth;
+    clock: Clock;
+    scheduler: TimerScheduler;
+    settings?: Partial<SocketSettings>;
+  }) {
+    this.#host = options.host;
+    this.#auth = options.auth;
+    this.#clock = options.clock;
+    this.#scheduler = options.scheduler;
+    this.settings = { ...socketSettingsDefault, ...options.settings };
+  }
+
+  /** Sessions open now, live or in their grace period. */
+  sessionCount(): number {
+    return this.#sessions.size;
+  }
+
+  /** Sessions with a socket now (not waiting in their grace period). */
+  connectedCount(): number {
+    let count = 0;
+    for (const session of this.#sessions.values()) if (session.connection !== null) count += 1;
+    return count;
+  }
+
+  /** Takes a new socket: it must say hello in time. Returns the socket's message handler. */
+  accept(connection: Connection): { onMessage(text: string): void; onClose(): void } {
+    let session: Session | null = null;
+    let isHelloPending = false;
+    const helloTimer = this.#scheduler.setTimer(
+      this.#clock.nowMs() + this.settings.helloTimeoutMs,
+      () => {
+        if (session === null) connection.close(SocketCloseCode.helloTimeout, 'no hello in time');
+      },
+    );
+    return {
+      onMessage: (text) => {
+        if (session !== null) {
+          this.#onMessage(session, connection, text);
+          return;
+        }
+        if (isHelloPending) return;
+        isHelloPending = true;
+        void this.#hello(connection, text).then((opened) => {
+          isHelloPending = false;
+          if (opened !== null) {
+            helloTimer();
+            session = opened;
+          }
+        });
+      },
+      onClose: () => {
+        helloTimer();
+        if (session?.connection === connection) this.#detach(session);
+      },
+    };
+  }
+
+  /** Closes every socket and forgets every session, without ending any contact or agent. */
+  close(): void {
+    this.#isClosing = true;
+    for (const session of this.#sessions.values()) {
+      session.graceTimer?.();
+      session.expiryTimer?.();
+      session.connection?.close(SocketCloseCode.goingAway, 'server stopping');
+    }
+    for (const channel of this.#channels.values()) {
+      channel.unsubscribe();
+      channel.placeTimer?.();
+      channel.waitingTimer?.();
+    }
+    this.#sessions.clear();
+    this.#channels.clear();
+  }
+
+  // --- Hello and resume --------------------------------------------------------------------------
+
+  async #hello(connection: Connection, text: string): Promise<Session | null> {
+    const refuse = (refusal: Rejection, code: number = SocketCloseCode.unauthorized) => {
+      send(connection, { type: 'error', error: errorOf(refusal) });
+      connection.close(code, refusal.code);
+      return null;
+    };
+    const hello = parse(text);
+    if (!checkHello.Check(hello)) {
+      return refuse(
+        rejection('invalid_command', 'The first message must be a hello with a token.', {
+          problems: problemsOf(checkHello, hello),
+        }),
+      );
+    }
+    const principal = await this.#auth.authenticateCredential(hello.token);
+    if ('code' in principal) return refuse(principal);
+    if (principal.kind !== 'token') {
+      return refuse(
+        rejection('forbidden', 'Sockets take tokens, not API keys: mint one with POST …/tokens.'),
+      );
+    }
+    if (!this.#host.hasTenant(principal.tenantId)) {
+      return refuse(rejection('tenant_not_found', `No tenant has id ${principal.tenantId}.`));
+    }
+    const resumed =
+      hello.resume === undefined ? undefined : this.#sessions.get(hello.resume.sessionId);
+    const isResumable =
+      resumed !== undefined &&
+      hello.resume !== undefined &&
+      resumed.resumeToken === hello.resume.resumeToken &&
+      resumed.principal.tenantId === principal.tenantId &&
+      resumed.role === principal.role &&
+      resumed.subject === principal.subject;
+    if (isResumable) {
+      return this.#resume(resumed, connection, principal, hello.resume?.lastSeq ?? 0);
+    }
+    const channel = this.#channel(principal.tenantId);
+    if (channel.sessions.size >= this.settings.socketsPerTenantMax) {
+      return refuse(
+        rejection(
+          'limit_reached',
+          `A tenant holds at most ${this.settings.socketsPerTenantMax} sockets.`,
+          {
+            limit: 'socketsPerTenant',
+          },
+        ),
+        SocketCloseCode.tooManySockets,
+      );
+    }
+    const session = new Session(
+      principal,
+      channel,
+      this.settings.messageBurst,
+      this.#clock.nowMs(),
+    );
+    this.#sessions.set(session.id, session);
+    this.#join(channel, session);
+    session.connection = connection;
+    this.#armExpiry(session);
+    // A resume that came too late (or after a restart) starts afresh: the client must re-read.
+    this.#welcome(session, false, hello.resume !== undefined);
+    if (session.role === Role.agent) this.#sendWaiting(session, [...session.servedQueues]);
+    if (session.role === Role.customer) this.#sendPlaces(session, null);
+    return session;
+  }
+
+  #resume(session: Session, connection: Connection, principal: TokenPrincipal, lastSeq: number) {
+    session.graceTimer?.();
+    session.graceTimer = null;
+    const previous = session.connection;
+    session.connection = connection;
+    if (previous !== null) previous.close(SocketCloseCode.replaced, 'resumed elsewhere');
+    // The new token may live longer than the one the session started with.
+    Object.assign(session.principal, { expiresAtMs: principal.expiresAtMs });
+    this.#armExpiry(session);
+    const first = session.buffer[0];
+    const isGap = lastSeq < session.seq && (first === undefined || first.seq > lastSeq + 1);
+    this.#welcome(session, true, isGap, lastSeq);
+    for (const message of session.buffer) if (message.seq > lastSeq) send(connection, message);
+    return session;
+  }
+
+  #welcome(session: Session, isResumed: boolean, isGap: boolean, lastSeq = session.seq) {
+    if (session.connection === null) return;
+    send(session.connection, {
+      type: 'welcome',
+      sessionId: session.id,
+      resumeToken: session.resumeToken,
+      tenantId: session.principal.tenantId,
+      role: session.role,
+      subject: session.subject,
+      graceMs: this.settings.graceMs,
+      isResumed,
+      isGap,
+      lastSeq: isResumed ? lastSeq : session.seq,
+      protocolVersion: PROTOCOL_VERSION,
+    });
+  }
+
+  /** Closes the socket when its token expires: the client reconnects with a fresh one and resumes. */
+  #armExpiry(session: Session) {
+    session.expiryTimer?.();
+    session.expiryTimer = this.#scheduler.setTimer(session.principal.expiresAtMs, () => {
+      const { connection } = session;
+      if (connection === null) return;
+      send(connection, {
+        type: 'error',
+        error: errorOf(
+          rejection('unauthorized', 'The token expired; reconnect with a fresh one and resume.', {
+            reason: 'expired',
+          }),
+        ),
+      });
+      connection.close(SocketCloseCode.unauthorized, 'token expired');
+    });
+  }
+
+  /** The socket dropped: the session waits for a resume, then ends what its person left. */
+  #detach(session: Session) {
+    session.connection = null;
+    if (this.#isClosing) return;
+    session.graceTimer = this.#scheduler.setTimer(
+      this.#clock.nowMs() + this.settings.graceMs,
+      () => {
+        void this.#expire(session);
+      },
+    );
+  }
+
+  async #expire(session: Session) {
+    session.expiryTimer?.();
+    this.#sessions.delete(session.id);
+    const { channel } = session;
+    this.#leave(channel, session);
+    if (session.role === Role.supervisor) return;
+    // Another session of the same person keeps it present.
+    if ((channel.sessionsOf(session.role, session.subject)?.size ?? 0) > 0) return;
+    const view = this.#host.view(channel.tenantId);
+    if (view === null) return;
+    if (session.role === Role.agent) {
+      const agent = view.agent(session.subject as AgentId);
+      if (agent !== null && agent.presence !== 'offline') {
+        await this.#host.submit(channel.tenantId, {
+          type: 'logOut',
+          agentId: session.subject as AgentId,
+          isForced: true,
+        });
+      }
+      return;
+    }
+    for (const [contactId, owner] of channel.ownerOf) {
+      if (owner !== session.subject) continue;
+      const contact = view.contact(contactId);
+      // A callback needs no one on the line; a contact with an agent is the agent's to end.
+      if (contact === null || contact.channel === 'callback') continue;
+      if (contact.status !== 'queued' && contact.status !== 'offered') continue;
+      await this.#host.submit(channel.tenantId, { type: 'abandonContact', contactId });
+    }
+  }
+
+  // --- Membership of a tenant's channel ----------------------------------------------------------
+
+  #channel(tenantId: TenantId): TenantChannel {
+    let channel = this.#channels.get(tenantId);
+    if (channel === undefined) {
+      const created = new TenantChannel(tenantId);
+      created.unsubscribe = this.#host.subscribe(tenantId, (events) => {
+        this.#fanOut(created, events);
+      });
+      this.#channels.set(tenantId, created);
+      channel = created;
+    }
+    return channel;
+  }
+
+  #join(channel: TenantChannel, session: Session) {
+    channel.sessions.add(session);
+    if (session.role === Role.supervisor) {
+      channel.supervisors.add(session);
+      return;
+    }
+    const index = session.role === Role.agent ? channel.agents : channel.customers;
+    const set = index.get(session.subject) ?? new Set<Session>();
+    set.add(session);
+    index.set(session.subject, set);
+    if (session.role === Role.agent) {
+      const agent = this.#host.view(channel.tenantId)?.agent(session.subject as AgentId);
+      session.servedQueues = new Set(agent?.memberships.map((m) => m.queueId) ?? []);
+      this.#armWaiting(channel);
+    }
+  }
+
+  #leave(channel: TenantChannel, session: Session) {
+    channel.sessions.delete(session);
+    channel.supervisors.delete(session);
+    const set = channel.sessionsOf(session.role, session.subject);
+    set?.delete(session);
+    if (set?.size === 0) {
+      if (session.role === Role.agent) channel.agents.delete(session.subject);
+      else channel.customers.delete(session.subject);
+    }
+  }
+
+  // --- Fan-out -----------------------------------------------------------------------------------
+
+  #fanOut(channel: TenantChannel, events: readonly Event[]) {
+    const view = this.#host.view(channel.tenantId);
+    const changedQueues = new Set<QueueId>();
+    for (const event of events) {
+      if (event.type === 'contactQueued')
+        channel.ownerOf.set(event.contact.id, event.contact.customer.id);
+      const recipients = this.#recipientsOf(channel, event);
+      const agentName = this.#agentNameFor(event, view);
+      for (const session of recipients) {
+        this.#push(session, {
+          type: 'event',
+          seq: 0,
+          event,
+          ...(agentName === null || session.role !== Role.customer ? {} : { agentName }),
+        });
+        if (event.type === 'contactQueued' && session.role === Role.customer) {
+          session.places.set(event.contact.id, `${event.position}/${event.ewtMs}`);
+        }
+      }
+      this.#trackMemberships(channel, event);
+      const queueId = queueIdOf(event);
+      if (queueId !== null) {
+        channel.dirtyQueues.add(queueId);
+        if (event.type === 'queueStatusChanged') changedQueues.add(queueId);
+      }
+      const contactId = contactIdOf(event);
+      if (contactId !== null && endingEvents.has(event.type)) channel.ownerOf.delete(contactId);
+    }
+    if (view !== null) this.#sendChangedWaiting(channel, view, changedQueues);
+    if (channel.customers.size > 0 && channel.dirtyQueues.size > 0) this.#armPlaces(channel);
+    else channel.dirtyQueues.clear();
+  }
+
+  #recipientsOf(channel: TenantChannel, event: Event): Session[] {
+    const recipients = [...channel.supervisors];
+    const agentId = agentIdOf(event);
+    if (agentId !== null) recipients.push(...(channel.agents.get(agentId) ?? []));
+    const contactId = contactIdOf(event);
+    const owner = contactId === null ? undefined : channel.ownerOf.get(contactId);
+    if (owner !== undefined) recipients.push(...(channel.customers.get(owner) ?? []));
+    return recipients;
+  }
+
+  #agentNameFor(event: Event, view: TenantView | null): string | null {
+    if (event.type !== 'contactAssigned' && event.type !== 'offerCreated') return null;
+    return view?.agent(event.agentId)?.name ?? null;
+  }
+
+  #trackMemberships(channel: TenantChannel, event: Event) {
+    if (event.type !== 'agentJoinedQueue' && event.type !== 'agentLeftQueue') return;
+    for (const session of channel.agents.get(event.agentId) ?? []) {
+      if (event.type === 'agentJoinedQueue') session.servedQueues.add(event.queueId);
+      else session.servedQueues.delete(event.queueId);
+      this.#sendWaiting(session, [event.queueId]);
+    }
+  }
+
+  /** Numbers a message, keeps it for a resume, and sends it if the socket is there. */
+  #push(session: Session, message: SequencedMessage) {
+    session.seq += 1;
+    const numbered = { ...message, seq: session.seq };
+    session.buffer.push(numbered);
+    if (session.buffer.length > this.settings.resumeBufferMax) session.buffer.shift();
+    if (session.connection !== null) send(session.connection, numbered);
+  }
+
+  // --- Waiting counts for agents -----------------------------------------------------------------
+
+  #sendWaiting(session: Session, queueIds: readonly QueueId[]) {
+    const view = this.#host.view(session.channel.tenantId);
+    if (view === null || queueIds.length === 0) return;
+    const queues = queueIds.map((queueId) => ({
+      queueId,
+      waiting: view.queueStatus(queueId)?.waiting ?? 0,
+    }));
+    this.#push(session, { type: 'waiting', seq: 0, queues });
+  }
+
+  #sendChangedWaiting(channel: TenantChannel, view: TenantView, queueIds: Set<QueueId>) {
+    if (channel.agents.size === 0) return;
+    const changed: QueueId[] = [];
+    for (const queueId of queueIds) {
+      const waiting = view.queueStatus(queueId)?.waiting ?? 0;
+      if (channel.waiting.get(queueId) === waiting) continue;
+      channel.waiting.set(queueId, waiting);
+      changed.push(queueId);
+    }
+    if (changed.length === 0) return;
+    for (const sessions of channel.agents.values()) {
+      for (const session of sessions) {
+        const served = changed.filter((queueId) => session.servedQueues.has(queueId));
+        this.#sendWaiting(session, served);
+      }
+    }
+  }
+
+  #armWaiting(channel: TenantChannel) {
+    if (channel.waitingTimer !== null) return;
+    channel.waitingTimer = this.#scheduler.setTimer(
+      this.#clock.nowMs() + this.settings.waitingEveryMs,
+      () => {
+        channel.waitingTimer = null;
+        if (channel.agents.size === 0) return;
+        for (const sessions of channel.agents.values()) {
+          for (const session of sessions) this.#sendWaiting(session, [...session.servedQueues]);
+        }
+        this.#armWaiting(channel);
+      },
+    );
+  }
+
+  // --- Places for customers ----------------------------------------------------------------------
+
+  #armPlaces(channel: TenantChannel) {
+    if (channel.placeTimer !== null) return;
+    channel.placeTimer = this.#scheduler.setTimer(
+      this.#clock.nowMs() + this.settings.placeEveryMs,
+      () => {
+        channel.placeTimer = null;
+        const dirty = new Set(channel.dirtyQueues);
+        channel.dirtyQueues.clear();
+        for (const sessions of channel.customers.values()) {
+          for (const session of sessions) this.#sendPlaces(session, dirty);
+        }
+      },
+    );
+  }
+
+  /** Sends the customer the places that changed of its waiting contacts in the queues given (all: null). */
+  #sendPlaces(session: Session, queues: Set<QueueId> | null) {
+    const view = this.#host.view(session.channel.tenantId);
+    if (view === null) return;
+    for (const [contactId, owner] of session.channel.ownerOf) {
+      if (owner !== session.subject) continue;
+      const contact = view.contact(contactId);
+      if (contact === null || (queues !== null && !queues.has(contact.queueId))) continue;
+      const place = view.placeOf(contactId);
+      const position = place?.position ?? null;
+      const ewtMs = place?.ewtMs ?? null;
+      const key = `${position}/${ewtMs}`;
+      if (session.places.get(contactId) === key) continue;
+      session.places.set(contactId, key);
+      this.#push(session, {
+        type: 'place',
+        seq: 0,
+        contactId,
+        queueId: contact.queueId,
+        position,
+        ewtMs,
+      });
+    }
+  }
+
+  // --- Client messages ---------------------------------------------------------------------------
+
+  #onMessage(session: Session, connection: Connection, text: string) {
+    const message = parse(text);
+    const id =
+      typeof message === 'object' &&
+      message !== null &&
+      'id' in message &&
+      typeof message.id === 'string'
+        ? message.id
+        : null;
+    const fail = (refusal: Rejection) => {
+      if (id === null) send(connection, { type: 'error', error: errorOf(refusal) });
+      else send(connection, { type: 'reply', id, ok: false, error: errorOf(refusal) });
+    };
+    const limited = this.#rateRefusal(session);
+    if (limited !== null) {
+      fail(limited);
+      return;
+    }
+    if (!checkMessage.Check(message)) {
+      fail(
+        rejection('invalid_command', 'The message does not match the socket protocol.', {
+          problems: problemsOf(checkMessage, message),
+        }),
+      );
+      return;
+    }
+    switch (message.type) {
+      case 'ping':
+        send(connection, { type: 'reply', id: message.id, ok: true, result: { events: [] } });
+        return;
+      case 'announce':
+        this.#announce(session, connection, message);
+        return;
+      case 'command':
+        void this.#command(session, connection, message as CommandMessage);
+        return;
+    }
+  }
+
+  /** A token bucket per session: past it, rate_limited with the wait. */
+  #rateRefusal(session: Session): Rejection | null {
+    const nowMs = this.#clock.nowMs();
+    const { messagesPerSecond, messageBurst } = this.settings;
+    session.tokens = Math.min(
+      messageBurst,
+      session.tokens + ((nowMs - session.tokensAtMs) * messagesPerSecond) / 1000,
+    );
+    session.tokensAtMs = nowMs;
+    if (session.tokens >= 1) {
+      session.tokens -= 1;
+      return null;
+    }
+    const retryAfterMs = Math.ceil(((1 - session.tokens) * 1000) / messagesPerSecond);
+    return rejection(
+      'rate_limited',
+      `At most ${messagesPerSecond} messages a second; wait ${retryAfterMs} ms.`,
+      {
+        retryAfterMs,
+      },
+    );
+  }
+
+  #announce(session: Session, connection: Connection, message: Announce) {
+    if (session.role !== Role.supervisor) {
+      send(connection, {
+        type: 'reply',
+        id: message.id,
+        ok: false,
+        error: errorOf(rejection('forbidden', 'Only supervisors announce.')),
+      });
+      return;
+    }
+    const { channel } = session;
+    const targets = message.agentIds ?? [...channel.agents.keys()];
+    const announcement = {
+      type: 'announcement' as const,
+      seq: 0,
+      from: session.subject,
+      text: message.text,
+      atMs: this.#clock.nowMs(),
+    };
+    for (const agentId of targets) {
+      for (const agentSession of channel.agents.get(agentId) ?? [])
+        this.#push(agentSession, announcement);
+    }
+    for (const supervisor of channel.supervisors) this.#push(supervisor, announcement);
+    send(connection, { type: 'reply', id: message.id, ok: true, result: { events: [] } });
+  }
+
+  async #command(session: Session, connection: Connection, message: CommandMessage) {
+    const reply = (refusal: Rejection) => {
+      send(connection, { type: 'reply', id: message.id, ok: false, error: errorOf(refusal) });
+    };
+    // Who may send it first, from its type and ids alone: a role learns nothing of the schema
+    // of commands it may not send.
+    const denied = this.#commandRefusal(session, message.command);
+    if (denied !== null) {
+      reply(denied);
+      return;
+    }
+    const stamped = { ...message.command, atMs: this.#clock.nowMs() };
+    if (!checkCommand.Check(stamped) || stamped.type === 'tick') {
+      reply(
+        rejection('invalid_command', 'The command is not valid; see details.', {
+          problems: problemsOf(checkCommand, stamped),
+        }),
+      );
+      return;
+    }
+    const { command } = message;
+    const { tenantId } = session.principal;
+    const commandId =
+      message.idempotencyKey === undefined
+        ? undefined
+        : `ws:${createHash('sha256')
+            .update(`${session.role}\n${session.subject}\n${message.idempotencyKey}`)
+            .digest('base64url')}`;
+    const outcome = await this.#host.submit(
+      tenantId,
+      command,
+      undefined,
+      commandId === undefined ? {} : { commandId },
+    );
+    if (outcome.rejection !== null) {
+      reply(outcome.rejection);
+      return;
+    }
+    // What the session may see of the command's events; a customer's own join shows before its
+    // contact is known to the channel.
+    const joinedId = 'contact' in command ? command.contact.id : null;
+    const events = outcome.events.filter(
+      (event) =>
+        this.#recipientsOf(session.channel, event).includes(session) ||
+        (joinedId !== null && contactIdOf(event) === joinedId),
+    );
+    send(connection, { type: 'reply', id: message.id, ok: true, result: { events } });
+  }
+
+  /** Why the session's role may not send a command of this type and these ids, or null. */
+  #commandRefusal(session: Session, command: Fields): Rejection | null {
+    const type = String(command.type);
+    if (session.role === Role.supervisor) return null;
+    if (session.role === Role.agent) {
+      if (agentCommands.has(type) && command.agentId === session.subject) return null;
+      return rejection('forbidden', `An agent sends only its own agent actions; not ${type}.`);
+    }
+    switch (type) {
+      case 'enqueueContact':
+      case 'requestCallback': {
+        const contact = command.contact as Fields | undefined;
+        const customer = contact?.customer as Fields | undefined;
+        return customer?.id === session.subject
+          ? null
+          : rejection('forbidden', 'A customer joins only as itself (contact.customer.id).');
+      }
+      case 'abandonContact':
+      case 'convertToCallback': {
+        const contactId = command.contactId as ContactId;
+        const owner =
+          session.channel.ownerOf.get(contactId) ??
+          this.#host.view(session.principal.tenantId)?.contact(contactId)?.customer.id;
+        return owner === undefined || owner === session.subject
+          ? null
+          : rejection('forbidden', 'A customer acts only on its own contacts.');
+      }
+      default:
+        return rejection('forbidden', `A customer may not send ${type}.`);
+    }
+  }
+}
+
+/** A message's fields, before its schema is checked. */
+type Fields = Record<string, unknown>;
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function send(connection: Connection, message: ServerMessage) {
+  connection.send(JSON.stringify(message));
+}
+
+function errorOf(refusal: Rejection) {
+  return refusal.details === undefined
+    ? { code: refusal.code, message: refusal.message }
+    : { code: refusal.code, message: refusal.message, details: { ...refusal.details } };
+}
