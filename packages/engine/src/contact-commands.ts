@@ -91,6 +91,29 @@ const probe = newContact(
   { stickyAgentId: null, stickyUntilMs: null, notBeforeMs: null },
 );
 
+/** Turns a joining contact away with the queue's policy (R11, R16, maxSize); never refused. */
+function deflect(
+  ctx: Context,
+  command: CommandOf<'enqueueContact'>,
+  queue: Queue,
+  reason: EventOf<'contactDeflected'>['reason'],
+  action: EventOf<'contactDeflected'>['action'],
+): null {
+  const input = command.contact;
+  ctx.emit({
+    type: 'contactDeflected',
+    atMs: command.atMs,
+    contactId: input.id,
+    queueId: queue.settings.id,
+    channel: input.channel,
+    customer: input.customer,
+    reason,
+    action,
+    message: queue.settings.closedMessage,
+  });
+  return null;
+}
+
 export function enqueue(ctx: Context, command: CommandOf<'enqueueContact'>): Rejection | null {
   const state = ctx.state;
   const atMs = command.atMs;
@@ -109,43 +132,28 @@ export function enqueue(ctx: Context, command: CommandOf<'enqueueContact'>): Rej
   const limit = withinLimit(state.contacts.size, liveContactsMax, 'live contacts');
   if (limit !== null) return limit;
   const settings = queue.settings;
-  const deflect = (
-    reason: 'queueOffline' | 'queueClosed' | 'queueFull',
-    action: 'refuse' | 'leaveMessage',
-  ) => {
-    ctx.emit({
-      type: 'contactDeflected',
-      atMs,
-      contactId: input.id,
-      queueId: settings.id,
-      channel: input.channel,
-      customer: input.customer,
-      reason,
-      action,
-      message: settings.closedMessage,
-    });
-    return null;
-  };
   let channel = input.channel;
   let joinedType = input.joinedType ?? 'inbound';
   let notBeforeMs: number | null = null;
   if (!queue.isOpen) {
     // R16: contacts already waiting are served; a joining one gets the closed policy.
-    if (settings.whenClosed === 'refuse') return deflect('queueClosed', 'refuse');
+    if (settings.whenClosed === 'refuse')
+      return deflect(ctx, command, queue, 'queueClosed', 'refuse');
     if (
       settings.whenClosed === 'leaveMessage' ||
       input.customer.number === undefined ||
       queue.hoursChangeAtMs === null
     ) {
-      return deflect('queueClosed', 'leaveMessage');
+      return deflect(ctx, command, queue, 'queueClosed', 'leaveMessage');
     }
     channel = 'callback';
     joinedType = 'callback';
     notBeforeMs = queue.hoursChangeAtMs;
   } else if (queue.agents.serving === 0 && settings.whenEmpty !== 'wait') {
-    return deflect('queueOffline', settings.whenEmpty === 'reject' ? 'refuse' : 'leaveMessage');
+    const action = settings.whenEmpty === 'reject' ? 'refuse' : 'leaveMessage';
+    return deflect(ctx, command, queue, 'queueOffline', action);
   }
-  if (queue.waiting >= settings.maxSize) return deflect('queueFull', 'refuse');
+  if (queue.waiting >= settings.maxSize) return deflect(ctx, command, queue, 'queueFull', 'refuse');
 
   const preferred =
     input.preferredAgentId === undefined ? undefined : state.agents.get(input.preferredAgentId);

@@ -17,7 +17,7 @@ import { isValidTimeZone } from './hours.ts';
 import { syncDayTimer } from './indexes.ts';
 import { positionOf } from './routing.ts';
 import { restoreState, snapshotState, type EngineSnapshot } from './snapshot.ts';
-import { emptyState, type Contact, type State } from './state.ts';
+import { clearToAnnounce, emptyState, type Contact, type Queue, type State } from './state.ts';
 import {
   agentReport,
   ewtAt,
@@ -119,6 +119,10 @@ function viewOf(contact: Contact): ContactView {
 export class Engine {
   private readonly state: State;
   private readonly predictors: PredictorLookup;
+  /** What the handlers work with; emit applies each event and adds it to `events`. */
+  private readonly ctx: Context;
+  /** The events of the command being executed. */
+  private events: Event[] = [];
 
   /** A new, empty engine. */
   constructor(options: EngineOptions = {}, state?: State) {
@@ -132,6 +136,14 @@ export class Engine {
       this.state = state;
     }
     this.predictors = new Map(Object.entries({ ...builtInPredictors, ...options.predictors }));
+    this.ctx = {
+      state: this.state,
+      predictors: this.predictors,
+      emit: (event) => {
+        evolve(this.state, event);
+        this.events.push(event);
+      },
+    };
   }
 
   /** An engine restored from a snapshot. */
@@ -145,22 +157,19 @@ export class Engine {
    * A command older than the engine's clock is taken as happening now.
    */
   execute(command: Command): Decision {
+    // The context is made once; each command gets a fresh list for its events.
     const events: Event[] = [];
-    const ctx: Context = {
-      state: this.state,
-      predictors: this.predictors,
-      emit: (event) => {
-        evolve(this.state, event);
-        events.push(event);
-      },
-    };
+    this.events = events;
     const problem = commandProblem(command);
     if (problem !== null) return { events, rejection: problem };
     const atMs = Math.max(command.atMs, this.state.nowMs);
-    fireDue(ctx, atMs);
+    fireDue(this.ctx, atMs);
     let rejection: Rejection | null = null;
-    if (command.type !== 'tick') rejection = handle(ctx, { ...command, atMs });
-    this.announceStatus(ctx, atMs);
+    if (command.type !== 'tick') {
+      // A copy only when the time was clamped: most commands come in order.
+      rejection = handle(this.ctx, command.atMs === atMs ? command : { ...command, atMs });
+    }
+    this.announceStatus(atMs);
     return { events, rejection };
   }
 
@@ -168,8 +177,7 @@ export class Engine {
   evolve(event: Event): void {
     evolve(this.state, event);
     // A replayed journal holds the status events the live engine announced.
-    for (const queue of this.state.queuesToAnnounce) queue.isEwtInputChanged = false;
-    this.state.queuesToAnnounce.clear();
+    clearToAnnounce(this.state);
   }
 
   /** When the engine next needs a tick, or null when no timer is set. */
@@ -258,22 +266,23 @@ export class Engine {
    * changed and whose status did change (R13), in the order they were first
    * changed.
    */
-  private announceStatus(ctx: Context, atMs: number): void {
-    const queues = [...this.state.queuesToAnnounce];
-    this.state.queuesToAnnounce.clear();
-    for (const queue of queues) {
+  private announceStatus(atMs: number): void {
+    const queues = this.state.queuesToAnnounce;
+    // Status events mark no queue, so the list does not grow while it is walked.
+    const count = queues.length;
+    for (let index = 0; index < count; index++) {
+      const queue = queues[index] as Queue;
       const isChanged =
         this.state.queues.get(queue.settings.id) === queue &&
         isStatusChanged(queue, atMs, this.predictors);
       queue.isEwtInputChanged = false;
       if (!isChanged) continue;
-      ctx.emit({
+      this.ctx.emit({
         type: 'queueStatusChanged',
         atMs,
         status: queueStatus(this.state, queue, atMs, this.predictors),
       });
     }
-    // The status events themselves mark nothing worth announcing again.
-    this.state.queuesToAnnounce.clear();
+    clearToAnnounce(this.state);
   }
 }

@@ -17,6 +17,7 @@ import {
 import {
   deriveQueueShape,
   agentIndexes,
+  markToAnnounce,
   newContact,
   queueIndexes,
   type Agent,
@@ -49,7 +50,7 @@ const countQueue = (queue: Queue, key: keyof QueueCounters, amount: number, atMs
 
 /** Notes that a queue's status may have changed (handle times and abandons feed its EWT). */
 const touch = (state: State, queue: Queue): void => {
-  state.queuesToAnnounce.add(queue);
+  markToAnnounce(state, queue);
   queue.isEwtInputChanged = true;
 };
 

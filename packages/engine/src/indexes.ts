@@ -8,6 +8,7 @@ import {
   isOfferable,
   lineFor,
   lineKeyOf,
+  markToAnnounce,
   personalLineFor,
   slotOrder,
   TimerKind,
@@ -108,7 +109,7 @@ function contactTimers(state: State, contact: Contact, queue: Queue): TimerEntry
 /** Takes a contact out of every index (lines, counts, timers) before its fields change. */
 export function detachContact(state: State, contact: Contact): void {
   const queue = queueOf(state, contact.queueId);
-  state.queuesToAnnounce.add(queue);
+  markToAnnounce(state, queue);
   if (contact.line !== null) {
     const wasThere = contact.line.delete(contact);
     assert(wasThere, `contact ${contact.id} was not in its line`);
@@ -127,7 +128,7 @@ export function detachContact(state: State, contact: Contact): void {
 /** Puts a contact into the indexes its fields call for. */
 export function attachContact(state: State, contact: Contact): void {
   const queue = queueOf(state, contact.queueId);
-  state.queuesToAnnounce.add(queue);
+  markToAnnounce(state, queue);
   contact.vip = contact.customer.type === 'vip' ? 1 : 0;
   if (contact.status === 'queued') {
     queue.waiting += 1;
@@ -143,7 +144,7 @@ export function attachContact(state: State, contact: Contact): void {
         // A contact of a channel the queue no longer takes (updateQueue) still waits its turn:
         // the first line of such a channel needs free-agent slots too (slotAgent).
         if (!queue.lines.has(contact.channel) && !queue.channels.includes(contact.channel))
-          for (const member of queue.members) state.agentsToSlot.add(member);
+          for (const member of queue.members) markToSlot(state, member);
         line = lineFor(queue, contact.channel, contact.level);
       }
       const isNew = line.insert(contact);
@@ -201,7 +202,7 @@ const activityCount: Record<Activity, 'ready' | 'busy' | 'wrapUp' | 'notReady' |
 export function countAgentIn(state: State, queue: Queue, activity: Activity, sign: 1 | -1): void {
   const key = activityCount[activity];
   if (key === null) return;
-  state.queuesToAnnounce.add(queue);
+  markToAnnounce(state, queue);
   queue.agents.serving += sign;
   queue.agents[key] += sign;
 }
@@ -271,7 +272,7 @@ export function refreshAgent(state: State, agent: Agent, atMs: number): void {
     agent.activitySinceMs = atMs;
   }
 
-  state.agentsToSlot.add(agent);
+  markToSlot(state, agent);
 
   removeTimer(state, agent.timer);
   agent.timer =
@@ -300,7 +301,15 @@ export function orderQueues(state: State, agent: Agent): void {
 export function releaseSlots(state: State, agent: Agent): void {
   for (const { set, slot } of agent.slots) set.delete(slot);
   agent.slots = [];
-  state.agentsToSlot.delete(agent);
+  // It stays listed in agentsToSlot, unmarked, and flushSlots skips it.
+  agent.isToSlot = false;
+}
+
+/** Lists an agent whose free-agent slots are stale, once. O(1). */
+function markToSlot(state: State, agent: Agent): void {
+  if (agent.isToSlot) return;
+  agent.isToSlot = true;
+  state.agentsToSlot.push(agent);
 }
 
 /**
@@ -311,8 +320,14 @@ export function releaseSlots(state: State, agent: Agent): void {
  * when it is called, as slots are ordered by their keys alone.
  */
 export function flushSlots(state: State): void {
-  for (const agent of state.agentsToSlot) slotAgent(agent);
-  state.agentsToSlot.clear();
+  const agents = state.agentsToSlot;
+  for (let index = 0; index < agents.length; index++) {
+    const agent = agents[index] as Agent;
+    if (!agent.isToSlot) continue;
+    agent.isToSlot = false;
+    slotAgent(agent);
+  }
+  agents.length = 0;
 }
 
 function slotIn(agent: Agent, membership: MembershipState, queue: Queue, channel: Channel): void {

@@ -11,6 +11,7 @@ import {
 } from './indexes.ts';
 import {
   agentIndexes,
+  clearToAnnounce,
   materializeContact,
   deriveQueueShape,
   emptyState,
@@ -40,7 +41,14 @@ type QueueRecord = Pick<
 };
 type AgentRecord = Omit<
   Agent,
-  'heldByChannel' | 'heldLive' | 'slots' | 'queueOrder' | 'personal' | 'timer' | 'stats'
+  | 'heldByChannel'
+  | 'heldLive'
+  | 'slots'
+  | 'queueOrder'
+  | 'personal'
+  | 'timer'
+  | 'isToSlot'
+  | 'stats'
 > & {
   stats: Tally<AgentCounters>;
 };
@@ -86,6 +94,7 @@ export function snapshotState(state: State): EngineSnapshot {
         queueOrder: _queueOrder,
         personal: _personal,
         timer: _timer,
+        isToSlot: _isToSlot,
         ...record
       } = agent;
       return record;
@@ -161,7 +170,7 @@ export function restoreState(input: EngineSnapshot): State {
   }
   syncDayTimer(state);
   // The snapshot holds the last announced statuses; rebuilding them announces nothing.
-  state.queuesToAnnounce.clear();
+  clearToAnnounce(state);
   return state;
 }
 

@@ -114,6 +114,8 @@ export interface Queue {
    * command (handle times, abandons, settings, hours); reset after the status check.
    */
   isEwtInputChanged: boolean;
+  /** Derived: whether it is listed in State.queuesToAnnounce, so that it is listed once. */
+  isToAnnounce: boolean;
 }
 
 /** An agent and what it holds. */
@@ -159,6 +161,8 @@ export interface Agent {
   personal: Map<Channel, OrderedSet<Contact>>;
   /** Derived: its wrap-up timer. */
   timer: TimerEntry | null;
+  /** Derived: whether it is listed in State.agentsToSlot, so that it is listed once. */
+  isToSlot: boolean;
 }
 
 /** What state a live contact is in. */
@@ -226,11 +230,18 @@ export interface State {
   /**
    * Derived: agents whose free-agent slots are stale. Slots are rebuilt only
    * before an agent is looked for, so an agent freed and offered a contact in
-   * one command never enters and leaves the free-agent sets.
+   * one command never enters and leaves the free-agent sets. A list with a
+   * flag on each agent (Agent.isToSlot) rather than a Set: it is filled and
+   * emptied on every command, and a Set's clear() allocates a new table.
+   * An agent whose flag was cleared (it was removed) is skipped.
    */
-  agentsToSlot: Set<Agent>;
-  /** Derived: queues whose status inputs changed since the last status check. */
-  queuesToAnnounce: Set<Queue>;
+  agentsToSlot: Agent[];
+  /**
+   * Derived: queues whose status inputs changed since the last status check,
+   * in the order first changed, each once (Queue.isToAnnounce); a list for the
+   * same reason as agentsToSlot.
+   */
+  queuesToAnnounce: Queue[];
 }
 
 const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -288,9 +299,27 @@ export function emptyState(seed: number, timeZone: string): State {
     offers: new Map(),
     timers: new OrderedSet(timerOrder),
     dayTimer: null,
-    agentsToSlot: new Set(),
-    queuesToAnnounce: new Set(),
+    agentsToSlot: [],
+    queuesToAnnounce: [],
   };
+}
+
+/** Lists a queue for the status check at the end of the command (R13), once. O(1). */
+export function markToAnnounce(state: State, queue: Queue): void {
+  if (queue.isToAnnounce) return;
+  queue.isToAnnounce = true;
+  state.queuesToAnnounce.push(queue);
+}
+
+/** Empties the list of queues to announce, unmarking them. */
+export function clearToAnnounce(state: State): void {
+  const queues = state.queuesToAnnounce;
+  for (let index = 0; index < queues.length; index++) {
+    const queue = queues[index] as Queue;
+    queue.isToAnnounce = false;
+    queue.isEwtInputChanged = false;
+  }
+  queues.length = 0;
 }
 
 /** Zero agent counts. */
@@ -319,6 +348,7 @@ export function queueIndexes(): Pick<
   | 'channels'
   | 'timer'
   | 'isEwtInputChanged'
+  | 'isToAnnounce'
 > {
   return {
     lines: new Map(),
@@ -334,6 +364,7 @@ export function queueIndexes(): Pick<
     channels: [],
     timer: null,
     isEwtInputChanged: false,
+    isToAnnounce: false,
   };
 }
 
@@ -505,7 +536,7 @@ export function noneHeld(): Record<Channel, number> {
 /** The derived parts of an agent, empty. */
 export function agentIndexes(): Pick<
   Agent,
-  'heldByChannel' | 'heldLive' | 'slots' | 'queueOrder' | 'personal' | 'timer'
+  'heldByChannel' | 'heldLive' | 'slots' | 'queueOrder' | 'personal' | 'timer' | 'isToSlot'
 > {
   return {
     heldByChannel: noneHeld(),
@@ -514,5 +545,6 @@ export function agentIndexes(): Pick<
     queueOrder: [],
     personal: new Map(),
     timer: null,
+    isToSlot: false,
   };
 }
