@@ -9,6 +9,7 @@ import {
   lineFor,
   lineKeyOf,
   markToAnnounce,
+  noTimers,
   personalLineFor,
   slotOrder,
   TimerKind,
@@ -122,7 +123,7 @@ export function detachContact(state: State, contact: Contact): void {
     queue.offered -= 1;
   }
   for (const timer of contact.timers) removeTimer(state, timer);
-  contact.timers = [];
+  contact.timers = noTimers;
 }
 
 /** Puts a contact into the indexes its fields call for. */
@@ -154,7 +155,9 @@ export function attachContact(state: State, contact: Contact): void {
   } else if (contact.status === 'offered') {
     queue.offered += 1;
   }
-  contact.timers = contactTimers(state, contact, queue).map((timer) => addTimer(state, timer));
+  const timers = contactTimers(state, contact, queue);
+  for (const timer of timers) addTimer(state, timer);
+  contact.timers = timers.length === 0 ? noTimers : timers;
 }
 
 /** Sets the queue's hours timer from its fields. */

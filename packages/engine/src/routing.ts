@@ -52,6 +52,9 @@ function crossOrder(a: Contact, aRate: number, b: Contact, bRate: number, nowMs:
  * for and the bullseye levels its priority reaches (R15).
  */
 export function bestContactFor(state: State, agent: Agent, nowMs: number): Contact | null {
+  // Holding a live contact leaves room for nothing (hasRoomFor): an agent that just took a
+  // call is asked on every accept, and would otherwise walk the lines of all its queues.
+  if (agent.heldLive > 0) return null;
   return bestPersonalFor(agent) ?? bestQueuedFor(state, agent, nowMs);
 }
 

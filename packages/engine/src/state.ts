@@ -205,8 +205,8 @@ export interface Contact {
   lineKey: number;
   /** Derived: the line holding it, or null. */
   line: OrderedSet<Contact> | null;
-  /** Derived: its timers. */
-  timers: TimerEntry[];
+  /** Derived: its timers (never changed in place: replaced by a new list or noTimers). */
+  timers: readonly TimerEntry[];
 }
 
 /** The whole state of one tenant's engine. */
@@ -451,6 +451,9 @@ export function membershipOf(agent: Agent, queueId: QueueId): MembershipState | 
   return agent.memberships.find((membership) => membership.queueId === queueId);
 }
 
+/** The timers of a contact that has none; shared (readonly, never filled), so that detaching a contact allocates nothing. */
+export const noTimers: readonly TimerEntry[] = [];
+
 /** A contact's records without its derived parts: what a snapshot holds. */
 export type ContactFields = Omit<Contact, 'vip' | 'lineKey' | 'line' | 'timers'>;
 
@@ -489,7 +492,7 @@ export function materializeContact(fields: ContactFields): Contact {
     vip: fields.customer.type === 'vip' ? 1 : 0,
     lineKey: 0,
     line: null,
-    timers: [],
+    timers: noTimers,
   };
 }
 
