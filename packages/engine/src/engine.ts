@@ -23,7 +23,7 @@ import {
   ewtAt,
   queueReport,
   queueStatus,
-  isStatusChanged,
+  changedStatus,
   type PredictorLookup,
 } from './status.ts';
 import { fireDue } from './timers.ts';
@@ -272,16 +272,12 @@ export class Engine {
     const count = queues.length;
     for (let index = 0; index < count; index++) {
       const queue = queues[index] as Queue;
-      const isChanged =
-        this.state.queues.get(queue.settings.id) === queue &&
-        isStatusChanged(queue, atMs, this.predictors);
+      // A deleted queue is unmarked (evolve, queueDeleted) and announces nothing.
+      const status = queue.isToAnnounce
+        ? changedStatus(this.state, queue, atMs, this.predictors)
+        : null;
       queue.isEwtInputChanged = false;
-      if (!isChanged) continue;
-      this.ctx.emit({
-        type: 'queueStatusChanged',
-        atMs,
-        status: queueStatus(this.state, queue, atMs, this.predictors),
-      });
+      if (status !== null) this.ctx.emit({ type: 'queueStatusChanged', atMs, status });
     }
     clearToAnnounce(this.state);
   }

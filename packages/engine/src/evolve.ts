@@ -80,6 +80,8 @@ function apply(state: State, event: Event): void {
       );
       if (queue.timer !== null) state.timers.delete(queue.timer);
       state.queues.delete(event.queueId);
+      // Gone: the status check skips it (it may still be listed in queuesToAnnounce).
+      queue.isToAnnounce = false;
       return;
     }
     case 'queueOpened':
@@ -91,9 +93,11 @@ function apply(state: State, event: Event): void {
       touch(state, queue);
       return;
     }
-    case 'queueStatusChanged':
-      queueOf(state, event.status.queueId).lastStatusSignature = statusSignature(event.status);
+    case 'queueStatusChanged': {
+      const queue = queueOf(state, event.status.queueId);
+      queue.lastStatusSignature = statusSignature(event.status, queue.lastStatusSignature);
       return;
+    }
     case 'agentCreated': {
       createAgent(state, event);
       return;

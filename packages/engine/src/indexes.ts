@@ -19,6 +19,7 @@ import {
   type Contact,
   type MembershipState,
   type Queue,
+  type QueueOfAgent,
   type State,
   type TimerEntry,
 } from './state.ts';
@@ -292,11 +293,19 @@ export function refreshAgent(state: State, agent: Agent, atMs: number): void {
 /** Sorts an agent's memberships by queue priority (R3); after they or a queue's priority change. */
 export function orderQueues(state: State, agent: Agent): void {
   agent.queueOrder = agent.memberships
-    .map((membership) => ({ membership, queue: queueOf(state, membership.queueId) }))
+    .map((membership): QueueOfAgent => {
+      const queue = queueOf(state, membership.queueId);
+      return {
+        membership,
+        queue,
+        agentPriority: membership.priority,
+        queuePriority: queue.settings.priority,
+        agingPointsPerMinute: queue.settings.agingPointsPerMinute,
+      };
+    })
     .sort(
       (a, b) =>
-        b.queue.settings.priority - a.queue.settings.priority ||
-        (a.queue.settings.id < b.queue.settings.id ? -1 : 1),
+        b.queuePriority - a.queuePriority || (a.queue.settings.id < b.queue.settings.id ? -1 : 1),
     );
 }
 
@@ -346,9 +355,12 @@ function slotIn(agent: Agent, membership: MembershipState, queue: Queue, channel
 }
 
 function slotAgent(agent: Agent): void {
-  for (const { set, slot } of agent.slots) set.delete(slot);
-  agent.slots = [];
-  if (isOfferable(agent)) {
+  if (agent.slots.length > 0) {
+    for (const { set, slot } of agent.slots) set.delete(slot);
+    agent.slots = [];
+  }
+  // Holding a live contact leaves room for nothing (hasRoomFor), so no slot would be made.
+  if (isOfferable(agent) && agent.heldLive === 0) {
     for (const { membership, queue } of agent.queueOrder) {
       for (const channel of queue.channels) slotIn(agent, membership, queue, channel);
       // Contacts of a channel the queue stopped taking keep their places and are still served.

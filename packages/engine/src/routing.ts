@@ -10,6 +10,7 @@ import {
   type AgentSlot,
   type Contact,
   type Queue,
+  type QueueOfAgent,
   type State,
 } from './state.ts';
 import { agentOf, flushSlots, queueOf } from './indexes.ts';
@@ -75,12 +76,11 @@ function bestQueuedFor(state: State, agent: Agent, nowMs: number): Contact | nul
   const best: { contact: Contact | null; rate: number } = { contact: null, rate: 0 };
   const memberships = agent.queueOrder;
   for (let index = 0; index < memberships.length; index++) {
-    const { membership, queue } = memberships[index] as (typeof memberships)[number];
-    const rate = queue.settings.agingPointsPerMinute;
+    const entry = memberships[index] as QueueOfAgent;
+    const { queue, agentPriority, queuePriority, agingPointsPerMinute: rate } = entry;
     for (const { channel, level, line } of queue.lineList) {
       if (line.size === 0 || !hasRoomFor(agent, channel)) continue;
-      if ((queue.levelMinPriority[level] ?? Number.NEGATIVE_INFINITY) > membership.priority)
-        continue;
+      if ((queue.levelMinPriority[level] ?? Number.NEGATIVE_INFINITY) > agentPriority) continue;
       const head = firstFor(line, agent);
       if (
         head !== undefined &&
@@ -92,10 +92,7 @@ function bestQueuedFor(state: State, agent: Agent, nowMs: number): Contact | nul
     }
     const next = memberships[index + 1];
     // R3: a lower-priority queue is looked at only when the higher ones have nothing.
-    if (
-      best.contact !== null &&
-      (next === undefined || next.queue.settings.priority < queue.settings.priority)
-    ) {
+    if (best.contact !== null && (next === undefined || next.queuePriority < queuePriority)) {
       return best.contact;
     }
   }

@@ -38,6 +38,24 @@ export interface MembershipState {
   seq: number;
 }
 
+/**
+ * A queue an agent serves, as its routing loop reads it (R3). The numbers are
+ * copies of the membership's priority and the queue's priority and aging rate,
+ * so that the loop over an agent's queues, run on every decision, does not
+ * touch the membership and settings objects; orderQueues rebuilds the entries
+ * whenever one of them changes (agentJoinedQueue, queueUpdated).
+ */
+export interface QueueOfAgent {
+  readonly membership: MembershipState;
+  readonly queue: Queue;
+  /** The agent's priority in the queue (membership.priority). */
+  readonly agentPriority: number;
+  /** The queue's priority (settings.priority). */
+  readonly queuePriority: number;
+  /** The queue's aging rate (settings.agingPointsPerMinute). */
+  readonly agingPointsPerMinute: number;
+}
+
 /** An agent's entry in a queue's free-agent index; its fields are frozen while it is indexed. */
 export interface AgentSlot {
   readonly agent: Agent;
@@ -156,7 +174,7 @@ export interface Agent {
   /** Derived: its entries in free-agent indexes; rebuilt lazily (see State.agentsToSlot). */
   slots: { set: OrderedSet<AgentSlot>; slot: AgentSlot }[];
   /** Derived: its memberships with their queues, highest queue priority first (R3). */
-  queueOrder: { membership: MembershipState; queue: Queue }[];
+  queueOrder: QueueOfAgent[];
   /** Derived: contacts waiting for this agent only, by channel (R9, transfer to an agent). */
   personal: Map<Channel, OrderedSet<Contact>>;
   /** Derived: its wrap-up timer. */

@@ -61,12 +61,13 @@ export function ewtAt(
   return ewt === null ? null : Math.max(0, Math.round(ewt));
 }
 
-/** A queue's live status at atMs. */
+/** A queue's live status at atMs; `ewtMs` when the caller has just computed it. */
 export function queueStatus(
   state: State,
   queue: Queue,
   atMs: number,
   predictors: PredictorLookup,
+  ewtMs: number | null = ewtAt(queue, queue.waiting + 1, atMs, predictors),
 ): QueueStatus {
   const window = windowSum(queue.stats, atMs, zeroQueueCounters);
   const reached = window.answered + window.abandoned;
@@ -76,7 +77,7 @@ export function queueStatus(
     offered: queue.offered,
     longestWaitingSinceMs: queue.bySince.first()?.joinedAtMs ?? null,
     agents: { ...queue.agents },
-    ewtMs: ewtAt(queue, queue.waiting + 1, atMs, predictors),
+    ewtMs,
     isOffline: queue.agents.serving === 0,
     isOpen: queue.isOpen,
     serviceLevel: serviceLevelOf(window),
@@ -85,13 +86,29 @@ export function queueStatus(
 }
 
 /**
- * Whether a queue's status differs from the last one announced, compared on
- * the fields whose change is worth an event (statusSignature). Allocates
- * nothing when it has not changed: it runs for every queue an event touched.
+ * A queue's status if it differs from the last one announced, compared on
+ * the fields whose change is worth an event (statusSignature), else null.
+ * Allocates nothing when it has not changed: it runs for every queue an
+ * event touched. The EWT is computed at most once.
  */
-export function isStatusChanged(queue: Queue, atMs: number, predictors: PredictorLookup): boolean {
+export function changedStatus(
+  state: State,
+  queue: Queue,
+  atMs: number,
+  predictors: PredictorLookup,
+): QueueStatus | null {
   const last = queue.lastStatusSignature;
-  if (last === null) return true;
+  if (last === null || isCountChanged(queue, last))
+    return queueStatus(state, queue, atMs, predictors);
+  // The EWT is worth recomputing only if one of its inputs changed: the time alone
+  // (a longer head-of-line wait, an older window) is left to the periodic snapshot.
+  if (!queue.isEwtInputChanged) return null;
+  const ewtMs = ewtAt(queue, queue.waiting + 1, atMs, predictors);
+  return last[8] === (ewtMs ?? -1) ? null : queueStatus(state, queue, atMs, predictors, ewtMs);
+}
+
+/** Whether a status field other than the EWT differs from the last signature. */
+function isCountChanged(queue: Queue, last: readonly number[]): boolean {
   const agents = queue.agents;
   return (
     last[0] !== queue.waiting ||
@@ -103,11 +120,7 @@ export function isStatusChanged(queue: Queue, atMs: number, predictors: Predicto
     last[6] !== agents.wrapUp ||
     last[7] !== agents.notReady ||
     last[9] !== (agents.serving === 0 ? 1 : 0) ||
-    last[10] !== (queue.isOpen ? 1 : 0) ||
-    // The EWT is worth recomputing only if one of its inputs changed: the time alone
-    // (a longer head-of-line wait, an older window) is left to the periodic snapshot.
-    (queue.isEwtInputChanged &&
-      last[8] !== (ewtAt(queue, queue.waiting + 1, atMs, predictors) ?? -1))
+    last[10] !== (queue.isOpen ? 1 : 0)
   );
 }
 
@@ -117,21 +130,22 @@ export function isStatusChanged(queue: Queue, atMs: number, predictors: Predicto
  * clock alone, so they ride along with other changes and the host's
  * periodic snapshot rather than triggering events.
  */
-export function statusSignature(status: QueueStatus): number[] {
+export function statusSignature(status: QueueStatus, into: number[] | null = null): number[] {
+  // Written into the queue's last signature when it has one: this runs for every status event.
+  const signature = into ?? [];
   const agents = status.agents;
-  return [
-    status.waiting,
-    status.offered,
-    status.longestWaitingSinceMs ?? -1,
-    agents.serving,
-    agents.ready,
-    agents.busy,
-    agents.wrapUp,
-    agents.notReady,
-    status.ewtMs ?? -1,
-    status.isOffline ? 1 : 0,
-    status.isOpen ? 1 : 0,
-  ];
+  signature[0] = status.waiting;
+  signature[1] = status.offered;
+  signature[2] = status.longestWaitingSinceMs ?? -1;
+  signature[3] = agents.serving;
+  signature[4] = agents.ready;
+  signature[5] = agents.busy;
+  signature[6] = agents.wrapUp;
+  signature[7] = agents.notReady;
+  signature[8] = status.ewtMs ?? -1;
+  signature[9] = status.isOffline ? 1 : 0;
+  signature[10] = status.isOpen ? 1 : 0;
+  return signature;
 }
 
 /** A queue's statistics for today and the last 15 minutes, with its agents' occupancy. */
