@@ -42,23 +42,9 @@ export {
 } from './staff-command.ts';
 export {
   runReplayCommand,
-  replayMonth,
-  monthsOf,
   formatReplayText,
   replayDaysMax,
   type ReplayCommandOptions,
   type ReplayOutput,
-  type MonthReplay,
-  type MonthCalls,
   type TraceFileSummary,
 } from './replay-command.ts';
-export {
-  replayedCalls,
-  compareMonth,
-  compareByHour,
-  quantile,
-  type ReplayMeasures,
-  type SideBySide,
-  type WaitQuantiles,
-  type ReplayedCalls,
-} from './replay-compare.ts';

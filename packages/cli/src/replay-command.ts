@@ -1,28 +1,23 @@
 import {
+  monthsOf,
   readBankTrace,
-  simulate,
+  replayAssumptions,
+  replayMonth,
   type BankCall,
   type BankTrace,
   type BankTraceDefects,
-  type SimulateOptions,
-  type StopReason,
+  type MonthReplay,
+  type ReplayMeasures,
 } from '@lineup/sim';
 import { mistake, success, type CommandResult } from './command-result.ts';
 import { createProgressBar, type ProgressTerminal } from './progress.ts';
-import {
-  compareByHour,
-  compareMonth,
-  replayedCalls,
-  type ReplayMeasures,
-  type SideBySide,
-} from './replay-compare.ts';
-import { replayAssumptions, replayScenario } from '@lineup/sim';
 import { count, percent, seconds, table } from './text-table.ts';
 
 /*
  * `lineup replay <file...>`: reads the original Anonymous Bank files, replays
  * each month's calls through the engine (@lineup/sim's bank-replay.ts says how) and
- * prints the replay beside the trace, per month and per hour (issue 7).
+ * prints the replay beside the trace, per month and per hour (issue 7), as
+ * @lineup/sim's bank-replay-comparison.ts measures them.
  */
 
 /** Days of a month at most: a month has no more. */
@@ -48,30 +43,6 @@ export interface TraceFileSummary {
   defects: BankTraceDefects;
 }
 
-/** One month replayed, beside its trace. */
-export interface MonthReplay {
-  /** YYYY-MM. */
-  month: string;
-  /** The dates replayed, YYYY-MM-DD. */
-  dates: string[];
-  queues: string[];
-  agents: number;
-  shifts: number;
-  peakAgents: number;
-  /** Hours on shift, summed over agents: the staffing the replay works with. */
-  shiftHours: number;
-  /** Hours of talk in the trace (ser_time of answered calls): shiftHours less this is what the replay takes as free. */
-  traceTalkHours: number;
-  /** Calls that asked for an agent but came after the simulator's 31 days: not replayed. */
-  outsideWindow: number;
-  /** Replayed contacts that were neither answered nor abandoned, by outcome (waiting at the horizon). */
-  notEnded: Record<string, number>;
-  stoppedBy: StopReason;
-  steps: number;
-  wholeMonth: SideBySide;
-  byHour: (SideBySide & { hour: number })[];
-}
-
 /** The JSON output of `lineup replay`. */
 export interface ReplayOutput {
   seed: number;
@@ -80,66 +51,6 @@ export interface ReplayOutput {
   files: TraceFileSummary[];
   assumptions: readonly string[];
   months: MonthReplay[];
-}
-
-/** One month of calls, cut to its first days. */
-export interface MonthCalls {
-  month: string;
-  dates: string[];
-  calls: BankCall[];
-}
-
-/** Calls grouped by the month of their date column, each cut to its first `days` dates. */
-export function monthsOf(calls: readonly BankCall[], days: number | undefined): MonthCalls[] {
-  const byMonth = new Map<string, BankCall[]>();
-  for (const call of calls) {
-    const month = call.date.slice(0, 7);
-    const list = byMonth.get(month);
-    if (list === undefined) byMonth.set(month, [call]);
-    else list.push(call);
-  }
-  return [...byMonth.keys()].sort().map((month) => {
-    const all = byMonth.get(month) ?? [];
-    const dates = [...new Set(all.map((call) => call.date))].sort().slice(0, days);
-    const kept = new Set(dates);
-    return { month, dates, calls: all.filter((call) => kept.has(call.date)) };
-  });
-}
-
-const hourMs = 3_600_000;
-
-/** Talk time of the answered calls, as the trace records it. */
-function talkMs(calls: readonly BankCall[]): number {
-  let sum = 0;
-  for (const call of calls) if (call.outcome === 'answered') sum += call.serviceMs;
-  return sum;
-}
-
-/** Replays one month and sets it beside its trace (pure but for the progress callback). */
-export function replayMonth(
-  month: MonthCalls,
-  options: Pick<ReplayCommandOptions, 'seed' | 'isSingleQueue'>,
-  onProgress?: SimulateOptions['onProgress'],
-): MonthReplay {
-  const plan = replayScenario(month.calls, options);
-  const result = simulate(plan.scenario, onProgress === undefined ? {} : { onProgress });
-  const replayed = replayedCalls(plan, result.legs);
-  return {
-    month: month.month,
-    dates: month.dates,
-    queues: plan.scenario.queues.map((queue) => queue.settings.id),
-    agents: plan.agents,
-    shifts: plan.shifts,
-    peakAgents: plan.peakAgents,
-    shiftHours: plan.shiftMs / hourMs,
-    traceTalkHours: talkMs(month.calls) / hourMs,
-    outsideWindow: plan.outsideWindow,
-    notEnded: replayed.notEnded,
-    stoppedBy: result.stoppedBy,
-    steps: result.steps,
-    wholeMonth: compareMonth(month.calls, replayed.calls),
-    byHour: compareByHour(month.calls, replayed.calls),
-  };
 }
 
 const defectLabels: Record<keyof BankTraceDefects, string> = {
@@ -270,9 +181,13 @@ export async function runReplayCommand(
   if (months.length === 0) return mistake(`no calls in ${paths.join(', ')}.`);
   const replays = months.map((month) => {
     const bar = createProgressBar(terminal, `replaying ${month.month}`);
-    const replay = replayMonth(month, options, bar.onProgress);
+    const replay = replayMonth(
+      month,
+      { seed: options.seed, isSingleQueue: options.isSingleQueue },
+      bar.onProgress,
+    );
     bar.finish();
-    return replay;
+    return replay.summary;
   });
   const output: ReplayOutput = {
     seed: options.seed,

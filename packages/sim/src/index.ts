@@ -154,3 +154,18 @@ export {
   type ReplayPlan,
   type ReplayScenarioOptions,
 } from './bank-replay.ts';
+export {
+  replayMonth,
+  monthsOf,
+  replayedCalls,
+  compareMonth,
+  compareByHour,
+  quantile,
+  type MonthCalls,
+  type MonthReplay,
+  type MonthReplayRun,
+  type ReplayMeasures,
+  type SideBySide,
+  type WaitQuantiles,
+  type ReplayedCalls,
+} from './bank-replay-comparison.ts';

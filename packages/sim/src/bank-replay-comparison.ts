@@ -1,14 +1,14 @@
+import { assert } from './assert.ts';
+import { replayScenario, type ReplayPlan, type ReplayScenarioOptions } from './bank-replay.ts';
 import {
-  bankTraceUtcOffsetMinutes,
   localHour,
   summarizeByHour,
   summarizeByMonth,
-  type BankCall,
   type BankTraceSummary,
-  type LegRecord,
-} from '@lineup/sim';
-import { assert } from './assert.ts';
-import type { ReplayPlan } from '@lineup/sim';
+} from './bank-summary.ts';
+import { bankTraceUtcOffsetMinutes, type BankCall } from './bank-trace.ts';
+import type { LegRecord } from './records.ts';
+import { simulate, type SimulateOptions, type StopReason } from './simulator.ts';
 
 /*
  * The replay against the trace: abandonment, ASA and the wait distribution,
@@ -18,6 +18,10 @@ import type { ReplayPlan } from '@lineup/sim';
  * summarizeByHour measure the trace's calls and these copies alike. So the
  * definitions are the trace's own (bank-summary.ts): abandonment =
  * abandoned / (answered + abandoned), ASA = mean wait of the answered.
+ *
+ * `lineup replay` prints these; bench/render-doc-charts.ts draws them for
+ * docs/simulation.md. Both call replayMonth, so the page and the command
+ * cannot disagree.
  */
 
 /** Quantiles of the wait of answered calls, in ms; null when none was answered. */
@@ -166,4 +170,98 @@ export function compareByHour(
     };
     return side.trace.calls + side.replay.calls === 0 ? [] : [side];
   });
+}
+
+/** One month of calls, cut to its first days. */
+export interface MonthCalls {
+  month: string;
+  dates: string[];
+  calls: BankCall[];
+}
+
+/** Calls grouped by the month of their date column, each cut to its first `days` dates. */
+export function monthsOf(calls: readonly BankCall[], days: number | undefined): MonthCalls[] {
+  const byMonth = new Map<string, BankCall[]>();
+  for (const call of calls) {
+    const month = call.date.slice(0, 7);
+    const list = byMonth.get(month);
+    if (list === undefined) byMonth.set(month, [call]);
+    else list.push(call);
+  }
+  return [...byMonth.keys()].sort().map((month) => {
+    const all = byMonth.get(month) ?? [];
+    const dates = [...new Set(all.map((call) => call.date))].sort().slice(0, days);
+    const kept = new Set(dates);
+    return { month, dates, calls: all.filter((call) => kept.has(call.date)) };
+  });
+}
+
+/** One month replayed, beside its trace. */
+export interface MonthReplay {
+  /** YYYY-MM. */
+  month: string;
+  /** The dates replayed, YYYY-MM-DD. */
+  dates: string[];
+  queues: string[];
+  agents: number;
+  shifts: number;
+  peakAgents: number;
+  /** Hours on shift, summed over agents: the staffing the replay works with. */
+  shiftHours: number;
+  /** Hours of talk in the trace (ser_time of answered calls): shiftHours less this is what the replay takes as free. */
+  traceTalkHours: number;
+  /** Calls that asked for an agent but came after the simulator's 31 days: not replayed. */
+  outsideWindow: number;
+  /** Replayed contacts that were neither answered nor abandoned, by outcome (waiting at the horizon). */
+  notEnded: Record<string, number>;
+  stoppedBy: StopReason;
+  steps: number;
+  wholeMonth: SideBySide;
+  byHour: (SideBySide & { hour: number })[];
+}
+
+/** A month's replay: its summary, and the month's calls carrying the replay's outcomes. */
+export interface MonthReplayRun {
+  summary: MonthReplay;
+  /** As replayedCalls gives them: one per replayed call that was answered or abandoned. */
+  replayedCalls: BankCall[];
+}
+
+const hourMs = 3_600_000;
+
+/** Talk time of the answered calls, as the trace records it. */
+function talkMs(calls: readonly BankCall[]): number {
+  let sum = 0;
+  for (const call of calls) if (call.outcome === 'answered') sum += call.serviceMs;
+  return sum;
+}
+
+/** Replays one month and sets it beside its trace (pure but for the progress callback). */
+export function replayMonth(
+  month: MonthCalls,
+  options: ReplayScenarioOptions,
+  onProgress?: SimulateOptions['onProgress'],
+): MonthReplayRun {
+  const plan = replayScenario(month.calls, options);
+  const result = simulate(plan.scenario, onProgress === undefined ? {} : { onProgress });
+  const replayed = replayedCalls(plan, result.legs);
+  return {
+    summary: {
+      month: month.month,
+      dates: month.dates,
+      queues: plan.scenario.queues.map((queue) => queue.settings.id),
+      agents: plan.agents,
+      shifts: plan.shifts,
+      peakAgents: plan.peakAgents,
+      shiftHours: plan.shiftMs / hourMs,
+      traceTalkHours: talkMs(month.calls) / hourMs,
+      outsideWindow: plan.outsideWindow,
+      notEnded: replayed.notEnded,
+      stoppedBy: result.stoppedBy,
+      steps: result.steps,
+      wholeMonth: compareMonth(month.calls, replayed.calls),
+      byHour: compareByHour(month.calls, replayed.calls),
+    },
+    replayedCalls: replayed.calls,
+  };
 }

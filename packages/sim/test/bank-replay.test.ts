@@ -1,14 +1,9 @@
-import { compareMonth, monthsOf, quantile, replayedCalls } from '@lineup/cli';
-import {
-  localMidnightMs,
-  priorityScore,
-  replayScenario,
-  scenarioProblems,
-  simulate,
-  shiftsPerAgentMax,
-  type BankCall,
-} from '@lineup/sim';
 import { describe, expect, it } from 'vitest';
+import { localMidnightMs, priorityScore, replayScenario } from '../src/bank-replay.ts';
+import { compareMonth, monthsOf, quantile, replayedCalls } from '../src/bank-replay-comparison.ts';
+import type { BankCall } from '../src/bank-trace.ts';
+import { scenarioProblems, shiftsPerAgentMax } from '../src/scenario.ts';
+import { simulate } from '../src/simulator.ts';
 
 const date = '1999-01-04';
 const minuteMs = 60_000;
