@@ -1,3 +1,4 @@
+import { replaySeedDefault } from '@lineup/sim';
 import { Command, InvalidArgumentError } from 'commander';
 import type { CommandResult } from './command-result.ts';
 import type { ProgressTerminal } from './progress.ts';
@@ -153,7 +154,7 @@ function registerReplay(program: Command): void {
     )
     .argument('<file...>', 'original monthly files of the trace (january.txt, october.txt)')
     .option('--days <n>', 'replay only the first n days of each month', days)
-    .option('--seed <n>', 'seed of the draws the trace leaves open', wholeNumber, 1999)
+    .option('--seed <n>', 'seed of the draws the trace leaves open', wholeNumber, replaySeedDefault)
     .option('--single-queue', 'one queue for all call types, every agent serving it')
     .option('--json', 'print JSON instead of tables')
     .action(

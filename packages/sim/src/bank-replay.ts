@@ -58,6 +58,8 @@ export const replayIntervalMs = 60 * 60_000;
 const shiftMsMin = 1_000;
 /** Used only when no call in the replay was answered, so no service time was ever seen. */
 const fallbackServiceMs = 180_000;
+/** The seed of `lineup replay` and of the doc charts unless told otherwise: the trace's year. */
+export const replaySeedDefault = 1999;
 /** The id of the one queue when isSingleQueue. */
 export const singleQueueId = 'bank';
 

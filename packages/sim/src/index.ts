@@ -55,6 +55,9 @@ export {
 export {
   buildReport,
   formatReportText,
+  positionLabel,
+  isEwtScored,
+  ewtAccuracyOfLegs,
   percent,
   table,
   positionBucketStarts,
@@ -136,12 +139,31 @@ export {
 } from './predictors.ts';
 export {
   compareEwtPredictors,
+  erlangAScenario,
+  type ErlangAScenarioOptions,
   type EwtComparison,
   type PredictorComparison,
   type PositionRmse,
   type CompareEwtOptions,
 } from './ewt-comparison.ts';
 export { renderReportHtml, sectionCharts, type ReportHtmlOptions } from './report-html.ts';
+export {
+  lineChartSpec,
+  renderLineChartSvg,
+  type ChartPoint,
+  type ChartAxis,
+  type LineChart,
+} from './charts.ts';
+export {
+  replayByHourCharts,
+  waitDistributionChart,
+  ewtByPositionChart,
+  answeredWithinShares,
+  monthLabel,
+  chartHourCallsMin,
+  chartPositionCountMin,
+  type MonthCallsSideBySide,
+} from './comparison-charts.ts';
 export {
   replayScenario,
   replayAssumptions,
@@ -150,6 +172,7 @@ export {
   priorityScore,
   replayAgingPointsPerMinute,
   replayIntervalMs,
+  replaySeedDefault,
   singleQueueId,
   type ReplayPlan,
   type ReplayScenarioOptions,

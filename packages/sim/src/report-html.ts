@@ -1,5 +1,4 @@
-import { parse, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import { renderLineChartSvg, type ChartAxis, type ChartPoint, type LineChart } from './charts.ts';
 import {
   percent,
   type PeriodStatistics,
@@ -12,12 +11,8 @@ import {
  * charts"): per queue and for all queues, three charts over the day's
  * intervals and a table of the day's totals.
  *
- * The charts are Vega-Lite specs rendered to SVG here, in Node, by a headless
- * Vega view (renderer 'none'), and inlined: the page needs no script and no
- * network to be read, and the same report gives the same bytes. Rendering in
- * the browser instead would have needed Vega's scripts inlined (~1 MB) or a
- * CDN link; drawing the SVG by hand would have meant writing axes and scales
- * ourselves.
+ * The charts are rendered to SVG by charts.ts and inlined: the page needs no
+ * script and no network to be read, and the same report gives the same bytes.
  *
  * "Predicted vs real wait" uses what the report keeps: the real wait is the
  * interval's ASA and the predicted one is ASA + the EWT bias (mean predicted −
@@ -32,16 +27,8 @@ export interface ReportHtmlOptions {
   serviceLevelTarget?: number;
 }
 
-const chartWidthPx = 640;
-const chartHeightPx = 180;
 const msPerHour = 3_600_000;
 const msPerSecond = 1_000;
-
-interface Point {
-  hour: number;
-  series: string;
-  value: number;
-}
 
 /** Renders a report as an HTML page whose charts are inline SVG: no scripts, no external URLs. */
 export async function renderReportHtml(
@@ -78,9 +65,9 @@ export async function sectionCharts(
   options: ReportHtmlOptions = {},
 ): Promise<{ contacts: string; serviceLevel: string; wait: string }> {
   return {
-    contacts: await renderSvg(contactsSpec(report, section)),
-    serviceLevel: await renderSvg(serviceLevelSpec(report, section, options)),
-    wait: await renderSvg(waitSpec(report, section)),
+    contacts: await renderLineChartSvg(contactsChart(report, section)),
+    serviceLevel: await renderLineChartSvg(serviceLevelChart(report, section, options)),
+    wait: await renderLineChartSvg(waitChart(report, section)),
   };
 }
 
@@ -127,24 +114,24 @@ function dayTableHtml(day: PeriodStatistics): string {
   return `<table class="day"><tr>${head}</tr><tr>${body}</tr></table>`;
 }
 
-function contactsSpec(report: SimulationReport, section: QueueSection): TopLevelSpec {
+function contactsChart(report: SimulationReport, section: QueueSection): LineChart {
   const points = section.intervals.flatMap((period) => [
     point(period, 'offered', period.offered),
     point(period, 'answered', period.answered),
     point(period, 'abandoned', period.abandoned),
   ]);
-  return lineSpec(report, points, { title: 'contacts', format: 'd' });
+  return overTheDay(report, points, { title: 'contacts', format: 'd' });
 }
 
-function serviceLevelSpec(
+function serviceLevelChart(
   report: SimulationReport,
   section: QueueSection,
   options: ReportHtmlOptions,
-): TopLevelSpec {
+): LineChart {
   const points = section.intervals.flatMap((period) =>
     period.serviceLevel === null ? [] : [point(period, 'service level', period.serviceLevel)],
   );
-  return lineSpec(
+  return overTheDay(
     report,
     points,
     { title: 'service level', format: '.0%', domain: [0, 1] },
@@ -152,7 +139,7 @@ function serviceLevelSpec(
   );
 }
 
-function waitSpec(report: SimulationReport, section: QueueSection): TopLevelSpec {
+function waitChart(report: SimulationReport, section: QueueSection): LineChart {
   const points = section.intervals.flatMap((period) => {
     if (period.asaMs === null) return [];
     const real = point(period, 'real (ASA)', period.asaMs / msPerSecond);
@@ -160,72 +147,30 @@ function waitSpec(report: SimulationReport, section: QueueSection): TopLevelSpec
     const predictedMs = period.asaMs + period.ewt.biasMs;
     return [real, point(period, 'predicted (EWT)', predictedMs / msPerSecond)];
   });
-  return lineSpec(report, points, { title: 'wait (s)', format: 'd' });
+  return overTheDay(report, points, { title: 'wait (s)', format: 'd' });
 }
 
-function point(period: PeriodStatistics, series: string, value: number): Point {
-  return { hour: period.startMs / msPerHour, series, value };
-}
-
-interface YAxis {
-  title: string;
-  format: string;
-  domain?: [number, number];
+function point(period: PeriodStatistics, series: string, value: number): ChartPoint {
+  return { x: period.startMs / msPerHour, series, value };
 }
 
 /** A line per series over the day's hours, and a dashed target line if one is given. */
-function lineSpec(
+function overTheDay(
   report: SimulationReport,
-  points: Point[],
-  y: YAxis,
+  points: ChartPoint[],
+  y: ChartAxis,
   target?: number,
-): TopLevelSpec {
+): LineChart {
   return {
-    width: chartWidthPx,
-    height: chartHeightPx,
-    layer: [
-      {
-        data: { values: points },
-        mark: { type: 'line', point: { size: 12 } },
-        encoding: {
-          x: {
-            field: 'hour',
-            type: 'quantitative',
-            title: 'hour of the day',
-            scale: { domain: [report.dayStartMs / msPerHour, report.dayEndMs / msPerHour] },
-            axis: { format: 'd', tickMinStep: 1 },
-          },
-          y: {
-            field: 'value',
-            type: 'quantitative',
-            title: y.title,
-            axis: { format: y.format },
-            ...(y.domain === undefined ? {} : { scale: { domain: y.domain } }),
-          },
-          color: { field: 'series', type: 'nominal', title: null },
-        },
-      },
-      ...(target === undefined
-        ? []
-        : [
-            {
-              data: { values: [{ target }] },
-              mark: { type: 'rule' as const, strokeDash: [4, 4], color: '#d62728' },
-              encoding: { y: { field: 'target', type: 'quantitative' as const } },
-            },
-          ]),
-    ],
+    points,
+    x: {
+      title: 'hour of the day',
+      format: 'd',
+      domain: [report.dayStartMs / msPerHour, report.dayEndMs / msPerHour],
+    },
+    y,
+    ...(target === undefined ? {} : { target }),
   };
-}
-
-/** Vega-Lite → Vega → SVG in a headless view, finalized so that nothing keeps running. */
-async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const view = new View(parse(compile(spec).spec), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
 }
 
 function seconds(ms: number | null): string {

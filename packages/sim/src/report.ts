@@ -101,6 +101,12 @@ export interface ReportInput {
   occupancy: readonly OccupancyTime[];
 }
 
+/** A position bucket as the tables write it: "1", "2–3", "16–31", "256+". */
+export function positionLabel(positionMin: number, positionMax: number | null): string {
+  if (positionMax === null) return `${positionMin}+`;
+  return positionMax === positionMin ? String(positionMin) : `${positionMin}–${positionMax}`;
+}
+
 /** Lower bounds of the position buckets of EWT accuracy: powers of two, so any size reads well. */
 export const positionBucketStarts: readonly number[] = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 
@@ -303,13 +309,49 @@ function sectionOf(
     ...head,
     day: statisticsOf(tally.day, times.dayStartMs, times.dayEndMs, occupiedMs, availableMs),
     intervals,
-    ewtByPosition: tally.positions.map((sums, index) => ({
-      positionMin: positionBucketStarts[index] ?? 1,
-      positionMax:
-        index + 1 < positionBucketStarts.length ? (positionBucketStarts[index + 1] ?? 1) - 1 : null,
-      ewt: accuracyOf(sums),
-    })),
+    ewtByPosition: positionAccuracies(tally.positions),
   };
+}
+
+function positionAccuracies(positions: readonly ErrorSums[]): PositionAccuracy[] {
+  return positions.map((sums, index) => ({
+    positionMin: positionBucketStarts[index] ?? 1,
+    positionMax:
+      index + 1 < positionBucketStarts.length ? (positionBucketStarts[index + 1] ?? 1) - 1 : null,
+    ewt: accuracyOf(sums),
+  }));
+}
+
+/**
+ * Whether a stay's EWT is scored: the contact arrived at this queue, was
+ * answered there, and was told a position and an EWT on arrival (R13).
+ */
+export function isEwtScored(leg: LegRecord): boolean {
+  return (
+    leg.isArrival &&
+    leg.outcome === 'answered' &&
+    leg.predictedWaitMs !== null &&
+    leg.position !== null
+  );
+}
+
+/** EWT accuracy over the scored stays among these, overall and by position on arrival. */
+export function ewtAccuracyOfLegs(legs: readonly LegRecord[]): {
+  all: EwtAccuracy;
+  byPosition: PositionAccuracy[];
+} {
+  const all = newErrorSums();
+  const positions = positionBucketStarts.map(newErrorSums);
+  for (const leg of legs) {
+    if (!isEwtScored(leg)) continue;
+    addError(all, leg.predictedWaitMs ?? 0, leg.waitMs ?? 0);
+    addError(
+      positions[bucketOf(leg.position ?? 1)] as ErrorSums,
+      leg.predictedWaitMs ?? 0,
+      leg.waitMs ?? 0,
+    );
+  }
+  return { all: accuracyOf(all), byPosition: positionAccuracies(positions) };
 }
 
 /** Computes the report from a simulation's records. */
@@ -335,12 +377,7 @@ export function buildReport(input: ReportInput): SimulationReport {
     const interval = intervalOf(leg.enteredAtMs);
     const tally = section.intervals[interval];
     if (tally !== undefined) count(tally, leg, thresholdOf(leg), leg);
-    const isScored =
-      leg.isArrival &&
-      leg.outcome === 'answered' &&
-      leg.predictedWaitMs !== null &&
-      leg.position !== null;
-    if (isScored) {
+    if (isEwtScored(leg)) {
       const bucket = bucketOf(leg.position ?? 1);
       addError(section.positions[bucket] as ErrorSums, leg.predictedWaitMs ?? 0, leg.waitMs ?? 0);
       addError(all.positions[bucket] as ErrorSums, leg.predictedWaitMs ?? 0, leg.waitMs ?? 0);
@@ -474,11 +511,7 @@ function sectionText(section: QueueSection): string[] {
     ...table([
       ['position', 'count', 'MAE', 'RMSE', 'bias'],
       ...positions.map((bucket) => [
-        bucket.positionMax === null
-          ? `${bucket.positionMin}+`
-          : bucket.positionMax === bucket.positionMin
-            ? String(bucket.positionMin)
-            : `${bucket.positionMin}–${bucket.positionMax}`,
+        positionLabel(bucket.positionMin, bucket.positionMax),
         String(bucket.ewt.count),
         duration(bucket.ewt.maeMs),
         duration(bucket.ewt.rmseMs),

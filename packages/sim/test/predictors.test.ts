@@ -8,7 +8,7 @@
  */
 import type { EwtInput } from '@lineup/engine';
 import { describe, expect, it } from 'vitest';
-import { compareEwtPredictors } from '../src/ewt-comparison.ts';
+import { compareEwtPredictors, erlangAScenario } from '../src/ewt-comparison.ts';
 import {
   abandonRateMax,
   abandonmentPerMs,
@@ -21,8 +21,6 @@ import {
   QL,
 } from '../src/predictors.ts';
 import type { Scenario } from '../src/scenario.ts';
-
-const hourMs = 3_600_000;
 
 const input = (overrides: Partial<EwtInput> = {}): EwtInput => ({
   position: 10,
@@ -115,39 +113,14 @@ describe('Erlang-A predictor', () => {
   });
 });
 
-/** An M/M/s+M queue: Poisson arrivals, exponential service and patience, s agents all day. */
-function erlangAScenario(seed: number): Scenario {
-  const handleMs = 180_000;
-  const agents = 20;
-  // 22 Erlangs on 20 agents: overloaded, so lines are long and abandonment matters.
-  const perInterval = Array.from({ length: 16 }, () => (22 * 900_000) / handleMs);
-  return {
-    seed,
-    dayStartMs: 8 * hourMs,
-    dayEndMs: 12 * hourMs,
-    queues: [
-      {
-        settings: { id: 'q', name: 'q', channels: ['voice'], expectedHandleMs: handleMs },
-        arrivals: { kind: 'poisson', perInterval },
-        serviceTime: { kind: 'exponential', meanMs: handleMs },
-        patience: { kind: 'exponential', meanMs: 300_000 },
-      },
-    ],
-    agents: [
-      {
-        id: 'a',
-        count: agents,
-        memberships: [{ queueId: 'q', priority: 0 }],
-        shifts: [{ startMs: 7 * hourMs, endMs: 14 * hourMs }],
-      },
-    ],
-  };
-}
+/** 22 Erlangs on 20 agents: overloaded, so lines are long and abandonment matters. */
+const overloaded = (seed: number): Scenario =>
+  erlangAScenario({ seed, agents: 20, offeredErlangs: 22, patienceMsMean: 300_000 });
 
 describe('compareEwtPredictors', () => {
   const seeds = [1, 2, 3];
   const comparisons = seeds.map((seed) =>
-    compareEwtPredictors(erlangAScenario(seed), ['QL', 'HOL', 'LES', 'ErlangA', 'queueLength']),
+    compareEwtPredictors(overloaded(seed), ['QL', 'HOL', 'LES', 'ErlangA', 'queueLength']),
   );
   const rmseOf = (predictor: string): number[] =>
     comparisons.map(
@@ -183,5 +156,18 @@ describe('compareEwtPredictors', () => {
     for (const row of comparisons[0]?.predictors ?? []) {
       expect(row.byPosition.reduce((total, bucket) => total + bucket.count, 0)).toBe(row.count);
     }
+  });
+
+  it('[R13] leaves out contacts answered after more than answeredWaitMsMax, and counts them', () => {
+    const all = comparisons[0]?.predictors.find((row) => row.predictor === 'QL');
+    const capped = compareEwtPredictors(overloaded(seeds[0] ?? 1), ['QL'], {
+      answeredWaitMsMax: 60_000,
+    });
+    const row = capped.predictors[0];
+    expect(comparisons[0]?.leftOutForWait).toBe(0);
+    expect(capped.leftOutForWait).toBeGreaterThan(0);
+    expect((row?.count ?? 0) + capped.leftOutForWait).toBe(all?.count);
+    // The longest waits carry the largest errors of an overloaded queue: leaving them out lowers the RMSE.
+    expect(row?.rmseSeconds ?? Infinity).toBeLessThan(all?.rmseSeconds ?? 0);
   });
 });
