@@ -1,4 +1,4 @@
-import { replaySeedDefault } from '@lineup/sim';
+import { replayAvailabilityDefault, replayAvailabilityMin, replaySeedDefault } from '@lineup/sim';
 import { Command, InvalidArgumentError } from 'commander';
 import type { CommandResult } from './command-result.ts';
 import type { ProgressTerminal } from './progress.ts';
@@ -68,6 +68,15 @@ function share(text: string): number {
     throw new InvalidArgumentError('Must be a share at least 0 and below 1, such as 0.8.');
   return value;
 }
+function availability(text: string): number {
+  const value = numberOf(text);
+  if (value < replayAvailabilityMin || value > 1)
+    throw new InvalidArgumentError(
+      `Must be a share from ${replayAvailabilityMin} to 1, such as 0.85.`,
+    );
+  return value;
+}
+
 function days(text: string): number {
   const value = wholeNumber(text);
   if (value < 1 || value > replayDaysMax)
@@ -156,11 +165,23 @@ function registerReplay(program: Command): void {
     .option('--days <n>', 'replay only the first n days of each month', days)
     .option('--seed <n>', 'seed of the draws the trace leaves open', wholeNumber, replaySeedDefault)
     .option('--single-queue', 'one queue for all call types, every agent serving it')
+    .option(
+      '--availability <share>',
+      'share of its inferred shift an agent is ready, through breaks (1: always)',
+      availability,
+      replayAvailabilityDefault,
+    )
     .option('--json', 'print JSON instead of tables')
     .action(
       async (
         paths: string[],
-        options: { days?: number; seed: number; singleQueue?: true; json?: true },
+        options: {
+          days?: number;
+          seed: number;
+          singleQueue?: true;
+          availability: number;
+          json?: true;
+        },
       ) => {
         const result = await runReplayCommand(
           paths,
@@ -168,6 +189,7 @@ function registerReplay(program: Command): void {
             ...(options.days === undefined ? {} : { days: options.days }),
             seed: options.seed,
             isSingleQueue: options.singleQueue === true,
+            availability: options.availability,
             isJson: options.json === true,
           },
           terminal,

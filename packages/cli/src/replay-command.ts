@@ -2,6 +2,7 @@ import {
   monthsOf,
   readBankTrace,
   replayAssumptions,
+  replayAvailabilityDefault,
   replayMonth,
   type BankCall,
   type BankTrace,
@@ -29,6 +30,8 @@ export interface ReplayCommandOptions {
   days?: number;
   seed: number;
   isSingleQueue: boolean;
+  /** Share of its inferred shift a replayed agent is ready (bank-replay.ts); default 1. */
+  availability?: number;
   isJson: boolean;
 }
 
@@ -47,6 +50,7 @@ export interface TraceFileSummary {
 export interface ReplayOutput {
   seed: number;
   isSingleQueue: boolean;
+  availability: number;
   days: number | null;
   files: TraceFileSummary[];
   assumptions: readonly string[];
@@ -97,8 +101,12 @@ function monthText(month: MonthReplay): string[] {
   const lines = [
     `Month ${month.month}: ${month.dates.length} days (${first} to ${last}); ${month.queues.length} ${month.queues.length === 1 ? 'queue' : 'queues'} (${month.queues.join(', ')}); ` +
       `${month.agents} agents in ${count(month.shifts)} inferred shifts, at most ${month.peakAgents} at once; ` +
-      `${count(Math.round(month.shiftHours))} agent-hours on shift for ${count(Math.round(month.traceTalkHours))} hours of talk in the trace ` +
-      `(${percent(month.traceTalkHours / month.shiftHours)}).`,
+      `${count(Math.round(month.shiftHours))} agent-hours on shift` +
+      (month.readyHours < month.shiftHours
+        ? `, ${count(Math.round(month.readyHours))} of them ready,`
+        : '') +
+      ` for ${count(Math.round(month.traceTalkHours))} hours of talk in the trace ` +
+      `(${percent(month.traceTalkHours / month.readyHours)}).`,
     '',
     ...table([
       ['', 'trace', 'replay'],
@@ -177,13 +185,14 @@ export async function runReplayCommand(
     // A loop, not a spread: a month is 35,000 calls, past what a spread may pass as arguments.
     for (const call of trace.calls) calls.push(call);
   }
+  const availability = options.availability ?? replayAvailabilityDefault;
   const months = monthsOf(calls, options.days).filter((month) => month.calls.length > 0);
   if (months.length === 0) return mistake(`no calls in ${paths.join(', ')}.`);
   const replays = months.map((month) => {
     const bar = createProgressBar(terminal, `replaying ${month.month}`);
     const replay = replayMonth(
       month,
-      { seed: options.seed, isSingleQueue: options.isSingleQueue },
+      { seed: options.seed, isSingleQueue: options.isSingleQueue, availability },
       bar.onProgress,
     );
     bar.finish();
@@ -192,9 +201,10 @@ export async function runReplayCommand(
   const output: ReplayOutput = {
     seed: options.seed,
     isSingleQueue: options.isSingleQueue,
+    availability,
     days: options.days ?? null,
     files,
-    assumptions: replayAssumptions,
+    assumptions: replayAssumptions({ availability }),
     months: replays,
   };
   return success(

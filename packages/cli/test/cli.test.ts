@@ -268,6 +268,41 @@ describe('lineup replay', () => {
     );
   });
 
+  it('[replay] --availability makes agents take breaks: the month waits longer, and says so', async () => {
+    const january = join(bankTraceDirectory(), 'january.txt');
+    const [always, mostly] = await Promise.all([
+      lineup('replay', january, '--days', '2', '--json'),
+      lineup('replay', january, '--days', '2', '--availability', '0.7', '--json'),
+    ]);
+    expect(always.code, always.stderr).toBe(0);
+    expect(mostly.code, mostly.stderr).toBe(0);
+    type Output = {
+      availability: number;
+      assumptions: string[];
+      months: {
+        shiftHours: number;
+        readyHours: number;
+        wholeMonth: { replay: { asaMs: number } };
+      }[];
+    };
+    const [first, second] = [always, mostly].map((run) => JSON.parse(run.stdout) as Output);
+    expect(first?.availability).toBe(1);
+    expect(second?.availability).toBe(0.7);
+    const month = second?.months[0];
+    expect((month?.readyHours ?? 0) / (month?.shiftHours ?? 1)).toBeCloseTo(0.7, 2);
+    expect(second?.assumptions.join(' ')).toContain('ready 70 % of it');
+    expect(month?.wholeMonth.replay.asaMs).toBeGreaterThan(
+      first?.months[0]?.wholeMonth.replay.asaMs ?? Infinity,
+    );
+  });
+
+  it('[replay] an availability below the least is a one-line mistake', async () => {
+    const run = await lineup('replay', 'package.json', '--availability', '0.05');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("option '--availability <share>' argument '0.05' is invalid");
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('[replay] a file that is not the trace is a one-line mistake', async () => {
     const run = await lineup('replay', 'package.json');
     expect(run.code).toBe(1);

@@ -208,6 +208,8 @@ export interface MonthReplay {
   peakAgents: number;
   /** Hours on shift, summed over agents: the staffing the replay works with. */
   shiftHours: number;
+  /** Hours on shift and not on a break: shiftHours × the availability, nearly. */
+  readyHours: number;
   /** Hours of talk in the trace (ser_time of answered calls): shiftHours less this is what the replay takes as free. */
   traceTalkHours: number;
   /** Calls that asked for an agent but came after the simulator's 31 days: not replayed. */
@@ -254,6 +256,7 @@ export function replayMonth(
       shifts: plan.shifts,
       peakAgents: plan.peakAgents,
       shiftHours: plan.shiftMs / hourMs,
+      readyHours: plan.readyMs / hourMs,
       traceTalkHours: talkMs(month.calls) / hourMs,
       outsideWindow: plan.outsideWindow,
       notEnded: replayed.notEnded,

@@ -1,3 +1,4 @@
+import { assert } from './assert.ts';
 import { inferStaffing, type AgentShift } from './bank-shifts.ts';
 import { bankTraceUtcOffsetMinutes, type BankCall, type BankQueueType } from './bank-trace.ts';
 import type { Distribution } from './random.ts';
@@ -6,6 +7,7 @@ import {
   shiftsPerAgentMax,
   simulatedMsMax,
   type Scenario,
+  type Break,
   type ScenarioAgent,
   type ScenarioQueue,
   type TraceContact,
@@ -42,6 +44,14 @@ import { queueSizeMax } from '@lineup/protocol';
  *   at most 30 minutes). A shift runs from its first call's start to its last
  *   call's end; the agent is ready throughout, so gaps count as time free to
  *   answer.
+ * - Availability (option, default 1): the share of its shift an agent is
+ *   ready. The bank's agents wrapped up, took breaks and did other work, none
+ *   of which the trace records, so the inferred shifts overstate who was
+ *   ready. Below 1, every hour of a shift holds one break of (1 − a) of the
+ *   hour, at a minute of the hour that differs between agents (golden-ratio
+ *   staggering), so that the bank does not go quiet all at once; the last
+ *   hour starts with its break, so that no shift ends on one. Breaks are
+ *   deterministic: the seed draws only what the trace leaves open.
  */
 
 /** The README: a priority customer is served in order of time in queue, with a 90 s head start. */
@@ -60,6 +70,18 @@ const shiftMsMin = 1_000;
 const fallbackServiceMs = 180_000;
 /** The seed of `lineup replay` and of the doc charts unless told otherwise: the trace's year. */
 export const replaySeedDefault = 1999;
+/** An agent is always ready for its whole inferred shift unless told otherwise. */
+export const replayAvailabilityDefault = 1;
+/** The least availability: below it, a month of callers who never hang up would hardly drain. */
+export const replayAvailabilityMin = 0.1;
+/** With availability below 1, each such stretch of a shift holds one break. */
+export const availabilityCycleMs = 60 * 60_000;
+/** A break shorter than this (the end of a shift, a high availability) is left out. */
+const breakMsMin = 1_000;
+/** Spreads agents' break minutes over the hour: consecutive agents' fractions k·φ⁻¹ mod 1 never bunch. */
+const staggerStep = (Math.sqrt(5) - 1) / 2;
+/** The reason a replayed agent is not ready between calls. */
+const breakReason = 'away';
 /** The id of the one queue when isSingleQueue. */
 export const singleQueueId = 'bank';
 
@@ -79,6 +101,8 @@ const queueNameById = new Map<string, string>(Object.entries(queueNames));
 export interface ReplayScenarioOptions {
   seed: number;
   isSingleQueue: boolean;
+  /** Share of its inferred shift an agent is ready, replayAvailabilityMin to 1; default 1. */
+  availability?: number;
 }
 
 /** A replay scenario and what is needed to read its results against the trace. */
@@ -94,17 +118,60 @@ export interface ReplayPlan {
   peakAgents: number;
   /** Time on shift, summed over the scenario's agents. */
   shiftMs: number;
+  /** Time on shift and not on a break, summed over the scenario's agents: shiftMs × availability, nearly. */
+  readyMs: number;
 }
 
 /** The assumptions a replay makes, in words, for its output. */
-export const replayAssumptions: readonly string[] = [
-  'Replayed: every call that asked for an agent (answered or abandoned in queue); calls that hung up in the voice menu are left out on both sides.',
-  "An abandoned caller's patience is its wait in the trace; an answered caller's patience is unknown (only longer than its wait) and taken as infinite: replayed, it never hangs up.",
-  "Service times are the calls' own; an abandoned call answered in the replay gets one drawn from the answered calls of its queue type.",
-  `Priority customers (priority 2) get a ${priorityHeadStartMs / 1000} s head start: aging ${replayAgingPointsPerMinute} points per minute, score ${priorityScore}.`,
-  'Agents work the shifts inferred from their own calls (gaps of at most 30 minutes merged) and are ready for the whole shift: no breaks, no wrap-up, no other work in the gaps.',
-  'Answered calls with NO_SERVER are replayed, but their agent is unknown, so their work adds load without adding a shift.',
-];
+export function replayAssumptions(
+  options: Pick<ReplayScenarioOptions, 'availability'> = {},
+): string[] {
+  const availability = options.availability ?? replayAvailabilityDefault;
+  const readiness =
+    availability === 1
+      ? 'are ready for the whole shift: no breaks, no wrap-up, no other work in the gaps'
+      : `are ready ${Math.round(availability * 1000) / 10} % of it: each hour of a shift holds one break of ${Math.round((1 - availability) * 60 * 10) / 10} minutes (availability ${availability}), at a minute of the hour that differs between agents`;
+  return [
+    'Replayed: every call that asked for an agent (answered or abandoned in queue); calls that hung up in the voice menu are left out on both sides.',
+    "An abandoned caller's patience is its wait in the trace; an answered caller's patience is unknown (only longer than its wait) and taken as infinite: replayed, it never hangs up.",
+    "Service times are the calls' own; an abandoned call answered in the replay gets one drawn from the answered calls of its queue type.",
+    `Priority customers (priority 2) get a ${priorityHeadStartMs / 1000} s head start: aging ${replayAgingPointsPerMinute} points per minute, score ${priorityScore}.`,
+    `Agents work the shifts inferred from their own calls (gaps of at most 30 minutes merged) and ${readiness}.`,
+    'Answered calls with NO_SERVER are replayed, but their agent is unknown, so their work adds load without adding a shift.',
+  ];
+}
+
+/**
+ * The breaks that leave an agent ready `availability` of each shift: one per
+ * hour of shift (a last, shorter hour gets a shorter break), starting at
+ * `stagger` (0 to 1) of the room the hour leaves around it, except in the
+ * shift's last hour, which starts with its break. Sorted and apart.
+ */
+export function availabilityBreaks(
+  shifts: readonly { startMs: number; endMs: number }[],
+  availability: number,
+  stagger: number,
+): Break[] {
+  const breaks: Break[] = [];
+  if (availability >= 1) return breaks;
+  for (const shift of shifts) {
+    for (
+      let cycleStartMs = shift.startMs;
+      cycleStartMs < shift.endMs;
+      cycleStartMs += availabilityCycleMs
+    ) {
+      const cycleMs = Math.min(availabilityCycleMs, shift.endMs - cycleStartMs);
+      const breakMs = Math.round((1 - availability) * cycleMs);
+      if (breakMs < breakMsMin) continue;
+      // The shift's last hour starts with its break, so that the agent ends the shift ready: a
+      // break reaching the shift's end would leave the late callers waiting for the morning.
+      const isLast = cycleStartMs + cycleMs >= shift.endMs;
+      const startMs = cycleStartMs + (isLast ? 0 : Math.floor(stagger * (cycleMs - breakMs)));
+      breaks.push({ startMs, endMs: startMs + breakMs, reason: breakReason });
+    }
+  }
+  return breaks;
+}
 
 /** Agent ids must be tokens (protocol ids); the trace's names are, but a stray character must not fail the run. */
 function agentIdOf(name: string, index: number): string {
@@ -141,15 +208,17 @@ function traceContactOf(call: BankCall, originMs: number): TraceContact {
 }
 
 /**
- * Each agent's shifts as scenario agents, with the queue types it served.
- * An agent with more than shiftsPerAgentMax shifts becomes several scenario
- * agents (NAME, NAME.2 …) that are never on shift at once, which the engine
- * cannot tell from one.
+ * Each agent's shifts as scenario agents, with the queue types it served and
+ * the breaks its availability asks for. An agent with more than
+ * shiftsPerAgentMax shifts or breaks becomes several scenario agents (NAME,
+ * NAME.2 …) that are never on shift at once, which the engine cannot tell
+ * from one.
  */
 function agentsOf(
   shifts: readonly AgentShift[],
   queueIdsByAgent: ReadonlyMap<string, ReadonlySet<string>>,
   originMs: number,
+  availability: number,
 ): ScenarioAgent[] {
   const byAgent = new Map<string, AgentShift[]>();
   for (const shift of shifts) {
@@ -158,23 +227,44 @@ function agentsOf(
     else list.push(shift);
   }
   const agents: ScenarioAgent[] = [];
-  for (const [name, own] of [...byAgent].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  const names = [...byAgent.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [nameIndex, name] of names.entries()) {
     const id = agentIdOf(name, agents.length);
     const memberships = [...(queueIdsByAgent.get(name) ?? [])]
       .sort()
       .map((queueId) => ({ queueId, priority: 0 }));
-    const spans = own
+    const stagger = (nameIndex * staggerStep) % 1;
+    const spans = (byAgent.get(name) ?? [])
       .map((shift) => ({
         startMs: shift.startMs - originMs,
         endMs: Math.max(shift.endMs, shift.startMs + shiftMsMin) - originMs,
       }))
       .sort((a, b) => a.startMs - b.startMs);
-    for (let first = 0; first < spans.length; first += shiftsPerAgentMax) {
-      const part = first / shiftsPerAgentMax;
+    // Parts of at most shiftsPerAgentMax shifts and as many breaks, filled in shift order.
+    let part: { shifts: typeof spans; breaks: Break[] } = { shifts: [], breaks: [] };
+    const parts = [part];
+    for (const span of spans) {
+      const breaks = availabilityBreaks([span], availability, stagger);
+      assert(
+        breaks.length <= shiftsPerAgentMax,
+        `a shift of ${name} needs ${breaks.length} breaks`,
+      );
+      if (
+        part.shifts.length + 1 > shiftsPerAgentMax ||
+        part.breaks.length + breaks.length > shiftsPerAgentMax
+      ) {
+        part = { shifts: [], breaks: [] };
+        parts.push(part);
+      }
+      part.shifts.push(span);
+      part.breaks.push(...breaks);
+    }
+    for (const [index, { shifts: own, breaks }] of parts.entries()) {
       agents.push({
-        id: part === 0 ? id : `${id}.${part + 1}`,
+        id: index === 0 ? id : `${id}.${index + 1}`,
         memberships,
-        shifts: spans.slice(first, first + shiftsPerAgentMax),
+        shifts: own,
+        ...(breaks.length === 0 ? {} : { breaks }),
       });
     }
   }
@@ -246,7 +336,12 @@ export function replayScenario(
     set.add(queueOf(call));
     queueIdsByAgent.set(call.agentName, set);
   }
-  const agents = agentsOf(staffing.shifts, queueIdsByAgent, originMs);
+  const availability = options.availability ?? replayAvailabilityDefault;
+  assert(
+    availability >= replayAvailabilityMin && availability <= 1,
+    `availability ${availability} is outside ${replayAvailabilityMin}…1`,
+  );
+  const agents = agentsOf(staffing.shifts, queueIdsByAgent, originMs, availability);
 
   const lastAtMs = replayed.reduce((last, call) => Math.max(last, call.arrivalMs - originMs), 0);
   const dayEndMs = Math.min(
@@ -269,8 +364,13 @@ export function replayScenario(
     agents: new Set(staffing.shifts.map((shift) => shift.agentName)).size,
     shifts: staffing.shifts.length,
     peakAgents: staffing.intervals.reduce((peak, interval) => Math.max(peak, interval.agents), 0),
-    shiftMs: agents
-      .flatMap((agent) => agent.shifts)
-      .reduce((sum, shift) => sum + shift.endMs - shift.startMs, 0),
+    shiftMs: spanMs(agents.flatMap((agent) => agent.shifts)),
+    readyMs:
+      spanMs(agents.flatMap((agent) => agent.shifts)) -
+      spanMs(agents.flatMap((agent) => agent.breaks ?? [])),
   };
+}
+
+function spanMs(spans: readonly { startMs: number; endMs: number }[]): number {
+  return spans.reduce((sum, span) => sum + span.endMs - span.startMs, 0);
 }

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { localMidnightMs, priorityScore, replayScenario } from '../src/bank-replay.ts';
-import { compareMonth, monthsOf, quantile, replayedCalls } from '../src/bank-replay-comparison.ts';
+import {
+  availabilityCycleMs,
+  localMidnightMs,
+  priorityScore,
+  replayScenario,
+} from '../src/bank-replay.ts';
+import {
+  compareMonth,
+  monthsOf,
+  quantile,
+  replayMonth,
+  replayedCalls,
+} from '../src/bank-replay-comparison.ts';
 import type { BankCall } from '../src/bank-trace.ts';
 import { scenarioProblems, shiftsPerAgentMax } from '../src/scenario.ts';
 import { simulate } from '../src/simulator.ts';
@@ -122,5 +133,64 @@ describe('replay of the bank trace', () => {
     expect(quantile([1, 2, 3, 4], 0.5)).toBe(2);
     expect(quantile([1, 2, 3, 4], 0.95)).toBe(4);
     expect(quantile([7], 0)).toBe(7);
+  });
+
+  it('[replay] with availability a, an agent is ready a of each shift: a break in every hour of it', () => {
+    // One shift, 08:00 to 09:41: calls every 20 minutes, the last ending at 09:41.
+    const calls = Array.from({ length: 6 }, (_, index) => call(index + 1, index * 20, {}));
+    const plan = replayScenario(calls, { seed: 1, isSingleQueue: false, availability: 0.75 });
+    expect(scenarioProblems(plan.scenario)).toEqual([]);
+    const [agent] = plan.scenario.agents;
+    const shift = agent?.shifts[0];
+    expect((shift?.endMs ?? 0) - (shift?.startMs ?? 0)).toBe(101 * minuteMs);
+    // Two stretches of the shift: an hour and 41 minutes, each with a quarter of it on a break.
+    expect(agent?.breaks?.map((pause) => pause.endMs - pause.startMs)).toEqual([
+      availabilityCycleMs / 4,
+      (41 * minuteMs) / 4,
+    ]);
+    for (const pause of agent?.breaks ?? []) {
+      expect(pause.startMs).toBeGreaterThanOrEqual(shift?.startMs ?? Infinity);
+      expect(pause.endMs).toBeLessThanOrEqual(shift?.endMs ?? 0);
+    }
+    expect(plan.readyMs / plan.shiftMs).toBeCloseTo(0.75, 6);
+    expect(
+      replayScenario(calls, { seed: 1, isSingleQueue: false }).scenario.agents[0]?.breaks,
+    ).toBe(undefined);
+  });
+
+  it('[replay] agents on a break leave callers waiting: the lower the availability, the longer the wait', () => {
+    // Two agents, a call every minute of 90 s each: busy, but never overloaded while both are ready.
+    const calls = Array.from({ length: 240 }, (_, index) =>
+      call(index + 1, index, {
+        serviceMs: 90_000,
+        agentName: index % 2 === 0 ? 'ANAT' : 'BENNY',
+      }),
+    );
+    const [month] = monthsOf(calls, undefined);
+    const asaOf = (availability: number): number =>
+      month === undefined
+        ? Number.NaN
+        : (replayMonth(month, { seed: 1, isSingleQueue: false, availability }).summary.wholeMonth
+            .replay.asaMs ?? Number.NaN);
+    const waits = [1, 0.8, 0.6].map(asaOf);
+    expect(waits[0]).toBeLessThan(waits[1] ?? 0);
+    expect(waits[1]).toBeLessThan(waits[2] ?? 0);
+  });
+
+  it(`[replay] an agent whose shifts need more than ${shiftsPerAgentMax} breaks becomes agents never on shift at once`, () => {
+    // 60 shifts of 1 h 41 min, 3 hours apart: two breaks each, 120 in all.
+    const calls = Array.from({ length: 60 }, (_, shift) =>
+      Array.from({ length: 6 }, (_, index) =>
+        call(shift * 6 + index + 1, shift * 180 + index * 20, {}),
+      ),
+    ).flat();
+    const plan = replayScenario(calls, { seed: 1, isSingleQueue: false, availability: 0.9 });
+    expect(
+      plan.scenario.agents.map((agent) => [agent.id, agent.shifts.length, agent.breaks?.length]),
+    ).toEqual([
+      ['ANAT', 50, 100],
+      ['ANAT.2', 10, 20],
+    ]);
+    expect(scenarioProblems(plan.scenario)).toEqual([]);
   });
 });
