@@ -5,7 +5,12 @@ import type { ProgressTerminal } from './progress.ts';
 import { replayDaysMax, runReplayCommand } from './replay-command.ts';
 import { runSimulateCommand } from './simulate-command.ts';
 import { runStaffCommand } from './staff-command.ts';
-import { dataDirDefault, runServeCommand, servePortDefault } from './serve-command.ts';
+import {
+  dataDirDefault,
+  runServeCommand,
+  serveOptionsOf,
+  servePortDefault,
+} from './serve-command.ts';
 
 /*
  * The `lineup` command: commander wiring and exit codes, nothing else; each
@@ -220,15 +225,31 @@ function registerServe(program: Command): void {
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--data-dir <dir>', 'folder of the journal (created when missing)', dataDirDefault)
     .option('--no-demo', 'do not create the demo tenant on the first start')
-    .action(async (options: { port: number; host: string; dataDir: string; demo: boolean }) => {
-      process.exitCode = await runServeCommand({
-        port: options.port,
-        listenHost: options.host,
-        dataDir: options.dataDir,
-        isDemoCreated: options.demo,
-        ...operatorKeyOf(process.env),
-      });
-    });
+    .option('--config <file>', 'settings file (JSON): limits, rates, sockets; flags win over it')
+    .addHelpText(
+      'after',
+      '\nThe operator key comes from LINEUP_OPERATOR_KEY, or is minted and printed on the first start.\nSettings: docs/api.md, Settings.',
+    )
+    .action(
+      async (
+        flags: { port: number; host: string; dataDir: string; demo: boolean; config?: string },
+        command: Command,
+      ) => {
+        const given = Object.fromEntries(
+          (['port', 'host', 'dataDir', 'demo'] as const).map((name) => [
+            name,
+            command.getOptionValueSource(name) === 'cli',
+          ]),
+        );
+        const options = await serveOptionsOf(flags, given);
+        if ('message' in options) {
+          process.stderr.write(`lineup serve: ${options.message}\n`);
+          process.exitCode = 2;
+          return;
+        }
+        process.exitCode = await runServeCommand({ ...options, ...operatorKeyOf(process.env) });
+      },
+    );
 }
 
 /** The command table, in the order `lineup --help` lists it. */

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { serve, type RunningServer } from '@lineup/server';
+import { parseServerConfig, serve, type RunningServer, type ServerConfig } from '@lineup/server';
+import { readTextFile } from './text-file.ts';
 
 /*
  * `lineup serve`: starts the durable server and keeps it until SIGTERM or
@@ -20,6 +21,48 @@ export interface ServeCommandOptions {
   isDemoCreated: boolean;
   /** The operator key to accept (from LINEUP_OPERATOR_KEY), replacing the stored one. */
   operatorKey?: string;
+  /** The settings file's limits and rates (--config). */
+  settings?: Pick<ServerConfig, 'bodyLimitBytes' | 'requestRates' | 'socket'>;
+}
+
+/** Largest settings file read, in bytes. */
+const configBytesMax = 1_048_576;
+
+/** Which options the command line gave explicitly: they win over the settings file. */
+export type GivenOptions = Partial<Record<'port' | 'host' | 'dataDir' | 'demo', boolean>>;
+
+/**
+ * The serve options from the command line and, when given, a settings file:
+ * a flag given on the command line wins over the file, the file over the
+ * defaults. A file that cannot be read or is not valid is a message.
+ */
+export async function serveOptionsOf(
+  flags: { port: number; host: string; dataDir: string; demo: boolean; config?: string },
+  given: GivenOptions,
+): Promise<ServeCommandOptions | { message: string }> {
+  let config: ServerConfig = {};
+  if (flags.config !== undefined) {
+    const file = await readTextFile(flags.config, configBytesMax);
+    if (!file.ok) return { message: file.message };
+    const parsed = parseServerConfig(file.text);
+    if (!parsed.ok)
+      return { message: `${flags.config} is not a valid settings file: ${parsed.message}` };
+    config = parsed.config;
+  }
+  const pick = <T>(name: keyof GivenOptions, flag: T, fromFile: T | undefined): T =>
+    given[name] === true || fromFile === undefined ? flag : fromFile;
+  const { bodyLimitBytes, requestRates, socket } = config;
+  return {
+    port: pick('port', flags.port, config.port),
+    listenHost: pick('host', flags.host, config.host),
+    dataDir: pick('dataDir', flags.dataDir, config.dataDir),
+    isDemoCreated: pick('demo', flags.demo, config.demo),
+    settings: {
+      ...(bodyLimitBytes === undefined ? {} : { bodyLimitBytes }),
+      ...(requestRates === undefined ? {} : { requestRates }),
+      ...(socket === undefined ? {} : { socket }),
+    },
+  };
 }
 
 /** What `lineup serve` prints once it listens: where to go next. */
@@ -66,6 +109,7 @@ export async function runServeCommand(options: ServeCommandOptions): Promise<num
     listenHost: options.listenHost,
     isDemoCreated: options.isDemoCreated,
     ...(options.operatorKey === undefined ? {} : { operatorKey: options.operatorKey }),
+    ...options.settings,
   });
   if ('message' in running) {
     process.stderr.write(`lineup serve: ${running.message}\n`);

@@ -16,6 +16,7 @@ import {
   errorCodes,
   idLengthMax,
   rejection,
+  type Rejection,
   type TenantId,
 } from '@lineup/protocol';
 import type { Auth, Principal } from './auth.ts';
@@ -25,6 +26,7 @@ import { tenantNotFound, type Host } from './host.ts';
 import type { Metrics } from './metrics.ts';
 import { SystemScheduler, systemClock, type Clock, type TimerScheduler } from './clock.ts';
 import { SocketHub, type SocketSettings } from './socket-hub.ts';
+import { RateLimiter } from './rate-limit.ts';
 import { accessRoutes } from './routes/access.ts';
 import { agentActionRoutes } from './routes/agent-actions.ts';
 import { agentRoutes } from './routes/agents.ts';
@@ -70,7 +72,29 @@ export interface AppOptions {
   scheduler?: TimerScheduler;
   /** Settings of the WebSocket API; each has a default (socket-hub.ts). */
   socket?: Partial<SocketSettings>;
+  /** Request rates per caller; each has a default (`requestRatesDefault`). */
+  requestRates?: Partial<RequestRates>;
 }
+
+/** How many REST requests a caller may send. */
+export interface RequestRates {
+  /** Requests per second per API key, token or operator key, on average. */
+  perSecond: number;
+  /** Requests at once above the average. */
+  burst: number;
+  /** Requests with a refused credential per second per client address: slows guessing. */
+  refusedPerSecond: number;
+  /** Refused requests at once above that average. */
+  refusedBurst: number;
+}
+
+/** The defaults of the request rates. */
+export const requestRatesDefault: RequestRates = {
+  perSecond: 100,
+  burst: 200,
+  refusedPerSecond: 5,
+  refusedBurst: 20,
+};
 
 /**
  * Every response is checked against its route's schema before it leaves: a
@@ -156,7 +180,7 @@ declare module 'fastify' {
  * scope that may not call the route (route.ts, refusalOfAccess). Whether a
  * customer's request concerns its own contact is checked once it is valid.
  */
-function authenticateHook(auth: Auth) {
+function authenticateHook(auth: Auth, limits: { callers: RateLimiter; refused: RateLimiter }) {
   return async (
     request: FastifyRequest,
     reply: FastifyReply,
@@ -164,7 +188,12 @@ function authenticateHook(auth: Auth) {
     const { access } = request.routeOptions.config;
     if (access === undefined || access === 'open') return undefined;
     const principal = await auth.authenticate(request.headers.authorization);
-    if ('code' in principal) return sendRejection(reply, principal);
+    if ('code' in principal) {
+      const waitMs = limits.refused.take(request.ip);
+      return sendRejection(reply, waitMs > 0 ? rateLimited(reply, waitMs) : principal);
+    }
+    const waitMs = limits.callers.take(callerKeyOf(principal));
+    if (waitMs > 0) return sendRejection(reply, rateLimited(reply, waitMs));
     const params = request.params as { tenantId?: string; agentId?: string };
     const { tenantId } = params;
     if (
@@ -182,6 +211,26 @@ function authenticateHook(auth: Auth) {
     request.principal = principal;
     return undefined;
   };
+}
+
+/** The bucket a caller spends from: one per operator, API key, or person's token. */
+function callerKeyOf(principal: Principal): string {
+  switch (principal.kind) {
+    case 'operator':
+      return 'operator';
+    case 'key':
+      return `key ${principal.keyId}`;
+    case 'token':
+      return `token ${principal.tenantId} ${principal.role} ${principal.subject}`;
+  }
+}
+
+/** A 429 with Retry-After in whole seconds and the exact wait in details. */
+function rateLimited(reply: FastifyReply, waitMs: number): Rejection {
+  void reply.header('retry-after', String(Math.ceil(waitMs / 1000)));
+  return rejection('rate_limited', `Too many requests; retry in ${waitMs} ms.`, {
+    retryAfterMs: waitMs,
+  });
 }
 
 /** Answers an unknown tenant with 404 before the request is validated further. */
@@ -206,8 +255,19 @@ export function buildApp(options: AppOptions): FastifyInstance {
     // Ids of idLengthMax characters may arrive percent-encoded; longer ones are refused by schema.
     routerOptions: { maxParamLength: idLengthMax * 3 },
   });
+  const clock = options.clock ?? systemClock;
+  const rates = { ...requestRatesDefault, ...options.requestRates };
   app.decorateRequest('principal', null);
-  app.addHook('onRequest', authenticateHook(options.auth));
+  app.addHook(
+    'onRequest',
+    authenticateHook(options.auth, {
+      callers: new RateLimiter({ perSecond: rates.perSecond, burst: rates.burst }, clock),
+      refused: new RateLimiter(
+        { perSecond: rates.refusedPerSecond, burst: rates.refusedBurst },
+        clock,
+      ),
+    }),
+  );
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   app.setSerializerCompiler(checkedSerializer);
   app.setErrorHandler(handleError);
@@ -249,7 +309,6 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
   void app.register(swaggerUi, { routePrefix: '/docs' });
 
-  const clock = options.clock ?? systemClock;
   const hub = new SocketHub({
     host,
     auth: options.auth,

@@ -12,6 +12,10 @@ export {
   requestTimeoutMs,
   /** How the app is built: its host, logger and body limit. */
   type AppOptions,
+  /** How many REST requests a caller may send. */
+  type RequestRates,
+  /** The defaults of the request rates. */
+  requestRatesDefault,
 } from './app.ts';
 export {
   /** A host that keeps every tenant's engine in memory, with a journal in memory. */
@@ -81,6 +85,14 @@ export {
   /** One finished HTTP request, as the app reports it to the metrics. */
   type RequestReport,
 } from './metrics.ts';
+export {
+  /** Schema of the settings file of `lineup serve --config`. */
+  ServerConfigSchema,
+  /** The settings file, parsed. */
+  type ServerConfig,
+  /** Parses a settings file's text, or says what is wrong with it. */
+  parseServerConfig,
+} from './config.ts';
 export {
   /** The WebSocket sessions of every tenant and their fan-out. */
   SocketHub,

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { openSqliteJournal } from '@lineup/journal';
 import { Scope, asTenantId, type TenantId } from '@lineup/protocol';
-import { buildApp } from './app.ts';
+import { buildApp, type RequestRates } from './app.ts';
+import type { SocketSettings } from './socket-hub.ts';
 import { Auth, operatorKeyPattern } from './auth.ts';
 import { openServerStore } from './store.ts';
 import { systemClock } from './clock.ts';
@@ -32,6 +33,12 @@ export interface ServeOptions {
    * one. Without it, a first start mints one and reports it once.
    */
   operatorKey?: string;
+  /** Largest request body; default bodyLimitBytesDefault. */
+  bodyLimitBytes?: number;
+  /** REST request rates per caller; each has a default. */
+  requestRates?: Partial<RequestRates>;
+  /** Settings of the WebSocket API; each has a default. */
+  socket?: Partial<SocketSettings>;
   /** Log level of the server's JSON log; default info. */
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
 }
@@ -94,7 +101,15 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
   const host = await EngineHost.open({ journal: opened.journal });
   metrics = createMetrics({ host });
   const isFirstStart = host.tenantCount() === 0;
-  const app = buildApp({ host, auth, metrics, logger: { level: options.logLevel ?? 'info' } });
+  const app = buildApp({
+    host,
+    auth,
+    metrics,
+    logger: { level: options.logLevel ?? 'info' },
+    ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
+    ...(options.requestRates === undefined ? {} : { requestRates: options.requestRates }),
+    ...(options.socket === undefined ? {} : { socket: options.socket }),
+  });
   try {
     await app.listen({ port: options.port, host: options.listenHost ?? '127.0.0.1' });
   } catch (error: unknown) {

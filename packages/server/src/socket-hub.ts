@@ -22,6 +22,7 @@ import {
 import type { Auth, Principal } from './auth.ts';
 import type { CancelTimer, Clock, TimerScheduler } from './clock.ts';
 import type { Host, TenantView } from './host.ts';
+import { TokenBucket, type Rate } from './rate-limit.ts';
 
 /*
  * The WebSocket side of the server (docs/api.md, WebSocket): sessions that
@@ -137,17 +138,15 @@ class Session {
   servedQueues = new Set<QueueId>();
   graceTimer: CancelTimer | null = null;
   expiryTimer: CancelTimer | null = null;
-  tokens: number;
-  tokensAtMs: number;
+  readonly bucket: TokenBucket;
 
   constructor(
     readonly principal: TokenPrincipal,
     readonly channel: TenantChannel,
-    burst: number,
+    rate: Rate,
     nowMs: number,
   ) {
-    this.tokens = burst;
-    this.tokensAtMs = nowMs;
+    this.bucket = new TokenBucket(rate, nowMs);
   }
 
   get role() {
@@ -319,12 +318,8 @@ export class SocketHub {
         SocketCloseCode.tooManySockets,
       );
     }
-    const session = new Session(
-      principal,
-      channel,
-      this.settings.messageBurst,
-      this.#clock.nowMs(),
-    );
+    const rate = { perSecond: this.settings.messagesPerSecond, burst: this.settings.messageBurst };
+    const session = new Session(principal, channel, rate, this.#clock.nowMs());
     this.#sessions.set(session.id, session);
     this.#join(channel, session);
     session.connection = connection;
@@ -671,24 +666,12 @@ export class SocketHub {
 
   /** A token bucket per session: past it, rate_limited with the wait. */
   #rateRefusal(session: Session): Rejection | null {
-    const nowMs = this.#clock.nowMs();
-    const { messagesPerSecond, messageBurst } = this.settings;
-    session.tokens = Math.min(
-      messageBurst,
-      session.tokens + ((nowMs - session.tokensAtMs) * messagesPerSecond) / 1000,
-    );
-    session.tokensAtMs = nowMs;
-    if (session.tokens >= 1) {
-      session.tokens -= 1;
-      return null;
-    }
-    const retryAfterMs = Math.ceil(((1 - session.tokens) * 1000) / messagesPerSecond);
+    const retryAfterMs = session.bucket.take(this.#clock.nowMs());
+    if (retryAfterMs === 0) return null;
     return rejection(
       'rate_limited',
-      `At most ${messagesPerSecond} messages a second; wait ${retryAfterMs} ms.`,
-      {
-        retryAfterMs,
-      },
+      `At most ${this.settings.messagesPerSecond} messages a second; wait ${retryAfterMs} ms.`,
+      { retryAfterMs },
     );
   }
 

@@ -12,6 +12,7 @@ import {
   type Host,
   type Metrics,
   type SocketSettings,
+  type RequestRates,
   type MemoryHostOptions,
 } from '../src/index.ts';
 
@@ -22,6 +23,14 @@ import {
 
 /** Monday 2 March 2026, 09:00 UTC. */
 export const T0 = 1_772_442_000_000;
+
+/** Request rates no functional test meets. */
+const unlimitedRates: RequestRates = {
+  perSecond: 1e9,
+  burst: 1e9,
+  refusedPerSecond: 1e9,
+  refusedBurst: 1e9,
+};
 
 /** The operator key of every test server: `call` sends it unless told otherwise. */
 export const operatorKey = 'lo_test-operator-key-for-lineup-tests';
@@ -89,6 +98,8 @@ export async function startServer(
     isMetered?: boolean;
     /** Settings of the WebSocket API. */
     socket?: Partial<SocketSettings>;
+    /** Request rates; default so high that only a test of the limits meets them. */
+    requestRates?: Partial<RequestRates>;
   } = {},
 ): Promise<Server> {
   const clock = new ManualClock(T0);
@@ -110,6 +121,7 @@ export async function startServer(
     clock,
     scheduler,
     ...(options.socket === undefined ? {} : { socket: options.socket }),
+    requestRates: options.requestRates ?? unlimitedRates,
     host: options.wrap === undefined ? host : options.wrap(host),
     ...(metrics === null ? {} : { metrics }),
     logger: { level: 'info', stream },
