@@ -1,8 +1,13 @@
 import { Type, type Static } from 'typebox';
 import type { Command } from './commands.ts';
 import { errorCodeList } from './errors.ts';
-import type { ContactIdSchema, QueueIdSchema } from './ids.ts';
-import { AgentIdSchema, TenantIdSchema } from './ids.ts';
+import {
+  AgentIdSchema,
+  ContactIdSchema,
+  TenantIdSchema,
+  type ContactId,
+  type QueueId,
+} from './ids.ts';
 import { roleList } from './access.ts';
 import type { Event } from './events.ts';
 
@@ -105,10 +110,62 @@ export const PingSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** Longest chat text, in characters. */
+export const chatTextLengthMax = 5_000;
+
+/** Schema of a chat message to a contact's conversation (text, an uploaded attachment, or both). */
+export const ChatSendSchema = Type.Object(
+  {
+    type: Type.Literal('chat.send'),
+    id: MessageIdSchema,
+    contactId: ContactIdSchema,
+    text: Type.Optional(Type.String({ minLength: 1, maxLength: chatTextLengthMax })),
+    /** An attachment uploaded with POST …/contacts/{contactId}/attachments. */
+    attachmentId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+/** A chat message to a contact's conversation. */
+export type ChatSend = Static<typeof ChatSendSchema>;
+
+/** Schema of a typing indicator: relayed to the other side, not kept. */
+export const ChatTypingSchema = Type.Object(
+  {
+    type: Type.Literal('chat.typing'),
+    contactId: ContactIdSchema,
+    isTyping: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+
+/** Schema of a read receipt: every message of the conversation up to `upToSeq` was read. */
+export const ChatReadSchema = Type.Object(
+  {
+    type: Type.Literal('chat.read'),
+    id: MessageIdSchema,
+    contactId: ContactIdSchema,
+    upToSeq: Type.Integer({ minimum: 1 }),
+  },
+  { additionalProperties: false },
+);
+
 /** Schema of every message a client sends after its hello. */
-export const ClientMessageSchema = Type.Union([CommandMessageSchema, AnnounceSchema, PingSchema]);
+export const ClientMessageSchema = Type.Union([
+  CommandMessageSchema,
+  AnnounceSchema,
+  PingSchema,
+  ChatSendSchema,
+  ChatTypingSchema,
+  ChatReadSchema,
+]);
 /** A message a client sends after its hello. */
-export type ClientMessage = CommandMessage | Announce | Static<typeof PingSchema>;
+export type ClientMessage =
+  | CommandMessage
+  | Announce
+  | Static<typeof PingSchema>
+  | ChatSend
+  | Static<typeof ChatTypingSchema>
+  | Static<typeof ChatReadSchema>;
 
 // --- Server to client ----------------------------------------------------------------------------
 
@@ -155,9 +212,10 @@ export type Welcome = Static<typeof WelcomeSchema>;
 export type Reply =
   | { type: 'reply'; id: string; ok: true; result: ReplyResult }
   | { type: 'reply'; id: string; ok: false; error: Static<typeof SocketErrorSchema> };
-/** What a successful request gives: for a command, its events the caller may see. */
+/** What a successful request gives: for a command, its events the caller may see; for a chat message, its entry. */
 export interface ReplyResult {
   events: Event[];
+  chat?: ChatEntry;
 }
 
 /** An engine event the session's role may see, with context people need. */
@@ -173,8 +231,8 @@ export interface EventMessage {
 export interface PlaceMessage {
   type: 'place';
   seq: number;
-  contactId: Static<typeof ContactIdSchema>;
-  queueId: Static<typeof QueueIdSchema>;
+  contactId: ContactId;
+  queueId: QueueId;
   position: number | null;
   ewtMs: number | null;
 }
@@ -183,7 +241,7 @@ export interface PlaceMessage {
 export interface WaitingMessage {
   type: 'waiting';
   seq: number;
-  queues: { queueId: Static<typeof QueueIdSchema>; waiting: number }[];
+  queues: { queueId: QueueId; waiting: number }[];
 }
 
 /** A supervisor's announcement, as agents (and supervisors) receive it. */
@@ -195,6 +253,57 @@ export interface AnnouncementMessage {
   atMs: number;
 }
 
+/** Who wrote in a conversation. */
+export interface ChatParty {
+  role: (typeof roleList)[number];
+  id: string;
+  /** The agent's name; the customer's when it gave one; null otherwise. */
+  name: string | null;
+}
+
+/** A file attached to a conversation. */
+export interface ChatAttachment {
+  id: string;
+  name: string;
+  contentType: string;
+  bytes: number;
+}
+
+/** One message of a contact's conversation, as kept in its transcript. */
+export interface ChatEntry {
+  /** 1, 2, 3, … per contact: the conversation's order. */
+  seq: number;
+  from: ChatParty;
+  text: string | null;
+  attachment: ChatAttachment | null;
+  atMs: number;
+}
+
+/** A new message in a conversation the session takes part in (or, for a supervisor, watches). */
+export interface ChatMessage {
+  type: 'chat';
+  seq: number;
+  contactId: ContactId;
+  message: ChatEntry;
+}
+
+/** Someone else in the conversation read every message up to `upToSeq`. */
+export interface ChatReadMessage {
+  type: 'chatRead';
+  seq: number;
+  contactId: ContactId;
+  by: ChatParty;
+  upToSeq: number;
+}
+
+/** Someone else in the conversation started or stopped typing (not kept for a resume). */
+export interface ChatTypingMessage {
+  type: 'chatTyping';
+  contactId: ContactId;
+  from: ChatParty;
+  isTyping: boolean;
+}
+
 /** A problem with a message that has no id to reply to (not JSON, no hello first). */
 export interface ErrorMessage {
   type: 'error';
@@ -202,6 +311,12 @@ export interface ErrorMessage {
 }
 
 /** A numbered message: what a resume replays. */
-export type SequencedMessage = EventMessage | PlaceMessage | WaitingMessage | AnnouncementMessage;
+export type SequencedMessage =
+  | EventMessage
+  | PlaceMessage
+  | WaitingMessage
+  | AnnouncementMessage
+  | ChatMessage
+  | ChatReadMessage;
 /** Every message the server sends. */
-export type ServerMessage = Welcome | Reply | SequencedMessage | ErrorMessage;
+export type ServerMessage = Welcome | Reply | SequencedMessage | ChatTypingMessage | ErrorMessage;

@@ -28,6 +28,8 @@ import { SystemScheduler, systemClock, type Clock, type TimerScheduler } from '.
 import { SocketHub, type SocketSettings } from './socket-hub.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { accessRoutes } from './routes/access.ts';
+import { chatRoutes } from './routes/chat.ts';
+import type { Chat } from './chat.ts';
 import { agentActionRoutes } from './routes/agent-actions.ts';
 import { agentRoutes } from './routes/agents.ts';
 import { contactRoutes } from './routes/contacts.ts';
@@ -74,6 +76,8 @@ export interface AppOptions {
   socket?: Partial<SocketSettings>;
   /** Request rates per caller; each has a default (`requestRatesDefault`). */
   requestRates?: Partial<RequestRates>;
+  /** The conversations (chat over the socket, transcripts and attachments over REST). */
+  chat?: Chat;
 }
 
 /** How many REST requests a caller may send. */
@@ -314,6 +318,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     auth: options.auth,
     clock,
     scheduler: options.scheduler ?? new SystemScheduler(clock),
+    ...(options.chat === undefined ? {} : { chat: options.chat }),
     ...(options.socket === undefined ? {} : { settings: options.socket }),
   });
   app.decorate('sockets', hub);
@@ -346,6 +351,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     (tenant, _options, done) => {
       tenant.addHook('preValidation', tenantGuard(host));
       accessRoutes(tenant, host, options.auth);
+      if (options.chat !== undefined) chatRoutes(tenant, options.chat);
       queueRoutes(tenant, host);
       agentRoutes(tenant, host);
       agentActionRoutes(tenant, host);

@@ -86,6 +86,12 @@ export {
   type RequestReport,
 } from './metrics.ts';
 export {
+  /** The conversations of every tenant: messages, read receipts, attachments. */
+  Chat,
+  /** Largest attachment by default. */
+  attachmentBytesMaxDefault,
+} from './chat.ts';
+export {
   /** Schema of the settings file of `lineup serve --config`. */
   ServerConfigSchema,
   /** The settings file, parsed. */

@@ -1,9 +1,11 @@
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { openSqliteJournal } from '@lineup/journal';
 import { Scope, asTenantId, type TenantId } from '@lineup/protocol';
 import { buildApp, type RequestRates } from './app.ts';
 import type { SocketSettings } from './socket-hub.ts';
 import { Auth, operatorKeyPattern } from './auth.ts';
+import { Chat } from './chat.ts';
 import { openServerStore } from './store.ts';
 import { systemClock } from './clock.ts';
 import { EngineHost } from './engine-host.ts';
@@ -101,9 +103,16 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
   const host = await EngineHost.open({ journal: opened.journal });
   metrics = createMetrics({ host });
   const isFirstStart = host.tenantCount() === 0;
+  const chat = new Chat({
+    store,
+    host,
+    clock: systemClock,
+    filesDir: join(options.dataDir, 'files'),
+  });
   const app = buildApp({
     host,
     auth,
+    chat,
     metrics,
     logger: { level: options.logLevel ?? 'info' },
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),

@@ -10,6 +10,7 @@ import {
   rejection,
   type AgentId,
   type Announce,
+  type ClientMessage,
   type CommandMessage,
   type ContactId,
   type Event,
@@ -20,6 +21,7 @@ import {
   type TenantId,
 } from '@lineup/protocol';
 import type { Auth, Principal } from './auth.ts';
+import type { Chat } from './chat.ts';
 import type { CancelTimer, Clock, TimerScheduler } from './clock.ts';
 import type { Host, TenantView } from './host.ts';
 import { TokenBucket, type Rate } from './rate-limit.ts';
@@ -165,6 +167,8 @@ class TenantChannel {
   readonly customers = new Map<string, Set<Session>>();
   /** The customer of each live contact the channel has seen queued. */
   readonly ownerOf = new Map<ContactId, string>();
+  /** The live contacts of each customer: the inverse of ownerOf. */
+  readonly contactsOf = new Map<string, Set<ContactId>>();
   /** Queues whose lines moved since the customers' places were last sent. */
   readonly dirtyQueues = new Set<QueueId>();
   /** The waiting count last sent per queue. */
@@ -174,6 +178,24 @@ class TenantChannel {
   unsubscribe: () => void = () => undefined;
 
   constructor(readonly tenantId: TenantId) {}
+
+  /** Records a live contact's customer. */
+  own(contactId: ContactId, customerId: string) {
+    this.ownerOf.set(contactId, customerId);
+    const contacts = this.contactsOf.get(customerId) ?? new Set<ContactId>();
+    contacts.add(contactId);
+    this.contactsOf.set(customerId, contacts);
+  }
+
+  /** Forgets an ended contact. */
+  disown(contactId: ContactId) {
+    const customerId = this.ownerOf.get(contactId);
+    if (customerId === undefined) return;
+    this.ownerOf.delete(contactId);
+    const contacts = this.contactsOf.get(customerId);
+    contacts?.delete(contactId);
+    if (contacts?.size === 0) this.contactsOf.delete(customerId);
+  }
 
   sessionsOf(role: Role, subject: string): Set<Session> | undefined {
     return role === Role.agent ? this.agents.get(subject) : this.customers.get(subject);
@@ -187,6 +209,7 @@ export class SocketHub {
   readonly #auth: Auth;
   readonly #clock: Clock;
   readonly #scheduler: TimerScheduler;
+  readonly #chat: Chat | null;
   readonly #channels = new Map<TenantId, TenantChannel>();
   readonly #sessions = new Map<string, Session>();
   #isClosing = false;
@@ -196,8 +219,11 @@ export class SocketHub {
     auth: Auth;
     clock: Clock;
     scheduler: TimerScheduler;
+    /** The conversations; without it chat messages are refused. */
+    chat?: Chat;
     settings?: Partial<SocketSettings>;
   }) {
+    this.#chat = options.chat ?? null;
     this.#host = options.host;
     this.#auth = options.auth;
     this.#clock = options.clock;
@@ -415,8 +441,7 @@ export class SocketHub {
       }
       return;
     }
-    for (const [contactId, owner] of channel.ownerOf) {
-      if (owner !== session.subject) continue;
+    for (const contactId of [...(channel.contactsOf.get(session.subject) ?? [])]) {
       const contact = view.contact(contactId);
       // A callback needs no one on the line; a contact with an agent is the agent's to end.
       if (contact === null || contact.channel === 'callback') continue;
@@ -474,8 +499,7 @@ export class SocketHub {
     const view = this.#host.view(channel.tenantId);
     const changedQueues = new Set<QueueId>();
     for (const event of events) {
-      if (event.type === 'contactQueued')
-        channel.ownerOf.set(event.contact.id, event.contact.customer.id);
+      if (event.type === 'contactQueued') channel.own(event.contact.id, event.contact.customer.id);
       const recipients = this.#recipientsOf(channel, event);
       const agentName = this.#agentNameFor(event, view);
       for (const session of recipients) {
@@ -496,7 +520,7 @@ export class SocketHub {
         if (event.type === 'queueStatusChanged') changedQueues.add(queueId);
       }
       const contactId = contactIdOf(event);
-      if (contactId !== null && endingEvents.has(event.type)) channel.ownerOf.delete(contactId);
+      if (contactId !== null && endingEvents.has(event.type)) channel.disown(contactId);
     }
     if (view !== null) this.#sendChangedWaiting(channel, view, changedQueues);
     if (channel.customers.size > 0 && channel.dirtyQueues.size > 0) this.#armPlaces(channel);
@@ -602,8 +626,7 @@ export class SocketHub {
   #sendPlaces(session: Session, queues: Set<QueueId> | null) {
     const view = this.#host.view(session.channel.tenantId);
     if (view === null) return;
-    for (const [contactId, owner] of session.channel.ownerOf) {
-      if (owner !== session.subject) continue;
+    for (const contactId of session.channel.contactsOf.get(session.subject) ?? []) {
       const contact = view.contact(contactId);
       if (contact === null || (queues !== null && !queues.has(contact.queueId))) continue;
       const place = view.placeOf(contactId);
@@ -661,6 +684,11 @@ export class SocketHub {
       case 'command':
         void this.#command(session, connection, message as CommandMessage);
         return;
+      case 'chat.send':
+      case 'chat.read':
+      case 'chat.typing':
+        this.#chatMessage(session, connection, message);
+        return;
     }
   }
 
@@ -673,6 +701,92 @@ export class SocketHub {
       `At most ${this.settings.messagesPerSecond} messages a second; wait ${retryAfterMs} ms.`,
       { retryAfterMs },
     );
+  }
+
+  /** A chat message, read receipt or typing indicator: checked by the chat, sent to the conversation. */
+  #chatMessage(session: Session, connection: Connection, message: ChatClientMessage) {
+    const { tenantId } = session.principal;
+    const writer = { role: session.role, id: session.subject };
+    const fail = (refusal: Rejection) => {
+      if (message.type === 'chat.typing')
+        send(connection, { type: 'error', error: errorOf(refusal) });
+      else send(connection, { type: 'reply', id: message.id, ok: false, error: errorOf(refusal) });
+    };
+    if (this.#chat === null) {
+      fail(rejection('unavailable', 'Chat is not enabled on this server.'));
+      return;
+    }
+    const { contactId } = message;
+    switch (message.type) {
+      case 'chat.send': {
+        const posted = this.#chat.post(tenantId, contactId, writer, {
+          ...(message.text === undefined ? {} : { text: message.text }),
+          ...(message.attachmentId === undefined ? {} : { attachmentId: message.attachmentId }),
+        });
+        if ('code' in posted) {
+          fail(posted);
+          return;
+        }
+        for (const party of this.#conversationSessions(session.channel, posted)) {
+          this.#push(party, { type: 'chat', seq: 0, contactId, message: posted.entry });
+        }
+        send(connection, {
+          type: 'reply',
+          id: message.id,
+          ok: true,
+          result: { events: [], chat: posted.entry },
+        });
+        return;
+      }
+      case 'chat.read': {
+        const read = this.#chat.markRead(tenantId, contactId, writer, message.upToSeq);
+        if ('code' in read) {
+          fail(read);
+          return;
+        }
+        for (const party of this.#conversationSessions(session.channel, read)) {
+          if (party === session) continue;
+          this.#push(party, {
+            type: 'chatRead',
+            seq: 0,
+            contactId,
+            by: read.by,
+            upToSeq: message.upToSeq,
+          });
+        }
+        send(connection, { type: 'reply', id: message.id, ok: true, result: { events: [] } });
+        return;
+      }
+      case 'chat.typing': {
+        const typing = this.#chat.typing(tenantId, contactId, writer);
+        if ('code' in typing) {
+          fail(typing);
+          return;
+        }
+        for (const party of this.#conversationSessions(session.channel, typing)) {
+          if (party === session || party.connection === null) continue;
+          send(party.connection, {
+            type: 'chatTyping',
+            contactId,
+            from: typing.from,
+            isTyping: message.isTyping,
+          });
+        }
+        return;
+      }
+    }
+  }
+
+  /** The sessions in a contact's conversation: its customer's, its agent's, and supervisors. */
+  #conversationSessions(
+    channel: TenantChannel,
+    conversation: { customerId: string; agentId: string },
+  ): Session[] {
+    return [
+      ...(channel.customers.get(conversation.customerId) ?? []),
+      ...(channel.agents.get(conversation.agentId) ?? []),
+      ...channel.supervisors,
+    ];
   }
 
   #announce(session: Session, connection: Connection, message: Announce) {
@@ -783,6 +897,9 @@ export class SocketHub {
     }
   }
 }
+
+/** The chat messages a client sends. */
+type ChatClientMessage = Extract<ClientMessage, { type: `chat.${string}` }>;
 
 /** A message's fields, before its schema is checked. */
 type Fields = Record<string, unknown>;

@@ -43,6 +43,45 @@ const migrations: readonly Migration[] = [
       CREATE INDEX api_keys_by_tenant ON api_keys (tenant_id, created_at_ms);
     `,
   },
+  {
+    version: 2,
+    description: 'chat transcripts, read receipts and attachments',
+    // A contact's conversation outlives the contact: its customer is kept with
+    // every message, so that the customer may read its transcript later.
+    sql: `
+      CREATE TABLE chat_messages (
+        tenant_id      TEXT    NOT NULL,
+        contact_id     TEXT    NOT NULL,
+        seq            INTEGER NOT NULL,
+        customer_id    TEXT    NOT NULL,
+        from_role      TEXT    NOT NULL,
+        from_id        TEXT    NOT NULL,
+        from_name      TEXT,
+        text           TEXT,
+        attachment_id  TEXT,
+        at_ms          INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, contact_id, seq)
+      ) WITHOUT ROWID;
+      CREATE TABLE chat_reads (
+        tenant_id   TEXT    NOT NULL,
+        contact_id  TEXT    NOT NULL,
+        role        TEXT    NOT NULL,
+        party_id    TEXT    NOT NULL,
+        up_to_seq   INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, contact_id, role, party_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE attachments (
+        id            TEXT    NOT NULL PRIMARY KEY,
+        tenant_id     TEXT    NOT NULL,
+        contact_id    TEXT    NOT NULL,
+        customer_id   TEXT    NOT NULL,
+        name          TEXT    NOT NULL,
+        content_type  TEXT    NOT NULL,
+        bytes         INTEGER NOT NULL,
+        created_at_ms INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The server store's kind of file: "LNUS" in ASCII marks it. */

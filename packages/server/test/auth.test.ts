@@ -64,6 +64,7 @@ function pathOf(template: string, tenant: string): string {
     contactId: 'c1',
     offerId: 'o-none',
     keyId: 'no-such-key',
+    attachmentId: 'no-such-attachment',
   };
   return template.replace(/\{(\w+)\}/g, (_match, name: string) => {
     const id = ids[name];
@@ -127,6 +128,9 @@ const allowed: Record<string, readonly ('agent' | 'read' | 'customer')[]> = {
   'POST /v1/tenants/{tenantId}/contacts/{contactId}/leave': ['customer'],
   'POST /v1/tenants/{tenantId}/contacts/{contactId}/callback': ['customer'],
   'POST /v1/tenants/{tenantId}/callbacks': ['customer'],
+  'GET /v1/tenants/{tenantId}/contacts/{contactId}/transcript': ['agent', 'read', 'customer'],
+  'POST /v1/tenants/{tenantId}/contacts/{contactId}/attachments': ['agent', 'customer'],
+  'GET /v1/tenants/{tenantId}/attachments/{attachmentId}': ['agent', 'read', 'customer'],
 };
 
 /** Routes anyone may call with no credential. */

@@ -1,7 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { Writable } from 'node:stream';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   Auth,
+  Chat,
   openServerStore,
   type Clock,
   ManualClock,
@@ -115,9 +119,14 @@ export async function startServer(
     },
   });
   const metrics = options.isMetered === true ? createMetrics({ host, clock }) : null;
-  const auth = testAuth(clock);
+  const opened = openServerStore();
+  if (!opened.ok) throw new Error(opened.message);
+  const auth = Auth.open({ store: opened.store, clock, operatorKey }).auth;
+  const filesDir = await mkdtemp(join(tmpdir(), 'lineup-files-'));
+  const chat = new Chat({ store: opened.store, host, clock, filesDir });
   const app = buildApp({
     auth,
+    chat,
     clock,
     scheduler,
     ...(options.socket === undefined ? {} : { socket: options.socket }),
@@ -179,6 +188,8 @@ export async function startServer(
     async close() {
       await app.close();
       await host.close();
+      opened.store.close();
+      await rm(filesDir, { recursive: true, force: true });
     },
   };
 }

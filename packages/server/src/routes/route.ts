@@ -122,6 +122,8 @@ export type Access<P, B> =
       scope: Scope;
       /** An agent's token may call it for its own agent id in the path (`:agentId`). */
       isAgentSelf?: boolean;
+      /** Any agent's token may call it; the handler decides (the contact's own agent). */
+      isForAgents?: boolean;
       /**
        * A customer's token may call it when this gives its own customer id;
        * null lets the handler answer (the resource does not exist).
@@ -144,6 +146,9 @@ export function refusalOfAccess(
     return rejection('forbidden', 'Only the operator key may do this.', { needs: 'operator' });
   }
   if (grants(scopesOf(principal), access.scope)) return null;
+  if (principal.kind === 'token' && principal.role === 'agent' && access.isForAgents === true) {
+    return null;
+  }
   if (principal.kind === 'token' && principal.role === 'agent' && access.isAgentSelf === true) {
     if (params.agentId === principal.subject) return null;
     return rejection('forbidden', 'An agent acts only for itself.', { agentId: principal.subject });
@@ -160,7 +165,7 @@ export function refusalOfAccess(
  * it concerns another customer. Null for every other caller, and when the
  * resource does not exist (the handler says so).
  */
-function refusalOfOwnership<P, B>(
+export function refusalOfOwnership<P, B>(
   principal: Principal | null,
   access: Access<P, B>,
   input: { params: P; body: B },
