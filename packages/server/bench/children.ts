@@ -1,0 +1,135 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+/*
+ * The server bench's child processes: the server (serve-child.ts) and the
+ * load generator (load-generator.ts). Every child started here is kept in
+ * one set and killed with SIGKILL when the bench ends, however it ends.
+ * The server's CPU and memory are read from /proc, so that measuring costs
+ * the server nothing.
+ */
+
+const serverFixture = new URL('./serve-child.ts', import.meta.url).pathname;
+const generatorScript = new URL('./load-generator.ts', import.meta.url).pathname;
+/** Longest time a server may take to print its URL. */
+const startMsMax = 60_000;
+/** Longest time a server may take to stop after SIGTERM before it is killed. */
+const stopMsMax = 60_000;
+
+const children = new Set<ChildProcess>();
+
+/** Kills every child still running; safe to call more than once. */
+export function killChildren(): void {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  children.clear();
+}
+
+function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+/** Resolves with the child's exit code once it has exited. */
+export function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => {
+    child.once('exit', (code) => {
+      resolve(code);
+    });
+  });
+}
+
+/** A server running in a child process. */
+export interface ServerChild {
+  url: string;
+  child: ChildProcess;
+  pid: number;
+  /** How long after its process started the server began to listen, by its own clock. */
+  listeningAfterMs: number;
+  /** Of listeningAfterMs: the time serve() took (open the journal, recover, listen). */
+  serveMs: number;
+}
+
+/** Starts the server on a data dir and waits until it listens. */
+export async function startServer(dataDir: string, operatorKey: string): Promise<ServerChild> {
+  const child = track(
+    spawn(process.execPath, ['--import', 'tsx', serverFixture, dataDir], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, LINEUP_BENCH_OPERATOR_KEY: operatorKey },
+    }),
+  );
+  const { pid, stdout } = child;
+  if (pid === undefined || stdout === null) throw new Error('bench: the server did not start');
+  const timer = setTimeout(() => child.kill('SIGKILL'), startMsMax);
+  try {
+    for await (const line of createInterface({ input: stdout })) {
+      const started = JSON.parse(line) as Omit<ServerChild, 'child' | 'pid'>;
+      return { ...started, child, pid };
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  throw new Error(`bench: the server stopped before it listened (exit ${String(child.exitCode)})`);
+}
+
+/** Stops a server with SIGTERM (it snapshots) and resolves with its exit code and stop time. */
+export async function stopServer(
+  server: ServerChild,
+): Promise<{ code: number | null; ms: number }> {
+  const startMs = performance.now();
+  server.child.kill('SIGTERM');
+  const timer = setTimeout(() => server.child.kill('SIGKILL'), stopMsMax);
+  const code = await exited(server.child);
+  clearTimeout(timer);
+  return { code, ms: Math.round(performance.now() - startMs) };
+}
+
+/** Starts the load generator; its messages arrive through the returned child's IPC channel. */
+export function startGenerator(): ChildProcess {
+  return track(
+    spawn(process.execPath, ['--import', 'tsx', generatorScript], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    }),
+  );
+}
+
+/** Kernel clock ticks per second, the unit of CPU times in /proc (100 on nearly every Linux). */
+const ticksPerSecond = (() => {
+  try {
+    const ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+    return Number.isInteger(ticks) && ticks > 0 ? ticks : 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** A process's CPU time and memory, as /proc shows them. */
+export interface Usage {
+  /** User plus system CPU time since the process started, in seconds. */
+  cpuSeconds: number;
+  /** Resident memory now. */
+  rssBytes: number;
+  /** Highest resident memory since the process started. */
+  rssPeakBytes: number;
+}
+
+/** Reads a process's CPU time and memory from /proc (Linux). */
+export function readUsage(pid: number): Usage {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may hold spaces: state is
+  // field 3, utime field 14 and stime field 15 (proc(5)).
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kilobytes = (name: string) =>
+    Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+  return {
+    cpuSeconds: ticks / ticksPerSecond,
+    rssBytes: kilobytes('VmRSS') * 1024,
+    rssPeakBytes: kilobytes('VmHWM') * 1024,
+  };
+}

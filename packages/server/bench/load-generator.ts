@@ -1,0 +1,304 @@
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import WebSocket from 'ws';
+import type { Event, ServerMessage } from '@lineup/protocol';
+import {
+  quantileOfSorted,
+  type Credential,
+  type GeneratorMessage,
+  type LoadErrors,
+  type LoadPlan,
+  type LoadReport,
+} from './load.ts';
+
+/*
+ * The server bench's load generator, a child process of server.bench.ts so
+ * that its sockets and its clock are not the server's. It takes a LoadPlan
+ * over IPC, opens one WebSocket per agent and per customer, logs the agents
+ * in, then has the customers join queues at a paced rate. Every agent
+ * accepts each offer it is sent and completes the contact handleMs after it
+ * is assigned, so it is free again. The latency of one enqueue runs from the
+ * customer's send to the agent's socket receiving offerCreated for that
+ * contact: both in this process, on one clock (performance.now).
+ *
+ * Every loop is bounded by count and by time; progress goes to stderr.
+ */
+
+/** Sockets opened at once while connecting. */
+const connectConcurrency = 100;
+/** Longest wait for one socket's welcome (and an agent's log-in reply). */
+const connectTimeoutMs = 15_000;
+/** Longest time to connect every socket. */
+const connectMsMax = 180_000;
+/** How long the sending may run past its planned time on a slow machine before it stops. */
+const sendLateMsMax = 10_000;
+/** How long to wait after the last send for the offers still on their way. */
+const drainMsMax = 5_000;
+/** Wait between two pacing steps: the enqueues due are sent at each step. */
+const paceStepMs = 1;
+
+const progress = (message: string): void => {
+  process.stderr.write(`load: ${message}\n`);
+};
+
+const sleep = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms);
+  });
+
+/** Sends a message to the bench (then calls `sent`); the generator runs only as its child. */
+function tell(message: GeneratorMessage, sent?: () => void): void {
+  if (process.send === undefined) throw new Error('load-generator runs as a child with IPC');
+  process.send(message, undefined, {}, sent);
+}
+
+/** The load's state, shared by every socket's handler. */
+class Load {
+  /** Send time of each enqueue whose offer has not been seen yet, by contact id. */
+  readonly sentAtMs = new Map<string, number>();
+  readonly latenciesMs: number[] = [];
+  readonly errors: LoadErrors = { connect: 0, closed: 0, refusals: {}, missingOffers: 0 };
+  readonly sockets: WebSocket[] = [];
+  /** Completion timers of contacts held, cleared at the end. */
+  readonly timers = new Set<NodeJS.Timeout>();
+  #messageNumber = 0;
+  isEnding = false;
+
+  constructor(readonly plan: LoadPlan) {}
+
+  nextId(prefix: string): string {
+    this.#messageNumber += 1;
+    return `${prefix}${this.#messageNumber}`;
+  }
+
+  refused(code: string): void {
+    this.errors.refusals[code] = (this.errors.refusals[code] ?? 0) + 1;
+  }
+
+  /** An agent's socket received an event: time offers, accept them, complete what it holds. */
+  onAgentEvent(socket: WebSocket, agentId: string, event: Event): void {
+    if (event.type === 'offerCreated') {
+      const sentAtMs = this.sentAtMs.get(event.contactId);
+      if (sentAtMs !== undefined) {
+        this.latenciesMs.push(performance.now() - sentAtMs);
+        this.sentAtMs.delete(event.contactId);
+      }
+      sendCommand(socket, this.nextId('a'), {
+        type: 'acceptOffer',
+        offerId: event.offerId,
+        agentId,
+      });
+    } else if (event.type === 'contactAssigned') {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        if (this.isEnding) return;
+        sendCommand(socket, this.nextId('c'), {
+          type: 'completeContact',
+          contactId: event.contactId,
+          agentId,
+        });
+      }, this.plan.handleMs);
+      this.timers.add(timer);
+    }
+  }
+}
+
+function sendCommand(socket: WebSocket, id: string, command: Record<string, unknown>): void {
+  if (socket.readyState === WebSocket.OPEN)
+    socket.send(JSON.stringify({ type: 'command', id, command }));
+}
+
+/**
+ * Opens one socket, says hello, and (for an agent) logs in; resolves with the
+ * socket, or null when any step failed or took too long.
+ */
+function connect(load: Load, credential: Credential, role: 'agent' | 'customer') {
+  return new Promise<WebSocket | null>((resolve) => {
+    const socket = new WebSocket(`${load.plan.url.replace(/^http/, 'ws')}/v1/ws`);
+    const logInId = load.nextId('l');
+    let isSettled = false;
+    let isConnected = false;
+    const settle = (result: WebSocket | null) => {
+      if (isSettled) return;
+      isSettled = true;
+      isConnected = result !== null;
+      clearTimeout(timer);
+      if (result === null) {
+        load.errors.connect += 1;
+        socket.terminate();
+      }
+      resolve(result);
+    };
+    const timer = setTimeout(() => {
+      settle(null);
+    }, connectTimeoutMs);
+    socket.on('open', () => {
+      socket.send(JSON.stringify({ type: 'hello', token: credential.token }));
+    });
+    socket.on('error', () => {
+      settle(null);
+    });
+    socket.on('close', () => {
+      if (isConnected && !load.isEnding) load.errors.closed += 1;
+      settle(null);
+    });
+    socket.on('message', (data: Buffer) => {
+      const message = JSON.parse(data.toString('utf8')) as ServerMessage;
+      switch (message.type) {
+        case 'welcome':
+          if (role === 'customer') settle(socket);
+          else sendCommand(socket, logInId, { type: 'logIn', agentId: credential.subject });
+          return;
+        case 'reply':
+          if (!message.ok) load.refused(message.error.code);
+          if (message.id === logInId) settle(message.ok ? socket : null);
+          return;
+        case 'event':
+          if (role === 'agent') load.onAgentEvent(socket, credential.subject, message.event);
+          return;
+        case 'error':
+          load.refused(message.error.code);
+          settle(null);
+          return;
+        case 'place':
+        case 'waiting':
+        case 'announcement':
+          return;
+      }
+    });
+  });
+}
+
+/** A socket that said hello (and, for an agent, logged in), with its token's subject. */
+interface Connected {
+  socket: WebSocket;
+  subject: string;
+}
+
+/** Connects every credential of one role, connectConcurrency at a time. */
+async function connectAll(
+  load: Load,
+  credentials: readonly Credential[],
+  role: 'agent' | 'customer',
+  deadlineMs: number,
+): Promise<Connected[]> {
+  const connected: Connected[] = [];
+  for (let start = 0; start < credentials.length; start += connectConcurrency) {
+    if (performance.now() > deadlineMs) {
+      load.errors.connect += credentials.length - start;
+      break;
+    }
+    const batch = credentials.slice(start, start + connectConcurrency);
+    const sockets = await Promise.all(batch.map((credential) => connect(load, credential, role)));
+    sockets.forEach((socket, index) => {
+      const subject = batch[index]?.subject;
+      if (socket !== null && subject !== undefined) connected.push({ socket, subject });
+    });
+  }
+  load.sockets.push(...connected.map(({ socket }) => socket));
+  return connected;
+}
+
+/** Sends the enqueues at the planned rate; returns how many were sent and over how long. */
+async function sendEnqueues(
+  load: Load,
+  customers: readonly Connected[],
+): Promise<{ sent: number; elapsedMs: number }> {
+  const { plan } = load;
+  const total = Math.round(plan.ratePerSecond * plan.seconds);
+  const startMs = performance.now();
+  const stopAtMs = startMs + plan.seconds * 1000 + sendLateMsMax;
+  let sent = 0;
+  let nextProgressMs = startMs + 5_000;
+  while (sent < total && customers.length > 0) {
+    const nowMs = performance.now();
+    if (nowMs > stopAtMs) break;
+    const due = Math.min(total, Math.floor(((nowMs - startMs) * plan.ratePerSecond) / 1000) + 1);
+    for (; sent < due; sent++) {
+      const customer = customers[sent % customers.length];
+      if (customer === undefined) break;
+      const contactId = `b${sent}`;
+      load.sentAtMs.set(contactId, performance.now());
+      sendCommand(customer.socket, load.nextId('e'), {
+        type: 'enqueueContact',
+        contact: {
+          id: contactId,
+          queueId: plan.queueIds[sent % plan.queueIds.length],
+          channel: 'voice',
+          customer: { id: customer.subject, type: 'normal' },
+        },
+      });
+    }
+    if (nowMs >= nextProgressMs) {
+      progress(`${sent}/${total} enqueues sent, ${load.latenciesMs.length} offers seen`);
+      nextProgressMs += 5_000;
+    }
+    await sleep(paceStepMs);
+  }
+  return { sent, elapsedMs: performance.now() - startMs };
+}
+
+async function run(plan: LoadPlan): Promise<LoadReport> {
+  const load = new Load(plan);
+  const connectStartMs = performance.now();
+  const deadlineMs = connectStartMs + connectMsMax;
+  progress(`connecting ${plan.agents.length} agents and ${plan.customers.length} customers`);
+  const agents = await connectAll(load, plan.agents, 'agent', deadlineMs);
+  const customers = await connectAll(load, plan.customers, 'customer', deadlineMs);
+  const connectMs = performance.now() - connectStartMs;
+  progress(
+    `connected ${agents.length} agents, ${customers.length} customers in ${Math.round(connectMs)} ms`,
+  );
+
+  tell({ type: 'phase', phase: 'connected' });
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+  const cpuBefore = process.cpuUsage();
+  const loadStartMs = performance.now();
+  const { sent, elapsedMs } = await sendEnqueues(load, customers);
+  const drainUntilMs = performance.now() + drainMsMax;
+  while (load.latenciesMs.length < sent && performance.now() < drainUntilMs) await sleep(10);
+  const cpu = process.cpuUsage(cpuBefore);
+  const loadMs = performance.now() - loadStartMs;
+  lag.disable();
+  tell({ type: 'phase', phase: 'sent' });
+
+  load.isEnding = true;
+  for (const timer of load.timers) clearTimeout(timer);
+  for (const socket of load.sockets) socket.terminate();
+  load.errors.missingOffers = load.sentAtMs.size;
+  const sorted = Float64Array.from(load.latenciesMs).sort();
+  const sum = load.latenciesMs.reduce((total, value) => total + value, 0);
+  const round2 = (value: number) => Math.round(value * 100) / 100;
+  return {
+    agentsConnected: agents.length,
+    customersConnected: customers.length,
+    connectMs: Math.round(connectMs),
+    enqueuesSent: sent,
+    enqueuesPerSecond: Math.round(sent / (elapsedMs / 1000)),
+    offersObserved: load.latenciesMs.length,
+    latencyMs: {
+      p50: round2(quantileOfSorted(sorted, 0.5)),
+      p90: round2(quantileOfSorted(sorted, 0.9)),
+      p99: round2(quantileOfSorted(sorted, 0.99)),
+      max: round2(sorted[sorted.length - 1] ?? 0),
+      mean: round2(sum / Math.max(1, sorted.length)),
+    },
+    errors: load.errors,
+    generatorCpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / loadMs) * 100),
+    generatorLagP99Ms: round2(lag.percentile(99) / 1e6),
+  };
+}
+
+process.once('message', (message: LoadPlan) => {
+  void run(message).then(
+    (report) => {
+      tell({ type: 'report', report }, () => {
+        process.disconnect();
+      });
+    },
+    (error: unknown) => {
+      process.stderr.write(`load: failed: ${String(error)}\n`);
+      process.exit(1);
+    },
+  );
+});

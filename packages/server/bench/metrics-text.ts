@@ -1,0 +1,71 @@
+/*
+ * Reading the server's GET /metrics (Prometheus text format) in the server
+ * bench: sums of samples, and a histogram's cumulative buckets, so that the
+ * bench can take the difference of two scrapes (the load window only) and a
+ * quantile of it as Prometheus's histogram_quantile computes one.
+ */
+
+/** One sample line: name, optional {labels}, value. */
+const sampleLine = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)$/;
+
+/** Sum of the samples of a metric whose labels contain `labelPart` (every sample: ''). */
+export function sumOfSamples(text: string, name: string, labelPart = ''): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    const match = sampleLine.exec(line);
+    if (match?.[1] !== name || !(match[2] ?? '').includes(labelPart)) continue;
+    sum += Number(match[3]);
+  }
+  return sum;
+}
+
+/** A histogram's cumulative bucket counts by upper bound (+Inf last), and its count. */
+export interface Histogram {
+  buckets: { le: number; count: number }[];
+  count: number;
+}
+
+/** Reads a histogram without labels other than `le`. */
+export function histogramOf(text: string, name: string): Histogram {
+  const buckets: { le: number; count: number }[] = [];
+  for (const line of text.split('\n')) {
+    const match = sampleLine.exec(line);
+    if (match?.[1] !== `${name}_bucket`) continue;
+    const le = /le="([^"]+)"/.exec(match[2] ?? '')?.[1];
+    if (le === undefined) continue;
+    buckets.push({ le: le === '+Inf' ? Infinity : Number(le), count: Number(match[3]) });
+  }
+  buckets.sort((a, b) => a.le - b.le);
+  return { buckets, count: buckets[buckets.length - 1]?.count ?? 0 };
+}
+
+/** The histogram of what was observed between two scrapes. */
+export function histogramSince(before: Histogram, after: Histogram): Histogram {
+  const buckets = after.buckets.map((bucket) => ({
+    le: bucket.le,
+    count: bucket.count - (before.buckets.find((old) => old.le === bucket.le)?.count ?? 0),
+  }));
+  return { buckets, count: after.count - before.count };
+}
+
+/**
+ * The q-quantile of a histogram, interpolated linearly inside its bucket as
+ * Prometheus's histogram_quantile does; in the +Inf bucket, the highest finite
+ * bound. 0 for an empty histogram.
+ */
+export function quantileOfHistogram(histogram: Histogram, q: number): number {
+  if (histogram.count === 0) return 0;
+  const rank = q * histogram.count;
+  let lower = 0;
+  let below = 0;
+  for (const bucket of histogram.buckets) {
+    if (bucket.count >= rank) {
+      if (bucket.le === Infinity) return lower;
+      const inBucket = bucket.count - below;
+      return inBucket === 0 ? bucket.le : lower + ((bucket.le - lower) * (rank - below)) / inBucket;
+    }
+    lower = bucket.le;
+    below = bucket.count;
+  }
+  return lower;
+}
