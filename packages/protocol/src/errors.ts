@@ -215,6 +215,21 @@ export const errorCodes = {
     isRetryable: false,
     message: 'The tenant has no live API key with this id; list its keys to find the right one.',
   },
+  webhook_not_found: {
+    status: 404,
+    isRetryable: false,
+    message: 'The tenant has no webhook with this id; list its webhooks to find the right one.',
+  },
+  delivery_not_found: {
+    status: 404,
+    isRetryable: false,
+    message: "The webhook has no delivery with this id; list the webhook's deliveries to find it.",
+  },
+  delivery_not_failed: {
+    status: 409,
+    isRetryable: false,
+    message: 'Only a failed delivery can be replayed; this one is pending or delivered already.',
+  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 /** A stable, machine-readable error code. */

@@ -1,5 +1,5 @@
 /** Version of the protocol types; bumped on any change to commands, events or error codes. */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 export * from './ids.ts';
 export * from './domain.ts';
