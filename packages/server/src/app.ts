@@ -37,6 +37,8 @@ import { operationRoutes } from './routes/operations.ts';
 import { queueRoutes } from './routes/queues.ts';
 import { Tag, bodyOptionalMark, refusalOfAccess, type Access } from './routes/route.ts';
 import { tenantRoutes } from './routes/tenants.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
+import type { Webhooks } from './webhooks.ts';
 
 /*
  * The HTTP app: REST under /v1 with the tenant in the path, OpenAPI at
@@ -78,6 +80,8 @@ export interface AppOptions {
   requestRates?: Partial<RequestRates>;
   /** The conversations (chat over the socket, transcripts and attachments over REST). */
   chat?: Chat;
+  /** When given, the webhook routes serve it (docs/api.md, Webhooks); the caller closes it. */
+  webhooks?: Webhooks;
 }
 
 /** How many REST requests a caller may send. */
@@ -303,6 +307,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
         { name: Tag.agentActions, description: 'What an agent does: presence, offers, contacts' },
         { name: Tag.contacts, description: 'Customers joining, waiting, leaving, callbacks' },
         { name: Tag.statistics, description: 'Today and the last 15 minutes, per queue and agent' },
+        { name: Tag.webhooks, description: 'Signed event deliveries to your URLs, and replays' },
         { name: Tag.operations, description: 'Health, readiness and metrics' },
       ],
     },
@@ -356,6 +361,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       agentRoutes(tenant, host);
       agentActionRoutes(tenant, host);
       contactRoutes(tenant, host);
+      if (options.webhooks !== undefined) webhookRoutes(tenant, options.webhooks);
       done();
     },
     { prefix: '/v1/tenants/:tenantId' },

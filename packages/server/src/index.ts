@@ -130,6 +130,26 @@ export {
   SERVER_STORE_SCHEMA_VERSION,
 } from './store.ts';
 export {
+  /** Every tenant's webhooks: subscriptions, a persisted outbox, signed deliveries with retries. */
+  Webhooks,
+  /** How the webhooks are set up: store, host, clock, scheduler, sender, settings. */
+  type WebhooksOptions,
+  /** Limits and timings of the webhooks. */
+  type WebhookSettings,
+  /** Defaults of the webhooks' settings. */
+  webhookSettingsDefault,
+  /** Sends one delivery and gives the receiver's HTTP status. */
+  type SendWebhook,
+  /** The default sender: fetch with a time-out. */
+  fetchSender,
+  /** The Lineup-Signature header of a body at a time, with a webhook's secret. */
+  signatureOf,
+  /** The wait after a delivery's n-th failed attempt. */
+  retryDelayMs,
+  /** The names of a delivery's Lineup headers. */
+  webhookHeader,
+} from './webhooks.ts';
+export {
   /** Starts the durable server on a port over the journal in a data dir. */
   serve,
   /** The tenant created on a first start. */

@@ -10,6 +10,7 @@ import {
   ConvertToCallbackSchema,
   CustomerSchema,
   AttributesSchema,
+  EventSchema,
   DeflectAction,
   DeflectReason,
   JoinedTypeSchema,
@@ -34,6 +35,7 @@ import {
   scopeList,
   tokenTtlSeconds,
   type ErrorCode,
+  type EventType,
 } from '@lineup/protocol';
 
 /*
@@ -453,6 +455,131 @@ export const AgentActionResultSchema = Type.Object(
 );
 /** What an agent action did. */
 export type AgentActionResult = Static<typeof AgentActionResultSchema>;
+
+// --- Webhooks -------------------------------------------------------------------------------------
+
+/** Every event type the engine emits, in the protocol's order. */
+export const eventTypeList: readonly EventType[] = EventSchema.anyOf.map(
+  (schema) => schema.properties.type.const,
+);
+/** The event type filter that matches every event. */
+export const everyEventType = '*';
+/** Longest webhook URL, in characters. */
+export const webhookUrlLengthMax = 2_048;
+/** Longest webhook description, in characters. */
+const webhookDescriptionLengthMax = 500;
+/** Schema of a webhook's or a delivery's id: minted by the server. */
+const WebhookIdSchema = Type.String({ minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9_-]+$' });
+const DeliveryStatusSchema = Type.Enum(['pending', 'delivered', 'failed'], {
+  description: 'pending (waiting or retrying), delivered (a 2xx answer), failed (gave up)',
+});
+
+/** Schema of the path of a webhook. */
+export const WebhookParamsSchema = Type.Object({
+  tenantId: TenantIdSchema,
+  webhookId: WebhookIdSchema,
+});
+/** Schema of the path of one delivery of a webhook. */
+export const DeliveryParamsSchema = Type.Object({
+  tenantId: TenantIdSchema,
+  webhookId: WebhookIdSchema,
+  deliveryId: WebhookIdSchema,
+});
+
+/** Schema of a new webhook. */
+export const WebhookInputSchema = Type.Object(
+  {
+    url: Type.String({
+      minLength: 8,
+      maxLength: webhookUrlLengthMax,
+      pattern: '^[Hh][Tt][Tt][Pp][Ss]?://',
+      description: 'Where events are POSTed: an http or https URL',
+    }),
+    eventTypes: Type.Array(Type.Enum([everyEventType, ...eventTypeList]), {
+      minItems: 1,
+      maxItems: eventTypeList.length + 1,
+      uniqueItems: true,
+      description: 'The event types to deliver, or ["*"] for every one',
+    }),
+    description: Type.Optional(Type.String({ maxLength: webhookDescriptionLengthMax })),
+  },
+  { additionalProperties: false },
+);
+
+const webhookFields = {
+  id: WebhookIdSchema,
+  url: Type.String(),
+  eventTypes: Type.Array(Type.String()),
+  description: nullable(Type.String()),
+  createdAtMs: epochMs,
+};
+/** Schema of a webhook as listed: never its secret. */
+export const WebhookViewSchema = Type.Object(webhookFields, { additionalProperties: false });
+/** A webhook as listed. */
+export type WebhookView = Static<typeof WebhookViewSchema>;
+/** Schema of a new webhook: its signing secret, shown this once. */
+export const WebhookCreatedSchema = Type.Object(
+  {
+    ...webhookFields,
+    secret: Type.String({
+      description: 'Verifies the Lineup-Signature header of every delivery. Shown only now.',
+    }),
+  },
+  { additionalProperties: false },
+);
+/** Schema of a tenant's webhooks. */
+export const WebhookListSchema = Type.Object(
+  { items: Type.Array(WebhookViewSchema) },
+  { additionalProperties: false },
+);
+
+/** Schema of the query of a webhook's deliveries. */
+export const DeliveryQuerySchema = Type.Object(
+  {
+    status: Type.Optional(DeliveryStatusSchema),
+    limit,
+    after: Type.Optional(
+      Type.String({
+        pattern: '^[1-9][0-9]{0,14}$',
+        description: 'The `next` of the previous page',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+/** Schema of one delivery: an event for a webhook, and how its attempts went. */
+export const DeliveryViewSchema = Type.Object(
+  {
+    id: Type.String({ description: "Also the payload's id and the Lineup-Event-Id header" }),
+    webhookId: WebhookIdSchema,
+    eventType: Type.String(),
+    contactId: nullable(Type.String()),
+    status: DeliveryStatusSchema,
+    attempts: Type.Integer({ minimum: 0, description: 'Attempts since it last became pending' }),
+    createdAtMs: epochMs,
+    lastAttemptAtMs: nullable(epochMs),
+    lastStatusCode: nullable(Type.Integer({ description: "The receiver's last HTTP status" })),
+    lastError: nullable(Type.String({ description: 'Why the last attempt failed' })),
+    nextAttemptAtMs: nullable(epochMs),
+    deliveredAtMs: nullable(epochMs),
+  },
+  { additionalProperties: false },
+);
+/** One delivery as the API shows it. */
+export type DeliveryView = Static<typeof DeliveryViewSchema>;
+/** Schema of a page of deliveries, newest first. */
+export const DeliveryPageSchema = Type.Object(
+  {
+    items: Type.Array(DeliveryViewSchema),
+    next: nullable(Type.String({ description: 'Pass as `after` for the next page' })),
+  },
+  { additionalProperties: false },
+);
+/** Schema of what a replay of every failed delivery did. */
+export const ReplayedSchema = Type.Object(
+  { replayed: Type.Integer({ minimum: 0, description: 'Failed deliveries now pending again' }) },
+  { additionalProperties: false },
+);
 
 // --- Operations -----------------------------------------------------------------------------------
 

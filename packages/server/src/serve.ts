@@ -7,10 +7,11 @@ import type { SocketSettings } from './socket-hub.ts';
 import { Auth, operatorKeyPattern } from './auth.ts';
 import { Chat } from './chat.ts';
 import { openServerStore } from './store.ts';
-import { systemClock } from './clock.ts';
+import { SystemScheduler, systemClock } from './clock.ts';
 import { EngineHost } from './engine-host.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import type { CommandInput } from './host.ts';
+import { Webhooks } from './webhooks.ts';
 
 /*
  * `lineup serve`: the durable server on one port. It opens the SQLite journal
@@ -18,7 +19,8 @@ import type { CommandInput } from './host.ts';
  * after it), and serves the REST API. On the first start, unless told not to,
  * it creates a demo tenant so that a new user has a contact center at once.
  * Stopping (SIGTERM, SIGINT) stops taking work, lets commands under way
- * become durable, snapshots every tenant and closes the journal.
+ * become durable, snapshots every tenant, lets webhook sends under way end
+ * (pending deliveries resume on the next start) and closes the journal.
  */
 
 /** Where and how the server runs. */
@@ -109,11 +111,19 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
     clock: systemClock,
     filesDir: join(options.dataDir, 'files'),
   });
+  // After the host resumed its tenants, so that it listens to each one; pending deliveries resume.
+  const webhooks = Webhooks.open({
+    store,
+    host,
+    clock: systemClock,
+    scheduler: new SystemScheduler(systemClock),
+  });
   const app = buildApp({
     host,
     auth,
     chat,
     metrics,
+    webhooks,
     logger: { level: options.logLevel ?? 'info' },
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
     ...(options.requestRates === undefined ? {} : { requestRates: options.requestRates }),
@@ -123,6 +133,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
     await app.listen({ port: options.port, host: options.listenHost ?? '127.0.0.1' });
   } catch (error: unknown) {
     await host.close();
+    await webhooks.close();
     store.close();
     const code = error instanceof Error && 'code' in error ? String(error.code) : '';
     if (code === 'EADDRINUSE')
@@ -145,7 +156,9 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
     close: () => {
       closing ??= (async () => {
         await app.close();
+        // The host's last events still reach the outbox; then the sends under way end.
         await host.close();
+        await webhooks.close();
         store.close();
       })();
       return closing;

@@ -5,8 +5,8 @@ import { openSqliteFile, type Migration, type SqliteFileKind } from '@lineup/jou
 
 /*
  * The server's own durable records, beside the journal in the data dir: what
- * is not routing and so not the engine's (API keys, the token secret, and the
- * features that arrive with their own migrations). One SQLite file, WAL with
+ * is not routing and so not the engine's (API keys, the token secret, webhooks and
+ * their delivery outbox). One SQLite file, WAL with
  * synchronous=FULL like the journal, versioned by the same migration runner;
  * ":memory:" for tests and the memory host.
  *
@@ -80,6 +80,53 @@ const migrations: readonly Migration[] = [
         bytes         INTEGER NOT NULL,
         created_at_ms INTEGER NOT NULL
       );
+    `,
+  },
+  {
+    version: 3,
+    description: 'webhooks and their delivery outbox',
+    // webhooks keeps its secret as is: every delivery is signed with it.
+    // webhook_deliveries is the outbox: one row per event and webhook, written before any
+    // attempt; seq is the order events arrived in. A lane is the contact id, or '' for
+    // events without one: a lane's pending rows go out one at a time, in seq order, and
+    // only its head has a next_attempt_at_ms (webhooks.ts). The partial indexes keep the
+    // due scan and the lane lookups to the pending rows.
+    sql: `
+      CREATE TABLE webhooks (
+        id            TEXT    NOT NULL PRIMARY KEY,
+        tenant_id     TEXT    NOT NULL,
+        url           TEXT    NOT NULL,
+        event_types   TEXT    NOT NULL,
+        description   TEXT,
+        secret        TEXT    NOT NULL,
+        created_at_ms INTEGER NOT NULL
+      );
+      CREATE INDEX webhooks_by_tenant ON webhooks (tenant_id, created_at_ms);
+      CREATE TABLE webhook_deliveries (
+        seq                INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+        id                 TEXT    NOT NULL UNIQUE,
+        webhook_id         TEXT    NOT NULL,
+        tenant_id          TEXT    NOT NULL,
+        lane               TEXT    NOT NULL,
+        event_type         TEXT    NOT NULL,
+        body               TEXT    NOT NULL,
+        status             TEXT    NOT NULL,
+        attempts           INTEGER NOT NULL,
+        created_at_ms      INTEGER NOT NULL,
+        pending_since_ms   INTEGER NOT NULL,
+        next_attempt_at_ms INTEGER,
+        last_attempt_at_ms INTEGER,
+        last_status_code   INTEGER,
+        last_error         TEXT,
+        delivered_at_ms    INTEGER
+      );
+      CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (webhook_id, status, seq);
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at_ms, seq)
+        WHERE status = 'pending' AND next_attempt_at_ms IS NOT NULL;
+      CREATE INDEX webhook_deliveries_lane ON webhook_deliveries (webhook_id, lane, seq)
+        WHERE status = 'pending';
+      CREATE INDEX webhook_deliveries_settled ON webhook_deliveries (status, last_attempt_at_ms)
+        WHERE status != 'pending';
     `,
   },
 ];

@@ -48,6 +48,7 @@ async function fingerprint(): Promise<string> {
     `${acme}/contacts/c1`,
     `${acme}/queues/q1/contacts`,
     `${acme}/api-keys`,
+    `${acme}/webhooks`,
   ];
   const bodies = await Promise.all(
     paths.map(async (path) => (await server.call('GET', path)).body),
@@ -65,6 +66,8 @@ function pathOf(template: string, tenant: string): string {
     offerId: 'o-none',
     keyId: 'no-such-key',
     attachmentId: 'no-such-attachment',
+    webhookId: 'no-such-webhook',
+    deliveryId: 'no-such-delivery',
   };
   return template.replace(/\{(\w+)\}/g, (_match, name: string) => {
     const id = ids[name];
@@ -131,6 +134,13 @@ const allowed: Record<string, readonly ('agent' | 'read' | 'customer')[]> = {
   'GET /v1/tenants/{tenantId}/contacts/{contactId}/transcript': ['agent', 'read', 'customer'],
   'POST /v1/tenants/{tenantId}/contacts/{contactId}/attachments': ['agent', 'customer'],
   'GET /v1/tenants/{tenantId}/attachments/{attachmentId}': ['agent', 'read', 'customer'],
+  'POST /v1/tenants/{tenantId}/webhooks': [],
+  'GET /v1/tenants/{tenantId}/webhooks': [],
+  'GET /v1/tenants/{tenantId}/webhooks/{webhookId}': [],
+  'DELETE /v1/tenants/{tenantId}/webhooks/{webhookId}': [],
+  'GET /v1/tenants/{tenantId}/webhooks/{webhookId}/deliveries': [],
+  'POST /v1/tenants/{tenantId}/webhooks/{webhookId}/deliveries/{deliveryId}/replay': [],
+  'POST /v1/tenants/{tenantId}/webhooks/{webhookId}/replay-failed': [],
 };
 
 /** Routes anyone may call with no credential. */

@@ -18,6 +18,9 @@ import {
   type SocketSettings,
   type RequestRates,
   type MemoryHostOptions,
+  type SendWebhook,
+  type WebhookSettings,
+  Webhooks,
 } from '../src/index.ts';
 
 /*
@@ -71,6 +74,8 @@ export interface Server {
   auth: Auth;
   clock: ManualClock;
   scheduler: ManualScheduler;
+  /** The server's webhooks, over a server store in memory, on the manual clock. */
+  webhooks: Webhooks;
   /** The server's metrics on the manual clock, when asked for (`isMetered`), else null. */
   metrics: Metrics | null;
   baseUrl: string;
@@ -87,7 +92,10 @@ export interface Server {
     body?: unknown,
     options?: CallOptions,
   ): Promise<Reply<T>>;
-  /** Moves the clock forward and runs every timer that fell due, ticks included. */
+  /**
+   * Moves the clock forward and runs every timer that fell due, ticks and
+   * webhook retries included; waits for the webhook sends they started.
+   */
   advance(ms: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -104,6 +112,10 @@ export async function startServer(
     socket?: Partial<SocketSettings>;
     /** Request rates; default so high that only a test of the limits meets them. */
     requestRates?: Partial<RequestRates>;
+    /** Settings of the webhooks. */
+    webhooks?: Partial<WebhookSettings>;
+    /** How webhook deliveries are sent; default fetch. */
+    send?: SendWebhook;
   } = {},
 ): Promise<Server> {
   const clock = new ManualClock(T0);
@@ -124,9 +136,18 @@ export async function startServer(
   const auth = Auth.open({ store: opened.store, clock, operatorKey }).auth;
   const filesDir = await mkdtemp(join(tmpdir(), 'lineup-files-'));
   const chat = new Chat({ store: opened.store, host, clock, filesDir });
+  const webhooks = Webhooks.open({
+    store: opened.store,
+    host,
+    clock,
+    scheduler,
+    ...(options.webhooks === undefined ? {} : { settings: options.webhooks }),
+    ...(options.send === undefined ? {} : { send: options.send }),
+  });
   const app = buildApp({
     auth,
     chat,
+    webhooks,
     clock,
     scheduler,
     ...(options.socket === undefined ? {} : { socket: options.socket }),
@@ -147,6 +168,7 @@ export async function startServer(
     auth,
     clock,
     scheduler,
+    webhooks,
     metrics,
     baseUrl,
     logs,
@@ -182,12 +204,17 @@ export async function startServer(
     async advance(ms) {
       clock.advanceMs(ms);
       // A tick may arm a timer that is due already: fire until none is.
-      while (scheduler.fireDue() > 0) await host.drain();
+      while (scheduler.fireDue() > 0) {
+        await host.drain();
+        await webhooks.settled();
+      }
       await host.drain();
+      await webhooks.settled();
     },
     async close() {
       await app.close();
       await host.close();
+      await webhooks.close();
       opened.store.close();
       await rm(filesDir, { recursive: true, force: true });
     },

@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodeList, errorCodes, type ErrorCode } from '@lineup/protocol';
-import { MemoryHost, buildApp, systemClock } from '../src/index.ts';
+import {
+  ManualScheduler,
+  MemoryHost,
+  Webhooks,
+  buildApp,
+  openServerStore,
+  systemClock,
+} from '../src/index.ts';
 import { testAuth } from './harness.ts';
 import { documentedErrorCodes, operationsOf, type OpenApiDocument } from './openapi.ts';
 
@@ -19,7 +26,12 @@ const registered: string[] = [];
 
 beforeAll(async () => {
   const host = new MemoryHost();
-  app = buildApp({ host, auth: testAuth(systemClock) });
+  const opened = openServerStore();
+  if (!opened.ok) throw new Error(opened.message);
+  const { store } = opened;
+  const scheduler = new ManualScheduler(systemClock);
+  const webhooks = Webhooks.open({ store, host, clock: systemClock, scheduler });
+  app = buildApp({ host, auth: testAuth(systemClock), webhooks });
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const schema = route.schema as { hide?: boolean } | undefined;
@@ -68,6 +80,7 @@ describe('OpenAPI document', () => {
       'agent actions',
       'contacts',
       'statistics',
+      'webhooks',
       'operations',
     ]);
     for (const { key, operation } of operationsOf(document)) {

@@ -34,6 +34,7 @@ export const Tag = {
   agentActions: 'agent actions',
   contacts: 'contacts',
   statistics: 'statistics',
+  webhooks: 'webhooks',
   operations: 'operations',
 } as const;
 /** An area of the API. */
