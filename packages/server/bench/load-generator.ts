@@ -162,6 +162,9 @@ function connect(load: Load, credential: Credential, role: 'agent' | 'customer')
         case 'place':
         case 'waiting':
         case 'announcement':
+        case 'chat':
+        case 'chatRead':
+        case 'chatTyping':
           return;
       }
     });
