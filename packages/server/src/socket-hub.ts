@@ -179,6 +179,20 @@ class TenantChannel {
 
   constructor(readonly tenantId: TenantId) {}
 
+  /** The agent sessions serving each queue: whom a queue's waiting count concerns. */
+  readonly servers = new Map<QueueId, Set<Session>>();
+
+  /** Records that an agent's session serves a queue, or no longer does. */
+  serve(session: Session, queueId: QueueId, isServing: boolean) {
+    if (isServing) session.servedQueues.add(queueId);
+    else session.servedQueues.delete(queueId);
+    const sessions = this.servers.get(queueId) ?? new Set<Session>();
+    if (isServing) sessions.add(session);
+    else sessions.delete(session);
+    if (sessions.size === 0) this.servers.delete(queueId);
+    else this.servers.set(queueId, sessions);
+  }
+
   /** Records a live contact's customer. */
   own(contactId: ContactId, customerId: string) {
     this.ownerOf.set(contactId, customerId);
@@ -477,7 +491,7 @@ export class SocketHub {
     index.set(session.subject, set);
     if (session.role === Role.agent) {
       const agent = this.#host.view(channel.tenantId)?.agent(session.subject as AgentId);
-      session.servedQueues = new Set(agent?.memberships.map((m) => m.queueId) ?? []);
+      for (const { queueId } of agent?.memberships ?? []) channel.serve(session, queueId, true);
       this.#armWaiting(channel);
     }
   }
@@ -485,6 +499,7 @@ export class SocketHub {
   #leave(channel: TenantChannel, session: Session) {
     channel.sessions.delete(session);
     channel.supervisors.delete(session);
+    for (const queueId of [...session.servedQueues]) channel.serve(session, queueId, false);
     const set = channel.sessionsOf(session.role, session.subject);
     set?.delete(session);
     if (set?.size === 0) {
@@ -545,8 +560,7 @@ export class SocketHub {
   #trackMemberships(channel: TenantChannel, event: Event) {
     if (event.type !== 'agentJoinedQueue' && event.type !== 'agentLeftQueue') return;
     for (const session of channel.agents.get(event.agentId) ?? []) {
-      if (event.type === 'agentJoinedQueue') session.servedQueues.add(event.queueId);
-      else session.servedQueues.delete(event.queueId);
+      channel.serve(session, event.queueId, event.type === 'agentJoinedQueue');
       this.#sendWaiting(session, [event.queueId]);
     }
   }
@@ -581,13 +595,16 @@ export class SocketHub {
       channel.waiting.set(queueId, waiting);
       changed.push(queueId);
     }
-    if (changed.length === 0) return;
-    for (const sessions of channel.agents.values()) {
-      for (const session of sessions) {
-        const served = changed.filter((queueId) => session.servedQueues.has(queueId));
-        this.#sendWaiting(session, served);
+    // Only the sessions serving a changed queue, each told once of all its changed queues.
+    const served = new Map<Session, QueueId[]>();
+    for (const queueId of changed) {
+      for (const session of channel.servers.get(queueId) ?? []) {
+        const queues = served.get(session) ?? [];
+        queues.push(queueId);
+        served.set(session, queues);
       }
     }
+    for (const [session, queues] of served) this.#sendWaiting(session, queues);
   }
 
   #armWaiting(channel: TenantChannel) {
