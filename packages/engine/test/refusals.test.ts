@@ -770,6 +770,10 @@ describe('the registry', () => {
     'rate_limited',
     'unavailable',
     'internal',
+    'message_not_found',
+    'contact_not_ended',
+    'rating_exists',
+    'rating_not_found',
   ];
   /** Codes the engine returns, each with its test above. */
   const testedHere: ErrorCode[] = [

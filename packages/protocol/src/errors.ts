@@ -230,6 +230,26 @@ export const errorCodes = {
     isRetryable: false,
     message: 'Only a failed delivery can be replayed; this one is pending or delivered already.',
   },
+  message_not_found: {
+    status: 404,
+    isRetryable: false,
+    message: "The tenant has no message with this id; list the queue's messages to find it.",
+  },
+  contact_not_ended: {
+    status: 409,
+    isRetryable: true,
+    message: 'The contact has not ended with an answer; rate it once an agent has completed it.',
+  },
+  rating_exists: {
+    status: 409,
+    isRetryable: false,
+    message: 'The contact has been rated already; a contact takes one rating.',
+  },
+  rating_not_found: {
+    status: 404,
+    isRetryable: false,
+    message: 'The contact has no rating; rate it first.',
+  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 /** A stable, machine-readable error code. */
