@@ -39,6 +39,10 @@ import { Tag, bodyOptionalMark, refusalOfAccess, type Access } from './routes/ro
 import { tenantRoutes } from './routes/tenants.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import type { Webhooks } from './webhooks.ts';
+import { recordRoutes } from './routes/records.ts';
+import { Records, trackingHost } from './records.ts';
+import { Feedback } from './feedback.ts';
+import { openServerStore, type ServerStore } from './store.ts';
 
 /*
  * The HTTP app: REST under /v1 with the tenant in the path, OpenAPI at
@@ -82,6 +86,12 @@ export interface AppOptions {
   chat?: Chat;
   /** When given, the webhook routes serve it (docs/api.md, Webhooks); the caller closes it. */
   webhooks?: Webhooks;
+  /**
+   * The server store holding the records (contact history, statistics
+   * history, messages, ratings); default one in memory, closed with the app.
+   * The caller closes a store it gives, after the app.
+   */
+  store?: ServerStore;
 }
 
 /** How many REST requests a caller may send. */
@@ -169,6 +179,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The WebSocket sessions and their fan-out. */
     sockets: SocketHub;
+    /** The contact history and the queues' 15-minute intervals (records.ts). */
+    records: Records;
   }
   interface FastifyContextConfig {
     /** Who may call the route (route.ts); absent on routes outside the API (docs, OpenAPI). */
@@ -306,8 +318,12 @@ export function buildApp(options: AppOptions): FastifyInstance {
         { name: Tag.memberships, description: 'Which queues an agent serves, with what priority' },
         { name: Tag.agentActions, description: 'What an agent does: presence, offers, contacts' },
         { name: Tag.contacts, description: 'Customers joining, waiting, leaving, callbacks' },
-        { name: Tag.statistics, description: 'Today and the last 15 minutes, per queue and agent' },
+        {
+          name: Tag.statistics,
+          description: 'Today and the last 15 minutes, per queue and agent; 15-minute history',
+        },
         { name: Tag.webhooks, description: 'Signed event deliveries to your URLs, and replays' },
+        { name: Tag.feedback, description: 'Messages customers leave and ratings of contacts' },
         { name: Tag.operations, description: 'Health, readiness and metrics' },
       ],
     },
@@ -318,11 +334,13 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
   void app.register(swaggerUi, { routePrefix: '/docs' });
 
+  const scheduler = options.scheduler ?? new SystemScheduler(clock);
+  const { records, feedback } = recordsOf(app, options, clock, scheduler);
   const hub = new SocketHub({
     host,
     auth: options.auth,
     clock,
-    scheduler: options.scheduler ?? new SystemScheduler(clock),
+    scheduler,
     ...(options.chat === undefined ? {} : { chat: options.chat }),
     ...(options.socket === undefined ? {} : { settings: options.socket }),
   });
@@ -347,7 +365,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
   void app.register(
     (v1, _options, done) => {
-      tenantRoutes(v1, host);
+      tenantRoutes(v1, trackingHost(host, records));
       done();
     },
     { prefix: '/v1' },
@@ -362,11 +380,42 @@ export function buildApp(options: AppOptions): FastifyInstance {
       agentActionRoutes(tenant, host);
       contactRoutes(tenant, host);
       if (options.webhooks !== undefined) webhookRoutes(tenant, options.webhooks);
+      recordRoutes(tenant, { host, records, feedback, nowMs: () => clock.nowMs() });
       done();
     },
     { prefix: '/v1/tenants/:tenantId' },
   );
   return app;
+}
+
+/**
+ * The records of the app's host, kept in the store given or in one of its own
+ * in memory; they stop recording before the app closes.
+ */
+function recordsOf(
+  app: FastifyInstance,
+  options: AppOptions,
+  clock: Clock,
+  scheduler: TimerScheduler,
+): { records: Records; feedback: Feedback } {
+  let store = options.store;
+  if (store === undefined) {
+    const opened = openServerStore();
+    if (!opened.ok) throw new Error(`Cannot open a server store in memory: ${opened.message}`);
+    const own = opened.store;
+    store = own;
+    app.addHook('onClose', (_instance, done) => {
+      own.close();
+      done();
+    });
+  }
+  const records = new Records({ store, host: options.host, clock, scheduler });
+  app.decorate('records', records);
+  app.addHook('preClose', (done) => {
+    records.close();
+    done();
+  });
+  return { records, feedback: new Feedback({ store, clock, records }) };
 }
 
 /**

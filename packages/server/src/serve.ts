@@ -124,6 +124,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
     chat,
     metrics,
     webhooks,
+    store,
     logger: { level: options.logLevel ?? 'info' },
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
     ...(options.requestRates === undefined ? {} : { requestRates: options.requestRates }),
@@ -141,6 +142,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
     throw error;
   }
   const demo = isFirstStart && options.isDemoCreated !== false ? await createDemo(host) : null;
+  // The demo tenant is created beside the API's route: its records start now.
+  app.records.trackAll();
   const demoKey = demo === null ? null : auth.createKey(demo, 'demo admin', [Scope.admin]);
   if (demoKey !== null && 'code' in demoKey) throw new Error(`demo: ${demoKey.message}`);
   const address = app.server.address();

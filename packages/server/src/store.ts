@@ -129,6 +129,70 @@ const migrations: readonly Migration[] = [
         WHERE status != 'pending';
     `,
   },
+  {
+    version: 4,
+    description: 'records: contact history, 15-minute queue intervals, messages and ratings',
+    // contact_history holds one row per contact, seq giving the newest-first order of a
+    // customer's history. queue_intervals keeps raw counters, never ratios, so that an event
+    // heard late adds to its interval exactly; the ratios are derived on reading (records.ts).
+    sql: `
+      CREATE TABLE contact_history (
+        seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+        tenant_id        TEXT    NOT NULL,
+        contact_id       TEXT    NOT NULL,
+        customer_id      TEXT    NOT NULL,
+        customer_name    TEXT,
+        first_queue_id   TEXT    NOT NULL,
+        last_queue_id    TEXT    NOT NULL,
+        channel          TEXT    NOT NULL,
+        joined_type      TEXT,
+        joined_at_ms     INTEGER NOT NULL,
+        answered_at_ms   INTEGER,
+        agent_id         TEXT,
+        ended_at_ms      INTEGER,
+        outcome          TEXT,
+        callback_outcome TEXT,
+        wait_ms          INTEGER,
+        handle_ms        INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (tenant_id, contact_id)
+      );
+      CREATE INDEX contact_history_by_customer ON contact_history (tenant_id, customer_id, seq);
+      CREATE TABLE queue_intervals (
+        tenant_id              TEXT    NOT NULL,
+        queue_id               TEXT    NOT NULL,
+        start_ms               INTEGER NOT NULL,
+        offered                INTEGER NOT NULL DEFAULT 0,
+        answered               INTEGER NOT NULL DEFAULT 0,
+        answered_in_threshold  INTEGER NOT NULL DEFAULT 0,
+        abandoned              INTEGER NOT NULL DEFAULT 0,
+        abandoned_in_threshold INTEGER NOT NULL DEFAULT 0,
+        wait_ms_answered       INTEGER NOT NULL DEFAULT 0,
+        wait_ms_max            INTEGER NOT NULL DEFAULT 0,
+        handled                INTEGER NOT NULL DEFAULT 0,
+        handle_ms              INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (tenant_id, queue_id, start_ms)
+      ) WITHOUT ROWID;
+      CREATE TABLE messages (
+        seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+        id            TEXT    NOT NULL UNIQUE,
+        tenant_id     TEXT    NOT NULL,
+        queue_id      TEXT    NOT NULL,
+        customer      TEXT    NOT NULL,
+        text          TEXT    NOT NULL,
+        created_at_ms INTEGER NOT NULL,
+        handled_at_ms INTEGER
+      );
+      CREATE INDEX messages_by_queue ON messages (tenant_id, queue_id, seq);
+      CREATE TABLE ratings (
+        tenant_id     TEXT    NOT NULL,
+        contact_id    TEXT    NOT NULL,
+        score         INTEGER NOT NULL,
+        comment       TEXT,
+        created_at_ms INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, contact_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The server store's kind of file: "LNUS" in ASCII marks it. */

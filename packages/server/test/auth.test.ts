@@ -68,6 +68,8 @@ function pathOf(template: string, tenant: string): string {
     attachmentId: 'no-such-attachment',
     webhookId: 'no-such-webhook',
     deliveryId: 'no-such-delivery',
+    customerId: 'customer-c1',
+    messageId: '00000000-0000-4000-8000-000000000000',
   };
   return template.replace(/\{(\w+)\}/g, (_match, name: string) => {
     const id = ids[name];
@@ -85,6 +87,9 @@ function bodyOf(key: string): unknown {
   }
   if (key === 'POST /v1/tenants/{tenantId}/contacts/{contactId}/callback')
     return { number: '+4930123456' };
+  if (key === 'POST /v1/tenants/{tenantId}/queues/{queueId}/messages')
+    return { customer: { id: 'customer-c-new' }, text: 'Please call me back.' };
+  if (key === 'POST /v1/tenants/{tenantId}/contacts/{contactId}/rating') return { score: 5 };
   return {};
 }
 
@@ -141,6 +146,13 @@ const allowed: Record<string, readonly ('agent' | 'read' | 'customer')[]> = {
   'GET /v1/tenants/{tenantId}/webhooks/{webhookId}/deliveries': [],
   'POST /v1/tenants/{tenantId}/webhooks/{webhookId}/deliveries/{deliveryId}/replay': [],
   'POST /v1/tenants/{tenantId}/webhooks/{webhookId}/replay-failed': [],
+  'GET /v1/tenants/{tenantId}/customers/{customerId}/contacts': ['agent', 'read', 'customer'],
+  'GET /v1/tenants/{tenantId}/queues/{queueId}/history': ['agent', 'read'],
+  'POST /v1/tenants/{tenantId}/queues/{queueId}/messages': ['customer'],
+  'GET /v1/tenants/{tenantId}/queues/{queueId}/messages': ['agent', 'read'],
+  'POST /v1/tenants/{tenantId}/messages/{messageId}/handle': [],
+  'POST /v1/tenants/{tenantId}/contacts/{contactId}/rating': ['customer'],
+  'GET /v1/tenants/{tenantId}/contacts/{contactId}/rating': ['agent', 'read', 'customer'],
 };
 
 /** Routes anyone may call with no credential. */

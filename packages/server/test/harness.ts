@@ -21,6 +21,7 @@ import {
   type SendWebhook,
   type WebhookSettings,
   Webhooks,
+  type ServerStore,
 } from '../src/index.ts';
 
 /*
@@ -116,9 +117,13 @@ export async function startServer(
     webhooks?: Partial<WebhookSettings>;
     /** How webhook deliveries are sent; default fetch. */
     send?: SendWebhook;
+    /** The server store of the records; default one in memory. */
+    store?: ServerStore;
+    /** The time the clock starts at; default T0. */
+    startMs?: number;
   } = {},
 ): Promise<Server> {
-  const clock = new ManualClock(T0);
+  const clock = new ManualClock(options.startMs ?? T0);
   const scheduler = new ManualScheduler(clock);
   const host = new MemoryHost({ clock, scheduler, ...options.hostOptions });
   const logs: Record<string, unknown>[] = [];
@@ -152,6 +157,7 @@ export async function startServer(
     scheduler,
     ...(options.socket === undefined ? {} : { socket: options.socket }),
     requestRates: options.requestRates ?? unlimitedRates,
+    ...(options.store === undefined ? {} : { store: options.store }),
     host: options.wrap === undefined ? host : options.wrap(host),
     ...(metrics === null ? {} : { metrics }),
     logger: { level: 'info', stream },

@@ -81,6 +81,7 @@ describe('OpenAPI document', () => {
       'contacts',
       'statistics',
       'webhooks',
+      'feedback',
       'operations',
     ]);
     for (const { key, operation } of operationsOf(document)) {

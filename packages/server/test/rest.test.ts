@@ -270,7 +270,8 @@ describe('REST journeys', () => {
       contactId: 'c1',
       expiresAtMs: T0 + 10_000,
     });
-    expect(server.scheduler.pendingCount()).toBe(1);
+    // The offer's expiry, and the records' next 15-minute boundary (records.ts).
+    expect(server.scheduler.pendingCount()).toBe(2);
 
     await server.advance(9_999);
     expect((await getAgent('ann')).offer).toMatchObject({ contactId: 'c1' });

@@ -35,6 +35,7 @@ export const Tag = {
   contacts: 'contacts',
   statistics: 'statistics',
   webhooks: 'webhooks',
+  feedback: 'feedback',
   operations: 'operations',
 } as const;
 /** An area of the API. */

@@ -1,0 +1,342 @@
+import type Database from 'better-sqlite3';
+import type { Event, EventOf, QueueId, TenantId } from '@lineup/protocol';
+import type { CancelTimer, Clock, TimerScheduler } from './clock.ts';
+import type { Host } from './host.ts';
+import type { ServerStore } from './store.ts';
+import { ContactOutcome, type ContactHistoryItem, type QueueInterval } from './record-schemas.ts';
+import {
+  historyItemOf,
+  intervalMs,
+  intervalOf,
+  intervalStartOf,
+  recordStatements,
+  zeroCounters,
+  type IntervalCounters,
+  type RecordStatements,
+} from './record-store.ts';
+
+/*
+ * The server's durable records of what the engines did: one row per contact
+ * (a customer's history) and each queue's counters per 15-minute interval.
+ * They are written from the events every tenant's engine emits, one
+ * transaction per batch, so a batch is recorded whole or not at all.
+ *
+ * The counters of an interval are raw sums, added to as the events arrive,
+ * and the ratios are derived on reading: an event heard late (a commit under
+ * way at the boundary) still lands in its own interval, exactly. An interval
+ * is readable once it has ended; at each boundary, driven by the scheduler,
+ * every queue gets its row for the interval just ended, zeros included.
+ *
+ * The records follow the events a listener hears, after the journal's
+ * commit: events of a batch whose write a crash cut off are not recorded,
+ * and the journal stays the full record. A restart replays the journal
+ * before the records subscribe, so nothing is counted twice.
+ */
+
+/** Intervals one boundary fills at most after a long pause of the clock: one day. */
+const boundaryCatchUpMax = 96;
+
+/** How the records are kept: where, on which engines, and on which clock. */
+export interface RecordsOptions {
+  store: ServerStore;
+  host: Host;
+  clock: Clock;
+  scheduler: TimerScheduler;
+}
+
+/**
+ * The contact history and the queues' intervals of every tenant it tracks.
+ * It owns its subscriptions and its boundary timer: `close` ends both.
+ */
+export class Records {
+  readonly #host: Host;
+  readonly #clock: Clock;
+  readonly #scheduler: TimerScheduler;
+  readonly #db: Database.Database;
+  readonly #statements: RecordStatements;
+  readonly #recordBatch: (tenantId: TenantId, events: readonly Event[]) => void;
+  readonly #unsubscribes = new Map<TenantId, () => void>();
+  #cancelTimer: CancelTimer | null = null;
+  /** Start of the first interval the next boundary fills: the boundary filled last. */
+  #boundaryMs: number;
+
+  constructor(options: RecordsOptions) {
+    this.#host = options.host;
+    this.#clock = options.clock;
+    this.#scheduler = options.scheduler;
+    this.#db = options.store.db;
+    this.#statements = recordStatements(this.#db);
+    this.#recordBatch = options.store.db.transaction(
+      (tenantId: TenantId, events: readonly Event[]) => {
+        for (const event of events) this.#record(tenantId, event);
+      },
+    );
+    this.#boundaryMs = intervalStartOf(this.#clock.nowMs());
+    this.trackAll();
+    this.#arm();
+  }
+
+  /**
+   * Records a tenant's events from now on; tracking a tenant twice does
+   * nothing. The app calls it when it creates a tenant.
+   */
+  track(tenantId: TenantId): void {
+    if (this.#unsubscribes.has(tenantId) || !this.#host.hasTenant(tenantId)) return;
+    const unsubscribe = this.#host.subscribe(tenantId, (events) => {
+      this.#recordBatch(tenantId, events);
+    });
+    this.#unsubscribes.set(tenantId, unsubscribe);
+  }
+
+  /** Tracks every tenant the host has. */
+  trackAll(): void {
+    for (const tenantId of this.#host.tenantIds()) this.track(tenantId);
+  }
+
+  /** Stops recording: ends the subscriptions and the boundary timer. */
+  close(): void {
+    for (const unsubscribe of this.#unsubscribes.values()) unsubscribe();
+    this.#unsubscribes.clear();
+    this.#cancelTimer?.();
+    this.#cancelTimer = null;
+  }
+
+  /** A page of a customer's contacts, newest first, after the cursor given. */
+  history(
+    tenantId: TenantId,
+    customerId: string,
+    page: { limit: number; after?: string },
+  ): { contacts: ContactHistoryItem[]; next: string | null } {
+    const before = page.after === undefined ? Number.MAX_SAFE_INTEGER : Number(page.after);
+    const rows = this.#statements.historyPage.all(tenantId, customerId, before, page.limit + 1);
+    const shown = rows.slice(0, page.limit);
+    const last = shown.at(-1);
+    return {
+      contacts: shown.map(historyItemOf),
+      next: rows.length > page.limit && last !== undefined ? String(last.seq) : null,
+    };
+  }
+
+  /** A contact's history row, or null when it was never recorded. */
+  contact(tenantId: TenantId, contactId: string): ContactHistoryItem | null {
+    const row = this.#statements.historyItem.get(tenantId, contactId);
+    return row === undefined ? null : historyItemOf(row);
+  }
+
+  /** A queue's ended intervals that start in [fromMs, toMs), oldest first. */
+  intervals(tenantId: TenantId, queueId: QueueId, fromMs: number, toMs: number): QueueInterval[] {
+    // An interval still going on is not shown: its figures would change under the reader.
+    const endedBeforeMs = intervalStartOf(this.#clock.nowMs());
+    const rows = this.#statements.intervals.all(
+      tenantId,
+      queueId,
+      fromMs,
+      Math.min(toMs, endedBeforeMs),
+    );
+    return rows.map(intervalOf);
+  }
+
+  /** Arms the timer of the next boundary. */
+  #arm(): void {
+    const nextMs = intervalStartOf(this.#clock.nowMs()) + intervalMs;
+    this.#cancelTimer = this.#scheduler.setTimer(nextMs, () => {
+      this.#onBoundary();
+    });
+  }
+
+  /**
+   * Gives every queue of every tracked tenant its row for each interval
+   * ended since the last boundary (zeros where nothing happened), then
+   * re-arms. A clock that jumped fills at most a day of intervals.
+   */
+  #onBoundary(): void {
+    const boundaryMs = intervalStartOf(this.#clock.nowMs());
+    const firstMs = Math.max(this.#boundaryMs, boundaryMs - boundaryCatchUpMax * intervalMs);
+    const fill = (): void => {
+      for (const tenantId of this.#unsubscribes.keys()) {
+        for (const queueId of this.#host.view(tenantId)?.queueIds() ?? []) {
+          for (let startMs = firstMs; startMs < boundaryMs; startMs += intervalMs)
+            this.#addCounters(tenantId, queueId, startMs, zeroCounters);
+        }
+      }
+    };
+    this.#db.transaction(fill)();
+    this.#boundaryMs = boundaryMs;
+    this.#arm();
+  }
+
+  #addCounters(
+    tenantId: TenantId,
+    queueId: QueueId,
+    startMs: number,
+    counters: Partial<IntervalCounters>,
+  ): void {
+    this.#statements.addToInterval.run({
+      tenantId,
+      queueId,
+      startMs,
+      ...zeroCounters,
+      ...counters,
+    });
+  }
+
+  /** Adds to the interval of the event's time. */
+  #count(tenantId: TenantId, queueId: QueueId, atMs: number, counters: Partial<IntervalCounters>) {
+    this.#addCounters(tenantId, queueId, intervalStartOf(atMs), counters);
+  }
+
+  /** The service-level threshold of a queue; a queue gone since counts every wait as outside. */
+  #thresholdMs(tenantId: TenantId, queueId: QueueId): number {
+    return this.#host.view(tenantId)?.queue(queueId)?.serviceLevelThresholdMs ?? -1;
+  }
+
+  /** Records one event: its contact's row and its queue's interval. */
+  #record(tenantId: TenantId, event: Event): void {
+    const keys = { tenantId };
+    switch (event.type) {
+      case 'contactQueued':
+        this.#recordQueued(tenantId, event);
+        return;
+      case 'contactDeflected':
+        this.#statements.insertContact.run({
+          ...keys,
+          contactId: event.contactId,
+          customerId: event.customer.id,
+          customerName: event.customer.name ?? null,
+          queueId: event.queueId,
+          channel: event.channel,
+          joinedType: null,
+          joinedAtMs: event.atMs,
+          endedAtMs: event.atMs,
+          outcome: ContactOutcome.deflected,
+          waitMs: 0,
+        });
+        return;
+      case 'contactAssigned':
+        this.#recordAssigned(tenantId, event);
+        return;
+      case 'contactOverflowed':
+      case 'contactTransferred':
+        this.#statements.move.run({
+          ...keys,
+          contactId: event.contactId,
+          queueId: event.toQueueId,
+        });
+        this.#count(tenantId, event.toQueueId, event.atMs, { offered: 1 });
+        return;
+      case 'contactAbandoned':
+        this.#recordAbandoned(tenantId, event);
+        return;
+      case 'contactTimedOut':
+        this.#end(tenantId, event.contactId, event.atMs, ContactOutcome.timedOut, event.waitMs);
+        this.#count(tenantId, event.queueId, event.atMs, { waitMsMax: event.waitMs });
+        return;
+      case 'contactCompleted':
+      case 'callbackClosed':
+        this.#recordHandled(tenantId, event);
+        return;
+      default:
+        // Every other event changes no contact's record nor an interval's counters.
+        return;
+    }
+  }
+
+  #recordQueued(tenantId: TenantId, event: EventOf<'contactQueued'>): void {
+    const { contact } = event;
+    this.#statements.insertContact.run({
+      tenantId,
+      contactId: contact.id,
+      customerId: contact.customer.id,
+      customerName: contact.customer.name ?? null,
+      queueId: contact.queueId,
+      channel: contact.channel,
+      joinedType: contact.joinedType,
+      joinedAtMs: contact.joinedAtMs,
+      endedAtMs: null,
+      outcome: null,
+      waitMs: null,
+    });
+    this.#count(tenantId, contact.queueId, event.atMs, { offered: 1 });
+  }
+
+  /** A queue answers a contact once, as the engine counts it: a retried callback is not answered twice. */
+  #recordAssigned(tenantId: TenantId, event: EventOf<'contactAssigned'>): void {
+    const answeredAtMs = this.#statements.answeredAt.get(tenantId, event.contactId);
+    this.#statements.assign.run({
+      tenantId,
+      contactId: event.contactId,
+      atMs: event.atMs,
+      waitMs: event.waitMs,
+      agentId: event.agentId,
+      queueId: event.queueId,
+    });
+    if (answeredAtMs !== null && answeredAtMs !== undefined) return;
+    const isInThreshold = event.waitMs <= this.#thresholdMs(tenantId, event.queueId);
+    this.#count(tenantId, event.queueId, event.atMs, {
+      answered: 1,
+      answeredInThreshold: isInThreshold ? 1 : 0,
+      waitMsAnswered: event.waitMs,
+      waitMsMax: event.waitMs,
+    });
+  }
+
+  #recordAbandoned(tenantId: TenantId, event: EventOf<'contactAbandoned'>): void {
+    this.#end(tenantId, event.contactId, event.atMs, ContactOutcome.abandoned, event.waitMs);
+    const isInThreshold = event.waitMs <= this.#thresholdMs(tenantId, event.queueId);
+    this.#count(tenantId, event.queueId, event.atMs, {
+      abandoned: 1,
+      abandonedInThreshold: isInThreshold ? 1 : 0,
+      waitMsMax: event.waitMs,
+    });
+  }
+
+  /** A completion or a callback attempt: talk time; a callback with a retry goes on. */
+  #recordHandled(
+    tenantId: TenantId,
+    event: EventOf<'contactCompleted'> | EventOf<'callbackClosed'>,
+  ): void {
+    const isCallback = event.type === 'callbackClosed';
+    this.#statements.addHandle.run({
+      tenantId,
+      contactId: event.contactId,
+      handleMs: event.talkMs,
+      callbackOutcome: isCallback ? event.outcome : null,
+    });
+    if (!isCallback || event.retryAtMs === null) {
+      const outcome = isCallback ? ContactOutcome.callbackClosed : ContactOutcome.completed;
+      this.#end(tenantId, event.contactId, event.atMs, outcome, null);
+    }
+    this.#count(tenantId, event.queueId, event.atMs, { handled: 1, handleMs: event.talkMs });
+  }
+
+  #end(
+    tenantId: TenantId,
+    contactId: string,
+    atMs: number,
+    outcome: ContactOutcome,
+    waitMs: number | null,
+  ): void {
+    this.#statements.end.run({ tenantId, contactId, atMs, outcome, waitMs });
+  }
+}
+
+/**
+ * The host as the tenant routes see it: a tenant it creates is tracked at
+ * once, before any command of it can run (a tenant is created empty, so its
+ * first event comes from a later command).
+ */
+export function trackingHost(host: Host, records: Records): Host {
+  return {
+    hasTenant: host.hasTenant.bind(host),
+    tenantIds: host.tenantIds.bind(host),
+    isReady: host.isReady.bind(host),
+    createTenant: async (tenantId) => {
+      const refusal = await host.createTenant(tenantId);
+      if (refusal === null) records.track(tenantId);
+      return refusal;
+    },
+    submit: host.submit.bind(host),
+    view: host.view.bind(host),
+    subscribe: host.subscribe.bind(host),
+  };
+}
