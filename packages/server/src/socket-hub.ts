@@ -22,6 +22,7 @@ import {
 } from '@lineup/protocol';
 import type { Auth, Principal } from './auth.ts';
 import type { Chat } from './chat.ts';
+import { agentIdOf, contactIdOf, queueIdOf } from './event-subjects.ts';
 import type { CancelTimer, Clock, TimerScheduler } from './clock.ts';
 import type { Host, TenantView } from './host.ts';
 import { TokenBucket, type Rate } from './rate-limit.ts';
@@ -105,20 +106,6 @@ const endingEvents = new Set<Event['type']>([
   'contactTimedOut',
   'callbackClosed',
 ]);
-
-function contactIdOf(event: Event): ContactId | null {
-  if (event.type === 'contactQueued') return event.contact.id;
-  return 'contactId' in event ? event.contactId : null;
-}
-
-function queueIdOf(event: Event): QueueId | null {
-  if (event.type === 'contactQueued') return event.contact.queueId;
-  if (event.type === 'queueStatusChanged') return event.status.queueId;
-  return 'queueId' in event ? event.queueId : null;
-}
-
-const agentIdOf = (event: Event): AgentId | null =>
-  'agentId' in event && typeof event.agentId === 'string' ? event.agentId : null;
 
 function problemsOf(checker: ReturnType<typeof Compile>, value: unknown) {
   return [...checker.Errors(value)]

@@ -12,6 +12,7 @@ import {
   type NewDelivery,
   type WebhookRow,
 } from './webhook-outbox.ts';
+import { contactIdOf } from './event-subjects.ts';
 
 /*
  * Webhooks (docs/api.md, Webhooks): a tenant subscribes a URL to event types;
@@ -131,13 +132,6 @@ export interface WebhookInput {
   url: string;
   eventTypes: readonly string[];
   description?: string;
-}
-
-/** The contact an event concerns, or null: its lane. */
-function contactIdOf(event: Event): string | null {
-  if ('contactId' in event) return event.contactId;
-  if ('contact' in event) return event.contact.id;
-  return null;
 }
 
 function viewOf(row: WebhookRow): WebhookView {
