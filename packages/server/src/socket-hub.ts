@@ -22,6 +22,7 @@ import {
 } from '@lineup/protocol';
 import type { Auth, Principal } from './auth.ts';
 import type { Chat } from './chat.ts';
+import { errorBody, problemsMax } from './errors.ts';
 import { agentIdOf, contactIdOf, queueIdOf } from './event-subjects.ts';
 import type { CancelTimer, Clock, TimerScheduler } from './clock.ts';
 import type { Host, TenantView } from './host.ts';
@@ -109,7 +110,7 @@ const endingEvents = new Set<Event['type']>([
 
 function problemsOf(checker: ReturnType<typeof Compile>, value: unknown) {
   return [...checker.Errors(value)]
-    .slice(0, 5)
+    .slice(0, problemsMax)
     .map((problem) => ({ path: problem.instancePath, message: problem.message }));
 }
 
@@ -920,8 +921,5 @@ function send(connection: Connection, message: ServerMessage) {
   connection.send(JSON.stringify(message));
 }
 
-function errorOf(refusal: Rejection) {
-  return refusal.details === undefined
-    ? { code: refusal.code, message: refusal.message }
-    : { code: refusal.code, message: refusal.message, details: { ...refusal.details } };
-}
+/** A refusal as the socket sends it: the REST error body's fields. */
+const errorOf = (refusal: Rejection) => errorBody(refusal).error;
