@@ -23,3 +23,4 @@ export {
 export { agentTransferWaitMsDefault, capacityDefaults, queueDefaults } from './defaults.ts';
 export { isOpen, nextChangeMs, type OpeningHours } from './hours.ts';
 export { OrderedSet } from './ordered-set.ts';
+export { hasRoom, invariantProblems } from './invariants.ts';

@@ -6,7 +6,6 @@ import {
   asContactId,
   asCustomerId,
   asQueueId,
-  liveChannels,
   type AgentId,
   type Capacity,
   type Channel,
@@ -15,7 +14,7 @@ import {
   type Event,
   type OfferId,
 } from '@lineup/protocol';
-import { Engine } from '../src/index.ts';
+import { Engine, hasRoom, invariantProblems as stateProblems } from '../src/index.ts';
 import {
   CommandResolver,
   contactPoolSize,
@@ -39,8 +38,6 @@ const queueIds = Array.from({ length: queuePoolSize + 1 }, (_, index) => asQueue
 const contactIds = Array.from({ length: contactPoolSize }, (_, index) => asContactId(`c${index}`));
 
 type EngineState = ReturnType<Engine['inspect']>;
-type EngineContact = EngineState['contacts'] extends ReadonlyMap<ContactId, infer C> ? C : never;
-type EngineAgent = EngineState['agents'] extends ReadonlyMap<AgentId, infer A> ? A : never;
 
 const show = (value: unknown): string => JSON.stringify(value);
 
@@ -68,13 +65,6 @@ class Divergence extends Error {
 }
 
 // --- Invariants read from the event stream ------------------------------------------------------
-
-/** Whether an agent holding these channels has room for one more of `channel` (R5). */
-function hasRoom(held: readonly Channel[], capacity: Capacity, channel: Channel): boolean {
-  if (held.some((item) => liveChannels.includes(item))) return false;
-  if (liveChannels.includes(channel) && held.length > 0) return false;
-  return held.filter((item) => item === channel).length < capacity[channel];
-}
 
 /**
  * Follows the engine's events and checks what each may do: R5 (one pending offer per agent and
@@ -217,114 +207,15 @@ class StreamChecker {
 
 // --- Invariants read from the engine's state ----------------------------------------------------
 
-/** R1 and R5 on the engine's own records and indexes; returns the first problem found. */
-function stateProblem(
+/** Nothing lost: the engine's live contacts are exactly those the events left live. */
+function lostProblem(
   state: EngineState,
   streamLive: ReadonlyMap<ContactId, unknown>,
 ): string | null {
-  // Nothing lost: the engine's live contacts are exactly those that joined and did not end.
   const liveIds = [...state.contacts.keys()].sort();
   const expectedIds = [...streamLive.keys()].sort();
   if (!isDeepStrictEqual(liveIds, expectedIds))
     return `[lost] live contacts ${show(liveIds)}, but events leave ${show(expectedIds)} live`;
-
-  // R1: each live contact is in exactly one queue and at most one line, the right one.
-  const seen = new Map<EngineContact, number>();
-  const where = new Map<EngineContact, string>();
-  const note = (contact: EngineContact, place: string) => {
-    seen.set(contact, (seen.get(contact) ?? 0) + 1);
-    where.set(contact, place);
-  };
-  for (const queue of state.queues.values()) {
-    for (const [channel, levels] of queue.lines)
-      levels.forEach((line, level) => {
-        for (const contact of line?.values() ?? [])
-          note(contact, `${queue.settings.id}/${channel}/${level}`);
-      });
-  }
-  for (const agent of state.agents.values()) {
-    for (const [channel, line] of agent.personal)
-      for (const contact of line.values()) note(contact, `agent ${agent.id}/${channel}`);
-  }
-  for (const contact of state.contacts.values()) {
-    const queues = [...state.queues.values()].filter((queue) => queue.contacts.has(contact));
-    if (queues.length !== 1 || queues[0]!.settings.id !== contact.queueId)
-      return `[R1] contact ${contact.id} of ${contact.queueId} is in queues ${show(queues.map((queue) => queue.settings.id))}`;
-    if (!['queued', 'offered', 'assigned', 'wrapUp'].includes(contact.status))
-      return `[lost] contact ${contact.id} is live in state ${contact.status}`;
-    const isInLine = contact.status === 'queued' && contact.notBeforeMs === null;
-    const count = seen.get(contact) ?? 0;
-    if (count !== (isInLine ? 1 : 0))
-      return `[R1] contact ${contact.id} (${contact.status}) is in ${count} lines`;
-    const expected =
-      contact.stickyAgentId === null
-        ? `${contact.queueId}/${contact.channel}/${contact.level}`
-        : `agent ${contact.stickyAgentId}/${contact.channel}`;
-    if (isInLine && where.get(contact) !== expected)
-      return `[R1] contact ${contact.id} is in line ${where.get(contact)}, expected ${expected}`;
-  }
-  if ([...seen.keys()].some((contact) => state.contacts.get(contact.id) !== contact))
-    return '[R1] a line holds a contact that is not live';
-
-  // R5: one pending offer per contact and per agent, each known to both sides.
-  const offered = [...state.contacts.values()].filter((contact) => contact.status === 'offered');
-  if (state.offers.size !== offered.length)
-    return `[R5] ${state.offers.size} live offers for ${offered.length} offered contacts`;
-  for (const contact of offered) {
-    const agent = state.agents.get(contact.offerAgentId!);
-    if (state.offers.get(contact.offerId!) !== contact || agent?.offerContactId !== contact.id)
-      return `[R5] offer of ${contact.id} to ${contact.offerAgentId} is not the agent's`;
-  }
-  for (const agent of state.agents.values()) {
-    if (agent.offerContactId === null) continue;
-    const contact = state.contacts.get(agent.offerContactId);
-    if (contact?.status !== 'offered' || contact.offerAgentId !== agent.id)
-      return `[R5] agent ${agent.id} has a pending offer of ${agent.offerContactId} that is not one`;
-  }
-  // R5: each assigned contact is held by its agent, once, and by no other.
-  const holders = new Map<ContactId, AgentId[]>();
-  for (const agent of state.agents.values())
-    for (const contactId of agent.held)
-      holders.set(contactId, [...(holders.get(contactId) ?? []), agent.id]);
-  for (const contact of state.contacts.values()) {
-    const by = holders.get(contact.id) ?? [];
-    const expected = contact.status === 'assigned' ? [contact.agentId] : [];
-    if (!isDeepStrictEqual(by, expected))
-      return `[R5] contact ${contact.id} (${contact.status}) is held by ${show(by)}`;
-  }
-  for (const contactId of holders.keys())
-    if (!state.contacts.has(contactId)) return `[R5] an agent holds ended contact ${contactId}`;
-  return null;
-}
-
-/**
- * R4 (and the engine's routing invariant, docs/routing.md): after every command no agent that
- * may be offered a contact has room for a waiting contact it may take. Plain scans.
- */
-function idleAgentProblem(state: EngineState): string | null {
-  const heldChannels = (agent: EngineAgent): Channel[] =>
-    agent.held.map((contactId) => state.contacts.get(contactId)!.channel);
-  for (const agent of state.agents.values()) {
-    if (agent.presence !== 'ready' || agent.mode !== 'auto' || agent.offerContactId !== null)
-      continue;
-    for (const contact of state.contacts.values()) {
-      if (contact.status !== 'queued' || contact.notBeforeMs !== null) continue;
-      if (contact.cooldowns.some((cooldown) => cooldown.agentId === agent.id)) continue;
-      if (!hasRoom(heldChannels(agent), agent.capacity, contact.channel)) continue;
-      let mayTake: boolean;
-      if (contact.stickyAgentId !== null) {
-        mayTake = contact.stickyAgentId === agent.id;
-      } else {
-        const queue = state.queues.get(contact.queueId)!;
-        const membership = agent.memberships.find((item) => item.queueId === contact.queueId);
-        const minPriority =
-          queue.settings.expansion[contact.level]?.minAgentPriority ?? Number.NEGATIVE_INFINITY;
-        mayTake = membership !== undefined && membership.priority >= minPriority;
-      }
-      if (mayTake)
-        return `[R4] agent ${agent.id} is free with room, but contact ${contact.id} (${contact.channel}, ${contact.queueId}) waits`;
-    }
-  }
   return null;
 }
 
@@ -340,8 +231,9 @@ function invariantProblems(
     if (problem !== null) problems.push(`${problem}\n  events: ${show(events)}`);
   }
   const state = engine.inspect();
-  for (const problem of [stateProblem(state, checker.live), idleAgentProblem(state)])
-    if (problem !== null) problems.push(problem);
+  const lost = lostProblem(state, checker.live);
+  if (lost !== null) problems.push(lost);
+  problems.push(...stateProblems(state));
   return problems;
 }
 
