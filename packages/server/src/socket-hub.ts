@@ -74,6 +74,9 @@ export const socketSettingsDefault: SocketSettings = {
   messageBytesMax: 64 * 1024,
 };
 
+/** The WebSocket close code of a client that broke the protocol's rules (RFC 6455). */
+const policyViolation = 1008;
+
 /** What the hub needs of a socket. */
 export interface Connection {
   send(text: string): void;
@@ -248,7 +251,8 @@ export class SocketHub {
   /** Takes a new socket: it must say hello in time. Returns the socket's message handler. */
   accept(connection: Connection): { onMessage(text: string): void; onClose(): void } {
     let session: Session | null = null;
-    let isHelloPending = false;
+    /** Messages that came after the hello while it is checked: handled in order once welcomed. */
+    let early: string[] | null = null;
     const helloTimer = this.#scheduler.setTimer(
       this.#clock.nowMs() + this.settings.helloTimeoutMs,
       () => {
@@ -261,14 +265,19 @@ export class SocketHub {
           this.#onMessage(session, connection, text);
           return;
         }
-        if (isHelloPending) return;
-        isHelloPending = true;
+        if (early !== null) {
+          if (early.length < this.settings.messageBurst) early.push(text);
+          else connection.close(policyViolation, 'too many messages before the welcome');
+          return;
+        }
+        early = [];
         void this.#hello(connection, text).then((opened) => {
-          isHelloPending = false;
-          if (opened !== null) {
-            helloTimer();
-            session = opened;
-          }
+          const waiting = early ?? [];
+          early = null;
+          if (opened === null) return;
+          helloTimer();
+          session = opened;
+          for (const message of waiting) this.#onMessage(opened, connection, message);
         });
       },
       onClose: () => {

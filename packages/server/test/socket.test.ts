@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   CommandSchema,
   SocketCloseCode,
+  asAgentId,
+  asTenantId,
   type EventMessage,
   type PlaceMessage,
   type Reply,
@@ -119,6 +121,21 @@ describe('hello', () => {
     clients.push(silent);
     await server.advance(socketSettingsDefault.helloTimeoutMs);
     expect(await silent.closed()).toBe(SocketCloseCode.helloTimeout);
+  });
+
+  it('[ws] messages sent right after the hello, before the welcome, are handled after it, none lost', async () => {
+    const client = await openSocket(server.baseUrl);
+    clients.push(client);
+    client.send({ type: 'hello', token: await mint('agent', 'ann') });
+    client.send({ type: 'command', id: 'in', command: { type: 'logIn', agentId: 'ann' } });
+    client.send({ type: 'ping', id: 'after' });
+    const isReplyTo = (id: string) => (message: ServerMessage) =>
+      message.type === 'reply' && message.id === id;
+    const loggedIn = await client.next<Reply>(isReplyTo('in'));
+    const pinged = await client.next<Reply>(isReplyTo('after'));
+    expect(client.messages[0]?.type).toBe('welcome');
+    expect([loggedIn.ok, pinged.ok]).toEqual([true, true]);
+    expect(server.host.view(asTenantId('acme'))?.agent(asAgentId('ann'))?.presence).toBe('ready');
   });
 
   it('[ws] an expired token is refused; a live socket is closed when its token expires', async () => {
