@@ -5,6 +5,15 @@
  * quantile of it as Prometheus's histogram_quantile computes one.
  */
 
+/** Scrapes a server's GET /metrics, which needs the operator key. */
+export async function scrape(url: string, operatorKey: string): Promise<string> {
+  const response = await fetch(`${url}/metrics`, {
+    headers: { authorization: `Bearer ${operatorKey}` },
+  });
+  if (response.status !== 200) throw new Error(`bench: GET /metrics answered ${response.status}`);
+  return response.text();
+}
+
 /** One sample line: name, optional {labels}, value. */
 const sampleLine = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)$/;
 

@@ -14,7 +14,7 @@ import {
 import { EngineHost, type CommandInput } from '../src/index.ts';
 import { startServer, stopServer } from './children.ts';
 import { call, expectStatus, pool } from './http.ts';
-import { sumOfSamples } from './metrics-text.ts';
+import { scrape, sumOfSamples } from './metrics-text.ts';
 
 /*
  * The restart phase of the server bench (DESIGN.md §4: a restart with
@@ -147,7 +147,7 @@ export async function measureRestart(
     await expectStatus(200, server.url, 'GET', lastPath, operatorKey);
     const restartMs = Math.round(performance.now() - startMs);
 
-    const metrics = await fetch(`${server.url}/metrics`).then((response) => response.text());
+    const metrics = await scrape(server.url, operatorKey);
     const waiting = sumOfSamples(metrics, 'lineup_queue_waiting_contacts', `tenant="${tenantId}"`);
     await stopServer(server);
     return {

@@ -54,6 +54,7 @@ import {
   histogramSince,
   quantileOfHistogram,
   type Histogram,
+  scrape,
 } from './metrics-text.ts';
 import { measureRestart, type RestartResult } from './restart.ts';
 
@@ -154,16 +155,17 @@ interface Sample {
   commits: Histogram;
 }
 
-async function sample(server: ServerChild): Promise<Sample> {
+async function sample(server: ServerChild, operatorKey: string): Promise<Sample> {
   const atMs = performance.now();
   const usage = readUsage(server.pid);
-  const text = await fetch(`${server.url}/metrics`).then((response) => response.text());
+  const text = await scrape(server.url, operatorKey);
   return { atMs, usage, commits: histogramOf(text, commitDurationMetric) };
 }
 
 /** Runs the generator on the plan; resolves with its report and the server's samples around the load. */
 function runGenerator(
   server: ServerChild,
+  operatorKey: string,
   plan: LoadPlan,
 ): Promise<{ report: LoadReport; before: Sample; after: Sample }> {
   const generator = startGenerator();
@@ -179,13 +181,13 @@ function runGenerator(
     );
     generator.on('message', (message: GeneratorMessage) => {
       if (message.type === 'phase' && message.phase === 'connected') {
-        before = sample(server);
+        before = sample(server, operatorKey);
         // Marked handled here; Promise.all below still sees a failure.
         before.catch(() => undefined);
         return;
       }
       if (message.type === 'phase') {
-        after = sample(server);
+        after = sample(server, operatorKey);
         after.catch(() => undefined);
         return;
       }
@@ -229,7 +231,7 @@ async function measureLoad(operatorKey: string): Promise<LoadResult> {
     progress(
       `load: ${agentCount} agents, ${customerCount} customers, ${ratePerSecond}/s for ${seconds} s, handling ${handleMs} ms`,
     );
-    const { report, before, after } = await runGenerator(server, {
+    const { report, before, after } = await runGenerator(server, operatorKey, {
       url: server.url,
       tenantId,
       queueIds,

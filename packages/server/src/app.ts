@@ -459,12 +459,14 @@ function timeRequests(app: FastifyInstance, metrics: Metrics): void {
 /**
  * Serves GET /metrics in Prometheus text format. It answers text, not JSON,
  * so it bypasses addRoute and its JSON response check; it is not under a
- * tenant, since Prometheus scrapes the whole server.
+ * tenant, since Prometheus scrapes the whole server, and so it needs the
+ * operator key: its labels name every tenant's queues.
  */
 function metricRoute(app: FastifyInstance, metrics: Metrics): void {
   app.get(
     '/metrics',
     {
+      config: { access: { isOperatorOnly: true } },
       schema: {
         tags: [Tag.operations],
         summary: 'Metrics in Prometheus text format (docs/api.md, Metrics)',

@@ -105,9 +105,12 @@ describe('lineup serve', () => {
   it('[metrics] serves /metrics with the journal commits of the demo and its queues', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'lineup-serve-'));
     dirs.push(dataDir);
-    const { url } = await start(dataDir);
+    const { url, operatorKey } = await start(dataDir);
     expect((await enqueue(url, 'c1')).status).toBe(201);
-    const text = await (await fetch(`${url}/metrics`)).text();
+    expect((await fetch(`${url}/metrics`)).status).toBe(401);
+    const text = await (
+      await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${operatorKey ?? ''}` } })
+    ).text();
     expect(text).toContain('lineup_queue_waiting_contacts{tenant="demo",queue="support"} 1');
     // The demo tenant, its queues and agents, and the contact: each command is one committed entry.
     const commits = Number(/^lineup_journal_commits_total (\d+)$/m.exec(text)?.[1]);
