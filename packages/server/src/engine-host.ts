@@ -5,6 +5,7 @@ import { SystemScheduler, systemClock, type Clock, type TimerScheduler } from '.
 import {
   tenantNotFound,
   type CommandInput,
+  type EventListener,
   type Host,
   type Outcome,
   type SubmitOptions,
@@ -86,7 +87,7 @@ interface Tenant {
   readonly id: TenantId;
   readonly engine: Engine;
   readonly view: TenantView;
-  readonly listeners: Set<(events: readonly Event[]) => void>;
+  readonly listeners: Set<EventListener>;
   /** Settles when the last command queued so far has run. */
   tail: Promise<void>;
   /** Commands queued and not yet run. */
@@ -357,14 +358,18 @@ export class EngineHost implements Host {
     return this.tenants.get(tenantId)?.view ?? null;
   }
 
-  subscribe(tenantId: TenantId, listener: (events: readonly Event[]) => void): () => void {
+  lastSeq(tenantId: TenantId): number | null {
+    return this.tenants.get(tenantId)?.lastSeq ?? null;
+  }
+
+  subscribe(tenantId: TenantId, listener: EventListener): () => void {
     const tenant = this.tenants.get(tenantId);
     if (tenant === undefined) throw new RangeError(`No tenant has id ${tenantId}`);
     if (tenant.listeners.size >= listenersPerTenantMax)
       throw new RangeError(`Tenant ${tenantId} has ${listenersPerTenantMax} listeners already`);
     // A wrapper per subscription, so the same function subscribed twice is unsubscribed once.
-    const entry = (events: readonly Event[]): void => {
-      listener(events);
+    const entry: EventListener = (events, seq) => {
+      listener(events, seq);
     };
     tenant.listeners.add(entry);
     return () => {
@@ -432,20 +437,22 @@ export class EngineHost implements Host {
     // Only a success journals its id, even with no events, so that its retry is found;
     // a refusal's id stays free (its entry, if timers fired, carries none).
     const journaledId = decision.rejection === null ? commandId : undefined;
-    const durable =
-      decision.events.length === 0 && journaledId === undefined
-        ? tenant.durable
-        : this.persist(tenant, atMs, decision.events, journaledId).then(() => {
-            this.notify(tenant, decision.events);
-          });
+    let durable = tenant.durable;
+    if (decision.events.length > 0 || journaledId !== undefined) {
+      const persisted = this.persist(tenant, atMs, decision.events, journaledId);
+      const seq = tenant.lastSeq;
+      durable = persisted.then(() => {
+        this.notify(tenant, decision.events, seq);
+      });
+    }
     this.arm(tenant);
     return { outcome: decision, durable };
   }
 
-  private notify(tenant: Tenant, events: readonly Event[]): void {
+  private notify(tenant: Tenant, events: readonly Event[], seq: number): void {
     for (const listener of tenant.listeners) {
       try {
-        listener(events);
+        listener(events, seq);
       } catch (error: unknown) {
         this.onError(error, { tenantId: tenant.id, during: 'listener' });
       }

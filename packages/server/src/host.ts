@@ -52,6 +52,9 @@ export interface SubmitOptions {
   commandId?: string;
 }
 
+/** Hears a durable batch of a tenant's events and the seq of its journal entry. */
+export type EventListener = (events: readonly Event[], seq: number) => void;
+
 /** Read-only views of one tenant's engine. */
 export interface TenantView {
   queueIds(): QueueId[];
@@ -93,8 +96,14 @@ export interface Host {
   ): Promise<Outcome<T>>;
   /** The live views of a tenant's engine, or null for an unknown tenant. */
   view(tenantId: TenantId): TenantView | null;
-  /** Calls the listener with every batch of events a tenant's engine emits; returns an unsubscribe. */
-  subscribe(tenantId: TenantId, listener: (events: readonly Event[]) => void): () => void;
+  /**
+   * Calls the listener with every batch of events a tenant's engine emits,
+   * once durable, with the seq of the journal entry that holds them; returns
+   * an unsubscribe.
+   */
+  subscribe(tenantId: TenantId, listener: EventListener): () => void;
+  /** The seq of a tenant's last journal entry (0 for none), or null for an unknown tenant. */
+  lastSeq(tenantId: TenantId): number | null;
 }
 
 /** The refusal every host gives for a tenant id that names no tenant. */

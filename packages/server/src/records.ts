@@ -338,5 +338,6 @@ export function trackingHost(host: Host, records: Records): Host {
     submit: host.submit.bind(host),
     view: host.view.bind(host),
     subscribe: host.subscribe.bind(host),
+    lastSeq: host.lastSeq.bind(host),
   };
 }

@@ -115,6 +115,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
   const webhooks = Webhooks.open({
     store,
     host,
+    journal: opened.journal,
     clock: systemClock,
     scheduler: new SystemScheduler(systemClock),
   });
@@ -129,6 +130,9 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
     ...(options.requestRates === undefined ? {} : { requestRates: options.requestRates }),
     ...(options.socket === undefined ? {} : { socket: options.socket }),
+  });
+  webhooks.caughtUp.catch((error: unknown) => {
+    app.log.error({ err: error }, 'webhooks could not read the journal after their cursor');
   });
   try {
     await app.listen({ port: options.port, host: options.listenHost ?? '127.0.0.1' });
@@ -159,6 +163,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
     close: () => {
       closing ??= (async () => {
         await app.close();
+        // The journal stays open until the webhooks have read what they missed (logged above).
+        await webhooks.caughtUp.catch(() => undefined);
         // The host's last events still reach the outbox; then the sends under way end.
         await host.close();
         await webhooks.close();

@@ -193,6 +193,24 @@ const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 5,
+    description: 'journal cursors of the event consumers, and the journal seq webhooks start after',
+    // event_cursors keeps, per consumer of the journal's events (webhooks) and tenant, the seq
+    // of the last journal entry the consumer has taken in: a start reads the journal after it,
+    // so that events made durable while the process died before the consumer wrote are not
+    // lost. webhooks.from_seq is the tenant's journal seq when the webhook was created: it
+    // takes the events of later entries only.
+    sql: `
+      CREATE TABLE event_cursors (
+        consumer  TEXT    NOT NULL,
+        tenant_id TEXT    NOT NULL,
+        seq       INTEGER NOT NULL,
+        PRIMARY KEY (consumer, tenant_id)
+      ) WITHOUT ROWID;
+      ALTER TABLE webhooks ADD COLUMN from_seq INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 /** The server store's kind of file: "LNUS" in ASCII marks it. */

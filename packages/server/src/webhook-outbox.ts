@@ -3,7 +3,7 @@ import type { TenantId } from '@lineup/protocol';
 import type { ServerStore } from './store.ts';
 
 /*
- * The webhooks' records in the server store (migration 2): the subscriptions
+ * The webhooks' records in the server store (migrations 3 and 5): the subscriptions
  * and the outbox of their deliveries. Every statement is prepared once; each
  * method is one statement or one transaction, so a crash leaves either the
  * whole change or none of it.
@@ -36,6 +36,8 @@ export interface WebhookRow {
   description: string | null;
   secret: string;
   created_at_ms: number;
+  /** The tenant's journal seq at creation: the webhook takes the events of later entries. */
+  from_seq: number;
 }
 
 /** A delivery as stored. */
@@ -114,9 +116,28 @@ export class WebhookOutbox {
     })();
   }
 
-  /** Appends deliveries in order; each is due now when its lane has no pending row. */
-  append(rows: readonly NewDelivery[], nowMs: number): void {
+  /** The seq of the last journal entry of a tenant the webhooks took in, or null when none is kept. */
+  cursor(tenantId: TenantId): number | null {
+    return this.#statements.cursor.get(cursorConsumer, tenantId)?.seq ?? null;
+  }
+
+  /** Keeps the seq of the last journal entry of a tenant the webhooks took in. */
+  saveCursor(tenantId: TenantId, seq: number): void {
+    this.#statements.saveCursor.run(cursorConsumer, tenantId, seq);
+  }
+
+  /**
+   * Appends deliveries in order, each due now when its lane has no pending
+   * row, and moves the tenant's cursor to the journal entry they came from,
+   * in one transaction.
+   */
+  append(
+    rows: readonly NewDelivery[],
+    nowMs: number,
+    from: { tenantId: TenantId; seq: number },
+  ): void {
     this.#db.transaction(() => {
+      this.#statements.saveCursor.run(cursorConsumer, from.tenantId, from.seq);
       for (const row of rows) {
         const isHead = this.#statements.lanePending.get(row.webhookId, row.lane) === undefined;
         this.#statements.insertDelivery.run({
@@ -217,6 +238,9 @@ export class WebhookOutbox {
   }
 }
 
+/** The webhooks' name among the journal's consumers (event_cursors). */
+const cursorConsumer = 'webhooks';
+
 const deliveryColumns =
   'id, webhook_id, tenant_id, lane, event_type, body, status, attempts, created_at_ms, pending_since_ms, next_attempt_at_ms';
 
@@ -225,8 +249,16 @@ function prepare(db: Database.Database) {
   return {
     allWebhooks: db.prepare<[], WebhookRow>('SELECT * FROM webhooks ORDER BY created_at_ms, id'),
     insertWebhook: db.prepare<[WebhookRow]>(
-      'INSERT INTO webhooks (id, tenant_id, url, event_types, description, secret, created_at_ms) ' +
-        'VALUES (@id, @tenant_id, @url, @event_types, @description, @secret, @created_at_ms)',
+      'INSERT INTO webhooks (id, tenant_id, url, event_types, description, secret, created_at_ms, ' +
+        'from_seq) VALUES (@id, @tenant_id, @url, @event_types, @description, @secret, ' +
+        '@created_at_ms, @from_seq)',
+    ),
+    cursor: db.prepare<[string, string], { seq: number }>(
+      'SELECT seq FROM event_cursors WHERE consumer = ? AND tenant_id = ?',
+    ),
+    saveCursor: db.prepare<[string, string, number]>(
+      'INSERT INTO event_cursors (consumer, tenant_id, seq) VALUES (?, ?, ?) ' +
+        'ON CONFLICT (consumer, tenant_id) DO UPDATE SET seq = MAX(seq, excluded.seq)',
     ),
     deleteWebhook: db.prepare<[string]>('DELETE FROM webhooks WHERE id = ?'),
     deleteDeliveries: db.prepare<[string]>('DELETE FROM webhook_deliveries WHERE webhook_id = ?'),

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { readBatches, type Journal } from '@lineup/journal';
 import { rejection, type Event, type Rejection, type TenantId } from '@lineup/protocol';
 import type { CancelTimer, Clock, TimerScheduler } from './clock.ts';
 import type { Host } from './host.ts';
@@ -25,9 +26,12 @@ import { contactIdOf } from './event-subjects.ts';
  * sends one row at a time, in order; lanes go in parallel, up to
  * `concurrencyMax` sends in all.
  *
- * The gap: events made durable while no webhook listens (the process died
- * between the journal's commit and the outbox's) are not delivered; the
- * outbox does not read the journal back.
+ * Nothing durable is skipped: each batch is written to the outbox with the
+ * seq of its journal entry as the tenant's cursor, in one transaction, and
+ * the cursor also follows batches no webhook takes (saved within a second,
+ * and on close). A start reads the journal after the cursor (catchUp), so
+ * events made durable while the process died before the outbox's commit are
+ * delivered then. A webhook takes the events of entries after its creation.
  */
 
 /** Sends one delivery: POSTs the body with the headers, and gives the receiver's status. */
@@ -81,6 +85,8 @@ const leaseMarginMs = 30_000;
 const pruneEveryMs = hourMs;
 /** Longest error text kept with a failed attempt, in characters. */
 const errorLengthMax = 500;
+/** Longest time a cursor moved by batches no webhook takes waits to be saved. */
+const cursorSaveEveryMs = 1_000;
 /** Rounds of sends `settled` waits for at most: a bound, not an expected number. */
 const settleRoundsMax = 100_000;
 
@@ -124,6 +130,8 @@ export interface WebhooksOptions {
   scheduler: TimerScheduler;
   /** How a delivery is sent; default fetch with the settings' time-out. */
   send?: SendWebhook;
+  /** The host's journal, read after each tenant's cursor on open; none for a memory host. */
+  journal?: Journal;
   settings?: Partial<WebhookSettings>;
 }
 
@@ -183,11 +191,20 @@ export class Webhooks {
   /** Webhooks by tenant, then id: an event never reads the disk to find its webhooks. */
   readonly #byTenant = new Map<TenantId, Map<string, Subscription>>();
   readonly #unsubscribes = new Map<TenantId, () => void>();
+  /** Per tenant, the seq of the last journal entry taken in (written to the outbox or not). */
+  readonly #heard = new Map<TenantId, number>();
+  /** Tenants whose cursor moved past its saved value, and the timer that saves them. */
+  readonly #unsaved = new Set<TenantId>();
+  #saveTimer: CancelTimer | null = null;
+  /** Per tenant catching up with the journal, the live batches that arrive meanwhile. */
+  readonly #held = new Map<TenantId, { events: readonly Event[]; seq: number }[]>();
   /** Sends under way, by the row's seq. */
   readonly #inFlight = new Map<number, Promise<void>>();
   #timer: { atMs: number; cancel: CancelTimer } | null = null;
   #lastPruneMs = Number.NEGATIVE_INFINITY;
   #isClosed = false;
+  /** Settles once every tenant caught up with its journal (open, with a journal). */
+  caughtUp: Promise<void> = Promise.resolve();
 
   private constructor(options: WebhooksOptions) {
     this.settings = { ...webhookSettingsDefault, ...options.settings };
@@ -200,13 +217,24 @@ export class Webhooks {
 
   /**
    * Loads the webhooks, listens to the events of every tenant that has one,
-   * and resumes the pending deliveries.
+   * and resumes the pending deliveries. With the host's journal, it first
+   * delivers what the journal holds after each tenant's cursor (catchUp);
+   * live events arriving meanwhile wait their turn.
    */
   static open(options: WebhooksOptions): Webhooks {
     const webhooks = new Webhooks(options);
     for (const row of webhooks.#outbox.allWebhooks()) webhooks.#remember(row);
-    for (const tenantId of webhooks.#byTenant.keys()) webhooks.#listen(tenantId);
+    const tenantIds = [...webhooks.#byTenant.keys()].filter((id) => options.host.hasTenant(id));
+    if (options.journal !== undefined)
+      for (const tenantId of tenantIds) webhooks.#held.set(tenantId, []);
+    for (const tenantId of tenantIds) webhooks.#listen(tenantId);
     webhooks.#pump();
+    const { journal } = options;
+    if (journal !== undefined) {
+      webhooks.caughtUp = Promise.all(
+        tenantIds.map((tenantId) => webhooks.#catchUp(journal, tenantId)),
+      ).then(() => undefined);
+    }
     return webhooks;
   }
 
@@ -231,8 +259,11 @@ export class Webhooks {
       description: input.description ?? null,
       secret: `whsec_${randomBytes(32).toString('base64url')}`,
       created_at_ms: this.#clock.nowMs(),
+      from_seq: this.#host.lastSeq(tenantId) ?? 0,
     };
     this.#outbox.insertWebhook(row);
+    // The tenant's first webhook: its cursor starts here, not at the journal's first entry.
+    if (!this.#byTenant.has(tenantId)) this.#outbox.saveCursor(tenantId, row.from_seq);
     this.#remember(row);
     this.#listen(tenantId);
     return { ...viewOf(row), secret: row.secret };
@@ -320,13 +351,14 @@ export class Webhooks {
     throw new Error(`Webhook sends did not settle in ${settleRoundsMax} rounds`);
   }
 
-  /** Stops listening and sending; resolves once the sends under way have ended. */
+  /** Stops listening and sending, saves the cursors; resolves once the sends under way have ended. */
   async close(): Promise<void> {
     this.#isClosed = true;
     for (const unsubscribe of this.#unsubscribes.values()) unsubscribe();
     this.#unsubscribes.clear();
     this.#timer?.cancel();
     this.#timer = null;
+    this.#saveCursors();
     await Promise.all(this.#inFlight.values());
   }
 
@@ -353,19 +385,45 @@ export class Webhooks {
   #listen(tenantId: TenantId): void {
     if (this.#isClosed || this.#unsubscribes.has(tenantId) || !this.#host.hasTenant(tenantId))
       return;
-    const unsubscribe = this.#host.subscribe(tenantId, (events) => {
-      this.#enqueue(tenantId, events);
+    const unsubscribe = this.#host.subscribe(tenantId, (events, seq) => {
+      const held = this.#held.get(tenantId);
+      if (held === undefined) this.#enqueue(tenantId, events, seq);
+      else held.push({ events, seq });
     });
     this.#unsubscribes.set(tenantId, unsubscribe);
   }
 
-  /** Writes the matching events of a durable batch to the outbox, in order, then sends. */
-  #enqueue(tenantId: TenantId, events: readonly Event[]): void {
+  /**
+   * Takes in what a tenant's journal holds after its cursor, then the live
+   * batches held meanwhile: what was durable but never reached the outbox.
+   */
+  async #catchUp(journal: Journal, tenantId: TenantId): Promise<void> {
+    const cursor = this.#outbox.cursor(tenantId) ?? this.#host.lastSeq(tenantId) ?? 0;
+    this.#heard.set(tenantId, cursor);
+    try {
+      for await (const batch of readBatches(journal, tenantId, cursor)) {
+        for (const entry of batch) this.#enqueue(tenantId, entry.events, entry.seq);
+      }
+    } finally {
+      const held = this.#held.get(tenantId) ?? [];
+      this.#held.delete(tenantId);
+      for (const { events, seq } of held) this.#enqueue(tenantId, events, seq);
+    }
+  }
+
+  /**
+   * Writes the matching events of a durable batch (journal entry `seq`) to
+   * the outbox, in order, with the tenant's cursor, then sends. A batch at or
+   * before the cursor was taken in already.
+   */
+  #enqueue(tenantId: TenantId, events: readonly Event[], seq: number): void {
     const subscriptions = this.#byTenant.get(tenantId);
-    if (subscriptions === undefined) return;
+    if (subscriptions === undefined || seq <= (this.#heard.get(tenantId) ?? 0)) return;
+    this.#heard.set(tenantId, seq);
     const rows: NewDelivery[] = [];
     for (const event of events) {
       for (const { row, eventTypes } of subscriptions.values()) {
+        if (seq <= row.from_seq) continue;
         if (eventTypes !== null && !eventTypes.has(event.type)) continue;
         const id = `dl_${randomBytes(12).toString('base64url')}`;
         const { type, atMs } = event;
@@ -379,9 +437,27 @@ export class Webhooks {
         });
       }
     }
-    if (rows.length === 0) return;
-    this.#outbox.append(rows, this.#clock.nowMs());
+    if (rows.length === 0) {
+      this.#unsaved.add(tenantId);
+      this.#saveTimer ??= this.#scheduler.setTimer(this.#clock.nowMs() + cursorSaveEveryMs, () => {
+        this.#saveCursors();
+      });
+      return;
+    }
+    this.#outbox.append(rows, this.#clock.nowMs(), { tenantId, seq });
+    this.#unsaved.delete(tenantId);
     this.#pump();
+  }
+
+  /** Saves the cursors that moved with batches no webhook took. */
+  #saveCursors(): void {
+    this.#saveTimer?.();
+    this.#saveTimer = null;
+    for (const tenantId of this.#unsaved) {
+      const seq = this.#heard.get(tenantId);
+      if (seq !== undefined) this.#outbox.saveCursor(tenantId, seq);
+    }
+    this.#unsaved.clear();
   }
 
   /** Starts the due sends the concurrency allows, then arms the timer for the next one. */

@@ -772,6 +772,7 @@ function brokenHost(host: Host, breakView: (view: TenantView) => Partial<TenantV
     createTenant: (tenantId) => host.createTenant(tenantId),
     submit: (tenantId, command, read) => host.submit(tenantId, command, read),
     subscribe: (tenantId, listener) => host.subscribe(tenantId, listener),
+    lastSeq: (tenantId) => host.lastSeq(tenantId),
     view: (tenantId) => {
       const view = host.view(tenantId);
       return view === null ? null : { ...view, ...breakView(view) };

@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TenantId } from '@lineup/protocol';
+import { openSqliteJournal } from '@lineup/journal';
 import {
+  EngineHost,
   ManualClock,
   ManualScheduler,
   MemoryHost,
@@ -460,5 +462,85 @@ describe('webhooks across a restart', () => {
     expect(page.items.map((item) => item.status)).toEqual(page.items.map(() => 'delivered'));
     const sentAfter = receiver.received.slice(sentBefore.length).map((item) => item.payload.id);
     expect(new Set(sentAfter)).toEqual(new Set(page.items.map((item) => item.id)));
+  });
+
+  it('[webhooks] events made durable while no webhook heard them (a crash) are delivered after the restart, in order, once', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'lineup-webhooks-'));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const clock = new ManualClock(T0);
+    const receiver = await startReceiver(clock);
+    const tenantId = 'acme' as TenantId;
+    const submit = async (host: EngineHost, command: Record<string, unknown>) => {
+      const outcome = await host.submit(tenantId, command as unknown as CommandInput);
+      expect(outcome.rejection).toBeNull();
+    };
+    /** The durable server's pieces over the data dir; webhooks only when asked. */
+    const open = async (withWebhooks: boolean) => {
+      const journal = openSqliteJournal({ dataDir });
+      if (!journal.ok) throw new Error(journal.refusal.message);
+      const opened = openServerStore({ dataDir });
+      if (!opened.ok) throw new Error(opened.message);
+      const scheduler = new ManualScheduler(clock);
+      const host = await EngineHost.open({ journal: journal.journal, clock, scheduler });
+      if (!host.hasTenant(tenantId)) expect(await host.createTenant(tenantId)).toBeNull();
+      const webhooks = withWebhooks
+        ? Webhooks.open({ store: opened.store, host, clock, scheduler, journal: journal.journal })
+        : null;
+      const close = async () => {
+        await webhooks?.caughtUp;
+        await host.close();
+        await webhooks?.close();
+        opened.store.close();
+      };
+      return { host, webhooks, close };
+    };
+
+    const first = await open(true);
+    await submit(first.host, { type: 'createQueue', queue: queue('before') });
+    const hook = first.webhooks?.create(tenantId, {
+      url: receiver.url,
+      eventTypes: ['queueCreated', 'contactQueued', 'contactAbandoned'],
+    });
+    if (hook === undefined || 'code' in hook) throw new Error('no webhook');
+    await submit(first.host, { type: 'createQueue', queue: queue('q1') });
+    await first.host.drain();
+    await first.webhooks?.settled();
+    expect(receiver.received.map((item) => item.payload.type)).toEqual(['queueCreated']);
+    await first.close();
+
+    // The process that journals these dies before its outbox hears them: no webhook listens.
+    const crashed = await open(false);
+    await submit(crashed.host, { type: 'enqueueContact', contact: contact('c1', 'q1') });
+    await submit(crashed.host, { type: 'enqueueContact', contact: contact('c2', 'q1') });
+    await submit(crashed.host, { type: 'abandonContact', contactId: 'c1' });
+    await crashed.host.drain();
+    await crashed.close();
+
+    const second = await open(true);
+    cleanups.push(second.close);
+    await second.webhooks?.caughtUp;
+    await submit(second.host, { type: 'enqueueContact', contact: contact('c3', 'q1') });
+    await second.host.drain();
+    await second.webhooks?.settled();
+    const delivered = receiver.received.map(({ payload }) => {
+      const contactId = payload.event.contactId ?? payload.event.contact?.id;
+      return contactId === undefined ? payload.type : `${payload.type} ${contactId}`;
+    });
+    // Each once; in order per contact (lanes go in parallel, so only per contact).
+    expect([...delivered].sort()).toEqual(
+      [
+        'queueCreated',
+        'contactQueued c1',
+        'contactQueued c2',
+        'contactAbandoned c1',
+        'contactQueued c3',
+      ].sort(),
+    );
+    expect(delivered.filter((item) => item.endsWith(' c1'))).toEqual([
+      'contactQueued c1',
+      'contactAbandoned c1',
+    ]);
+    // The queue created before the webhook existed is not delivered, not even on the catch-up.
+    expect(receiver.received.filter(({ body }) => body.includes('"id":"before"'))).toEqual([]);
   });
 });
