@@ -9,6 +9,7 @@ import {
   type Welcome,
 } from '@lineup/protocol';
 import { ClientErrorCode, LineupError, errorFromBody } from './errors.ts';
+import { PendingRequests, type PendingRequest, type RequestMessage } from './requests.ts';
 import type { ResolvedOptions, WebSocketLike } from './options.ts';
 
 /*
@@ -18,10 +19,8 @@ import type { ResolvedOptions, WebSocketLike } from './options.ts';
  * server replays what was missed. What it delivers is only what the server
  * sent; it keeps no state of its own beyond the session's id and last seq.
  *
- * Requests in flight when a socket drops: those that may be sent twice
- * (commands, which carry an idempotency key) are sent again after the
- * resume and get their one reply; the others (chat, announcements) fail
- * with `connection_lost`, since the SDK cannot know whether they arrived.
+ * Requests in flight when a socket drops are sent again after the resume
+ * or fail, as requests.ts says.
  */
 
 /** The states a UI shows: connecting (first time), open, reconnecting, closed (for good). */
@@ -60,25 +59,6 @@ export interface ConnectionSink {
   refused(error: LineupError): void;
 }
 
-/** A request: any client message that gets a reply, without the id the connection gives it. */
-export type RequestMessage =
-  Extract<ClientMessage, { id: string }> extends infer M
-    ? M extends { id: string }
-      ? Omit<M, 'id'>
-      : never
-    : never;
-
-interface PendingRequest {
-  readonly message: RequestMessage & { id: string };
-  /** Whether it may be sent again after a drop: it carries an idempotency key. */
-  readonly isResendable: boolean;
-  /** The socket it went out on; null while it waits for one. */
-  sentOn: WebSocketLike | null;
-  readonly resolve: (result: ReplyResult) => void;
-  readonly reject: (error: LineupError) => void;
-  readonly timer: ReturnType<typeof setTimeout>;
-}
-
 /** How the promise of the first welcome is settled. */
 interface Settle {
   resolve: (welcome: Welcome) => void;
@@ -105,8 +85,7 @@ export class Connection {
   #token: string | null = null;
   /** The last error message the server sent without an id; explains the close that follows. */
   #lastRefusal: LineupError | null = null;
-  readonly #requests = new Map<string, PendingRequest>();
-  #requestCount = 0;
+  readonly #requests = new PendingRequests();
   /** Attempts since the last welcome. */
   #attempt = 0;
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -173,29 +152,13 @@ export class Connection {
     timeoutMs?: number,
   ): Promise<ReplyResult> {
     if (this.#state === ConnectionState.closed) return Promise.reject(this.#closedError());
-    this.#requestCount += 1;
-    const id = `r${this.#requestCount}`;
-    return new Promise<ReplyResult>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#requests.delete(id);
-        reject(
-          new LineupError(
-            ClientErrorCode.request_timeout,
-            `No answer to ${message.type} within ${timeoutMs ?? this.#options.requestTimeoutMs} ms; it may have run: read the state before retrying.`,
-          ),
-        );
-      }, timeoutMs ?? this.#options.requestTimeoutMs);
-      const pending: PendingRequest = {
-        message: { ...message, id },
-        isResendable,
-        sentOn: null,
-        resolve,
-        reject,
-        timer,
-      };
-      this.#requests.set(id, pending);
-      if (this.#state === ConnectionState.open) this.#send(pending);
-    });
+    const { promise, pending } = this.#requests.add(
+      message,
+      isResendable,
+      timeoutMs ?? this.#options.requestTimeoutMs,
+    );
+    if (this.#state === ConnectionState.open) this.#send(pending);
+    return promise;
   }
 
   /** Sends a message that gets no reply (a typing indicator); false when no socket is open. */
@@ -287,15 +250,9 @@ export class Connection {
       case 'welcome':
         this.#welcomed(socket, message);
         return;
-      case 'reply': {
-        const pending = this.#requests.get(message.id);
-        if (pending === undefined) return;
-        this.#requests.delete(message.id);
-        clearTimeout(pending.timer);
-        if (message.ok) pending.resolve(message.result);
-        else pending.reject(errorFromBody(message.error, null));
+      case 'reply':
+        this.#requests.settle(message);
         return;
-      }
       case 'error': {
         const error = errorFromBody(message.error, null);
         this.#lastRefusal = error;
@@ -338,8 +295,8 @@ export class Connection {
     this.#state = ConnectionState.open;
     this.#sink.changed({ state: ConnectionState.open, welcome });
     if (isFirst) this.#settleOpened.resolve(welcome);
-    for (const pending of this.#requests.values()) {
-      if (pending.sentOn === null && socket === this.#socket) this.#send(pending);
+    for (const pending of this.#requests.unsent()) {
+      if (socket === this.#socket) this.#send(pending);
     }
     this.#startPings(socket);
   }
@@ -355,21 +312,7 @@ export class Connection {
   #dropped(socket: WebSocketLike, closeCode: number): void {
     this.#forget(socket);
     if (this.#state === ConnectionState.closed) return;
-    for (const [id, pending] of this.#requests) {
-      if (pending.sentOn === null) continue;
-      if (pending.isResendable) {
-        pending.sentOn = null;
-        continue;
-      }
-      this.#requests.delete(id);
-      clearTimeout(pending.timer);
-      pending.reject(
-        new LineupError(
-          ClientErrorCode.connection_lost,
-          `The connection dropped before the answer to ${pending.message.type}; it may or may not have arrived.`,
-        ),
-      );
-    }
+    this.#requests.dropped();
     const refusal = this.#lastRefusal;
     if (finalCloseCodes.has(closeCode)) {
       this.#finish(
@@ -490,11 +433,7 @@ export class Connection {
     }
     this.#stopPings();
     const failure = error ?? this.#closedError();
-    for (const pending of this.#requests.values()) {
-      clearTimeout(pending.timer);
-      pending.reject(failure);
-    }
-    this.#requests.clear();
+    this.#requests.failAll(failure);
     this.#settleOpened.reject(failure);
     this.#sink.changed({ state: ConnectionState.closed, error });
   }

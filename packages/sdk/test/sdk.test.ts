@@ -1,5 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { asAgentId, asOfferId, asQueueId, type ContactId } from '@lineup/protocol';
+import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import {
+  asAgentId,
+  asOfferId,
+  asQueueId,
+  type ContactId,
+  type EventOf,
+  type PlaceMessage,
+} from '@lineup/protocol';
 import {
   LineupAgent,
   LineupCustomer,
@@ -187,6 +194,28 @@ describe('a contact from join to rating', () => {
   });
 });
 
+describe('types', () => {
+  it("[sdk] each role listens only to what it receives, with the protocol's payloads (tsc checks this)", () => {
+    const listen = (customer: LineupCustomer, agent: LineupAgent, supervisor: LineupSupervisor) => {
+      customer.on('place', (place) => {
+        expectTypeOf(place).toEqualTypeOf<PlaceMessage>();
+      });
+      agent.on('offerCreated', (offer) => {
+        expectTypeOf(offer).toEqualTypeOf<EventOf<'offerCreated'>>();
+      });
+      // @ts-expect-error customers get no waiting counts
+      customer.on('waiting', () => undefined);
+      // @ts-expect-error agents have no place in line
+      agent.on('place', () => undefined);
+      // @ts-expect-error supervisors get no waiting counts (they read queue status)
+      supervisor.on('waiting', () => undefined);
+      // @ts-expect-error an offer is not a place in line
+      agent.on('offerCreated', (offer: PlaceMessage) => offer.position);
+    };
+    expectTypeOf(listen).toBeFunction();
+  });
+});
+
 describe('refusals', () => {
   it("[sdk] a refused command rejects with the server's error code, message and details", async () => {
     const t = await tenant();
@@ -227,6 +256,38 @@ describe('refusals', () => {
     });
     expect((await refusal(customer.opened())).code).toBe('unauthorized');
     expect(changes).toEqual(['connecting', 'closed']);
+  });
+});
+
+describe('connection', () => {
+  it('[sdk] reconnecting gives up after attemptsMax failed attempts in a row and closes with client_closed', async () => {
+    const t = await tenant();
+    const token = await server.mint(t, 'customer', 'cust-x');
+    const network = new Network();
+    network.cut();
+    const customer = new LineupCustomer({
+      url: server.url,
+      token,
+      WebSocket: network.WebSocket,
+      reconnect: { delayMsMin: 5, delayMsMax: 10, attemptsMax: 3 },
+    });
+    clients.push(customer);
+    const states: string[] = [];
+    customer.on('connection', (change) => {
+      states.push(
+        change.state === 'reconnecting' ? `reconnecting ${change.attempt}` : change.state,
+      );
+    });
+    expect((await refusal(customer.opened())).code).toBe('client_closed');
+    expect(states).toEqual([
+      'connecting',
+      'reconnecting 1',
+      'reconnecting 2',
+      'reconnecting 3',
+      'closed',
+    ]);
+    const late = await refusal(customer.join({ queueId: support, channel: 'chat' }));
+    expect(late.code).toBe('client_closed');
   });
 });
 
