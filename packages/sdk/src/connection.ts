@@ -109,6 +109,8 @@ export class Connection {
 
   /** Starts connecting; called once, after the listeners of the first messages are in place. */
   start(): void {
+    // close() may come before the first connection: then there is nothing to start.
+    if (this.#state === ConnectionState.closed) return;
     this.#sink.changed({ state: ConnectionState.connecting });
     void this.#connect();
   }

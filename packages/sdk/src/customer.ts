@@ -28,7 +28,7 @@ export type CustomerEvents = Omit<ClientEvents, 'waiting' | 'announcement'>;
 export interface JoinInput {
   queueId: QueueId;
   channel: Channel;
-  /** The contact's id; default a random one. Sending the same id twice joins once. */
+  /** The contact's id; default a random one. A second join with the same id is `contact_exists`. */
   contactId?: ContactId;
   /** The customer's name, number and type as agents see them (default type `normal`). */
   customer?: Omit<Customer, 'id' | 'type'> & { type?: Customer['type'] };

@@ -260,6 +260,23 @@ describe('refusals', () => {
 });
 
 describe('connection', () => {
+  it('[sdk] a client closed right after it is created never connects', async () => {
+    const t = await tenant();
+    const token = await server.mint(t, 'customer', 'cust-y');
+    const network = new Network();
+    // Created and closed in one synchronous run: the client has not started yet.
+    const customer = new LineupCustomer({ url: server.url, token, WebSocket: network.WebSocket });
+    clients.push(customer);
+    const states: string[] = [];
+    customer.on('connection', (change) => {
+      states.push(change.state);
+    });
+    customer.close();
+    expect((await refusal(customer.opened())).code).toBe('client_closed');
+    expect(states).toEqual(['closed']);
+    expect(network.sent).toEqual([]);
+  });
+
   it('[sdk] reconnecting gives up after attemptsMax failed attempts in a row and closes with client_closed', async () => {
     const t = await tenant();
     const token = await server.mint(t, 'customer', 'cust-x');
