@@ -1,0 +1,119 @@
+import {
+  Role,
+  asAgentId,
+  type AgentId,
+  type AgentMode,
+  type CallbackOutcome,
+  type ContactId,
+  type OfferId,
+  type QueueId,
+  type TransferTarget,
+} from '@lineup/protocol';
+import { LineupClient, type ClientEvents, type CommandResult } from './client.ts';
+import type { ClientOptions } from './options.ts';
+import type { AgentView, QueueView } from './views.ts';
+
+/*
+ * The agent's client: log in and out, presence and mode, answer offers
+ * (`offerCreated`), finish and transfer contacts, chat. Every command acts
+ * for the agent the token names; the server refuses any other (R5–R8).
+ */
+
+/** What an agent hears: events naming it, its queues' waiting counts, announcements, its chats. */
+export type AgentEvents = Omit<ClientEvents, 'place'>;
+
+/** An agent's connection to Lineup. */
+export class LineupAgent extends LineupClient<AgentEvents> {
+  /** Connects with an agent token (minted by your back-end for an existing agent). */
+  constructor(options: ClientOptions) {
+    super(options, Role.agent);
+  }
+
+  /** The agent id the server confirmed (the token's subject). */
+  async agentId(): Promise<AgentId> {
+    return asAgentId(await this.subject());
+  }
+
+  /** Logs in: ready, or not ready with the reason given. */
+  async logIn(notReadyReason?: string): Promise<CommandResult> {
+    const agentId = await this.agentId();
+    return this.command(
+      notReadyReason === undefined
+        ? { type: 'logIn', agentId }
+        : { type: 'logIn', agentId, notReadyReason },
+    );
+  }
+
+  /** Logs out; `isForced` puts the contacts it holds back in their queues, keeping their places. */
+  async logOut(isForced?: boolean): Promise<CommandResult> {
+    const agentId = await this.agentId();
+    return this.command(
+      isForced === undefined ? { type: 'logOut', agentId } : { type: 'logOut', agentId, isForced },
+    );
+  }
+
+  /** Ready, or not ready with a reason; ready also ends wrap-up early (R8). */
+  async setPresence(presence: 'ready' | 'notReady', reason?: string): Promise<CommandResult> {
+    const agentId = await this.agentId();
+    return this.command(
+      reason === undefined
+        ? { type: 'setPresence', agentId, presence }
+        : { type: 'setPresence', agentId, presence, reason },
+    );
+  }
+
+  /** auto: the engine offers contacts; manual: none are offered, `requestNext` takes one (R7). */
+  async setMode(mode: AgentMode): Promise<CommandResult> {
+    return this.command({ type: 'setMode', agentId: await this.agentId(), mode });
+  }
+
+  /** Takes the offered contact (R5); `offer_expired` when it was withdrawn already. */
+  async acceptOffer(offerId: OfferId): Promise<CommandResult> {
+    return this.command({ type: 'acceptOffer', agentId: await this.agentId(), offerId });
+  }
+
+  /** Declines the offered contact; it keeps its place (R6). */
+  async rejectOffer(offerId: OfferId): Promise<CommandResult> {
+    return this.command({ type: 'rejectOffer', agentId: await this.agentId(), offerId });
+  }
+
+  /** In manual mode: takes the best waiting contact now, or `no_contact_waiting` (R7). */
+  async requestNext(): Promise<CommandResult> {
+    return this.command({ type: 'requestNext', agentId: await this.agentId() });
+  }
+
+  /** Finishes a contact; wrap-up follows (R8). */
+  async completeContact(contactId: ContactId): Promise<CommandResult> {
+    return this.command({ type: 'completeContact', agentId: await this.agentId(), contactId });
+  }
+
+  /** Moves a contact it holds to another queue or to one agent. */
+  async transferContact(contactId: ContactId, target: TransferTarget): Promise<CommandResult> {
+    return this.command({
+      type: 'transferContact',
+      agentId: await this.agentId(),
+      contactId,
+      target,
+    });
+  }
+
+  /** How its call to a callback's customer went; no answer is retried by the queue's policy (R10). */
+  async closeCallback(contactId: ContactId, outcome: CallbackOutcome): Promise<CommandResult> {
+    return this.command({
+      type: 'closeCallback',
+      agentId: await this.agentId(),
+      contactId,
+      outcome,
+    });
+  }
+
+  /** The agent as the server holds it: presence, mode, pending offer, contacts held. */
+  async agent(): Promise<AgentView> {
+    return this.readAgent(await this.agentId());
+  }
+
+  /** A queue's settings and live status. */
+  queue(queueId: QueueId): Promise<QueueView> {
+    return this.readQueue(queueId);
+  }
+}

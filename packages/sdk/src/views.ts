@@ -1,0 +1,73 @@
+import type {
+  AgentId,
+  AgentSettings,
+  ChatEntry,
+  ContactId,
+  ContactRecord,
+  ContactState,
+  CustomerId,
+  EventOf,
+  Presence,
+  QueueSettings,
+  QueueStatus,
+} from '@lineup/protocol';
+
+/*
+ * What REST answers, built from packages/protocol's types. The server's
+ * response schemas (packages/server/src/schemas.ts) are not in protocol yet,
+ * so these compose protocol's pieces into the same shapes; each says which
+ * schema it follows. Moving those schemas to protocol would let these go.
+ */
+
+/** A queue with its live status (R13); the server's QueueViewSchema. */
+export type QueueView = QueueSettings & { status: QueueStatus };
+
+/** An agent's pending offer; the server's OfferViewSchema. */
+export type OfferView = Pick<
+  EventOf<'offerCreated'>,
+  'offerId' | 'contactId' | 'queueId' | 'channel' | 'expiresAtMs'
+>;
+
+/** An agent's settings, state, pending offer and contacts held; the server's AgentViewSchema. */
+export type AgentView = AgentSettings & {
+  presence: Presence;
+  /** Why the agent is not ready, or null. */
+  reason: string | null;
+  wrapUpUntilMs: number | null;
+  offer: OfferView | null;
+  contactIds: ContactId[];
+};
+
+/** A live contact with its place in line; the server's ContactViewSchema. */
+export type ContactView = ContactRecord & {
+  status: Extract<ContactState, 'queued' | 'offered' | 'assigned' | 'wrapUp'>;
+  stickyAgentId: AgentId | null;
+  stickyUntilMs: number | null;
+  notBeforeMs: number | null;
+  offerId: EventOf<'offerCreated'>['offerId'] | null;
+  offerAgentId: AgentId | null;
+  offerExpiresAtMs: number | null;
+  agentId: AgentId | null;
+  assignedAtMs: number | null;
+  callbackAttempts: number;
+  /** 1 = next in its queue; null when not in a line. */
+  position: number | null;
+  /** Expected wait from now; null when not in a line or no agent works the queue. */
+  ewtMs: number | null;
+};
+
+/** A customer's rating of a contact that ended; the server's RatingSchema. */
+export interface Rating {
+  contactId: ContactId;
+  /** 1 (poor) to 5 (excellent). */
+  score: number;
+  comment: string | null;
+  createdAtMs: number;
+}
+
+/** A contact's conversation, live or ended; the server's TranscriptSchema. */
+export interface Transcript {
+  contactId: ContactId;
+  customerId: CustomerId;
+  messages: ChatEntry[];
+}
