@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { readBatches, type Journal } from '@lineup/journal';
+import type { Journal } from '@lineup/journal';
 import { rejection, type Event, type Rejection, type TenantId } from '@lineup/protocol';
 import type { CancelTimer, Clock, TimerScheduler } from './clock.ts';
 import type { Host } from './host.ts';
@@ -14,6 +14,7 @@ import {
   type WebhookRow,
 } from './webhook-outbox.ts';
 import { contactIdOf } from './event-subjects.ts';
+import { followTenant } from './journal-follower.ts';
 
 /*
  * Webhooks (docs/api.md, Webhooks): a tenant subscribes a URL to event types;
@@ -196,8 +197,6 @@ export class Webhooks {
   /** Tenants whose cursor moved past its saved value, and the timer that saves them. */
   readonly #unsaved = new Set<TenantId>();
   #saveTimer: CancelTimer | null = null;
-  /** Per tenant catching up with the journal, the live batches that arrive meanwhile. */
-  readonly #held = new Map<TenantId, { events: readonly Event[]; seq: number }[]>();
   /** Sends under way, by the row's seq. */
   readonly #inFlight = new Map<number, Promise<void>>();
   #timer: { atMs: number; cancel: CancelTimer } | null = null;
@@ -218,23 +217,17 @@ export class Webhooks {
   /**
    * Loads the webhooks, listens to the events of every tenant that has one,
    * and resumes the pending deliveries. With the host's journal, it first
-   * delivers what the journal holds after each tenant's cursor (catchUp);
-   * live events arriving meanwhile wait their turn.
+   * delivers what the journal holds after each tenant's cursor; live events
+   * arriving meanwhile wait their turn (caughtUp settles after).
    */
   static open(options: WebhooksOptions): Webhooks {
     const webhooks = new Webhooks(options);
     for (const row of webhooks.#outbox.allWebhooks()) webhooks.#remember(row);
-    const tenantIds = [...webhooks.#byTenant.keys()].filter((id) => options.host.hasTenant(id));
-    if (options.journal !== undefined)
-      for (const tenantId of tenantIds) webhooks.#held.set(tenantId, []);
-    for (const tenantId of tenantIds) webhooks.#listen(tenantId);
+    const tenantIds = [...webhooks.#byTenant.keys()];
+    webhooks.caughtUp = Promise.all(
+      tenantIds.map((tenantId) => webhooks.#listen(tenantId, options.journal)),
+    ).then(() => undefined);
     webhooks.#pump();
-    const { journal } = options;
-    if (journal !== undefined) {
-      webhooks.caughtUp = Promise.all(
-        tenantIds.map((tenantId) => webhooks.#catchUp(journal, tenantId)),
-      ).then(() => undefined);
-    }
     return webhooks;
   }
 
@@ -265,7 +258,7 @@ export class Webhooks {
     // The tenant's first webhook: its cursor starts here, not at the journal's first entry.
     if (!this.#byTenant.has(tenantId)) this.#outbox.saveCursor(tenantId, row.from_seq);
     this.#remember(row);
-    this.#listen(tenantId);
+    void this.#listen(tenantId);
     return { ...viewOf(row), secret: row.secret };
   }
 
@@ -381,44 +374,35 @@ export class Webhooks {
     this.#byTenant.set(tenantId, subscriptions);
   }
 
-  /** Listens to a tenant's events once; a tenant the host does not hold (yet) has none. */
-  #listen(tenantId: TenantId): void {
-    if (this.#isClosed || this.#unsubscribes.has(tenantId) || !this.#host.hasTenant(tenantId))
-      return;
-    const unsubscribe = this.#host.subscribe(tenantId, (events, seq) => {
-      const held = this.#held.get(tenantId);
-      if (held === undefined) this.#enqueue(tenantId, events, seq);
-      else held.push({ events, seq });
-    });
-    this.#unsubscribes.set(tenantId, unsubscribe);
-  }
-
   /**
-   * Takes in what a tenant's journal holds after its cursor, then the live
-   * batches held meanwhile: what was durable but never reached the outbox.
+   * Follows a tenant's events once, from its cursor (journal-follower.ts):
+   * with the journal, what it holds after the cursor comes first. A tenant
+   * the host does not hold (yet) has none.
    */
-  async #catchUp(journal: Journal, tenantId: TenantId): Promise<void> {
-    const cursor = this.#outbox.cursor(tenantId) ?? this.#host.lastSeq(tenantId) ?? 0;
-    this.#heard.set(tenantId, cursor);
-    try {
-      for await (const batch of readBatches(journal, tenantId, cursor)) {
-        for (const entry of batch) this.#enqueue(tenantId, entry.events, entry.seq);
-      }
-    } finally {
-      const held = this.#held.get(tenantId) ?? [];
-      this.#held.delete(tenantId);
-      for (const { events, seq } of held) this.#enqueue(tenantId, events, seq);
-    }
+  #listen(tenantId: TenantId, journal?: Journal): Promise<void> {
+    if (this.#isClosed || this.#unsubscribes.has(tenantId) || !this.#host.hasTenant(tenantId))
+      return Promise.resolve();
+    const afterSeq = this.#outbox.cursor(tenantId) ?? this.#host.lastSeq(tenantId) ?? 0;
+    const following = followTenant({
+      host: this.#host,
+      ...(journal === undefined ? {} : { journal }),
+      tenantId,
+      afterSeq,
+      take: (events, seq) => {
+        this.#enqueue(tenantId, events, seq);
+      },
+    });
+    this.#unsubscribes.set(tenantId, following.unsubscribe);
+    return following.caughtUp;
   }
 
   /**
    * Writes the matching events of a durable batch (journal entry `seq`) to
-   * the outbox, in order, with the tenant's cursor, then sends. A batch at or
-   * before the cursor was taken in already.
+   * the outbox, in order, with the tenant's cursor, then sends.
    */
   #enqueue(tenantId: TenantId, events: readonly Event[], seq: number): void {
     const subscriptions = this.#byTenant.get(tenantId);
-    if (subscriptions === undefined || seq <= (this.#heard.get(tenantId) ?? 0)) return;
+    if (subscriptions === undefined) return;
     this.#heard.set(tenantId, seq);
     const rows: NewDelivery[] = [];
     for (const event of events) {
