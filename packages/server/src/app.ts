@@ -1,3 +1,4 @@
+import type { Journal } from '@lineup/journal';
 import Fastify, {
   type FastifyInstance,
   type FastifyReply,
@@ -92,6 +93,8 @@ export interface AppOptions {
    * The caller closes a store it gives, after the app.
    */
   store?: ServerStore;
+  /** The host's journal: the records read it after their cursor (none for a memory host). */
+  journal?: Journal;
 }
 
 /** How many REST requests a caller may send. */
@@ -409,7 +412,13 @@ function recordsOf(
       done();
     });
   }
-  const records = new Records({ store, host: options.host, clock, scheduler });
+  const records = new Records({
+    store,
+    host: options.host,
+    clock,
+    scheduler,
+    ...(options.journal === undefined ? {} : { journal: options.journal }),
+  });
   app.decorate('records', records);
   app.addHook('preClose', (done) => {
     records.close();

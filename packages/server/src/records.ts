@@ -1,8 +1,11 @@
 import type Database from 'better-sqlite3';
+import type { Journal } from '@lineup/journal';
 import type { Event, EventOf, QueueId, TenantId } from '@lineup/protocol';
 import type { CancelTimer, Clock, TimerScheduler } from './clock.ts';
 import type { Host } from './host.ts';
 import type { ServerStore } from './store.ts';
+import { EventCursors } from './event-cursors.ts';
+import { followTenant } from './journal-follower.ts';
 import { ContactOutcome, type ContactHistoryItem, type QueueInterval } from './record-schemas.ts';
 import {
   historyItemOf,
@@ -27,10 +30,10 @@ import {
  * is readable once it has ended; at each boundary, driven by the scheduler,
  * every queue gets its row for the interval just ended, zeros included.
  *
- * The records follow the events a listener hears, after the journal's
- * commit: events of a batch whose write a crash cut off are not recorded,
- * and the journal stays the full record. A restart replays the journal
- * before the records subscribe, so nothing is counted twice.
+ * The records follow each tenant's journal from their cursor (event_cursors,
+ * saved in each batch's transaction; journal-follower.ts): a batch made
+ * durable while the process died before its records were written is
+ * recorded on the next start, and no batch is counted twice.
  */
 
 /** Intervals one boundary fills at most after a long pause of the clock: one day. */
@@ -42,6 +45,8 @@ export interface RecordsOptions {
   host: Host;
   clock: Clock;
   scheduler: TimerScheduler;
+  /** The host's journal, read after each tenant's cursor; none for a memory host. */
+  journal?: Journal;
 }
 
 /**
@@ -54,7 +59,11 @@ export class Records {
   readonly #scheduler: TimerScheduler;
   readonly #db: Database.Database;
   readonly #statements: RecordStatements;
-  readonly #recordBatch: (tenantId: TenantId, events: readonly Event[]) => void;
+  readonly #recordBatch: (tenantId: TenantId, events: readonly Event[], seq: number) => void;
+  readonly #cursors: EventCursors;
+  readonly #journal: Journal | undefined;
+  /** Catch-ups with the journal under way, one per tenant tracked. */
+  readonly #catchUps: Promise<void>[] = [];
   readonly #unsubscribes = new Map<TenantId, () => void>();
   #cancelTimer: CancelTimer | null = null;
   /** Start of the first interval the next boundary fills: the boundary filled last. */
@@ -66,9 +75,12 @@ export class Records {
     this.#scheduler = options.scheduler;
     this.#db = options.store.db;
     this.#statements = recordStatements(this.#db);
+    this.#cursors = new EventCursors(options.store);
+    this.#journal = options.journal;
     this.#recordBatch = options.store.db.transaction(
-      (tenantId: TenantId, events: readonly Event[]) => {
+      (tenantId: TenantId, events: readonly Event[], seq: number) => {
         for (const event of events) this.#record(tenantId, event);
+        this.#cursors.save('records', tenantId, seq);
       },
     );
     this.#boundaryMs = intervalStartOf(this.#clock.nowMs());
@@ -82,10 +94,22 @@ export class Records {
    */
   track(tenantId: TenantId): void {
     if (this.#unsubscribes.has(tenantId) || !this.#host.hasTenant(tenantId)) return;
-    const unsubscribe = this.#host.subscribe(tenantId, (events) => {
-      this.#recordBatch(tenantId, events);
+    const following = followTenant({
+      host: this.#host,
+      ...(this.#journal === undefined ? {} : { journal: this.#journal }),
+      tenantId,
+      afterSeq: this.#cursors.get('records', tenantId) ?? this.#host.lastSeq(tenantId) ?? 0,
+      take: (events, seq) => {
+        this.#recordBatch(tenantId, events, seq);
+      },
     });
-    this.#unsubscribes.set(tenantId, unsubscribe);
+    this.#unsubscribes.set(tenantId, following.unsubscribe);
+    this.#catchUps.push(following.caughtUp);
+  }
+
+  /** Settles once every tenant tracked so far has caught up with its journal. */
+  caughtUp(): Promise<void> {
+    return Promise.all(this.#catchUps).then(() => undefined);
   }
 
   /** Tracks every tenant the host has. */

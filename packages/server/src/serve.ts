@@ -126,14 +126,20 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
     metrics,
     webhooks,
     store,
+    journal: opened.journal,
     logger: { level: options.logLevel ?? 'info' },
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
     ...(options.requestRates === undefined ? {} : { requestRates: options.requestRates }),
     ...(options.socket === undefined ? {} : { socket: options.socket }),
   });
-  webhooks.caughtUp.catch((error: unknown) => {
-    app.log.error({ err: error }, 'webhooks could not read the journal after their cursor');
-  });
+  for (const [who, caughtUp] of [
+    ['webhooks', webhooks.caughtUp],
+    ['records', app.records.caughtUp()],
+  ] as const) {
+    caughtUp.catch((error: unknown) => {
+      app.log.error({ err: error }, `the ${who} could not read the journal after their cursor`);
+    });
+  }
   try {
     await app.listen({ port: options.port, host: options.listenHost ?? '127.0.0.1' });
   } catch (error: unknown) {
@@ -163,8 +169,10 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
     close: () => {
       closing ??= (async () => {
         await app.close();
-        // The journal stays open until the webhooks have read what they missed (logged above).
-        await webhooks.caughtUp.catch(() => undefined);
+        // The journal stays open until the webhooks and records have read what they missed.
+        await Promise.all(
+          [webhooks.caughtUp, app.records.caughtUp()].map((p) => p.catch(() => undefined)),
+        );
         // The host's last events still reach the outbox; then the sends under way end.
         await host.close();
         await webhooks.close();

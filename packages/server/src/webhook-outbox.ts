@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { TenantId } from '@lineup/protocol';
 import type { ServerStore } from './store.ts';
+import { EventCursors } from './event-cursors.ts';
 
 /*
  * The webhooks' records in the server store (migrations 3 and 5): the subscriptions
@@ -92,10 +93,12 @@ export interface DeliveryPageQuery {
 export class WebhookOutbox {
   readonly #db: Database.Database;
   readonly #statements;
+  readonly #cursors: EventCursors;
 
   constructor(store: ServerStore) {
     this.#db = store.db;
     this.#statements = prepare(this.#db);
+    this.#cursors = new EventCursors(store);
   }
 
   /** Every webhook of every tenant, oldest first. */
@@ -118,12 +121,12 @@ export class WebhookOutbox {
 
   /** The seq of the last journal entry of a tenant the webhooks took in, or null when none is kept. */
   cursor(tenantId: TenantId): number | null {
-    return this.#statements.cursor.get(cursorConsumer, tenantId)?.seq ?? null;
+    return this.#cursors.get('webhooks', tenantId);
   }
 
   /** Keeps the seq of the last journal entry of a tenant the webhooks took in. */
   saveCursor(tenantId: TenantId, seq: number): void {
-    this.#statements.saveCursor.run(cursorConsumer, tenantId, seq);
+    this.#cursors.save('webhooks', tenantId, seq);
   }
 
   /**
@@ -137,7 +140,7 @@ export class WebhookOutbox {
     from: { tenantId: TenantId; seq: number },
   ): void {
     this.#db.transaction(() => {
-      this.#statements.saveCursor.run(cursorConsumer, from.tenantId, from.seq);
+      this.#cursors.save('webhooks', from.tenantId, from.seq);
       for (const row of rows) {
         const isHead = this.#statements.lanePending.get(row.webhookId, row.lane) === undefined;
         this.#statements.insertDelivery.run({
@@ -238,9 +241,6 @@ export class WebhookOutbox {
   }
 }
 
-/** The webhooks' name among the journal's consumers (event_cursors). */
-const cursorConsumer = 'webhooks';
-
 const deliveryColumns =
   'id, webhook_id, tenant_id, lane, event_type, body, status, attempts, created_at_ms, pending_since_ms, next_attempt_at_ms';
 
@@ -252,13 +252,6 @@ function prepare(db: Database.Database) {
       'INSERT INTO webhooks (id, tenant_id, url, event_types, description, secret, created_at_ms, ' +
         'from_seq) VALUES (@id, @tenant_id, @url, @event_types, @description, @secret, ' +
         '@created_at_ms, @from_seq)',
-    ),
-    cursor: db.prepare<[string, string], { seq: number }>(
-      'SELECT seq FROM event_cursors WHERE consumer = ? AND tenant_id = ?',
-    ),
-    saveCursor: db.prepare<[string, string, number]>(
-      'INSERT INTO event_cursors (consumer, tenant_id, seq) VALUES (?, ?, ?) ' +
-        'ON CONFLICT (consumer, tenant_id) DO UPDATE SET seq = MAX(seq, excluded.seq)',
     ),
     deleteWebhook: db.prepare<[string]>('DELETE FROM webhooks WHERE id = ?'),
     deleteDeliveries: db.prepare<[string]>('DELETE FROM webhook_deliveries WHERE webhook_id = ?'),

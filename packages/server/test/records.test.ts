@@ -2,8 +2,26 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openServerStore, type AgentView, type ServerStore } from '../src/index.ts';
-import { T0, agent, contact, queue, setUp, startServer, type Server } from './harness.ts';
+import { openSqliteJournal } from '@lineup/journal';
+import { asTenantId } from '@lineup/protocol';
+import {
+  EngineHost,
+  openServerStore,
+  serve,
+  type AgentView,
+  type CommandInput,
+  type ServerStore,
+} from '../src/index.ts';
+import {
+  T0,
+  agent,
+  contact,
+  operatorKey,
+  queue,
+  setUp,
+  startServer,
+  type Server,
+} from './harness.ts';
 
 /*
  * The server's records over real HTTP on a manual clock: a customer's
@@ -451,5 +469,69 @@ describe('ratings', () => {
     expect(none.status).toBe(404);
     expect(none.body.error.code).toBe('rating_not_found');
     expect((await historyOf('carol')).body.contacts[0]?.rating).toBeNull();
+  });
+});
+
+describe('records across a crash', () => {
+  it('[records] contacts journaled while no records were written (a crash) are in the history after the restart, once', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lineup-records-'));
+    cleanups.push(() => {
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+    const start = async () => {
+      const running = await serve({
+        port: 0,
+        dataDir,
+        isDemoCreated: false,
+        operatorKey,
+        logLevel: 'silent',
+      });
+      if ('message' in running) throw new Error(running.message);
+      return running;
+    };
+    const history = async (url: string, customerId: string) => {
+      const response = await fetch(`${url}${base}/customers/${customerId}/contacts`, {
+        headers: { authorization: `Bearer ${operatorKey}` },
+      });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as HistoryPage).contacts;
+    };
+
+    const first = await start();
+    for (const [path, body] of [
+      ['/v1/tenants', { id: 'acme' }],
+      [`${base}/queues`, queue('q1')],
+      [`${base}/contacts`, contact('c1', 'q1')],
+    ] as const) {
+      const response = await fetch(first.url + path, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${operatorKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(response.status).toBe(201);
+    }
+    await first.close();
+
+    // The process that journals these dies before its records are written: no records listen.
+    const journal = openSqliteJournal({ dataDir });
+    if (!journal.ok) throw new Error(journal.refusal.message);
+    const host = await EngineHost.open({ journal: journal.journal });
+    const tenantId = asTenantId('acme');
+    for (const command of [
+      { type: 'enqueueContact', contact: contact('c2', 'q1') },
+      { type: 'abandonContact', contactId: 'c2' },
+    ]) {
+      const outcome = await host.submit(tenantId, command as unknown as CommandInput);
+      expect(outcome.rejection).toBeNull();
+    }
+    await host.close();
+
+    const second = await start();
+    cleanups.push(() => second.close());
+    await second.app.records.caughtUp();
+    expect(
+      (await history(second.url, 'customer-c2')).map((item) => [item.id, item.outcome]),
+    ).toEqual([['c2', 'abandoned']]);
+    expect((await history(second.url, 'customer-c1')).map((item) => item.id)).toEqual(['c1']);
   });
 });
