@@ -94,6 +94,34 @@ export const RatingInputSchema = Type.Object(
 );
 
 /** Schema of one contact in a customer's history. */
+/** Longest disposition code, in characters. */
+export const dispositionCodeLengthMax = 64;
+/** Longest disposition notes, in characters. */
+export const dispositionNotesLengthMax = 2_000;
+
+/** Schema of the wrap-up an agent gives a contact it handled: a code and notes. */
+export const DispositionInputSchema = Type.Object(
+  {
+    code: Type.String({
+      minLength: 1,
+      maxLength: dispositionCodeLengthMax,
+      description: "The outcome in the tenant's own words, e.g. sale, complaint, follow-up",
+    }),
+    notes: Type.Optional(Type.String({ maxLength: dispositionNotesLengthMax })),
+  },
+  { additionalProperties: false },
+);
+
+/** Schema of a contact's disposition as kept. */
+export const DispositionSchema = Type.Object(
+  {
+    code: Type.String(),
+    notes: nullable(Type.String()),
+    atMs: epochMs,
+  },
+  { additionalProperties: false },
+);
+
 export const ContactHistoryItemSchema = Type.Object(
   {
     id: ContactIdSchema,
@@ -116,6 +144,8 @@ export const ContactHistoryItemSchema = Type.Object(
     /** Talk time of its agents, every callback attempt summed; wrap-up not included. */
     handleMs: ms,
     rating: nullable(RatingSchema),
+    /** The wrap-up code and notes its agent gave it, or null. */
+    disposition: nullable(DispositionSchema),
   },
   { additionalProperties: false },
 );

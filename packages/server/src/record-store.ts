@@ -63,6 +63,9 @@ interface HistoryRow {
   score: number | null;
   comment: string | null;
   rated_at_ms: number | null;
+  disposition_code: string | null;
+  disposition_notes: string | null;
+  disposed_at_ms: number | null;
 }
 
 interface IntervalRow {
@@ -128,6 +131,10 @@ export function historyItemOf(row: HistoryRow): ContactHistoryItem {
     waitMs: row.wait_ms,
     handleMs: row.handle_ms,
     rating: ratingOf(row),
+    disposition:
+      row.disposition_code === null || row.disposed_at_ms === null
+        ? null
+        : { code: row.disposition_code, notes: row.disposition_notes, atMs: row.disposed_at_ms },
   };
 }
 
@@ -196,6 +203,13 @@ export function recordStatements(db: Database.Database) {
          wait_ms_max = MAX(wait_ms_max, excluded.wait_ms_max),
          handled = handled + excluded.handled,
          handle_ms = handle_ms + excluded.handle_ms`,
+    ),
+    dispose: db.prepare<
+      [{ tenantId: string; contactId: string; code: string; notes: string | null; atMs: number }]
+    >(
+      `UPDATE contact_history SET disposition_code = @code, disposition_notes = @notes,
+         disposed_at_ms = @atMs
+       WHERE tenant_id = @tenantId AND contact_id = @contactId`,
     ),
     historyPage: db.prepare<[string, string, number, number], HistoryRow>(
       `${historySelect} WHERE h.tenant_id = ? AND h.customer_id = ? AND h.seq < ?

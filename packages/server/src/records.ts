@@ -1,6 +1,15 @@
 import type Database from 'better-sqlite3';
 import type { Journal } from '@lineup/journal';
-import type { Event, EventOf, QueueId, TenantId } from '@lineup/protocol';
+import {
+  rejection,
+  type AgentId,
+  type ContactId,
+  type Event,
+  type EventOf,
+  type QueueId,
+  type Rejection,
+  type TenantId,
+} from '@lineup/protocol';
 import type { CancelTimer, Clock, TimerScheduler } from './clock.ts';
 import type { Host } from './host.ts';
 import type { ServerStore } from './store.ts';
@@ -145,6 +154,39 @@ export class Records {
   contact(tenantId: TenantId, contactId: string): ContactHistoryItem | null {
     const row = this.#statements.historyItem.get(tenantId, contactId);
     return row === undefined ? null : historyItemOf(row);
+  }
+
+  /**
+   * Keeps the wrap-up code and notes an agent gives a contact it handled
+   * (the last agent to hold it); given again, it replaces them.
+   */
+  dispose(
+    tenantId: TenantId,
+    agentId: AgentId,
+    contactId: ContactId,
+    input: { code: string; notes?: string },
+  ): ContactHistoryItem | Rejection {
+    const item = this.contact(tenantId, contactId);
+    if (item === null) {
+      return rejection('contact_not_found', `No contact with id ${contactId} is on record.`, {
+        contactId,
+      });
+    }
+    if (item.agentId !== agentId) {
+      return rejection(
+        'contact_not_assigned',
+        `Contact ${contactId} was not handled by agent ${agentId}; only its agent gives its disposition.`,
+        { contactId, agentId, handledBy: item.agentId },
+      );
+    }
+    this.#statements.dispose.run({
+      tenantId,
+      contactId,
+      code: input.code,
+      notes: input.notes ?? null,
+      atMs: this.#clock.nowMs(),
+    });
+    return this.contact(tenantId, contactId) ?? item;
   }
 
   /** A queue's ended intervals that start in [fromMs, toMs), oldest first. */

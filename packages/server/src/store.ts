@@ -195,12 +195,14 @@ const migrations: readonly Migration[] = [
   },
   {
     version: 5,
-    description: 'journal cursors of the event consumers, and the journal seq webhooks start after',
+    description:
+      'journal cursors of the event consumers, the journal seq webhooks start after, dispositions',
     // event_cursors keeps, per consumer of the journal's events (webhooks) and tenant, the seq
     // of the last journal entry the consumer has taken in: a start reads the journal after it,
     // so that events made durable while the process died before the consumer wrote are not
     // lost. webhooks.from_seq is the tenant's journal seq when the webhook was created: it
-    // takes the events of later entries only.
+    // takes the events of later entries only. The disposition columns hold the wrap-up code and
+    // notes the agent gives a contact it handled.
     sql: `
       CREATE TABLE event_cursors (
         consumer  TEXT    NOT NULL,
@@ -209,6 +211,9 @@ const migrations: readonly Migration[] = [
         PRIMARY KEY (consumer, tenant_id)
       ) WITHOUT ROWID;
       ALTER TABLE webhooks ADD COLUMN from_seq INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE contact_history ADD COLUMN disposition_code TEXT;
+      ALTER TABLE contact_history ADD COLUMN disposition_notes TEXT;
+      ALTER TABLE contact_history ADD COLUMN disposed_at_ms INTEGER;
     `,
   },
 ];

@@ -131,6 +131,7 @@ const allowed: Record<string, readonly ('agent' | 'read' | 'customer')[]> = {
   'POST /v1/tenants/{tenantId}/agents/{agentId}/contacts/{contactId}/complete': ['agent'],
   'POST /v1/tenants/{tenantId}/agents/{agentId}/contacts/{contactId}/transfer': ['agent'],
   'POST /v1/tenants/{tenantId}/agents/{agentId}/contacts/{contactId}/callback-result': ['agent'],
+  'PUT /v1/tenants/{tenantId}/agents/{agentId}/contacts/{contactId}/disposition': ['agent'],
   'POST /v1/tenants/{tenantId}/contacts': ['customer'],
   'GET /v1/tenants/{tenantId}/contacts/{contactId}': ['agent', 'read', 'customer'],
   'POST /v1/tenants/{tenantId}/contacts/{contactId}/leave': ['customer'],

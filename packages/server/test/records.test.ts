@@ -45,6 +45,7 @@ interface HistoryItem {
   id: string;
   outcome: string | null;
   rating: { score: number } | null;
+  disposition: { code: string; notes: string | null; atMs: number } | null;
   [field: string]: unknown;
 }
 interface HistoryPage {
@@ -180,6 +181,7 @@ describe('contact history', () => {
         waitMs: 5_000,
         handleMs: 30_000,
         rating: null,
+        disposition: null,
       },
     ]);
     expect(history.body.next).toBeNull();
@@ -190,6 +192,49 @@ describe('contact history', () => {
     const second = await historyOf('carol', `?limit=1&after=${first.body.next ?? ''}`);
     expect(second.body).toMatchObject({ contacts: [{ id: 'c1' }], next: null });
     expect((await historyOf('nobody')).body).toEqual({ contacts: [], next: null });
+  });
+
+  it('[records] the agent gives a contact it handled a disposition code and notes; it shows in the history', async () => {
+    server = await start();
+    await setUp(server, [
+      ['POST', `${base}/agents`, agent('bob', ['sales'])],
+      ['POST', `${base}/agents/ann/log-in`],
+      ['POST', `${base}/contacts`, contactOf('c1', 'carol')],
+    ]);
+    await accept();
+    await server.advance(10_000);
+    await complete('c1');
+    const path = `${base}/agents/ann/contacts/c1/disposition`;
+    const given = await server.call<HistoryItem>('PUT', path, {
+      code: 'sale',
+      notes: 'Ordered the blue one.',
+    });
+    expect(given.status).toBe(200);
+    expect(given.body).toMatchObject({
+      id: 'c1',
+      disposition: { code: 'sale', notes: 'Ordered the blue one.', atMs: T0 + 10_000 },
+    });
+    // Given again, it replaces the first; without notes they are gone.
+    expect((await server.call('PUT', path, { code: 'follow-up' })).status).toBe(200);
+    const history = await historyOf('carol');
+    expect(history.body.contacts[0]?.disposition).toEqual({
+      code: 'follow-up',
+      notes: null,
+      atMs: T0 + 10_000,
+    });
+
+    const refusals = [
+      [`${base}/agents/bob/contacts/c1/disposition`, { code: 'sale' }, 409, 'contact_not_assigned'],
+      [`${base}/agents/ann/contacts/c9/disposition`, { code: 'sale' }, 404, 'contact_not_found'],
+      [path, { code: '' }, 400, 'invalid_command'],
+      [path, { code: 'x'.repeat(65) }, 400, 'invalid_command'],
+      [path, { code: 'sale', notes: 'n'.repeat(2_001) }, 400, 'invalid_command'],
+    ] as const;
+    for (const [refusedPath, body, status, code] of refusals) {
+      const refused = await server.call<ErrorReply>('PUT', refusedPath, body);
+      expect([refused.status, refused.body.error.code]).toEqual([status, code]);
+    }
+    expect((await historyOf('carol')).body.contacts[0]?.disposition?.code).toBe('follow-up');
   });
 
   it('[records] a contact turned away at the door is in the history as deflected', async () => {

@@ -15,13 +15,16 @@ import type { Records } from '../records.ts';
 import type { Feedback } from '../feedback.ts';
 import { sendRejection } from '../errors.ts';
 import {
+  AgentContactParamsSchema,
   ContactParamsSchema,
   QueueParamsSchema,
   errorBodySchema,
   pageLimitDefault,
 } from '../schemas.ts';
 import {
+  ContactHistoryItemSchema,
   ContactHistoryPageSchema,
+  DispositionInputSchema,
   CustomerParamsSchema,
   MessageInputSchema,
   MessagePageSchema,
@@ -80,6 +83,25 @@ export function recordRoutes(app: FastifyInstance, services: RecordServices): vo
 
 function historyRoutes(app: FastifyInstance, services: RecordServices): void {
   const { records } = services;
+  addRoute(app, {
+    method: 'PUT',
+    url: '/agents/:agentId/contacts/:contactId/disposition',
+    tag: Tag.agentActions,
+    summary: 'The wrap-up of a contact the agent handled: a disposition code and notes',
+    description:
+      "Kept in the contact's history; given again, it replaces the earlier one. Usually sent " +
+      'during wrap-up, after completing the contact.',
+    params: AgentContactParamsSchema,
+    body: DispositionInputSchema,
+    responses: { 200: ContactHistoryItemSchema },
+    errors: ['contact_not_found', 'contact_not_assigned'],
+    isCommand: false,
+    access: { scope: Scope.agents, isAgentSelf: true },
+    handler: ({ params, body }) => {
+      const item = records.dispose(params.tenantId, params.agentId, params.contactId, body);
+      return Promise.resolve('code' in item ? item : ok(200, item));
+    },
+  });
   addRoute(app, {
     method: 'GET',
     url: '/customers/:customerId/contacts',
