@@ -1,3 +1,5 @@
+import { erlangAPredictor } from './ewt-erlang-a.ts';
+
 /*
  * Estimated waiting time (R13). A predictor turns what the engine knows about
  * a queue into the expected wait of a contact at a given position. The engine
@@ -64,6 +66,7 @@ export const builtInPredictors: Readonly<Record<string, EwtPredictor>> = {
   queueLength: queueLengthPredictor,
   headOfLine: headOfLinePredictor,
   lastToEnterService: lastToEnterServicePredictor,
+  erlangA: erlangAPredictor,
 };
 
 /** The predictor a queue uses unless it names another. */

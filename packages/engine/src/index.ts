@@ -20,6 +20,15 @@ export {
   type EwtInput,
   type EwtPredictor,
 } from './ewt.ts';
+export {
+  abandonRateMax,
+  abandonmentPerMs,
+  digammaDifference,
+  erlangAPredictor,
+  erlangAWaitMs,
+  patienceMsMin,
+  waitMsMinForPatience,
+} from './ewt-erlang-a.ts';
 export { agentTransferWaitMsDefault, capacityDefaults, queueDefaults } from './defaults.ts';
 export { isOpen, nextChangeMs, type OpeningHours } from './hours.ts';
 export { OrderedSet } from './ordered-set.ts';

@@ -123,20 +123,7 @@ export {
   type InferredStaffing,
   type InferStaffingOptions,
 } from './bank-shifts.ts';
-export {
-  QL,
-  HOL,
-  LES,
-  ErlangA,
-  erlangAPredictor,
-  erlangAWaitMs,
-  abandonmentPerMs,
-  digammaDifference,
-  literaturePredictors,
-  abandonRateMax,
-  waitMsMinForPatience,
-  patienceMsMin,
-} from './predictors.ts';
+export { QL, HOL, LES, ErlangA, literaturePredictors } from './predictors.ts';
 export {
   compareEwtPredictors,
   erlangAScenario,

@@ -1,7 +1,7 @@
 /*
- * The literature's EWT predictors (R13, issue 7): the Erlang-A (QL_m)
- * predictor against its defining sum and its limits, and the comparison of
- * predictors on simulated M/M/s+M queues. What the comparison asserts was
+ * The literature's EWT predictors (R13, issue 7) under their names, and the
+ * comparison of predictors on simulated M/M/s+M queues (the Erlang-A
+ * predictor's own tests are the engine's, ewt-erlang-a.test.ts). What the comparison asserts was
  * checked first over several loads and seeds (docs/simulation.md, "EWT
  * predictors"): ErlangA beat HOL by an order of magnitude and QL by a few
  * per cent in every run, so only those robust orderings are asserted.
@@ -9,17 +9,7 @@
 import type { EwtInput } from '@lineup/engine';
 import { describe, expect, it } from 'vitest';
 import { compareEwtPredictors, erlangAScenario } from '../src/ewt-comparison.ts';
-import {
-  abandonRateMax,
-  abandonmentPerMs,
-  digammaDifference,
-  ErlangA,
-  erlangAWaitMs,
-  HOL,
-  LES,
-  patienceMsMin,
-  QL,
-} from '../src/predictors.ts';
+import { HOL, LES, QL } from '../src/predictors.ts';
 import type { Scenario } from '../src/scenario.ts';
 
 const input = (overrides: Partial<EwtInput> = {}): EwtInput => ({
@@ -33,77 +23,7 @@ const input = (overrides: Partial<EwtInput> = {}): EwtInput => ({
   ...overrides,
 });
 
-/** Σ_{k<n} 1/(sμ + kθ), term by term: the definition erlangAWaitMs computes in O(1). */
-function directSumMs(n: number, agents: number, handleMs: number, thetaPerMs: number): number {
-  let sum = 0;
-  for (let k = 0; k < n; k++) sum += 1 / (agents / handleMs + k * thetaPerMs);
-  return sum;
-}
-
-describe('Erlang-A predictor', () => {
-  it('[R13] equals the defining sum Σ 1/(sμ + kθ) for small and large positions', () => {
-    for (const [n, agents, theta] of [
-      [1, 1, 1e-5],
-      [7, 3, 1e-4],
-      [50, 20, 1 / 300_000],
-      [5_000, 100, 1 / 120_000],
-      [200, 1_000, 1e-12],
-    ] as const) {
-      const expected = directSumMs(n, agents, 180_000, theta);
-      const relativeError = Math.abs(erlangAWaitMs(n, agents, 180_000, theta) / expected - 1);
-      expect(relativeError).toBeLessThan(1e-9);
-    }
-    expect(digammaDifference(0.5, 0)).toBe(0);
-  });
-
-  it('[R13] approaches QL (n·h/s) as abandonment goes to 0', () => {
-    const withoutAbandons = input({ abandonRate: 0 });
-    expect(ErlangA(withoutAbandons)).toBe(QL(withoutAbandons));
-    expect(ErlangA(input({ abandonRate: null }))).toBe(QL(input()));
-    const nearlyNone = ErlangA(input({ abandonRate: 1e-9 })) ?? Number.NaN;
-    expect(nearlyNone).toBeCloseTo((10 * 180_000) / 20, -1);
-    // With abandonment the wait is shorter than QL's.
-    expect(ErlangA(input()) ?? Infinity).toBeLessThan(QL(input()) ?? 0);
-  });
-
-  it('[R13] is 0 for a contact a free agent can take, null when nobody works the queue', () => {
-    expect(ErlangA(input({ position: 2, agentsFree: 2 }))).toBe(0);
-    expect(ErlangA(input({ agentsWorking: 0 }))).toBeNull();
-    expect(ErlangA(input({ position: 3, agentsFree: 2 }))).toBe(
-      QL(input({ abandonRate: 0, position: 1 })),
-    );
-  });
-
-  it('[R13] grows with position', () => {
-    let previous = -1;
-    for (let position = 1; position <= 2_000; position += 7) {
-      const waitMs = ErlangA(input({ position })) ?? Number.NaN;
-      expect(waitMs).toBeGreaterThan(previous);
-      previous = waitMs;
-    }
-  });
-
-  it('[R13] predicts a shorter wait the more customers abandon', () => {
-    let previous = Infinity;
-    for (const abandonRate of [0, 0.02, 0.05, 0.1, 0.2, 0.4, 0.8]) {
-      const waitMs = ErlangA(input({ position: 40, abandonRate })) ?? Number.NaN;
-      expect(waitMs).toBeLessThan(previous);
-      previous = waitMs;
-    }
-  });
-
-  it('[R13] bounds the patience it infers: abandon rate clipped, mean patience at least patienceMsMin', () => {
-    expect(abandonmentPerMs(input({ abandonRate: 1 }))).toBe(
-      abandonmentPerMs(input({ abandonRate: abandonRateMax })),
-    );
-    expect(
-      abandonmentPerMs(input({ abandonRate: 0.9, headWaitMs: 1_000, lastEnteredServiceWaitMs: 0 })),
-    ).toBe(1 / patienceMsMin);
-    // No real wait yet: no evidence of patience, so QL.
-    const noWait = input({ headWaitMs: 0, lastEnteredServiceWaitMs: 500 });
-    expect(ErlangA(noWait)).toBe(QL(noWait));
-  });
-
+describe('the literature names', () => {
   it('[R13] QL, HOL and LES are the engine built-ins', () => {
     expect(QL(input())).toBe(500 * 180);
     // HOL: the head's wait so far, at every position (not scaled by position).
