@@ -30,6 +30,7 @@ export {
   waitMsMinForPatience,
 } from './ewt-erlang-a.ts';
 export { agentTransferWaitMsDefault, capacityDefaults, queueDefaults } from './defaults.ts';
+export { handlePriorWeight } from './status.ts';
 export { isOpen, nextChangeMs, type OpeningHours } from './hours.ts';
 export { OrderedSet } from './ordered-set.ts';
 export { hasRoom, invariantProblems } from './invariants.ts';

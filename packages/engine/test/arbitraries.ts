@@ -279,7 +279,7 @@ const queueFieldsArb: fc.Arbitrary<QueueFieldsSpec> = fc.record(
     agingPointsPerMinute: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 100 })),
     maxNoAnswer: fc.integer({ min: 0, max: 3 }),
     rejectCooldownMs: fc.oneof(fc.constant(0), fc.integer({ min: 1_000, max: 30_000 })),
-    ewtPredictor: fc.constantFrom('queueLength', 'headOfLine', 'lastToEnterService'),
+    ewtPredictor: fc.constantFrom('queueLength', 'headOfLine', 'lastToEnterService', 'erlangA'),
     expectedHandleMs: fc.integer({ min: 1_000, max: 300_000 }),
   },
   { requiredKeys: [] },

@@ -1,4 +1,10 @@
-import { agentTransferWaitMsDefault, capacityDefaults, queueDefaults } from '../src/index.ts';
+import {
+  agentTransferWaitMsDefault,
+  capacityDefaults,
+  erlangAPredictor,
+  handlePriorWeight,
+  queueDefaults,
+} from '../src/index.ts';
 import {
   agentsMax,
   asAgentId,
@@ -54,7 +60,7 @@ import { isOpen, nextChangeMs } from '../src/index.ts';
 const agentTransferWaitMs = agentTransferWaitMsDefault;
 /** Offer ids an agent remembers, to tell offer_expired from offer_not_found. */
 const recentOffersKept = 8;
-const predictorNames = ['queueLength', 'headOfLine', 'lastToEnterService'];
+const predictorNames = ['queueLength', 'headOfLine', 'lastToEnterService', 'erlangA'];
 const minuteMs = 60_000;
 const dayMs = 86_400_000;
 /** Handle times of the last 15 minutes feed the EWT (docs/routing.md, Positions and EWT). */
@@ -68,6 +74,8 @@ interface ModelQueue {
   hoursChangeAtMs: number | null;
   /** Every handled contact and ended wrap-up, for the handle time of the EWT. */
   handleLog: { minute: number; handled: number; handleMs: number }[];
+  /** Every first answer and abandon, for the abandon rate of the EWT. */
+  outcomeLog: { minute: number; answered: number; abandoned: number }[];
   todayHandled: number;
   todayHandleMs: number;
   lastEnteredServiceWaitMs: number | null;
@@ -468,25 +476,45 @@ export class ReferenceModel {
     );
     const recentHandled = recent.reduce((sum, entry) => sum + entry.handled, 0);
     const recentHandleMs = recent.reduce((sum, entry) => sum + entry.handleMs, 0);
+    // The window's average shrunk towards the day's (or the expected) by handlePriorWeight contacts.
+    const priorMs =
+      queue.todayHandled > 0
+        ? queue.todayHandleMs / queue.todayHandled
+        : queue.settings.expectedHandleMs;
     const handleMs =
-      recentHandled > 0
-        ? recentHandleMs / recentHandled
-        : queue.todayHandled > 0
-          ? queue.todayHandleMs / queue.todayHandled
-          : queue.settings.expectedHandleMs;
+      (recentHandleMs + handlePriorWeight * priorMs) / (recentHandled + handlePriorWeight);
     const queueLength = (): number | null => {
       if (working === 0) return null;
       if (position <= free) return 0;
       return Math.round(((position - free) * handleMs) / working);
     };
+    const headWaitMs = (): number => {
+      const queued = this.waitingIn(queue.settings.id);
+      const headJoinedAtMs =
+        queued.length === 0 ? null : Math.min(...queued.map((contact) => contact.joinedAtMs));
+      return headJoinedAtMs === null ? 0 : Math.max(0, atMs - headJoinedAtMs);
+    };
     let ewt: number | null;
     switch (queue.settings.ewtPredictor) {
-      case 'headOfLine': {
-        const queued = this.waitingIn(queue.settings.id);
-        const headJoinedAtMs =
-          queued.length === 0 ? null : Math.min(...queued.map((contact) => contact.joinedAtMs));
-        const headWaitMs = headJoinedAtMs === null ? 0 : Math.max(0, atMs - headJoinedAtMs);
-        ewt = working === 0 ? null : position <= free ? 0 : headWaitMs;
+      case 'headOfLine':
+        ewt = working === 0 ? null : position <= free ? 0 : headWaitMs();
+        break;
+      case 'erlangA': {
+        // The model gathers the predictor's inputs its own way; the formula is tested on its own.
+        const outcomes = queue.outcomeLog.filter(
+          (entry) => entry.minute > minute - windowMinutes && entry.minute <= minute,
+        );
+        const answered = outcomes.reduce((sum, entry) => sum + entry.answered, 0);
+        const abandoned = outcomes.reduce((sum, entry) => sum + entry.abandoned, 0);
+        ewt = erlangAPredictor({
+          position,
+          agentsWorking: working,
+          agentsFree: free,
+          handleMs,
+          headWaitMs: headWaitMs(),
+          lastEnteredServiceWaitMs: queue.lastEnteredServiceWaitMs,
+          abandonRate: answered + abandoned > 0 ? abandoned / (answered + abandoned) : null,
+        });
         break;
       }
       case 'lastToEnterService':
@@ -497,8 +525,11 @@ export class ReferenceModel {
               ? 0
               : (queue.lastEnteredServiceWaitMs ?? queueLength());
         break;
-      default:
+      case 'queueLength':
         ewt = queueLength();
+        break;
+      default:
+        throw new Error(`model: unknown predictor ${queue.settings.ewtPredictor}`);
     }
     return ewt === null ? null : Math.max(0, Math.round(ewt));
   }
@@ -814,7 +845,11 @@ export class ReferenceModel {
     agent.lastOfferSeq = seq;
     agent.answeredToday += 1;
     // The EWT's "last to enter service" counts each contact once per queue.
-    if (!contact.isAnswered) this.queue(contact.queueId).lastEnteredServiceWaitMs = waitMs;
+    if (!contact.isAnswered) {
+      const queue = this.queue(contact.queueId);
+      queue.lastEnteredServiceWaitMs = waitMs;
+      queue.outcomeLog.push({ minute: Math.floor(atMs / minuteMs), answered: 1, abandoned: 0 });
+    }
     contact.isAnswered = true;
   }
 
@@ -1067,6 +1102,7 @@ export class ReferenceModel {
           settings,
           ...hours,
           handleLog: [],
+          outcomeLog: [],
           todayHandled: 0,
           todayHandleMs: 0,
           lastEnteredServiceWaitMs: null,
@@ -1235,6 +1271,11 @@ export class ReferenceModel {
           contactId: contact.id,
           queueId: contact.queueId,
           waitMs: atMs - contact.joinedAtMs,
+        });
+        this.queue(contact.queueId).outcomeLog.push({
+          minute: Math.floor(atMs / minuteMs),
+          answered: 0,
+          abandoned: 1,
         });
         this.contacts.delete(contact.id);
         this.routeAgent(agent, atMs);
