@@ -70,4 +70,4 @@ export const builtInPredictors: Readonly<Record<string, EwtPredictor>> = {
 };
 
 /** The predictor a queue uses unless it names another. */
-export const defaultPredictorName = 'queueLength';
+export const defaultPredictorName = 'erlangA';

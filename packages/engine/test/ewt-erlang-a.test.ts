@@ -7,6 +7,7 @@ import {
   erlangAPredictor as ErlangA,
   erlangAWaitMs,
   patienceMsMin,
+  queueDefaults,
   queueLengthPredictor as QL,
   type EwtInput,
 } from '../src/index.ts';
@@ -100,7 +101,8 @@ describe('Erlang-A predictor', () => {
     expect(ErlangA(noWait)).toBe(QL(noWait));
   });
 
-  it('[R13] a queue chooses it by the name erlangA', () => {
+  it('[R13] a queue chooses it by the name erlangA, and gets it unless it names another', () => {
     expect(builtInPredictors.erlangA).toBe(ErlangA);
+    expect(queueDefaults.ewtPredictor).toBe('erlangA');
   });
 });

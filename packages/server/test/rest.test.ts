@@ -119,7 +119,12 @@ describe('REST journeys', () => {
   });
 
   it('[R13] waiting contacts learn their positions and EWT in serving order', async () => {
-    await center([queue('sales', { expectedHandleMs: 60_000 })], [agent('ann', ['sales'])]);
+    // The queue-length predictor, whose arithmetic reads off the page; the default (erlangA)
+    // would also count on c2's leaving to shorten c3's wait.
+    await center(
+      [queue('sales', { expectedHandleMs: 60_000, ewtPredictor: 'queueLength' })],
+      [agent('ann', ['sales'])],
+    );
     await setUp(server, [
       ['POST', `${base}/agents/ann/log-in`],
       ['POST', `${base}/contacts`, contact('c1', 'sales')],
