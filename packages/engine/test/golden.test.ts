@@ -9,7 +9,9 @@ import { goldenCommandsMin, goldenJournals, goldenOptions } from './golden/recor
  * events they gave. Every build replays them: the same commands must give
  * the same events, byte for byte, and folding the recorded events through
  * evolve must rebuild the recorded final state. A deliberate change of
- * behaviour re-records them (golden/record.ts) and bumps ENGINE_VERSION.
+ * behaviour re-records them (golden/record.ts); one that would make an old
+ * journal replay differently (evolve, an event's shape) also bumps
+ * ENGINE_VERSION (STYLE.md, Replay equals live).
  */
 
 interface Entry {

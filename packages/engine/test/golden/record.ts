@@ -1,7 +1,8 @@
 /*
  * Records the golden journals replayed by test/golden.test.ts. Run it only
- * when the engine's behaviour changes on purpose, together with a bump of
- * ENGINE_VERSION (STYLE.md, Replay equals live):
+ * when the engine's behaviour changes on purpose, with a bump of
+ * ENGINE_VERSION when evolve or an event's shape changed (STYLE.md, Replay
+ * equals live):
  *   npx tsx packages/engine/test/golden/record.ts
  * Each journal is a JSON-lines file: one line per command with the events
  * it gave and its refusal code, then a last line with the final snapshot.
