@@ -6,6 +6,8 @@ import {
   digammaDifference,
   erlangAPredictor as ErlangA,
   erlangAWaitMs,
+  headOfLinePredictor,
+  lastToEnterServicePredictor,
   patienceMsMin,
   queueDefaults,
   queueLengthPredictor as QL,
@@ -13,8 +15,9 @@ import {
 } from '../src/index.ts';
 
 /*
- * The Erlang-A (QL_m) EWT predictor (R13, ewt-erlang-a.ts) against its
- * defining sum and its limits; a queue chooses it as `erlangA`. Its
+ * The EWT predictors (R13): Erlang-A (QL_m, ewt-erlang-a.ts) against its
+ * defining sum and its limits — a queue's default, `erlangA` — and the
+ * arithmetic of the other built-ins. Its
  * comparison with the other predictors on simulated and real data is in
  * packages/sim (docs/simulation.md, "EWT predictors").
  */
@@ -104,5 +107,15 @@ describe('Erlang-A predictor', () => {
   it('[R13] a queue chooses it by the name erlangA, and gets it unless it names another', () => {
     expect(builtInPredictors.erlangA).toBe(ErlangA);
     expect(queueDefaults.ewtPredictor).toBe('erlangA');
+  });
+});
+
+describe('the other built-in predictors', () => {
+  it('[R13] QL divides the line by the working agents; HOL and LES tell a recent wait to every position', () => {
+    expect(QL(input())).toBe(500 * 180);
+    // HOL: the head's wait so far, at every position (not scaled by position).
+    expect(headOfLinePredictor(input())).toBe(60_000);
+    expect(headOfLinePredictor(input({ position: 1 }))).toBe(60_000);
+    expect(lastToEnterServicePredictor(input())).toBe(50_000);
   });
 });
