@@ -38,7 +38,7 @@ import {
   SeqPageQuerySchema,
   type QueueInterval,
 } from '../record-schemas.ts';
-import { Tag, addRoute, errorCodesOf, ok, viewOf, type Access } from './route.ts';
+import { Tag, addRoute, answer, errorCodesOf, ok, viewOf, type Access } from './route.ts';
 
 /*
  * The server's records through the API: a customer's contact history, a
@@ -99,7 +99,7 @@ function historyRoutes(app: FastifyInstance, services: RecordServices): void {
     access: { scope: Scope.agents, isAgentSelf: true },
     handler: ({ params, body }) => {
       const item = records.dispose(params.tenantId, params.agentId, params.contactId, body);
-      return Promise.resolve('code' in item ? item : ok(200, item));
+      return answer(200, item);
     },
   });
   addRoute(app, {
@@ -252,7 +252,7 @@ function messageRoutes(app: FastifyInstance, { host, feedback }: RecordServices)
       if (viewOf(host, params.tenantId).queue(params.queueId) === null)
         return Promise.resolve(queueNotFound(params.queueId));
       const message = feedback.leaveMessage(params.tenantId, params.queueId, body);
-      return Promise.resolve('code' in message ? message : ok(201, message));
+      return answer(201, message);
     },
   });
 
@@ -294,7 +294,7 @@ function messageRoutes(app: FastifyInstance, { host, feedback }: RecordServices)
     access: { scope: Scope.agents },
     handler: ({ params }) => {
       const message = feedback.handleMessage(params.tenantId, params.messageId);
-      return Promise.resolve('code' in message ? message : ok(200, message));
+      return answer(200, message);
     },
   });
 }
@@ -317,7 +317,7 @@ function ratingRoutes(app: FastifyInstance, { records, feedback }: RecordService
     },
     handler: ({ params, body }) => {
       const rating = feedback.rate(params.tenantId, params.contactId, body);
-      return Promise.resolve('code' in rating ? rating : ok(201, rating));
+      return answer(201, rating);
     },
   });
 
@@ -332,7 +332,7 @@ function ratingRoutes(app: FastifyInstance, { records, feedback }: RecordService
     access: { scope: Scope.read, customerOf: ({ params }) => customerOfRecord(records, params) },
     handler: ({ params }) => {
       const rating = feedback.rating(params.tenantId, params.contactId);
-      return Promise.resolve('code' in rating ? rating : ok(200, rating));
+      return answer(200, rating);
     },
   });
 }

@@ -309,6 +309,18 @@ export const ok = <S extends SuccessStatus, T>(status: S, body: T): { status: S;
 });
 
 /**
+ * A handler's answer from a service's result that is a value or a refusal:
+ * the refusal as it is, else the value with `status`. (A value never has a
+ * `code`; a Rejection always has.)
+ */
+export function answer<S extends SuccessStatus, T extends object>(
+  status: S,
+  result: T | Rejection,
+): Promise<{ status: S; body: T } | Rejection> {
+  return Promise.resolve('code' in result ? result : ok(status, result));
+}
+
+/**
  * Submits a command and answers with what `read` shows right after it, or
  * with the command's rejection. `read` returning null after a success is a
  * bug; after a replay the resource may have gone since: not_found.

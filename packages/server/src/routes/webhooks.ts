@@ -16,7 +16,7 @@ import {
   pageLimitDefault,
 } from '../schemas.ts';
 import type { Webhooks } from '../webhooks.ts';
-import { Tag, addRoute, ok } from './route.ts';
+import { Tag, addRoute, answer, ok } from './route.ts';
 
 /*
  * A tenant's webhooks (docs/api.md, Webhooks): subscribe a URL to event
@@ -50,7 +50,7 @@ export function webhookRoutes(app: FastifyInstance, webhooks: Webhooks): void {
     access: { scope: Scope.admin },
     handler: ({ params, body }) => {
       const created = urlProblem(body.url) ?? webhooks.create(params.tenantId, body);
-      return Promise.resolve('code' in created ? created : ok(201, created));
+      return answer(201, created);
     },
   });
 
@@ -77,7 +77,7 @@ export function webhookRoutes(app: FastifyInstance, webhooks: Webhooks): void {
     access: { scope: Scope.admin },
     handler: ({ params }) => {
       const found = webhooks.get(params.tenantId, params.webhookId);
-      return Promise.resolve('code' in found ? found : ok(200, found));
+      return answer(200, found);
     },
   });
 
@@ -111,7 +111,7 @@ export function webhookRoutes(app: FastifyInstance, webhooks: Webhooks): void {
         ...(query.status === undefined ? {} : { status: query.status }),
         ...(query.after === undefined ? {} : { after: query.after }),
       });
-      return Promise.resolve('code' in page ? page : ok(200, page));
+      return answer(200, page);
     },
   });
 
@@ -127,7 +127,7 @@ export function webhookRoutes(app: FastifyInstance, webhooks: Webhooks): void {
     access: { scope: Scope.admin },
     handler: ({ params }) => {
       const replayed = webhooks.replay(params.tenantId, params.webhookId, params.deliveryId);
-      return Promise.resolve('code' in replayed ? replayed : ok(200, replayed));
+      return answer(200, replayed);
     },
   });
 
@@ -143,7 +143,7 @@ export function webhookRoutes(app: FastifyInstance, webhooks: Webhooks): void {
     access: { scope: Scope.admin },
     handler: ({ params }) => {
       const replayed = webhooks.replayFailed(params.tenantId, params.webhookId);
-      return Promise.resolve('code' in replayed ? replayed : ok(200, replayed));
+      return answer(200, replayed);
     },
   });
 }
