@@ -32,16 +32,25 @@ import {
  * and the journal stays the full record. A restart replays the journal
  * before the records subscribe, so nothing is counted twice.
  *
- * So a batch's transaction is written without an fsync of its own
- * (synchronous=NORMAL for it, ADR 0011): it survives a process crash, and
- * reaches the disk with the store's next fsync (any other write, or a
- * checkpoint). Fsyncing each batch blocked the event loop once per journal
- * commit's listener call, thousands of times a second under load, for what
- * a power loss may lose anyway: the journal is the record that must not.
+ * So the records are written without an fsync of their own
+ * (synchronous=NORMAL for their transactions, ADR 0011): they survive a
+ * process crash, and reach the disk with the store's next fsync (any other
+ * write, or a checkpoint). Fsyncing each batch blocked the event loop once
+ * per journal entry, thousands of times a second under load, for what a
+ * power loss may lose anyway: the journal is the record that must not.
+ *
+ * The batches heard in one turn of the event loop (every entry of a journal
+ * commit) are written together, in one transaction, once the turn's
+ * callbacks have run: one write of each page they touch instead of one per
+ * entry. Every read writes the batches still waiting first, so a reader
+ * never misses an event that was heard.
  */
 
 /** Intervals one boundary fills at most after a long pause of the clock: one day. */
 const boundaryCatchUpMax = 96;
+
+/** Events heard and not yet written, at most: past it they are written at once. */
+export const recordsPendingEventsMax = 10_000;
 
 /**
  * Runs a write on the store without an fsync at its commit, then puts the
@@ -80,7 +89,12 @@ export class Records {
   readonly #scheduler: TimerScheduler;
   readonly #db: Database.Database;
   readonly #statements: RecordStatements;
-  readonly #recordBatch: (tenantId: TenantId, events: readonly Event[]) => void;
+  /** Writes the pending batches in one transaction, without its own fsync. */
+  readonly #writePending: () => void;
+  /** Batches heard and not yet written, in the order heard. */
+  #pending: { tenantId: TenantId; events: readonly Event[] }[] = [];
+  #pendingEvents = 0;
+  #writeLater: NodeJS.Immediate | null = null;
   readonly #unsubscribes = new Map<TenantId, () => void>();
   #cancelTimer: CancelTimer | null = null;
   /** Start of the first interval the next boundary fills: the boundary filled last. */
@@ -92,14 +106,23 @@ export class Records {
     this.#scheduler = options.scheduler;
     this.#db = options.store.db;
     this.#statements = recordStatements(this.#db);
-    const recordBatch = this.#db.transaction((tenantId: TenantId, events: readonly Event[]) => {
-      for (const event of events) this.#record(tenantId, event);
-    });
-    // A batch that records nothing writes nothing: its empty transaction costs no I/O.
+    const write = this.#db.transaction(
+      (batches: readonly { tenantId: TenantId; events: readonly Event[] }[]) => {
+        for (const { tenantId, events } of batches)
+          for (const event of events) this.#record(tenantId, event);
+      },
+    );
+    // Batches that record nothing write nothing: their empty transaction costs no I/O.
     const durability = this.#db.pragma('synchronous', { simple: true });
-    this.#recordBatch = (tenantId, events) => {
+    this.#writePending = () => {
+      if (this.#writeLater !== null) clearImmediate(this.#writeLater);
+      this.#writeLater = null;
+      const batches = this.#pending;
+      if (batches.length === 0) return;
+      this.#pending = [];
+      this.#pendingEvents = 0;
       withoutFsync(this.#db, durability, () => {
-        recordBatch(tenantId, events);
+        write(batches);
       });
     };
     this.#boundaryMs = intervalStartOf(this.#clock.nowMs());
@@ -114,7 +137,7 @@ export class Records {
   track(tenantId: TenantId): void {
     if (this.#unsubscribes.has(tenantId) || !this.#host.hasTenant(tenantId)) return;
     const unsubscribe = this.#host.subscribe(tenantId, (events) => {
-      this.#recordBatch(tenantId, events);
+      this.#hear(tenantId, events);
     });
     this.#unsubscribes.set(tenantId, unsubscribe);
   }
@@ -126,6 +149,7 @@ export class Records {
 
   /** Stops recording: ends the subscriptions and the boundary timer. */
   close(): void {
+    this.#writePending();
     for (const unsubscribe of this.#unsubscribes.values()) unsubscribe();
     this.#unsubscribes.clear();
     this.#cancelTimer?.();
@@ -138,6 +162,7 @@ export class Records {
     customerId: string,
     page: { limit: number; after?: string },
   ): { contacts: ContactHistoryItem[]; next: string | null } {
+    this.#writePending();
     const before = page.after === undefined ? Number.MAX_SAFE_INTEGER : Number(page.after);
     const rows = this.#statements.historyPage.all(tenantId, customerId, before, page.limit + 1);
     const shown = rows.slice(0, page.limit);
@@ -150,12 +175,14 @@ export class Records {
 
   /** A contact's history row, or null when it was never recorded. */
   contact(tenantId: TenantId, contactId: string): ContactHistoryItem | null {
+    this.#writePending();
     const row = this.#statements.historyItem.get(tenantId, contactId);
     return row === undefined ? null : historyItemOf(row);
   }
 
   /** A queue's ended intervals that start in [fromMs, toMs), oldest first. */
   intervals(tenantId: TenantId, queueId: QueueId, fromMs: number, toMs: number): QueueInterval[] {
+    this.#writePending();
     // An interval still going on is not shown: its figures would change under the reader.
     const endedBeforeMs = intervalStartOf(this.#clock.nowMs());
     const rows = this.#statements.intervals.all(
@@ -165,6 +192,17 @@ export class Records {
       Math.min(toMs, endedBeforeMs),
     );
     return rows.map(intervalOf);
+  }
+
+  /** Keeps a batch to write at the end of this turn of the event loop, or now when many wait. */
+  #hear(tenantId: TenantId, events: readonly Event[]): void {
+    this.#pending.push({ tenantId, events });
+    this.#pendingEvents += events.length;
+    if (this.#pendingEvents >= recordsPendingEventsMax) this.#writePending();
+    else
+      this.#writeLater ??= setImmediate(() => {
+        this.#writePending();
+      });
   }
 
   /** Arms the timer of the next boundary. */
@@ -181,6 +219,7 @@ export class Records {
    * re-arms. A clock that jumped fills at most a day of intervals.
    */
   #onBoundary(): void {
+    this.#writePending();
     const boundaryMs = intervalStartOf(this.#clock.nowMs());
     const firstMs = Math.max(this.#boundaryMs, boundaryMs - boundaryCatchUpMax * intervalMs);
     const fill = (): void => {
