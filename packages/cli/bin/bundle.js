@@ -14,7 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  *
  * The bundle is made the first time the command runs after a source changed
  * (about 0.2 s), written beside this folder, and reused while no file under
- * packages/<name>/src nor a package.json is newer. When it cannot be made
+ * packages/<name>/src, no package.json and no file of this folder is newer. When it cannot be made
  * (esbuild missing, a read-only install), the sources run through tsx as
  * before; LINEUP_BUNDLE=0 asks for that too.
  */
@@ -25,9 +25,12 @@ const bundlePath = join(binDir, '..', 'dist', 'lineup.mjs');
 /** Files looked at for a change, at most: the staleness check stays a few milliseconds. */
 const sourceFilesMax = 5_000;
 
-/** The newest modification time of the workspace's sources and package.json files. */
+/** The newest modification time of the workspace's sources, package.json files and this bin. */
 function newestSourceMs() {
-  let newestMs = 0;
+  // This folder's files too: a change to how the bundle is made makes it again.
+  let newestMs = Math.max(
+    ...readdirSync(binDir).map((name) => statSync(join(binDir, name)).mtimeMs),
+  );
   let files = 0;
   const visit = (path) => {
     for (const entry of readdirSync(path, { withFileTypes: true })) {
