@@ -1,6 +1,16 @@
 #!/usr/bin/env node
-// `npm exec lineup` / `npx lineup`: the repository has no build step, so the TypeScript entry runs through tsx.
-import { register } from 'tsx/esm/api';
+// `npm exec lineup` / `npx lineup`: the TypeScript entry, bundled into one JavaScript file when it
+// can be (bundle.js), else run through tsx.
+import process from 'node:process';
+import { bundled } from './bundle.js';
 
-register();
-await import('../src/main.ts');
+const bundle = await bundled();
+if (bundle === null) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/main.ts');
+} else {
+  // Stack traces point into the TypeScript sources.
+  process.setSourceMapsEnabled(true);
+  await import(bundle);
+}

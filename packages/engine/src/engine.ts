@@ -16,7 +16,7 @@ import { evolve } from './evolve.ts';
 import { isValidTimeZone } from './hours.ts';
 import { syncDayTimer } from './indexes.ts';
 import { positionOf } from './routing.ts';
-import { restoreState, snapshotState, type EngineSnapshot } from './snapshot.ts';
+import { restoreState, sharedSnapshotOf, snapshotState, type EngineSnapshot } from './snapshot.ts';
 import { clearToAnnounce, emptyState, type Contact, type Queue, type State } from './state.ts';
 import {
   agentReport,
@@ -198,6 +198,16 @@ export class Engine {
   /** The whole state as versioned, JSON-able data. */
   snapshot(): EngineSnapshot {
     return snapshotState(this.state);
+  }
+
+  /**
+   * The same snapshot without the deep copy, for a caller that serializes it
+   * at once (a journal's saveSnapshot): it shares the engine's records, so it
+   * must not be kept past the next command or event, nor changed. The copy
+   * costs more than the serializing itself: a copy is a JSON round trip.
+   */
+  sharedSnapshot(): Readonly<EngineSnapshot> {
+    return sharedSnapshotOf(this.state);
   }
 
   /** A waiting contact's position and EWT, or null when it is not in a line (R13). O(log n). */

@@ -70,7 +70,15 @@ export interface EngineSnapshot {
 
 /** The state's records, deep-copied so the snapshot does not change with the engine. */
 export function snapshotState(state: State): EngineSnapshot {
-  return clone({
+  return clone(sharedSnapshotOf(state));
+}
+
+/**
+ * The state's records as a snapshot that shares their nested objects with the
+ * engine: no copy, so it is valid only until the state changes next.
+ */
+export function sharedSnapshotOf(state: State): EngineSnapshot {
+  return {
     engineVersion: ENGINE_VERSION,
     seed: state.seed,
     timeZone: state.timeZone,
@@ -103,7 +111,7 @@ export function snapshotState(state: State): EngineSnapshot {
       const { vip: _vip, lineKey: _key, line: _line, timers: _timers, ...record } = contact;
       return record;
     }),
-  });
+  };
 }
 
 /** Rebuilds a state and its indexes from a snapshot. */

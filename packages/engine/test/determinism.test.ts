@@ -109,6 +109,26 @@ describe('determinism', () => {
     );
   });
 
+  it('[determinism] the shared snapshot, serialized at once, is the copied snapshot byte for byte', () => {
+    fc.assert(
+      fc.property(scenarioArb(), fc.nat(), (scenario, cutPick) => {
+        const cut = cutPick % (scenario.steps.length + 1);
+        const engine = new Engine(optionsOf(scenario));
+        let shared: string | null = null;
+        let copied: string | null = null;
+        runScenario(engine, scenario, (index) => {
+          if (index !== cut) return;
+          shared = JSON.stringify(engine.sharedSnapshot());
+          copied = JSON.stringify(engine.snapshot());
+        });
+        shared ??= JSON.stringify(engine.sharedSnapshot());
+        copied ??= JSON.stringify(engine.snapshot());
+        expect(shared).toBe(copied);
+      }),
+      { numRuns: runs },
+    );
+  });
+
   // Found by the model test's generator; fixed in decide.ts (removeAgent).
   it('[determinism] removing an agent releases its personal line in serving order, live and restored alike', () => {
     const atMs = 1_772_442_000_000;

@@ -23,7 +23,9 @@ import { idLengthMax, type Event, type TenantId } from '@lineup/protocol';
  * - J5  Every size has a limit; past one the journal refuses with a value and
  *       writes nothing.
  * - J6  A snapshot commits with or after every entry appended before it;
- *       replay is the latest snapshot plus the entries after its seq.
+ *       replay is the latest snapshot plus the entries after its seq. It is
+ *       serialized during the call: what is saved is the value as it was
+ *       then, whatever happens to the object afterwards.
  * - J7  Nothing of one tenant is visible to another.
  * - J8  close commits what is pending; every later call throws.
  * - J9  A failed commit rejects the appends waiting for it and spends the
@@ -221,7 +223,9 @@ export interface Journal {
   /**
    * Saves the tenant's state as of entry `seq` (at most the last seq appended
    * so far). It commits after every entry appended before it, so a durable
-   * snapshot never covers an entry that is not.
+   * snapshot never covers an entry that is not. The value is serialized
+   * before the call returns and not kept, so the caller may hand over an
+   * object it changes right after (J6).
    */
   saveSnapshot(tenantId: TenantId, seq: number, snapshot: unknown): Promise<SaveSnapshotResult>;
   /** The newest committed snapshot of the tenant, if any. */

@@ -411,6 +411,16 @@ export function journalContract(factory: JournalFactory): void {
       expect(await journal.latestSnapshot(tenantA)).toBeUndefined();
     });
 
+    it('[J6] a snapshot is the value as it was at the call, not as it is changed after', async () => {
+      const journal = open();
+      seqsOf(await journal.append(tenantA, entries(0, 1)));
+      const state = { folded: [1] };
+      const saving = journal.saveSnapshot(tenantA, 1, state);
+      state.folded.push(2);
+      expect(await saving).toEqual({ ok: true });
+      expect(await journal.latestSnapshot(tenantA)).toEqual({ seq: 1, snapshot: { folded: [1] } });
+    });
+
     it('[J6] a snapshot of a tenant without entries makes it a tenant', async () => {
       const journal = open();
       expect(await journal.saveSnapshot(tenantB, 0, { empty: true })).toEqual({ ok: true });

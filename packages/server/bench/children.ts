@@ -11,6 +11,8 @@ import { createInterface } from 'node:readline';
  */
 
 const serverFixture = new URL('./serve-child.ts', import.meta.url).pathname;
+/** The `lineup` command as users run it (packages/cli/bin): bundled when it can be. */
+const lineupBin = new URL('../../cli/bin/lineup.js', import.meta.url).pathname;
 const generatorScript = new URL('./load-generator.ts', import.meta.url).pathname;
 /** Longest time a server may take to print its URL. */
 const startMsMax = 60_000;
@@ -18,6 +20,12 @@ const startMsMax = 60_000;
 const stopMsMax = 60_000;
 
 const children = new Set<ChildProcess>();
+
+/**
+ * Extra Node flags for the server's process, from LINEUP_BENCH_SERVER_NODE_ARGS (space-separated),
+ * e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the server under the bench's load.
+ */
+const serverNodeArgs = (process.env.LINEUP_BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 /** Kills every child still running; safe to call more than once. */
 export function killChildren(): void {
@@ -57,7 +65,7 @@ export interface ServerChild {
 /** Starts the server on a data dir and waits until it listens. */
 export async function startServer(dataDir: string, operatorKey: string): Promise<ServerChild> {
   const child = track(
-    spawn(process.execPath, ['--import', 'tsx', serverFixture, dataDir], {
+    spawn(process.execPath, [...serverNodeArgs, '--import', 'tsx', serverFixture, dataDir], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, LINEUP_BENCH_OPERATOR_KEY: operatorKey },
     }),
@@ -74,6 +82,60 @@ export async function startServer(dataDir: string, operatorKey: string): Promise
     clearTimeout(timer);
   }
   throw new Error(`bench: the server stopped before it listened (exit ${String(child.exitCode)})`);
+}
+
+/**
+ * Starts `lineup serve` on a data dir (port 0, loopback, no demo tenant, the
+ * operator key given) as users run it, and waits until it says where it
+ * serves. listeningAfterMs is measured here, from the spawn; serveMs is what
+ * the server logs as its start's duration (serve(): open, recover, listen).
+ */
+export async function startLineupServe(dataDir: string, operatorKey: string): Promise<ServerChild> {
+  const spawnedAtMs = performance.now();
+  const child = track(
+    spawn(
+      process.execPath,
+      [...serverNodeArgs, lineupBin, 'serve', '--port', '0', '--data-dir', dataDir, '--no-demo'],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, LINEUP_OPERATOR_KEY: operatorKey },
+      },
+    ),
+  );
+  const { pid, stdout } = child;
+  if (pid === undefined || stdout === null) throw new Error('bench: lineup serve did not start');
+  const timer = setTimeout(() => child.kill('SIGKILL'), startMsMax);
+  let serveMs = -1;
+  try {
+    // Every line is read until the end, so that the server's log never fills the pipe.
+    return await new Promise<ServerChild>((resolve, reject) => {
+      // The welcome (stdout) and the log line (pino) may come in either order: both are awaited.
+      let url: string | null = null;
+      let listeningAfterMs = -1;
+      createInterface({ input: stdout }).on('line', (line) => {
+        const serving = /^Lineup is serving on (\S+)/.exec(line);
+        if (serving?.[1] !== undefined) {
+          url = serving[1];
+          listeningAfterMs = Math.round(performance.now() - spawnedAtMs);
+        } else if (line.startsWith('{')) {
+          const logged = JSON.parse(line) as { msg?: string; durationMs?: number };
+          if (logged.msg === 'serving' && logged.durationMs !== undefined)
+            serveMs = logged.durationMs;
+        }
+        if (url !== null && serveMs >= 0) resolve({ url, child, pid, listeningAfterMs, serveMs });
+      });
+      child.once('exit', (code) => {
+        reject(new Error(`bench: lineup serve stopped before it served (exit ${String(code)})`));
+      });
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Makes sure `lineup` is bundled from the current sources, so that no start timed builds it. */
+export function prepareLineup(): void {
+  execFileSync(process.execPath, [lineupBin, '--help'], { stdio: 'ignore' });
 }
 
 /** Stops a server with SIGTERM (it snapshots) and resolves with its exit code and stop time. */

@@ -506,7 +506,8 @@ export class EngineHost implements Host {
   private async snapshot(tenant: Tenant): Promise<void> {
     const seq = tenant.lastSeq;
     tenant.snapshotSeq = seq;
-    const result = await this.journal.saveSnapshot(tenant.id, seq, tenant.engine.snapshot());
+    // The journal serializes the snapshot during the call (J6): the engine's records need no copy.
+    const result = await this.journal.saveSnapshot(tenant.id, seq, tenant.engine.sharedSnapshot());
     if (!result.ok) {
       this.onError(
         new Error(`snapshot of ${tenant.id} at ${seq} refused: ${result.refusal.message}`),

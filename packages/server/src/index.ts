@@ -106,6 +106,8 @@ export {
   type SocketSettings,
   /** Defaults of the WebSocket API's settings. */
   socketSettingsDefault,
+  /** Sessions one slice of a periodic update serves before the event loop takes other work. */
+  sessionsPerSliceMax,
 } from './socket-hub.ts';
 export {
   /** Checks and issues credentials: the operator key, tenant API keys, tokens. */

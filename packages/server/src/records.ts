@@ -40,13 +40,49 @@ import {
  * every queue gets its row for the interval just ended, zeros included.
  *
  * The records follow each tenant's journal from their cursor (event_cursors,
- * saved in each batch's transaction; journal-follower.ts): a batch made
- * durable while the process died before its records were written is
- * recorded on the next start, and no batch is counted twice.
+ * saved in the transaction that writes the batches; journal-follower.ts): a
+ * batch made durable while the process died before its records were written
+ * is recorded on the next start, and no batch is counted twice.
+ *
+ * So the records are written without an fsync of their own
+ * (synchronous=NORMAL for their transactions, ADR 0012): they survive a
+ * process crash, and reach the disk with the store's next fsync (any other
+ * write, or a checkpoint). Fsyncing each batch blocked the event loop once
+ * per journal entry, thousands of times a second under load. A power loss
+ * may lose the last records and their cursor together; the next start reads
+ * them again from the journal, which is the record that must not be lost.
+ *
+ * The batches heard in one turn of the event loop (every entry of a journal
+ * commit) are written together, in one transaction, once the turn's
+ * callbacks have run: one write of each page they touch instead of one per
+ * entry. Every read writes the batches still waiting first, so a reader
+ * never misses an event that was heard.
  */
 
 /** Intervals one boundary fills at most after a long pause of the clock: one day. */
 const boundaryCatchUpMax = 96;
+
+/** Events heard and not yet written, at most: past it they are written at once. */
+export const recordsPendingEventsMax = 10_000;
+
+/**
+ * Runs a write on the store without an fsync at its commit, then puts the
+ * connection's durability (`synchronous`, as read at open) back. In WAL mode
+ * the next FULL commit on the file fsyncs the WAL, and with it every frame
+ * written before. Setting the pragma costs no I/O.
+ */
+function withoutFsync(db: Database.Database, durability: unknown, write: () => void): void {
+  if (db.memory) {
+    write();
+    return;
+  }
+  db.pragma('synchronous = NORMAL');
+  try {
+    write();
+  } finally {
+    db.pragma(`synchronous = ${String(durability)}`);
+  }
+}
 
 /** How the records are kept: where, on which engines, and on which clock. */
 export interface RecordsOptions {
@@ -68,11 +104,17 @@ export class Records {
   readonly #scheduler: TimerScheduler;
   readonly #db: Database.Database;
   readonly #statements: RecordStatements;
-  readonly #recordBatch: (tenantId: TenantId, events: readonly Event[], seq: number) => void;
   readonly #cursors: EventCursors;
   readonly #journal: Journal | undefined;
   /** Catch-ups with the journal under way, one per tenant tracked. */
   readonly #catchUps: Promise<void>[] = [];
+  /** Writes the pending batches in one transaction, without its own fsync. */
+  readonly #writePending: () => void;
+  /** Batches heard and not yet written, in the order heard, with their journal entry's seq. */
+  #pending: { tenantId: TenantId; events: readonly Event[]; seq: number }[] = [];
+  #pendingEvents = 0;
+  #writeLater: NodeJS.Immediate | null = null;
+  #isClosed = false;
   readonly #unsubscribes = new Map<TenantId, () => void>();
   #cancelTimer: CancelTimer | null = null;
   /** Start of the first interval the next boundary fills: the boundary filled last. */
@@ -86,12 +128,27 @@ export class Records {
     this.#statements = recordStatements(this.#db);
     this.#cursors = new EventCursors(options.store);
     this.#journal = options.journal;
-    this.#recordBatch = options.store.db.transaction(
-      (tenantId: TenantId, events: readonly Event[], seq: number) => {
-        for (const event of events) this.#record(tenantId, event);
-        this.#cursors.save('records', tenantId, seq);
+    const write = this.#db.transaction(
+      (batches: readonly { tenantId: TenantId; events: readonly Event[]; seq: number }[]) => {
+        for (const { tenantId, events, seq } of batches) {
+          for (const event of events) this.#record(tenantId, event);
+          this.#cursors.save('records', tenantId, seq);
+        }
       },
     );
+    // Batches that record nothing write nothing: their empty transaction costs no I/O.
+    const durability = this.#db.pragma('synchronous', { simple: true });
+    this.#writePending = () => {
+      if (this.#writeLater !== null) clearImmediate(this.#writeLater);
+      this.#writeLater = null;
+      const batches = this.#pending;
+      if (batches.length === 0) return;
+      this.#pending = [];
+      this.#pendingEvents = 0;
+      withoutFsync(this.#db, durability, () => {
+        write(batches);
+      });
+    };
     this.#boundaryMs = intervalStartOf(this.#clock.nowMs());
     this.trackAll();
     this.#arm();
@@ -109,7 +166,7 @@ export class Records {
       tenantId,
       afterSeq: this.#cursors.get('records', tenantId) ?? this.#host.lastSeq(tenantId) ?? 0,
       take: (events, seq) => {
-        this.#recordBatch(tenantId, events, seq);
+        this.#hear(tenantId, events, seq);
       },
     });
     this.#unsubscribes.set(tenantId, following.unsubscribe);
@@ -128,6 +185,8 @@ export class Records {
 
   /** Stops recording: ends the subscriptions and the boundary timer. */
   close(): void {
+    this.#writePending();
+    this.#isClosed = true;
     for (const unsubscribe of this.#unsubscribes.values()) unsubscribe();
     this.#unsubscribes.clear();
     this.#cancelTimer?.();
@@ -140,6 +199,7 @@ export class Records {
     customerId: string,
     page: { limit: number; after?: string },
   ): { contacts: ContactHistoryItem[]; next: string | null } {
+    this.#writePending();
     const before = page.after === undefined ? Number.MAX_SAFE_INTEGER : Number(page.after);
     const rows = this.#statements.historyPage.all(tenantId, customerId, before, page.limit + 1);
     const shown = rows.slice(0, page.limit);
@@ -152,6 +212,7 @@ export class Records {
 
   /** A contact's history row, or null when it was never recorded. */
   contact(tenantId: TenantId, contactId: string): ContactHistoryItem | null {
+    this.#writePending();
     const row = this.#statements.historyItem.get(tenantId, contactId);
     return row === undefined ? null : historyItemOf(row);
   }
@@ -191,6 +252,7 @@ export class Records {
 
   /** A queue's ended intervals that start in [fromMs, toMs), oldest first. */
   intervals(tenantId: TenantId, queueId: QueueId, fromMs: number, toMs: number): QueueInterval[] {
+    this.#writePending();
     // An interval still going on is not shown: its figures would change under the reader.
     const endedBeforeMs = intervalStartOf(this.#clock.nowMs());
     const rows = this.#statements.intervals.all(
@@ -200,6 +262,19 @@ export class Records {
       Math.min(toMs, endedBeforeMs),
     );
     return rows.map(intervalOf);
+  }
+
+  /** Keeps a batch to write at the end of this turn of the event loop, or now when many wait. */
+  #hear(tenantId: TenantId, events: readonly Event[], seq: number): void {
+    // A catch-up still reading after close: its entries stay after the cursor, for the next start.
+    if (this.#isClosed) return;
+    this.#pending.push({ tenantId, events, seq });
+    this.#pendingEvents += events.length;
+    if (this.#pendingEvents >= recordsPendingEventsMax) this.#writePending();
+    else
+      this.#writeLater ??= setImmediate(() => {
+        this.#writePending();
+      });
   }
 
   /** Arms the timer of the next boundary. */
@@ -216,6 +291,7 @@ export class Records {
    * re-arms. A clock that jumped fills at most a day of intervals.
    */
   #onBoundary(): void {
+    this.#writePending();
     const boundaryMs = intervalStartOf(this.#clock.nowMs());
     const firstMs = Math.max(this.#boundaryMs, boundaryMs - boundaryCatchUpMax * intervalMs);
     const fill = (): void => {

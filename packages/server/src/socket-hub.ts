@@ -77,6 +77,14 @@ export const socketSettingsDefault: SocketSettings = {
 /** The WebSocket close code of a client that broke the protocol's rules (RFC 6455). */
 const policyViolation = 1008;
 
+/**
+ * Sessions one slice of a periodic update (places, waiting counts) serves
+ * before the event loop takes other work: about a few milliseconds of
+ * sending. Thousands of customers served in one go held every command and
+ * journal commit behind them for tens of milliseconds each second.
+ */
+export const sessionsPerSliceMax = 100;
+
 /** What the hub needs of a socket. */
 export interface Connection {
   send(text: string): void;
@@ -609,14 +617,47 @@ export class SocketHub {
     channel.waitingTimer = this.#scheduler.setTimer(
       this.#clock.nowMs() + this.settings.waitingEveryMs,
       () => {
-        channel.waitingTimer = null;
-        if (channel.agents.size === 0) return;
-        for (const sessions of channel.agents.values()) {
-          for (const session of sessions) this.#sendWaiting(session, [...session.servedQueues]);
-        }
-        this.#armWaiting(channel);
+        const sessions = [...channel.agents.values()].flatMap((set) => [...set]);
+        // The timer stays set while the slices run, so the next round starts after this one ends.
+        this.#inSlices(
+          channel,
+          sessions,
+          (session) => {
+            this.#sendWaiting(session, [...session.servedQueues]);
+          },
+          () => {
+            channel.waitingTimer = null;
+            if (channel.agents.size > 0) this.#armWaiting(channel);
+          },
+        );
       },
     );
+  }
+
+  /**
+   * Runs `each` on the sessions still in the channel, sessionsPerSliceMax at
+   * a time, letting the event loop take other work between two slices (a
+   * slice of few sessions runs at once, whole); then `done`. Sessions keep
+   * their order, so one served late in a round is served late in the next.
+   */
+  #inSlices(
+    channel: TenantChannel,
+    sessions: readonly Session[],
+    each: (session: Session) => void,
+    done: () => void,
+  ) {
+    let index = 0;
+    const slice = () => {
+      if (this.#isClosing) return;
+      const end = Math.min(sessions.length, index + sessionsPerSliceMax);
+      for (; index < end; index++) {
+        const session = sessions[index];
+        if (session !== undefined && channel.sessions.has(session)) each(session);
+      }
+      if (index < sessions.length) setImmediate(slice);
+      else done();
+    };
+    slice();
   }
 
   // --- Places for customers ----------------------------------------------------------------------
@@ -626,12 +667,23 @@ export class SocketHub {
     channel.placeTimer = this.#scheduler.setTimer(
       this.#clock.nowMs() + this.settings.placeEveryMs,
       () => {
-        channel.placeTimer = null;
         const dirty = new Set(channel.dirtyQueues);
         channel.dirtyQueues.clear();
-        for (const sessions of channel.customers.values()) {
-          for (const session of sessions) this.#sendPlaces(session, dirty);
-        }
+        const sessions = [...channel.customers.values()].flatMap((set) => [...set]);
+        // The timer stays set while the slices run: lines that move meanwhile are sent in the
+        // next round, a full period after this one ends (at most once a period per contact).
+        this.#inSlices(
+          channel,
+          sessions,
+          (session) => {
+            this.#sendPlaces(session, dirty);
+          },
+          () => {
+            channel.placeTimer = null;
+            if (channel.customers.size > 0 && channel.dirtyQueues.size > 0)
+              this.#armPlaces(channel);
+          },
+        );
       },
     );
   }

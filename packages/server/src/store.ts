@@ -7,8 +7,8 @@ import { openSqliteFile, type Migration, type SqliteFileKind } from '@lineup/jou
  * The server's own durable records, beside the journal in the data dir: what
  * is not routing and so not the engine's (API keys, the token secret, webhooks and
  * their delivery outbox). One SQLite file, WAL with
- * synchronous=FULL like the journal, versioned by the same migration runner;
- * ":memory:" for tests and the memory host.
+ * synchronous=FULL like the journal (except the records' batches, ADR 0012),
+ * versioned by the same migration runner; ":memory:" for tests and the memory host.
  *
  * Never edit a migration that has shipped: append a new one.
  */

@@ -382,6 +382,26 @@ describe('statistics history', () => {
       expect.objectContaining({ id: 'c1', outcome: 'completed' }),
     ]);
   });
+
+  it('[records] recording events leaves every other write of the store fsynced (synchronous FULL)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lineup-records-'));
+    const opened = openServerStore({ dataDir });
+    if (!opened.ok) throw new Error(opened.message);
+    const { store } = opened;
+    cleanups.push(() => {
+      store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+    const fullLevel = 2;
+    server = await start({ store });
+    await threeContacts();
+    const contacts = await historyOf('customer-c1');
+    expect(contacts.body.contacts).toEqual([
+      expect.objectContaining({ id: 'c1', outcome: 'completed' }),
+    ]);
+    // API keys, webhooks and the outbox share the connection: they must still reach the disk.
+    expect(store.db.pragma('synchronous', { simple: true })).toBe(fullLevel);
+  });
 });
 
 describe('messages', () => {

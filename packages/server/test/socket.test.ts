@@ -10,7 +10,7 @@ import {
   type ServerMessage,
   type WaitingMessage,
 } from '@lineup/protocol';
-import { socketSettingsDefault } from '../src/index.ts';
+import { sessionsPerSliceMax, socketSettingsDefault } from '../src/index.ts';
 import { agent, contact, queue, setUp, startServer, type Server } from './harness.ts';
 import { connect, lastSeqOf, openSocket, type SocketClient } from './socket-client.ts';
 
@@ -193,6 +193,33 @@ describe('what each role receives', () => {
       client.messages.flatMap((m) => (m.type === 'event' ? [JSON.stringify(m.event)] : []));
     expect(seen(second.client).join()).not.toContain('"c1"');
     expect(seen(first.client).join()).not.toContain('"c2"');
+  });
+
+  it('[ws] places reach every customer of a round larger than one slice, each once', async () => {
+    const count = sessionsPerSliceMax + 1;
+    const customers = [];
+    for (let index = 0; index < count; index++) {
+      // A millisecond apart, so that the line is in joining order (ties go by id).
+      await server.advance(1);
+      const customer = await as('customer', `cust-${index}`);
+      expect(await customer.client.request(join(`c${index}`, `cust-${index}`))).toMatchObject({
+        ok: true,
+      });
+      customers.push(customer);
+    }
+    // The first contact leaves: every other moves up one place.
+    expect((await server.call('POST', `${acme}/contacts/c0/leave`)).status).toBe(204);
+    await server.advance(socketSettingsDefault.placeEveryMs);
+    const places = (client: SocketClient) =>
+      client.messages.filter((message): message is PlaceMessage => message.type === 'place');
+    for (const [index, { client }] of customers.entries()) {
+      if (index === 0) continue;
+      const place = await client.next<PlaceMessage>(
+        (message) => message.type === 'place' && message.position === index,
+      );
+      expect(place).toMatchObject({ contactId: `c${index}` });
+      expect(places(client)).toHaveLength(1);
+    }
   });
 
   it('[ws] an agent gets the waiting count of the queues it serves: at hello, on change, every 5 s', async () => {
