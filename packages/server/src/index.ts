@@ -36,6 +36,7 @@ export {
   listenersPerTenantMax,
   /** Entries between two snapshots of a tenant unless told otherwise. */
   snapshotEveryEntriesDefault,
+  snapshotEveryMsDefault,
 } from './engine-host.ts';
 export {
   /** A source of the current time, epoch ms. */

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteJournal, type Journal } from '@lineup/journal';
 import { asContactId, asQueueId, type TenantId } from '@lineup/protocol';
-import { EngineHost, ManualClock, ManualScheduler, type CommandInput } from '../src/index.ts';
+import {
+  EngineHost,
+  ManualClock,
+  ManualScheduler,
+  snapshotEveryMsDefault,
+  type CommandInput,
+} from '../src/index.ts';
 import { T0 } from './harness.ts';
 
 /*
@@ -104,6 +110,22 @@ describe('EngineHost on SQLite', () => {
     const second = await openHost(dataDir, 7);
     expect(second.host.view(acme)?.queueStatus(asQueueId('sales'))).toEqual(expected);
     await second.host.close();
+  });
+
+  it('[durability] a tenant with new entries is snapshotted once snapshotEveryMs has passed, whatever their number', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'lineup-host-'));
+    dirs.push(dataDir);
+    const opened = await openHost(dataDir);
+    await fill(opened.host, 3);
+    await opened.host.drain();
+    // Far fewer entries than snapshotEveryEntriesDefault: no snapshot yet.
+    expect(await opened.journal.latestSnapshot(acme)).toBeUndefined();
+    opened.clock.advanceMs(snapshotEveryMsDefault);
+    await opened.host.submit(acme, command({ type: 'abandonContact', contactId: 'c0' }));
+    await opened.host.drain();
+    const latest = await opened.journal.latestSnapshot(acme);
+    expect(latest?.seq).toBe(await opened.journal.lastSeq(acme));
+    await opened.host.close();
   });
 
   it('[durability] a second tenant is isolated and both come back', async () => {
