@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { buildWeb, launchBrowser, startServer, waitMsMax, type TestServer } from './harness.ts';
@@ -45,6 +46,13 @@ async function sees(locator: Locator, text: string | RegExp): Promise<void> {
   await locator.filter({ hasText: text }).first().waitFor({ state: 'visible', timeout: waitMsMax });
 }
 
+const artifacts = fileURLToPath(new URL('../../../e2e/artifacts/', import.meta.url));
+
+/** Saves what the page shows now under e2e/artifacts/ (not committed), for people to look at. */
+async function snapshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${artifacts}${name}.png` });
+}
+
 function link(name: string): string {
   const url = server.links.get(name);
   if (url === undefined) throw new Error(`the server printed no link for ${name}`);
@@ -59,6 +67,7 @@ describe('the web apps', () => {
   let customer: Page;
   let agent: Page;
   let wallboard: Page;
+  let second: Page;
 
   it('[web] lineup serve serves the apps with a content security policy, and prints a sign-in link for each', async () => {
     expect([...server.links.keys()].sort()).toEqual([
@@ -100,6 +109,7 @@ describe('the web apps', () => {
     await customer.getByLabel('Your name (optional)').fill('Mia');
     await customer.getByRole('button', { name: 'Chat with Support' }).click();
     await sees(customer.locator('.place'), /^You are next/);
+    await snapshot(customer, 'widget-waiting');
   });
 
   it('[web] the wallboard and the agent desktop see the waiting count change', async () => {
@@ -114,6 +124,8 @@ describe('the web apps', () => {
     await sees(offer, 'Mia');
     await sees(offer, 'Support');
     await sees(offer, 'Answer within');
+    await snapshot(agent, 'agent-offer');
+    await snapshot(wallboard, 'wallboard-waiting');
     await offer.getByRole('button', { name: 'Accept' }).click();
     await sees(agent.locator('.conversation-head h2'), 'Mia');
     await sees(customer.locator('.with-agent'), 'You are chatting with Ada');
@@ -131,6 +143,8 @@ describe('the web apps', () => {
     await agent.getByRole('button', { name: 'Send' }).click();
     await sees(customer.locator('.message.theirs'), 'I have blocked it. Anything else?');
     await sees(customer.locator('.message.theirs .message-author'), 'Ada');
+    await snapshot(customer, 'widget-chat');
+    await snapshot(agent, 'agent-chat');
   });
 
   it('[web] a reload of the widget keeps the conversation', async () => {
@@ -148,10 +162,36 @@ describe('the web apps', () => {
     await agent.getByRole('button', { name: 'Complete' }).click();
     await sees(agent.getByLabel('Your state'), 'Wrap-up');
     await sees(customer.getByRole('status'), 'Ada ended the conversation.');
+    await snapshot(customer, 'widget-ended');
     await customer.getByRole('radio', { name: '5 stars' }).check();
     await customer.getByLabel('Comment (optional)').fill('Quick and kind');
     await customer.getByRole('button', { name: 'Send rating' }).click();
     await sees(customer.getByRole('status'), 'Thank you for your rating!');
+  });
+
+  it('[R6] an offer the agent rejects disappears, and the customer keeps its place', async () => {
+    await agent.getByRole('button', { name: 'Ready', exact: true }).click();
+    await sees(agent.getByLabel('Your state'), /^Ready$/);
+    second = await open(link('widget'));
+    await second.getByRole('button', { name: 'Chat with us' }).click();
+    await second.getByLabel('Your name (optional)').fill('Noor');
+    await second.getByRole('button', { name: 'Chat with Support' }).click();
+    const offer = agent.getByRole('alertdialog', { name: 'Incoming chat' });
+    await sees(offer, 'Noor');
+    await offer.getByRole('button', { name: 'Reject' }).click();
+    await offer.waitFor({ state: 'detached', timeout: waitMsMax });
+    await sees(second.locator('.place'), /^You are next/);
+    await sees(tileMetric(wallboard, 'Support', 'waiting'), /^1\b/);
+  });
+
+  it('[R10] a waiting customer asks for a callback instead and keeps its place', async () => {
+    await second.getByRole('button', { name: 'Call me back instead' }).click();
+    await second.getByLabel('Your phone number').fill('+44 20 7946 0000');
+    await second.getByRole('button', { name: 'Call me back', exact: true }).click();
+    await sees(second.getByRole('status'), 'We will call you at +44 20 7946 0000.');
+    await sees(tileMetric(wallboard, 'Support', 'waiting'), /^1\b/);
+    await second.reload();
+    await sees(second.getByRole('status'), 'We will call you at +44 20 7946 0000.');
   });
 
   it('[web] no page threw an error', () => {

@@ -21,6 +21,8 @@ export interface ChatProps {
   isOtherTyping: boolean;
   /** Whether writing is possible now (the conversation is live and connected). */
   canWrite: boolean;
+  /** An ended conversation: shown without its message box. */
+  isEnded?: boolean;
   onSend: (text: string) => Promise<void>;
   onTyping: (isTyping: boolean) => void;
 }
@@ -28,6 +30,7 @@ export interface ChatProps {
 /** A conversation with its message box. */
 export function Chat(props: ChatProps) {
   const { entries, selfRole, otherName, isOtherTyping, canWrite, onSend, onTyping } = props;
+  const isEnded = props.isEnded === true;
   const [draft, setDraft] = useState('');
   const [failure, setFailure] = useState<string | null>(null);
   const list = useRef<HTMLOListElement>(null);
@@ -82,7 +85,7 @@ export function Chat(props: ChatProps) {
           return (
             <li key={entry.seq} className={isMine ? 'message mine' : 'message theirs'}>
               <span className="message-author">
-                {isMine ? 'You' : (entry.from.name ?? entry.from.role)}
+                {isMine ? 'You' : (entry.from.name ?? otherName)}
               </span>
               <span className="message-text">{entry.text}</span>
               {entry.attachment === null ? null : (
@@ -92,28 +95,32 @@ export function Chat(props: ChatProps) {
           );
         })}
       </ol>
-      <p className="typing" aria-live="polite">
-        {isOtherTyping ? `${otherName} is typing…` : ''}
-      </p>
-      <form className="chat-form" onSubmit={submit}>
-        <label className="visually-hidden" htmlFor={`chat-input-${selfRole}`}>
-          Message
-        </label>
-        <input
-          id={`chat-input-${selfRole}`}
-          value={draft}
-          disabled={!canWrite}
-          autoComplete="off"
-          maxLength={5000}
-          placeholder={canWrite ? 'Write a message' : 'The conversation is closed'}
-          onChange={(event) => {
-            changed(event.target.value);
-          }}
-        />
-        <button type="submit" disabled={!canWrite || draft.trim() === ''}>
-          Send
-        </button>
-      </form>
+      {isEnded ? null : (
+        <p className="typing" aria-live="polite">
+          {isOtherTyping ? `${otherName} is typing…` : ''}
+        </p>
+      )}
+      {isEnded ? null : (
+        <form className="chat-form" onSubmit={submit}>
+          <label className="visually-hidden" htmlFor={`chat-input-${selfRole}`}>
+            Message
+          </label>
+          <input
+            id={`chat-input-${selfRole}`}
+            value={draft}
+            disabled={!canWrite}
+            autoComplete="off"
+            maxLength={5000}
+            placeholder={canWrite ? 'Write a message' : 'The conversation is closed'}
+            onChange={(event) => {
+              changed(event.target.value);
+            }}
+          />
+          <button type="submit" disabled={!canWrite || draft.trim() === ''}>
+            Send
+          </button>
+        </form>
+      )}
       {failure === null ? null : (
         <p className="error" role="alert">
           {failure}

@@ -17,6 +17,13 @@ export type Stage =
       position: number | null;
       ewtMs: number | null;
     }
+  | {
+      kind: 'callback';
+      contactId: ContactId;
+      queueName: string;
+      number: string;
+      isCalling: boolean;
+    }
   | { kind: 'deflected'; message: string }
   | { kind: 'chat'; contactId: ContactId; queueName: string; agentName: string }
   | { kind: 'ended'; contactId: ContactId; agentName: string; isRated: boolean }
@@ -24,11 +31,13 @@ export type Stage =
 
 /** What is kept across a reload: the contact and the names shown with it. */
 export interface KeptStage {
-  kind: 'waiting' | 'chat' | 'ended';
+  kind: 'waiting' | 'callback' | 'chat' | 'ended';
   contactId: ContactId;
   queueName: string;
   agentName: string;
   isRated: boolean;
+  /** The number a callback goes to; empty otherwise. */
+  number?: string;
 }
 
 const storageKey = 'lineup.widget.contact';
@@ -43,6 +52,16 @@ export function keepStage(stage: Stage): void {
         queueName: stage.queueName,
         agentName: '',
         isRated: false,
+      });
+      return;
+    case 'callback':
+      save({
+        kind: 'callback',
+        contactId: stage.contactId,
+        queueName: stage.queueName,
+        agentName: '',
+        isRated: false,
+        number: stage.number,
       });
       return;
     case 'chat':

@@ -62,14 +62,16 @@ export function WidgetApp({ url, token }: WidgetProps) {
     });
     client.on('contactAssigned', (event, message) => {
       setStage((current) =>
-        current.kind === 'waiting' && current.contactId === event.contactId
-          ? {
-              kind: 'chat',
-              contactId: event.contactId,
-              queueName: current.queueName,
-              agentName: message.agentName ?? 'Your agent',
-            }
-          : current,
+        current.kind === 'callback' && current.contactId === event.contactId
+          ? { ...current, isCalling: true }
+          : current.kind === 'waiting' && current.contactId === event.contactId
+            ? {
+                kind: 'chat',
+                contactId: event.contactId,
+                queueName: current.queueName,
+                agentName: message.agentName ?? 'Your agent',
+              }
+            : current,
       );
     });
     const backInLine = (contactId: ContactId) => {
@@ -94,14 +96,16 @@ export function WidgetApp({ url, token }: WidgetProps) {
     client.on('contactCompleted', (event) => {
       setAgentTyping(false);
       setStage((current) =>
-        current.kind === 'chat' && current.contactId === event.contactId
-          ? {
-              kind: 'ended',
-              contactId: event.contactId,
-              agentName: current.agentName,
-              isRated: false,
-            }
-          : current,
+        current.kind === 'callback' && current.contactId === event.contactId
+          ? { kind: 'left', message: 'Thank you for talking with us.' }
+          : current.kind === 'chat' && current.contactId === event.contactId
+            ? {
+                kind: 'ended',
+                contactId: event.contactId,
+                agentName: current.agentName,
+                isRated: false,
+              }
+            : current,
       );
     });
     const gone = (contactId: ContactId, message: string) => {
@@ -143,6 +147,15 @@ export function WidgetApp({ url, token }: WidgetProps) {
     }
     try {
       const contact = await client.contact(kept.contactId);
+      if (contact.channel === 'callback') {
+        return {
+          kind: 'callback',
+          contactId: contact.id,
+          queueName: kept.queueName,
+          number: kept.number ?? contact.customer.number ?? '',
+          isCalling: contact.status === 'assigned',
+        };
+      }
       if (contact.status === 'queued' || contact.status === 'offered') {
         return {
           kind: 'waiting',
@@ -211,6 +224,21 @@ export function WidgetApp({ url, token }: WidgetProps) {
     }
   };
 
+  const callBack = async (contactId: ContactId, number: string) => {
+    if (customer === null) return;
+    setFailure(null);
+    try {
+      await customer.convertToCallback(contactId, number);
+      setStage((current) =>
+        current.kind === 'waiting' && current.contactId === contactId
+          ? { kind: 'callback', contactId, queueName: current.queueName, number, isCalling: false }
+          : current,
+      );
+    } catch (error: unknown) {
+      setFailure(messageOf(error));
+    }
+  };
+
   const rate = async (contactId: ContactId, score: number, comment: string) => {
     if (customer === null) return;
     setFailure(null);
@@ -245,6 +273,7 @@ export function WidgetApp({ url, token }: WidgetProps) {
           isOpen={connection?.state === 'open'}
           onJoin={join}
           onLeave={leave}
+          onCallBack={callBack}
           onRate={rate}
           onRestart={restart}
         />
@@ -261,6 +290,7 @@ interface ScreenProps {
   isOpen: boolean;
   onJoin: (queue: PublicQueueStatus, name: string) => Promise<void>;
   onLeave: (contactId: ContactId) => Promise<void>;
+  onCallBack: (contactId: ContactId, number: string) => Promise<void>;
   onRate: (contactId: ContactId, score: number, comment: string) => Promise<void>;
   onRestart: () => void;
 }
@@ -282,6 +312,7 @@ function Screen(props: ScreenProps) {
               : placeInWords(stage.position, stage.ewtMs)}
           </p>
           <p className="muted">Keep this page open: an agent will be with you here.</p>
+          <CallBackForm onCallBack={(number) => props.onCallBack(stage.contactId, number)} />
           <button
             type="button"
             className="secondary"
@@ -291,6 +322,18 @@ function Screen(props: ScreenProps) {
           >
             Leave the line
           </button>
+        </section>
+      );
+    case 'callback':
+      return (
+        <section className="waiting" aria-label="Your callback">
+          <h2>{stage.queueName}</h2>
+          <p className="place" role="status">
+            {stage.isCalling
+              ? `An agent is calling you now at ${stage.number}.`
+              : `We will call you at ${stage.number}.`}
+          </p>
+          <p className="muted">You keep your place in line; you may close this page.</p>
         </section>
       );
     case 'deflected':
@@ -335,6 +378,7 @@ function Screen(props: ScreenProps) {
               otherName={stage.agentName}
               isOtherTyping={false}
               canWrite={false}
+              isEnded
               onSend={() => Promise.resolve()}
               onTyping={() => undefined}
             />
@@ -515,6 +559,49 @@ function Rating({
         </button>
         <button type="button" className="secondary" onClick={onSkip}>
           Skip
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** "Call me back instead": a phone number, and the contact keeps its place (R10). */
+function CallBackForm({ onCallBack }: { onCallBack: (number: string) => Promise<void> }) {
+  const [isOpen, setOpen] = useState(false);
+  const [number, setNumber] = useState('');
+  if (!isOpen) {
+    return (
+      <button
+        type="button"
+        className="secondary"
+        onClick={() => {
+          setOpen(true);
+        }}
+      >
+        Call me back instead
+      </button>
+    );
+  }
+  const submit = (event: SubmitEvent) => {
+    event.preventDefault();
+    if (number.trim() !== '') void onCallBack(number.trim());
+  };
+  return (
+    <form className="callback" onSubmit={submit}>
+      <label htmlFor="lineup-number">Your phone number</label>
+      <input
+        id="lineup-number"
+        type="tel"
+        autoComplete="tel"
+        maxLength={32}
+        value={number}
+        onChange={(event) => {
+          setNumber(event.target.value);
+        }}
+      />
+      <div className="actions">
+        <button type="submit" disabled={number.trim() === ''}>
+          Call me back
         </button>
       </div>
     </form>
