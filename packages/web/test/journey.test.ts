@@ -194,6 +194,32 @@ describe('the web apps', () => {
     await sees(second.getByRole('status'), 'We will call you at +44 20 7946 0000.');
   });
 
+  it('[R7] an agent in manual mode gets no offer and takes the next customer by hand', async () => {
+    // Ada, who also serves Sales, steps away so that only Bo can take it.
+    await agent.getByRole('button', { name: 'Not ready' }).click();
+    await sees(agent.getByLabel('Your state'), /^Not ready/);
+    const bo = await open(link('agent bo'));
+    // The box shows the mode the server confirmed, so it turns checked after the answer.
+    await bo.getByLabel('Manual mode').click();
+    await expect
+      .poll(() => bo.getByLabel('Manual mode').isChecked(), { timeout: waitMsMax })
+      .toBe(true);
+    await bo.getByRole('button', { name: 'Ready', exact: true }).click();
+    await sees(bo.getByLabel('Your state'), /^Ready$/);
+    await sees(bo.locator('.idle'), 'Manual mode');
+
+    const third = await open(link('widget'));
+    await third.getByRole('button', { name: 'Chat with us' }).click();
+    await third.getByLabel('Your name (optional)').fill('Omar');
+    await third.getByRole('button', { name: 'Chat with Sales' }).click();
+    await sees(third.locator('.place'), /^You are next/);
+    await sees(bo.locator('.waiting-list li'), /Sales\s*1/);
+
+    await bo.getByRole('button', { name: 'Next customer' }).click();
+    await sees(bo.locator('.conversation-head h2'), 'Omar');
+    await sees(third.locator('.with-agent'), 'You are chatting with Bo');
+  });
+
   it('[web] no page threw an error', () => {
     expect(pageErrors).toEqual([]);
   });

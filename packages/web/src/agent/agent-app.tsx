@@ -1,6 +1,12 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ChatEntry, ContactId, QueueId } from '@lineup/protocol';
-import { LineupAgent, type AgentView, type ConnectionChange, type ContactView } from '@lineup/sdk';
+import {
+  LineupAgent,
+  LineupError,
+  type AgentView,
+  type ConnectionChange,
+  type ContactView,
+} from '@lineup/sdk';
 import { Chat } from '../shared/chat.tsx';
 import { ConnectionNote } from '../shared/connection-note.tsx';
 import { useNow } from '../shared/use-now.ts';
@@ -242,11 +248,34 @@ export function AgentApp({
               <section className="card idle">
                 <p className="muted">
                   {view?.presence === 'ready'
-                    ? 'You are ready: the next customer will ring here.'
+                    ? view.mode === 'manual'
+                      ? 'Manual mode: take the next customer when you are ready for one.'
+                      : 'You are ready: the next customer will ring here.'
                     : view?.presence === 'wrapUp'
                       ? 'Wrapping up. Say you are ready when you are.'
                       : 'Set yourself ready to take customers.'}
                 </p>
+                {view?.mode === 'manual' && view.presence === 'ready' ? (
+                  <button
+                    type="button"
+                    onClick={() =>
+                      void act(async () => {
+                        try {
+                          await agent.requestNext();
+                        } catch (error: unknown) {
+                          // R7: nobody waiting is an answer, not a failure.
+                          if (error instanceof LineupError && error.code === 'no_contact_waiting') {
+                            setNotice('Nobody is waiting in your queues.');
+                            return;
+                          }
+                          throw error;
+                        }
+                      })
+                    }
+                  >
+                    Next customer
+                  </button>
+                ) : null}
               </section>
             ) : null
           ) : (
@@ -321,6 +350,16 @@ function PresenceControls({
   const isOffline = view.presence === 'offline';
   return (
     <div className="presence-controls">
+      <label className="mode">
+        <input
+          type="checkbox"
+          checked={view.mode === 'manual'}
+          onChange={(event) =>
+            void act(() => agent.setMode(event.target.checked ? 'manual' : 'auto'))
+          }
+        />
+        Manual mode
+      </label>
       <button
         type="button"
         disabled={view.presence === 'ready'}

@@ -167,15 +167,16 @@ export function WidgetApp({ url, token }: WidgetProps) {
       }
       const transcript = await client.transcript(kept.contactId);
       setEntries((current) => merged(current, transcript.messages));
+      // Assigned while the page reloaded: the agent's name is on its messages, if it wrote yet.
+      const agentName =
+        kept.agentName !== ''
+          ? kept.agentName
+          : (transcript.messages.find((entry) => entry.from.role === 'agent')?.from.name ??
+            'Your agent');
       if (contact.status === 'wrapUp') {
-        return { kind: 'ended', contactId: contact.id, agentName: kept.agentName, isRated: false };
+        return { kind: 'ended', contactId: contact.id, agentName, isRated: false };
       }
-      return {
-        kind: 'chat',
-        contactId: contact.id,
-        queueName: kept.queueName,
-        agentName: kept.agentName,
-      };
+      return { kind: 'chat', contactId: contact.id, queueName: kept.queueName, agentName };
     } catch (error: unknown) {
       if (error instanceof LineupError && error.code === 'contact_not_found')
         return { kind: 'choose' };
