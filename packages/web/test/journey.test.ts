@@ -220,6 +220,19 @@ describe('the web apps', () => {
     await sees(third.locator('.with-agent'), 'You are chatting with Bo');
   });
 
+  it('[R10] another agent takes the callback, calls and closes it; the customer is told', async () => {
+    const chen = await open(link('agent chen'));
+    await chen.getByRole('button', { name: 'Ready', exact: true }).click();
+    const offer = chen.getByRole('alertdialog', { name: 'Incoming callback' });
+    await sees(offer, 'Noor');
+    await offer.getByRole('button', { name: 'Accept' }).click();
+    await sees(chen.locator('.call-number'), 'Call +44 20 7946 0000');
+    await sees(second.getByRole('status'), 'An agent is calling you now at +44 20 7946 0000.');
+    await chen.getByRole('button', { name: 'Reached' }).click();
+    await sees(second.getByRole('status'), 'Thank you for talking with us.');
+    await sees(chen.getByLabel('Your state'), 'Wrap-up');
+  });
+
   it('[web] no page threw an error', () => {
     expect(pageErrors).toEqual([]);
   });

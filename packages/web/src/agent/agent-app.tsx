@@ -182,7 +182,8 @@ export function AgentApp({
   const offerContact =
     view?.offer === null || view === null ? undefined : contacts.get(view.offer.contactId);
   useEffect(() => {
-    document.title = view?.offer == null ? 'Lineup — Agent desktop' : '🔔 Incoming chat — Lineup';
+    document.title =
+      view?.offer == null ? 'Lineup — Agent desktop' : `🔔 Incoming ${view.offer.channel} — Lineup`;
   }, [view?.offer]);
 
   if (agent === null) return null;
@@ -412,7 +413,11 @@ function OfferCard({
   const secondsLeft = Math.max(0, Math.ceil((offer.expiresAtMs - nowMs) / 1000));
   const isVip = contact?.customer.type === 'vip';
   return (
-    <section className="card offer ringing" role="alertdialog" aria-label="Incoming chat">
+    <section
+      className="card offer ringing"
+      role="alertdialog"
+      aria-label={`Incoming ${offer.channel}`}
+    >
       <h2>Incoming {offer.channel}</h2>
       <dl className="facts">
         <dt>Customer</dt>
@@ -459,6 +464,9 @@ function Conversation({
   act: (action: () => Promise<unknown>) => Promise<void>;
 }) {
   const name = customerNameOf(contact);
+  if (contact?.channel === 'callback') {
+    return <CallbackWork agent={agent} contact={contact} queueName={queueName} act={act} />;
+  }
   return (
     <div className="conversation">
       <div className="conversation-head">
@@ -486,6 +494,66 @@ function Conversation({
           agent.setTyping(contactId, isTyping);
         }}
       />
+    </div>
+  );
+}
+
+/** A callback the agent holds: whom to call, and how the call went (R10). */
+function CallbackWork({
+  agent,
+  contact,
+  queueName,
+  act,
+}: {
+  agent: LineupAgent;
+  contact: ContactView;
+  queueName: string;
+  act: (action: () => Promise<unknown>) => Promise<void>;
+}) {
+  const number = contact.callbackNumber ?? contact.customer.number ?? '';
+  const close = (outcome: 'reached' | 'noAnswer' | 'failed') =>
+    void act(() => agent.closeCallback(contact.id, outcome));
+  return (
+    <div className="conversation callback-work">
+      <div className="conversation-head">
+        <div>
+          <h2>{customerNameOf(contact)}</h2>
+          <p className="muted">
+            {queueName} · callback, attempt {contact.callbackAttempts + 1}
+          </p>
+        </div>
+      </div>
+      <p className="call-number">
+        Call <a href={`tel:${number.replace(/[^+0-9*#]/g, '')}`}>{number}</a>
+      </p>
+      <div className="actions" role="group" aria-label="How did the call go?">
+        <button
+          type="button"
+          onClick={() => {
+            close('reached');
+          }}
+        >
+          Reached
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => {
+            close('noAnswer');
+          }}
+        >
+          No answer
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => {
+            close('failed');
+          }}
+        >
+          Wrong number
+        </button>
+      </div>
     </div>
   );
 }

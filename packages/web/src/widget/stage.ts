@@ -23,6 +23,8 @@ export type Stage =
       queueName: string;
       number: string;
       isCalling: boolean;
+      /** An attempt went unanswered and another is planned (R10). */
+      isRetrying: boolean;
     }
   | { kind: 'deflected'; message: string }
   | { kind: 'chat'; contactId: ContactId; queueName: string; agentName: string }

@@ -108,6 +108,19 @@ export function WidgetApp({ url, token }: WidgetProps) {
             : current,
       );
     });
+    client.on('callbackClosed', (event) => {
+      setStage((current) => {
+        if (current.kind !== 'callback' || current.contactId !== event.contactId) return current;
+        if (event.retryAtMs !== null) return { ...current, isCalling: false, isRetrying: true };
+        return {
+          kind: 'left',
+          message:
+            event.outcome === 'reached'
+              ? 'Thank you for talking with us.'
+              : `Sorry — we could not reach you at ${current.number}.`,
+        };
+      });
+    });
     const gone = (contactId: ContactId, message: string) => {
       setStage((current) => (isOurs(current, contactId) ? { kind: 'left', message } : current));
     };
@@ -152,8 +165,9 @@ export function WidgetApp({ url, token }: WidgetProps) {
           kind: 'callback',
           contactId: contact.id,
           queueName: kept.queueName,
-          number: kept.number ?? contact.customer.number ?? '',
+          number: kept.number ?? contact.callbackNumber ?? '',
           isCalling: contact.status === 'assigned',
+          isRetrying: contact.callbackAttempts > 0,
         };
       }
       if (contact.status === 'queued' || contact.status === 'offered') {
@@ -232,7 +246,14 @@ export function WidgetApp({ url, token }: WidgetProps) {
       await customer.convertToCallback(contactId, number);
       setStage((current) =>
         current.kind === 'waiting' && current.contactId === contactId
-          ? { kind: 'callback', contactId, queueName: current.queueName, number, isCalling: false }
+          ? {
+              kind: 'callback',
+              contactId,
+              queueName: current.queueName,
+              number,
+              isCalling: false,
+              isRetrying: false,
+            }
           : current,
       );
     } catch (error: unknown) {
@@ -332,7 +353,9 @@ function Screen(props: ScreenProps) {
           <p className="place" role="status">
             {stage.isCalling
               ? `An agent is calling you now at ${stage.number}.`
-              : `We will call you at ${stage.number}.`}
+              : stage.isRetrying
+                ? `We could not reach you; we will try ${stage.number} again.`
+                : `We will call you at ${stage.number}.`}
           </p>
           <p className="muted">You keep your place in line; you may close this page.</p>
         </section>
