@@ -100,6 +100,7 @@ describe('the web apps', () => {
     await agent.getByLabel('Reason for not ready').selectOption('Break');
     await agent.getByRole('button', { name: 'Not ready' }).click();
     await sees(agent.getByLabel('Your state'), 'Not ready — Break');
+    await sees(wallboard.getByRole('row', { name: /Ada/ }), 'Not ready — Break');
   });
 
   it('[web] a customer lists the queues, joins Support in the widget and sees its place in words', async () => {
@@ -130,6 +131,8 @@ describe('the web apps', () => {
     await sees(agent.locator('.conversation-head h2'), 'Mia');
     await sees(customer.locator('.with-agent'), 'You are chatting with Ada');
     await sees(tileMetric(wallboard, 'Support', 'waiting'), /^0$/);
+    await sees(wallboard.getByRole('row', { name: /Ada/ }).getByRole('cell').nth(1), /^1$/);
+    await snapshot(wallboard, 'wallboard-serving');
   });
 
   it('[web] they chat both ways, and the agent sees the customer typing', async () => {

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { QueueStatus } from '@lineup/protocol';
 import { LineupSupervisor, type ConnectionChange, type QueueView } from '@lineup/sdk';
 import { ConnectionNote } from '../shared/connection-note.tsx';
+import { AgentTable } from './agent-table.tsx';
 import { useNow } from '../shared/use-now.ts';
 import { clockOf, percentOf } from '../shared/words.ts';
 import { serviceLevelLevel, staffingLevel, waitLevel, worst, type Level } from './thresholds.ts';
@@ -120,6 +121,7 @@ export function WallboardApp({
           ))}
         </div>
       )}
+      {supervisor === null ? null : <AgentTable supervisor={supervisor} />}
     </div>
   );
 }
