@@ -1,5 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { parseServerConfig, serve, type RunningServer, type ServerConfig } from '@lineup/server';
+import { fileURLToPath } from 'node:url';
+import {
+  demoTenantId,
+  parseServerConfig,
+  serve,
+  type RunningServer,
+  type ServerConfig,
+} from '@lineup/server';
 import { readTextFile } from './text-file.ts';
 
 /*
@@ -12,6 +20,27 @@ import { readTextFile } from './text-file.ts';
 export const servePortDefault = 8080;
 /** Data dir unless told otherwise, relative to the current folder. */
 export const dataDirDefault = './data';
+
+/**
+ * The built web apps (packages/web/dist, built by `npm install`). Found by
+ * path: the CLI does not import the web package (DESIGN.md §3), and the
+ * server is only told where the folder is.
+ */
+export const webDirectoryDefault = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+
+/** How long the demo's sign-in links stay valid: a working day and a half. */
+export const demoLinkTtlSeconds = 12 * 3600;
+
+/** The demo agents, as createDemo makes them. */
+const demoAgents = ['ada', 'bo', 'chen', 'dana'] as const;
+
+/** Sign-in links of the demo's web apps, each carrying a fresh token in its fragment. */
+export interface DemoLinks {
+  widget: string;
+  agents: { agentId: string; url: string }[];
+  wallboard: string;
+  ttlSeconds: number;
+}
 
 /** Options of `lineup serve`. */
 export interface ServeCommandOptions {
@@ -65,10 +94,38 @@ export async function serveOptionsOf(
   };
 }
 
+/**
+ * Mints the demo's sign-in links: a token per app in the link's fragment,
+ * which browsers never send to a server (docs/web.md, Tokens). The widget's
+ * customer is a new one at each start. Null when the demo tenant is gone.
+ */
+export async function demoLinksOf(
+  running: Pick<RunningServer, 'url' | 'host' | 'mintToken'>,
+): Promise<DemoLinks | null> {
+  const view = running.host.view(demoTenantId);
+  if (view === null) return null;
+  const link = async (path: string, role: 'customer' | 'agent' | 'supervisor', subject: string) => {
+    const { token } = await running.mintToken(demoTenantId, role, subject, demoLinkTtlSeconds);
+    return `${running.url}${path}#token=${token}`;
+  };
+  const existing = new Set<string>(view.agentIds());
+  const agents: DemoLinks['agents'] = [];
+  for (const agentId of demoAgents.filter((id) => existing.has(id))) {
+    agents.push({ agentId, url: await link('/agent/', 'agent', agentId) });
+  }
+  return {
+    widget: await link('/widget/', 'customer', `demo-customer-${randomBytes(4).toString('hex')}`),
+    agents,
+    wallboard: await link('/wallboard/', 'supervisor', 'demo-supervisor'),
+    ttlSeconds: demoLinkTtlSeconds,
+  };
+}
+
 /** What `lineup serve` prints once it listens: where to go next. */
 export function welcome(
   running: Pick<RunningServer, 'url' | 'demoTenantId' | 'mintedOperatorKey' | 'demoAdminKey'>,
   dataDir: string,
+  links: DemoLinks | null = null,
 ): string {
   const lines = [
     `Lineup is serving on ${running.url}`,
@@ -97,6 +154,15 @@ export function welcome(
       `  Log Ada in      curl -X POST -H 'Authorization: Bearer ${key}' ${tenant}/agents/ada/log-in`,
     );
   }
+  if (links !== null) {
+    lines.push(
+      '',
+      `The demo's web apps (docs/web.md); each link signs in with a token valid ${links.ttlSeconds / 3600} hours, new at every start:`,
+      `  Customer widget   ${links.widget}`,
+      ...links.agents.map(({ agentId, url }) => `  Agent ${agentId.padEnd(11)} ${url}`),
+      `  Wallboard         ${links.wallboard}`,
+    );
+  }
   lines.push('', 'Stop with Ctrl-C (or SIGTERM): nothing acknowledged is lost.');
   return `${lines.join('\n')}\n`;
 }
@@ -108,6 +174,7 @@ export async function runServeCommand(options: ServeCommandOptions): Promise<num
     dataDir: options.dataDir,
     listenHost: options.listenHost,
     isDemoCreated: options.isDemoCreated,
+    webDirectory: webDirectoryDefault,
     ...(options.operatorKey === undefined ? {} : { operatorKey: options.operatorKey }),
     ...options.settings,
   });
@@ -115,7 +182,9 @@ export async function runServeCommand(options: ServeCommandOptions): Promise<num
     process.stderr.write(`lineup serve: ${running.message}\n`);
     return 1;
   }
-  process.stdout.write(welcome(running, options.dataDir));
+  // The links are printed at every start while the demo lives, unless --no-demo says not to.
+  const links = options.isDemoCreated ? await demoLinksOf(running) : null;
+  process.stdout.write(welcome(running, options.dataDir, links));
   await new Promise<void>((done) => {
     const stop = () => {
       process.off('SIGTERM', stop);

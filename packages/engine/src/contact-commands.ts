@@ -252,6 +252,11 @@ export function transfer(ctx: Context, command: CommandOf<'transferContact'>): R
   const atMs = command.atMs;
   const contact = findContact(state, command.contactId);
   if (isRejection(contact)) return contact;
+  // The agent that transfers, when one is named, exists, even for a waiting contact it does not hold.
+  if (command.agentId !== undefined) {
+    const agent = findAgent(state, command.agentId);
+    if (isRejection(agent)) return agent;
+  }
   if (contact.status === 'wrapUp')
     return refuse('contact_not_waiting', `Contact ${contact.id} has ended.`);
   if (contact.status === 'assigned' && contact.agentId !== command.agentId) {

@@ -1603,6 +1603,8 @@ export class ReferenceModel {
     const atMs = command.atMs;
     const contact = this.contacts.get(command.contactId);
     if (contact === undefined) return 'contact_not_found';
+    if (command.agentId !== undefined && !this.agents.has(command.agentId))
+      return 'agent_not_found';
     if (contact.status === 'wrapUp') return 'contact_not_waiting';
     if (contact.status === 'assigned' && contact.agentId !== command.agentId)
       return 'contact_not_assigned';

@@ -406,6 +406,13 @@ describe('agents', () => {
       { type: 'requestNext', agentId: 'ghost' },
       { type: 'completeContact', agentId: 'ghost', contactId: 'c1' },
       { type: 'transferContact', contactId: 'c1', target: { agentId: 'ghost' } },
+      // The transferring agent must exist too, even for a waiting contact it does not hold.
+      {
+        type: 'transferContact',
+        agentId: 'ghost',
+        contactId: 'c1',
+        target: { queueId: 'q', keepsPlace: true },
+      },
     ];
     for (const command of commands) t.expectRejected(command, 'agent_not_found', check);
   });

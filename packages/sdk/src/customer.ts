@@ -13,7 +13,8 @@ import { LineupClient, eventOf, type ClientEvents, type CommandResult } from './
 import type { ClientOptions } from './options.ts';
 import { randomId } from './options.ts';
 import { segment } from './rest.ts';
-import type { Rating } from './views.ts';
+import type { PublicQueueStatus, Rating } from './views.ts';
+import type { Page, PageQuery } from './supervisor.ts';
 
 /*
  * The customer's client: join a queue, learn the place in line (`place`),
@@ -63,6 +64,17 @@ export class LineupCustomer extends LineupClient<CustomerEvents> {
   /** The customer id the server confirmed (the token's subject). */
   async customerId(): Promise<string> {
     return this.subject();
+  }
+
+  /** A page of the tenant's queues as a customer may see them before joining: name, channels, live status. */
+  async queueStatuses(page: PageQuery = {}): Promise<Page<PublicQueueStatus>> {
+    const body = await this.rest.call<{ queues: PublicQueueStatus[]; next: string | null }>(
+      'GET',
+      '/queue-statuses',
+      undefined,
+      { ...page },
+    );
+    return { items: body.queues, next: body.next };
   }
 
   /** Joins a queue (R13: the answer carries the first position and EWT; then `place` follows changes). */

@@ -38,4 +38,12 @@ export {
   type WebSocketConstructor,
   type WebSocketLike,
 } from './options.ts';
-export type { AgentView, ContactView, OfferView, QueueView, Rating, Transcript } from './views.ts';
+export type {
+  AgentView,
+  ContactView,
+  OfferView,
+  PublicQueueStatus,
+  QueueView,
+  Rating,
+  Transcript,
+} from './views.ts';

@@ -22,6 +22,16 @@ import type {
 /** A queue with its live status (R13); the server's QueueViewSchema. */
 export type QueueView = QueueSettings & { status: QueueStatus };
 
+/** What a customer may read of a queue before joining it; the server's PublicQueueStatusSchema. */
+export type PublicQueueStatus = Pick<
+  QueueStatus,
+  'queueId' | 'waiting' | 'ewtMs' | 'isOffline' | 'isOpen'
+> &
+  Pick<QueueSettings, 'name' | 'channels'> & {
+    /** Whether the queue takes callbacks (R10). */
+    isCallbackAllowed: boolean;
+  };
+
 /** An agent's pending offer; the server's OfferViewSchema. */
 export type OfferView = Pick<
   EventOf<'offerCreated'>,

@@ -176,6 +176,25 @@ describe('a contact from join to rating', () => {
     expect((await refusal(customer.rate(contactId, 4))).code).toBe('rating_exists');
   });
 
+  it('[sdk] a customer lists the queues it may join with their live status', async () => {
+    const id = await tenant();
+    const customer = await client(LineupCustomer, id, 'customer', 'cust-2');
+    const { items, next: after } = await customer.queueStatuses();
+    expect(after).toBeNull();
+    expect(items).toEqual([
+      {
+        queueId: 'support',
+        name: 'Support',
+        channels: ['chat', 'voice'],
+        isCallbackAllowed: true,
+        waiting: 0,
+        ewtMs: null,
+        isOffline: true,
+        isOpen: true,
+      },
+    ]);
+  });
+
   it('[sdk] a listener stops hearing after its unsubscribe', async () => {
     const t = await tenant();
     const agent = await client(LineupAgent, t, 'agent', 'ann');

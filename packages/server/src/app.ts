@@ -40,6 +40,7 @@ import { queueRoutes } from './routes/queues.ts';
 import { Tag, bodyOptionalMark, refusalOfAccess, type Access } from './routes/route.ts';
 import { tenantRoutes } from './routes/tenants.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
+import { webRoutes } from './routes/web.ts';
 import type { Webhooks } from './webhooks.ts';
 import { recordRoutes } from './routes/records.ts';
 import { Records, trackingHost } from './records.ts';
@@ -96,6 +97,12 @@ export interface AppOptions {
   store?: ServerStore;
   /** The host's journal: the records read it after their cursor (none for a memory host). */
   journal?: Journal;
+  /**
+   * The built web apps (packages/web/dist), served at /agent/, /wallboard/,
+   * /widget/ and /assets/; none without it. The server never imports the web
+   * package: its host names the folder.
+   */
+  webDirectory?: string;
 }
 
 /** How many REST requests a caller may send. */
@@ -380,6 +387,13 @@ export function buildApp(options: AppOptions): FastifyInstance {
     root.get('/v1/openapi.json', { schema: { hide: true } }, () => app.swagger());
     done();
   });
+  if (options.webDirectory !== undefined) {
+    const { webDirectory } = options;
+    void app.register((root, _options, done) => {
+      webRoutes(root, webDirectory);
+      done();
+    });
+  }
   void app.register(
     (v1, _options, done) => {
       tenantRoutes(v1, trackingHost(host, records));

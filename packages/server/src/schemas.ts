@@ -261,6 +261,40 @@ export const QueuePageSchema = Type.Object(
   { additionalProperties: false, description: 'A page of queues, in id order' },
 );
 
+/**
+ * Schema of what a customer may know of a queue before joining it: its name,
+ * channels and the live numbers a waiting customer would see anyway (R13),
+ * without settings or agent counts.
+ */
+export const PublicQueueStatusSchema = Type.Object(
+  {
+    queueId: QueueIdSchema,
+    name: Type.String(),
+    channels: Type.Array(ChannelSchema),
+    /** Whether a customer may ask to be called back instead of waiting (R10). */
+    isCallbackAllowed: Type.Boolean(),
+    waiting: Type.Integer({ minimum: 0 }),
+    ewtMs: nullable(Type.Integer({ minimum: 0 })),
+    isOffline: Type.Boolean(),
+    isOpen: Type.Boolean(),
+  },
+  {
+    additionalProperties: false,
+    description: "A queue's name, channels and live status, as customers may read it",
+  },
+);
+/** A queue as a customer sees it before joining. */
+export type PublicQueueStatus = Static<typeof PublicQueueStatusSchema>;
+
+/** Schema of a page of queue statuses for customers. */
+export const PublicQueueStatusPageSchema = Type.Object(
+  {
+    queues: Type.Array(PublicQueueStatusSchema),
+    next: nullable(Type.String({ description: 'Pass as `after` for the next page' })),
+  },
+  { additionalProperties: false, description: 'A page of queue statuses, in id order' },
+);
+
 // --- Agents ---------------------------------------------------------------------------------------
 
 /** Schema of an agent's pending offer. */

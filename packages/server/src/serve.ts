@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
 import { openSqliteJournal } from '@lineup/journal';
-import { Scope, asTenantId, type TenantId } from '@lineup/protocol';
+import { Scope, asTenantId, type Role, type TenantId } from '@lineup/protocol';
 import { buildApp, type RequestRates } from './app.ts';
 import type { SocketSettings } from './socket-hub.ts';
 import { Auth, operatorKeyPattern } from './auth.ts';
@@ -44,6 +44,8 @@ export interface ServeOptions {
   requestRates?: Partial<RequestRates>;
   /** Settings of the WebSocket API; each has a default. */
   socket?: Partial<SocketSettings>;
+  /** The built web apps to serve (packages/web/dist); none without it. */
+  webDirectory?: string;
   /** Log level of the server's JSON log; default info. */
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
 }
@@ -58,6 +60,16 @@ export interface RunningServer {
   mintedOperatorKey: string | null;
   /** An admin API key of the demo tenant when this start created it, shown this once; else null. */
   demoAdminKey: string | null;
+  /**
+   * Mints a token for one person of a tenant, as POST …/tokens would: for
+   * the sign-in links `lineup serve` prints for the demo's web apps.
+   */
+  mintToken(
+    tenantId: TenantId,
+    role: Role,
+    subject: string,
+    ttlSeconds: number,
+  ): Promise<{ token: string; expiresAtMs: number }>;
   app: FastifyInstance;
   host: EngineHost;
   /** Stops taking work, flushes, snapshots and closes the journal. */
@@ -133,6 +145,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
     ...(options.requestRates === undefined ? {} : { requestRates: options.requestRates }),
     ...(options.socket === undefined ? {} : { socket: options.socket }),
+    ...(options.webDirectory === undefined ? {} : { webDirectory: options.webDirectory }),
   });
   for (const [who, caughtUp] of [
     ['webhooks', webhooks.caughtUp],
@@ -172,6 +185,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
     demoTenantId: demo,
     mintedOperatorKey,
     demoAdminKey: demoKey?.key ?? null,
+    mintToken: (tenantId, role, subject, ttlSeconds) =>
+      auth.mintToken(tenantId, role, subject, ttlSeconds),
     app,
     host,
     close: () => {

@@ -4,6 +4,7 @@ import {
   pageLimitDefault,
   type AgentActionResult,
   type ContactPlacedView,
+  type PublicQueueStatus,
   type QueueView,
   type TenantSummary,
 } from './schemas.ts';
@@ -22,6 +23,23 @@ export function queueViewOf(view: TenantView, queueId: QueueId): QueueView | nul
   // Id and name first: what a person reading the JSON looks for.
   const { id, name, ...rest } = settings;
   return { id, name, ...rest, status };
+}
+
+/** What a customer may read of a queue (PublicQueueStatusSchema), or null when there is no such queue. */
+export function publicQueueStatusOf(view: TenantView, queueId: QueueId): PublicQueueStatus | null {
+  const settings = view.queue(queueId);
+  const status = view.queueStatus(queueId);
+  if (settings === null || status === null) return null;
+  return {
+    queueId,
+    name: settings.name,
+    channels: settings.channels,
+    isCallbackAllowed: settings.callbacks.isAllowed,
+    waiting: status.waiting,
+    ewtMs: status.ewtMs,
+    isOffline: status.isOffline,
+    isOpen: status.isOpen,
+  };
 }
 
 /** A live contact with its position and EWT (R13), or null when it has ended or never was. */

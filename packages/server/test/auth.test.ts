@@ -108,6 +108,7 @@ const allowed: Record<string, readonly ('agent' | 'read' | 'customer')[]> = {
   'POST /v1/tenants/{tenantId}/tokens': [],
   'POST /v1/tenants/{tenantId}/queues': [],
   'GET /v1/tenants/{tenantId}/queues': ['agent', 'read'],
+  'GET /v1/tenants/{tenantId}/queue-statuses': ['agent', 'read', 'customer'],
   'GET /v1/tenants/{tenantId}/queues/{queueId}': ['agent', 'read'],
   'PATCH /v1/tenants/{tenantId}/queues/{queueId}': [],
   'DELETE /v1/tenants/{tenantId}/queues/{queueId}': [],
@@ -293,6 +294,38 @@ describe('every route, every credential', () => {
 });
 
 describe('tokens', () => {
+  it('[auth] a customer reads the queue statuses it may join, without settings or agent counts', async () => {
+    const customer = await mint('acme', 'customer', 'cust-9');
+    const reply = await server.call<{ queues: Record<string, unknown>[]; next: string | null }>(
+      'GET',
+      `${acme}/queue-statuses`,
+      undefined,
+      { as: customer },
+    );
+    expect(reply.status).toBe(200);
+    const [status] = reply.body.queues;
+    expect(Object.keys(status ?? {}).sort()).toEqual([
+      'channels',
+      'ewtMs',
+      'isCallbackAllowed',
+      'isOffline',
+      'isOpen',
+      'name',
+      'queueId',
+      'waiting',
+    ]);
+    expect(status).toMatchObject({
+      queueId: 'q1',
+      name: 'Queue q1',
+      channels: ['voice', 'chat'],
+      isCallbackAllowed: true,
+      waiting: 1,
+    });
+    // The settings and the agents stay behind the read scope.
+    const full = await server.call('GET', `${acme}/queues/q1`, undefined, { as: customer });
+    expect(full.status).toBe(403);
+  });
+
   it('[auth] an agent acts for itself only, and reads its tenant', async () => {
     const ann = await mint('acme', 'agent', 'ann');
     const own = await server.call('POST', `${acme}/agents/ann/log-in`, {}, { as: ann });

@@ -12,6 +12,7 @@ import type { Host } from '../host.ts';
 import {
   LimitQuerySchema,
   PageQuerySchema,
+  PublicQueueStatusPageSchema,
   QueuePageSchema,
   QueueParamsSchema,
   QueueViewSchema,
@@ -19,7 +20,7 @@ import {
   WaitingContactsSchema,
   pageLimitDefault,
 } from '../schemas.ts';
-import { contactViewOf, pageOf, present, queueViewOf } from '../views.ts';
+import { contactViewOf, pageOf, present, publicQueueStatusOf, queueViewOf } from '../views.ts';
 import { Tag, addRoute, ok, submitCommand, submitNoContent, viewOf } from './route.ts';
 
 /*
@@ -71,6 +72,27 @@ export function queueRoutes(app: FastifyInstance, host: Host): void {
       const view = viewOf(host, params.tenantId);
       const page = pageOf(view.queueIds(), query);
       const queues = page.ids.map((id) => present(queueViewOf(view, id), `queue ${id}`));
+      return Promise.resolve(ok(200, { queues, next: page.next }));
+    },
+  });
+
+  addRoute(app, {
+    method: 'GET',
+    url: '/queue-statuses',
+    tag: Tag.queues,
+    summary: 'List queues as customers see them: name, channels, live status',
+    description:
+      'What a customer widget shows before joining: no settings, no agent counts. ' +
+      `In id order, ${pageLimitDefault} a page unless \`limit\` says otherwise. Any token of the tenant may read it.`,
+    params: TenantParamsSchema,
+    querystring: PageQuerySchema,
+    responses: { 200: PublicQueueStatusPageSchema },
+    errors: [],
+    access: { scope: Scope.read, isForCustomers: true },
+    handler: ({ params, query }) => {
+      const view = viewOf(host, params.tenantId);
+      const page = pageOf(view.queueIds(), query);
+      const queues = page.ids.map((id) => present(publicQueueStatusOf(view, id), `queue ${id}`));
       return Promise.resolve(ok(200, { queues, next: page.next }));
     },
   });

@@ -126,6 +126,8 @@ export type Access<P, B> =
       isAgentSelf?: boolean;
       /** Any agent's token may call it; the handler decides (the contact's own agent). */
       isForAgents?: boolean;
+      /** Any customer's token of the tenant may call it (reads made for customers, nothing of another's). */
+      isForCustomers?: boolean;
       /**
        * A customer's token may call it when this gives its own customer id;
        * null lets the handler answer (the resource does not exist).
@@ -155,7 +157,9 @@ export function refusalOfAccess(
     if (params.agentId === principal.subject) return null;
     return rejection('forbidden', 'An agent acts only for itself.', { agentId: principal.subject });
   }
-  if (principal.kind === 'token' && principal.role === 'customer' && access.customerOf) return null;
+  if (principal.kind === 'token' && principal.role === 'customer') {
+    if (access.customerOf !== undefined || access.isForCustomers === true) return null;
+  }
   const who = principal.kind === 'key' ? 'This API key' : `A ${principal.role} token`;
   return rejection('forbidden', `${who} may not do this; it needs the ${access.scope} scope.`, {
     needs: access.scope,

@@ -1,0 +1,131 @@
+import { useEffect, useRef, useState, type SubmitEvent } from 'react';
+import type { ChatEntry } from '@lineup/protocol';
+
+/*
+ * One conversation: the messages in the order the server numbered them, who
+ * is typing, and a box to write in. Shared by the widget and the agent
+ * desktop; each side says which role is "me".
+ */
+
+/** How long after the last key stroke "typing" is withdrawn. */
+const typingIdleMs = 3000;
+
+/** What a conversation shows and does. */
+export interface ChatProps {
+  /** The messages so far, in seq order. */
+  entries: readonly ChatEntry[];
+  /** The role of the person using this page: their messages sit on the right. */
+  selfRole: 'customer' | 'agent';
+  /** The other person's name, for "… is typing". */
+  otherName: string;
+  isOtherTyping: boolean;
+  /** Whether writing is possible now (the conversation is live and connected). */
+  canWrite: boolean;
+  /** An ended conversation: shown without its message box. */
+  isEnded?: boolean;
+  onSend: (text: string) => Promise<void>;
+  onTyping: (isTyping: boolean) => void;
+}
+
+/** A conversation with its message box. */
+export function Chat(props: ChatProps) {
+  const { entries, selfRole, otherName, isOtherTyping, canWrite, onSend, onTyping } = props;
+  const isEnded = props.isEnded === true;
+  const [draft, setDraft] = useState('');
+  const [failure, setFailure] = useState<string | null>(null);
+  const list = useRef<HTMLOListElement>(null);
+  const typingTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  useEffect(() => {
+    list.current?.lastElementChild?.scrollIntoView({ block: 'end' });
+  }, [entries.length, isOtherTyping]);
+
+  useEffect(
+    () => () => {
+      if (typingTimer.current !== null) clearTimeout(typingTimer.current);
+    },
+    [],
+  );
+
+  const stopTyping = () => {
+    if (typingTimer.current === null) return;
+    clearTimeout(typingTimer.current);
+    typingTimer.current = null;
+    onTyping(false);
+  };
+
+  const changed = (text: string) => {
+    setDraft(text);
+    if (typingTimer.current === null) onTyping(true);
+    else clearTimeout(typingTimer.current);
+    typingTimer.current = setTimeout(stopTyping, typingIdleMs);
+  };
+
+  const submit = (event: SubmitEvent) => {
+    event.preventDefault();
+    const text = draft.trim();
+    if (text === '') return;
+    stopTyping();
+    setFailure(null);
+    onSend(text).then(
+      () => {
+        setDraft('');
+      },
+      (error: unknown) => {
+        setFailure(error instanceof Error ? error.message : 'The message was not sent.');
+      },
+    );
+  };
+
+  return (
+    <section className="chat" aria-label={`Conversation with ${otherName}`}>
+      <ol className="chat-messages" ref={list} aria-live="polite">
+        {entries.map((entry) => {
+          const isMine = entry.from.role === selfRole;
+          return (
+            <li key={entry.seq} className={isMine ? 'message mine' : 'message theirs'}>
+              <span className="message-author">
+                {isMine ? 'You' : (entry.from.name ?? otherName)}
+              </span>
+              <span className="message-text">{entry.text}</span>
+              {entry.attachment === null ? null : (
+                <span className="message-attachment">📎 {entry.attachment.name}</span>
+              )}
+            </li>
+          );
+        })}
+      </ol>
+      {isEnded ? null : (
+        <p className="typing" aria-live="polite">
+          {isOtherTyping ? `${otherName} is typing…` : ''}
+        </p>
+      )}
+      {isEnded ? null : (
+        <form className="chat-form" onSubmit={submit}>
+          <label className="visually-hidden" htmlFor={`chat-input-${selfRole}`}>
+            Message
+          </label>
+          <input
+            id={`chat-input-${selfRole}`}
+            value={draft}
+            disabled={!canWrite}
+            autoComplete="off"
+            maxLength={5000}
+            placeholder={canWrite ? 'Write a message' : 'The conversation is closed'}
+            onChange={(event) => {
+              changed(event.target.value);
+            }}
+          />
+          <button type="submit" disabled={!canWrite || draft.trim() === ''}>
+            Send
+          </button>
+        </form>
+      )}
+      {failure === null ? null : (
+        <p className="error" role="alert">
+          {failure}
+        </p>
+      )}
+    </section>
+  );
+}

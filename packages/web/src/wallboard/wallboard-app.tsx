@@ -1,0 +1,214 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { QueueStatus } from '@lineup/protocol';
+import { LineupSupervisor, type ConnectionChange, type QueueView } from '@lineup/sdk';
+import { ConnectionNote } from '../shared/connection-note.tsx';
+import { AgentTable } from './agent-table.tsx';
+import { useNow } from '../shared/use-now.ts';
+import { clockOf, percentOf } from '../shared/words.ts';
+import { serviceLevelLevel, staffingLevel, waitLevel, worst, type Level } from './thresholds.ts';
+
+/*
+ * The supervisor wallboard: one tile per queue with its live numbers. The
+ * list comes from `queues()`; each `queueStatusChanged` replaces a queue's
+ * status; queues created or deleted make it read the list again. Only the
+ * longest wait moves between events, counted from the server's
+ * `longestWaitingSinceMs` on this screen's clock.
+ */
+
+/** Queues read per page; the server allows up to 1000. */
+const pageLimit = 1000;
+/** Pages read at most: a wallboard of more than 10,000 queues shows the first 10,000. */
+const pagesMax = 10;
+
+async function allQueues(supervisor: LineupSupervisor): Promise<QueueView[]> {
+  const queues: QueueView[] = [];
+  let after: string | null = null;
+  for (let page = 0; page < pagesMax; page++) {
+    const read = await supervisor.queues(
+      after === null ? { limit: pageLimit } : { limit: pageLimit, after },
+    );
+    queues.push(...read.items);
+    after = read.next;
+    if (after === null) break;
+  }
+  return queues;
+}
+
+/** The wallboard of the tenant the supervisor token names. */
+export function WallboardApp({
+  url,
+  token,
+  onSignOut,
+}: {
+  url: string;
+  token: string;
+  onSignOut: () => void;
+}) {
+  const [connection, setConnection] = useState<ConnectionChange | null>(null);
+  const [queues, setQueues] = useState<QueueView[] | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [supervisor, setSupervisor] = useState<LineupSupervisor | null>(null);
+
+  const reread = useCallback((client: LineupSupervisor) => {
+    allQueues(client).then(
+      (read) => {
+        setQueues(read);
+        setFailure(null);
+      },
+      (error: unknown) => {
+        setFailure(error instanceof Error ? error.message : 'The queues could not be read.');
+      },
+    );
+  }, []);
+
+  useEffect(() => {
+    const client = new LineupSupervisor({ url, token });
+    client.on('connection', (change) => {
+      setConnection(change);
+      // After a gap the statuses missed are not replayed: read them all again.
+      if (change.state === 'open') reread(client);
+    });
+    client.on('queueStatusChanged', ({ status }) => {
+      setQueues((current) =>
+        current === null
+          ? current
+          : current.map((queue) => (queue.id === status.queueId ? { ...queue, status } : queue)),
+      );
+    });
+    const listChanged = () => {
+      reread(client);
+    };
+    client.on('queueCreated', listChanged);
+    client.on('queueUpdated', listChanged);
+    client.on('queueDeleted', listChanged);
+    setSupervisor(client);
+    return () => {
+      client.close();
+    };
+  }, [url, token, reread]);
+
+  const nowMs = useNow();
+  return (
+    <div className="board">
+      <header className="topbar">
+        <h1>Wallboard</h1>
+        <span className="spacer" />
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => {
+            supervisor?.close();
+            onSignOut();
+          }}
+        >
+          Sign out
+        </button>
+      </header>
+      <ConnectionNote change={connection} />
+      {failure === null ? null : (
+        <p className="banner error" role="alert">
+          {failure}
+        </p>
+      )}
+      {queues === null ? (
+        <p className="muted board-empty">Loading…</p>
+      ) : queues.length === 0 ? (
+        <p className="muted board-empty">No queues yet.</p>
+      ) : (
+        <div className="tiles">
+          {queues.map((queue) => (
+            <QueueTile key={queue.id} queue={queue} nowMs={nowMs} />
+          ))}
+        </div>
+      )}
+      {supervisor === null ? null : <AgentTable supervisor={supervisor} />}
+    </div>
+  );
+}
+
+function longestWaitMs(status: QueueStatus, nowMs: number): number {
+  return status.longestWaitingSinceMs === null
+    ? 0
+    : Math.max(0, nowMs - status.longestWaitingSinceMs);
+}
+
+function Metric({
+  name,
+  label,
+  value,
+  level = 'ok',
+}: {
+  name: string;
+  label: string;
+  value: string;
+  level?: Level;
+}) {
+  return (
+    <div className={`metric metric-${name} level-${level}`}>
+      <dt>{label}</dt>
+      <dd>
+        {value}
+        {level === 'ok' ? null : (
+          <span className="visually-hidden">{level === 'alert' ? ' (alert)' : ' (warning)'}</span>
+        )}
+      </dd>
+    </div>
+  );
+}
+
+function QueueTile({ queue, nowMs }: { queue: QueueView; nowMs: number }) {
+  const { status } = queue;
+  const waitMs = longestWaitMs(status, nowMs);
+  const levels = {
+    wait: waitLevel(waitMs, queue.serviceLevelThresholdMs),
+    serviceLevel: serviceLevelLevel(status.serviceLevel),
+    staffing: staffingLevel(status),
+  };
+  const tileLevel = worst(levels.wait, levels.serviceLevel, levels.staffing);
+  const state = !status.isOpen ? 'Closed' : status.isOffline ? 'Offline' : 'Open';
+  return (
+    <section
+      className={`card tile level-${tileLevel}`}
+      aria-label={queue.name}
+      data-queue={queue.id}
+    >
+      <header className="tile-head">
+        <h2>{queue.name}</h2>
+        <span className={`state state-${state.toLowerCase()}`}>{state}</span>
+      </header>
+      <dl className="metrics">
+        <Metric
+          name="waiting"
+          label="Waiting"
+          value={String(status.waiting)}
+          level={levels.staffing}
+        />
+        <Metric
+          name="longest-wait"
+          label="Longest wait"
+          value={clockOf(waitMs)}
+          level={levels.wait}
+        />
+        <Metric
+          name="ewt"
+          label="EWT"
+          value={status.ewtMs === null ? '—' : clockOf(status.ewtMs)}
+        />
+        <Metric
+          name="service-level"
+          label="Service level"
+          value={percentOf(status.serviceLevel)}
+          level={levels.serviceLevel}
+        />
+        <Metric name="abandoned" label="Abandoned" value={percentOf(status.abandonRate)} />
+        <Metric name="offered" label="Ringing" value={String(status.offered)} />
+      </dl>
+      <dl className="agents" aria-label="Agents by state">
+        <Metric name="ready" label="Ready" value={String(status.agents.ready)} />
+        <Metric name="busy" label="Busy" value={String(status.agents.busy)} />
+        <Metric name="wrap-up" label="Wrap-up" value={String(status.agents.wrapUp)} />
+        <Metric name="not-ready" label="Not ready" value={String(status.agents.notReady)} />
+      </dl>
+    </section>
+  );
+}

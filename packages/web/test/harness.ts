@@ -1,0 +1,177 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { createInterface } from 'node:readline';
+import { chromium, type Browser } from 'playwright-core';
+
+/*
+ * The real `lineup serve` and a real browser for the web apps' tests: the
+ * server a child process on a free loopback port over a temp data dir, with
+ * its demo tenant, so the tests sign in through the links it prints; the
+ * browser Debian's chromium (.ci/run installs it), driven by playwright-core.
+ * The web package may import only sdk and protocol, so the server is a
+ * process here, never an import.
+ */
+
+/** How long a test waits for something real (a process, a page, a message) before it fails. */
+export const waitMsMax = 15_000;
+
+const cliMain = new URL('../../cli/src/main.ts', import.meta.url).pathname;
+/** The operator key the test server accepts, for set-up and checks over REST. */
+export const operatorKey = 'lo_web-tests-operator-key-0123456789';
+/** Debian's chromium; the tests fail, never skip, when it is missing. */
+export const chromiumPath = '/usr/bin/chromium';
+
+const buildScript = new URL('../build/build.ts', import.meta.url).pathname;
+
+/**
+ * Builds the apps from the sources as they are now, in a process of its own:
+ * a production build (NODE_ENV=production), whatever the test runner's mode.
+ */
+export async function buildWeb(): Promise<void> {
+  await promisify(execFile)(process.execPath, ['--import', 'tsx', buildScript], {
+    env: { ...process.env, NODE_ENV: 'production' },
+    timeout: 120_000,
+  });
+}
+
+/** A running server: its address, what it printed, and how to call it. */
+export interface TestServer {
+  url: string;
+  /** The sign-in links the server printed for the demo, by app (`agent ada`, `widget`, `wallboard`). */
+  links: Map<string, string>;
+  /** Sends a REST request with the operator key; resolves with the status and parsed body. */
+  call(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
+  stop(): Promise<void>;
+}
+
+/** Starts `lineup serve --port 0` with the demo, and waits for its links and for /readyz. */
+export async function startServer(): Promise<TestServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'lineup-web-'));
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      cliMain,
+      'serve',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--data-dir',
+      dataDir,
+    ],
+    {
+      env: { ...process.env, LINEUP_OPERATOR_KEY: operatorKey },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const stop = async () => {
+    await stopChild(child);
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const { url, links } = await welcomeOf(child);
+    await ready(url);
+    const call = async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${operatorKey}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      return { status: response.status, body: (text === '' ? null : JSON.parse(text)) as unknown };
+    };
+    return { url, links, call, stop };
+  } catch (error: unknown) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Reads the welcome on stdout: where the server listens and the demo's sign-in links. */
+async function welcomeOf(
+  child: ChildProcess,
+): Promise<{ url: string; links: Map<string, string> }> {
+  if (child.stdout === null) throw new Error('the server has no stdout');
+  const lines = createInterface({ input: child.stdout });
+  const timer = setTimeout(() => {
+    lines.close();
+  }, waitMsMax);
+  let url: string | null = null;
+  const links = new Map<string, string>();
+  try {
+    for await (const line of lines) {
+      url ??= /^Lineup is serving on (http:\/\/\S+)/.exec(line)?.[1] ?? null;
+      const link = /^ {2}(Customer widget|Agent \w+|Wallboard)\s+(http:\/\/\S+)$/.exec(line);
+      if (link?.[1] !== undefined && link[2] !== undefined) {
+        links.set(link[1].toLowerCase().replace('customer ', ''), link[2]);
+      }
+      if (url !== null && links.has('wallboard')) {
+        // Keep draining stdout so that the server's logs never fill the pipe and block it.
+        child.stdout.resume();
+        return { url, links };
+      }
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  throw new Error(
+    `the server did not print its address and the demo's links within ${waitMsMax} ms`,
+  );
+}
+
+/** Polls /readyz: bounded, 100 tries 50 ms apart. */
+async function ready(url: string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const response = await fetch(`${url}/readyz`).catch(() => null);
+    if (response?.status === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${url}/readyz did not answer 200`);
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      resolve();
+    }),
+  );
+  child.kill('SIGKILL');
+  await exited;
+}
+
+/**
+ * Launches Debian's chromium headless. Playwright gives each launch a fresh
+ * temporary profile (its own --user-data-dir), and each test person gets a
+ * context of its own (separate storage, like separate browsers).
+ */
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(
+      `${chromiumPath} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does.`,
+    );
+  }
+  return chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    timeout: waitMsMax,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
