@@ -11,7 +11,8 @@ import {
 } from '@lineup/protocol';
 import { LineupClient, type ClientEvents, type CommandResult } from './client.ts';
 import type { ClientOptions } from './options.ts';
-import type { AgentView, QueueView } from './views.ts';
+import type { AgentView, ContactHistoryItem, QueueView } from './views.ts';
+import { segment } from './rest.ts';
 
 /*
  * The agent's client: log in and out, presence and mode, answer offers
@@ -85,6 +86,20 @@ export class LineupAgent extends LineupClient<AgentEvents> {
   /** Finishes a contact; wrap-up follows (R8). */
   async completeContact(contactId: ContactId): Promise<CommandResult> {
     return this.command({ type: 'completeContact', agentId: await this.agentId(), contactId });
+  }
+
+  /**
+   * The wrap-up of a contact it handled: a disposition code and notes, kept in
+   * the contact's history (given again, it replaces them). `contact_not_assigned`
+   * when another agent handled it.
+   */
+  async dispose(contactId: ContactId, code: string, notes?: string): Promise<ContactHistoryItem> {
+    const agentId = await this.agentId();
+    return this.rest.call<ContactHistoryItem>(
+      'PUT',
+      `/agents/${segment(agentId)}/contacts/${segment(contactId)}/disposition`,
+      { json: notes === undefined ? { code } : { code, notes } },
+    );
   }
 
   /** Moves a contact it holds to another queue or to one agent. */

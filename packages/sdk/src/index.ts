@@ -40,7 +40,9 @@ export {
 } from './options.ts';
 export type {
   AgentView,
+  ContactHistoryItem,
   ContactView,
+  Disposition,
   OfferView,
   PublicQueueStatus,
   QueueView,

@@ -8,6 +8,7 @@ import type {
   CustomerId,
   EventOf,
   Presence,
+  QueueId,
   QueueSettings,
   QueueStatus,
 } from '@lineup/protocol';
@@ -80,4 +81,34 @@ export interface Transcript {
   contactId: ContactId;
   customerId: CustomerId;
   messages: ChatEntry[];
+}
+
+/** The wrap-up an agent gave a contact it handled; the server's DispositionSchema. */
+export interface Disposition {
+  /** The outcome in the tenant's own words, e.g. sale, complaint, follow-up. */
+  code: string;
+  notes: string | null;
+  atMs: number;
+}
+
+/** One contact in a customer's history; the server's ContactHistoryItemSchema. */
+export interface ContactHistoryItem {
+  id: ContactId;
+  customerId: CustomerId;
+  customerName: string | null;
+  firstQueueId: QueueId;
+  lastQueueId: QueueId;
+  channel: string;
+  /** Null for a contact turned away at the door. */
+  joinedType: string | null;
+  joinedAtMs: number;
+  answeredAtMs: number | null;
+  agentId: AgentId | null;
+  endedAtMs: number | null;
+  outcome: 'completed' | 'abandoned' | 'timedOut' | 'deflected' | 'callbackClosed' | null;
+  callbackOutcome: string | null;
+  waitMs: number | null;
+  handleMs: number;
+  rating: Rating | null;
+  disposition: Disposition | null;
 }

@@ -174,6 +174,16 @@ describe('a contact from join to rating', () => {
     const rating = await customer.rate(contactId, 5, 'Quick and kind');
     expect(rating).toMatchObject({ contactId, score: 5, comment: 'Quick and kind' });
     expect((await refusal(customer.rate(contactId, 4))).code).toBe('rating_exists');
+
+    // In wrap-up the agent gives the contact a disposition; it shows in the contact's history.
+    const disposed = await agent.dispose(contactId, 'resolved', 'Receipt re-sent.');
+    expect(disposed).toMatchObject({
+      id: contactId,
+      agentId: 'ann',
+      outcome: 'completed',
+      rating: { score: 5 },
+      disposition: { code: 'resolved', notes: 'Receipt re-sent.' },
+    });
   });
 
   it('[sdk] a customer lists the queues it may join with their live status', async () => {
