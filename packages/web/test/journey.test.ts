@@ -161,7 +161,7 @@ describe('the web apps', () => {
     await sees(customer.locator('.message.theirs'), 'Still there?');
   });
 
-  it('[web] the agent completes; the customer sees the end and rates the conversation', async () => {
+  it('[web] the agent completes; the customer sees the end and rates; the agent saves a wrap-up code and notes', async () => {
     await agent.getByRole('button', { name: 'Complete' }).click();
     await sees(agent.getByLabel('Your state'), 'Wrap-up');
     await sees(customer.getByRole('status'), 'Ada ended the conversation.');
@@ -170,6 +170,15 @@ describe('the web apps', () => {
     await customer.getByLabel('Comment (optional)').fill('Quick and kind');
     await customer.getByRole('button', { name: 'Send rating' }).click();
     await sees(customer.getByRole('status'), 'Thank you for your rating!');
+
+    // Ada wraps up: the code and notes she saves are what the server kept and answered.
+    const wrapUp = agent.getByRole('region', { name: 'Wrap-up of Mia' });
+    await wrapUp.getByLabel('Outcome').selectOption('Sale');
+    await wrapUp.getByLabel('Notes').fill('Card replaced, sent by post.');
+    await wrapUp.getByRole('button', { name: 'Save wrap-up' }).click();
+    await sees(wrapUp.getByRole('status'), 'Saved: Sale');
+    await wrapUp.getByRole('button', { name: 'Done' }).click();
+    await wrapUp.waitFor({ state: 'detached', timeout: waitMsMax });
   });
 
   it('[R6] an offer the agent rejects disappears, and the customer keeps its place', async () => {

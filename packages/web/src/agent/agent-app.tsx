@@ -23,6 +23,15 @@ import { clockOf } from '../shared/words.ts';
 /** Reasons offered for "not ready"; any text is accepted by the server. */
 const notReadyReasons = ['Break', 'Lunch', 'Meeting', 'Training', 'After-call work'] as const;
 
+/** Disposition codes offered at wrap-up; the server keeps any code the tenant uses. */
+const dispositionCodes = ['Resolved', 'Sale', 'Follow-up', 'Complaint', 'Other'] as const;
+
+/** A contact the agent completed and has not wrapped up yet. */
+interface Finished {
+  contactId: ContactId;
+  name: string;
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : 'Something went wrong; please try again.';
 }
@@ -61,6 +70,7 @@ export function AgentApp({
   const [selected, setSelected] = useState<ContactId | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [finished, setFinished] = useState<Finished | null>(null);
 
   /** Reads a contact once (customer, queue, when it joined) and its conversation. */
   const learnContact = useCallback(async (client: LineupAgent, contactId: ContactId) => {
@@ -244,6 +254,16 @@ export function AgentApp({
               onReject={(offerId) => act(() => agent.rejectOffer(offerId))}
             />
           )}
+          {finished === null ? null : (
+            <WrapUpCard
+              agent={agent}
+              finished={finished}
+              act={act}
+              onDone={() => {
+                setFinished(null);
+              }}
+            />
+          )}
           {view === null || view.contactIds.length === 0 ? (
             view?.offer == null ? (
               <section className="card idle">
@@ -311,6 +331,9 @@ export function AgentApp({
                   isCustomerTyping={typing.has(selected)}
                   canWrite={connection?.state === 'open'}
                   act={act}
+                  onCompleted={(contactId) => {
+                    setFinished({ contactId, name: customerNameOf(contacts.get(contactId)) });
+                  }}
                 />
               )}
             </section>
@@ -453,6 +476,7 @@ function Conversation({
   isCustomerTyping,
   canWrite,
   act,
+  onCompleted,
 }: {
   agent: LineupAgent;
   contactId: ContactId;
@@ -462,6 +486,7 @@ function Conversation({
   isCustomerTyping: boolean;
   canWrite: boolean;
   act: (action: () => Promise<unknown>) => Promise<void>;
+  onCompleted: (contactId: ContactId) => void;
 }) {
   const name = customerNameOf(contact);
   if (contact?.channel === 'callback') {
@@ -477,7 +502,15 @@ function Conversation({
             {contact?.customer.number === undefined ? '' : ` · ${contact.customer.number}`}
           </p>
         </div>
-        <button type="button" onClick={() => void act(() => agent.completeContact(contactId))}>
+        <button
+          type="button"
+          onClick={() =>
+            void act(async () => {
+              await agent.completeContact(contactId);
+              onCompleted(contactId);
+            })
+          }
+        >
           Complete
         </button>
       </div>
@@ -495,6 +528,83 @@ function Conversation({
         }}
       />
     </div>
+  );
+}
+
+/** Wrap-up of a completed contact: a disposition code and notes, kept in its history. */
+function WrapUpCard({
+  agent,
+  finished,
+  act,
+  onDone,
+}: {
+  agent: LineupAgent;
+  finished: Finished;
+  act: (action: () => Promise<unknown>) => Promise<void>;
+  onDone: () => void;
+}) {
+  const [code, setCode] = useState<string>(dispositionCodes[0]);
+  const [notes, setNotes] = useState('');
+  const [saved, setSaved] = useState<string | null>(null);
+  return (
+    <section className="card wrap-up" aria-label={`Wrap-up of ${finished.name}`}>
+      <h2>Wrap-up: {finished.name}</h2>
+      {saved === null ? (
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            void act(async () => {
+              const item = await agent.dispose(
+                finished.contactId,
+                code,
+                notes.trim() === '' ? undefined : notes.trim(),
+              );
+              setSaved(item.disposition?.code ?? code);
+            });
+          }}
+        >
+          <label>
+            Outcome{' '}
+            <select
+              value={code}
+              onChange={(event) => {
+                setCode(event.target.value);
+              }}
+            >
+              {dispositionCodes.map((item) => (
+                <option key={item} value={item}>
+                  {item}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="notes">
+            Notes
+            <textarea
+              value={notes}
+              maxLength={2_000}
+              rows={3}
+              onChange={(event) => {
+                setNotes(event.target.value);
+              }}
+            />
+          </label>
+          <div className="actions">
+            <button type="submit">Save wrap-up</button>
+            <button type="button" className="secondary" onClick={onDone}>
+              Skip
+            </button>
+          </div>
+        </form>
+      ) : (
+        <div className="actions">
+          <p role="status">Saved: {saved}</p>
+          <button type="button" className="secondary" onClick={onDone}>
+            Done
+          </button>
+        </div>
+      )}
+    </section>
   );
 }
 
