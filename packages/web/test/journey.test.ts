@@ -245,6 +245,25 @@ describe('the web apps', () => {
     await sees(chen.getByLabel('Your state'), 'Wrap-up');
   });
 
+  it("[web] the supervisor broadcasts an announcement that reaches the agents, and changes an agent's presence", async () => {
+    await wallboard
+      .getByRole('textbox', { name: 'Announcement to agents' })
+      .fill('Team meeting at 15:00');
+    await wallboard.getByRole('button', { name: 'Send' }).click();
+    await sees(wallboard.getByRole('status'), 'Sent to every agent');
+    await sees(agent.getByRole('status', { name: 'Announcement' }), 'Team meeting at 15:00');
+    await agent.getByRole('button', { name: 'Dismiss' }).click();
+
+    // Ada stepped away above; the supervisor sets her ready, then not ready again.
+    const ada = wallboard.getByRole('row', { name: /Ada/ });
+    await ada.getByRole('button', { name: 'Set Ada ready' }).click();
+    await sees(agent.getByLabel('Your state'), /^Ready$/);
+    await sees(ada, 'Ready');
+    await ada.getByRole('button', { name: 'Set Ada not ready' }).click();
+    await sees(agent.getByLabel('Your state'), 'Not ready — Set by supervisor');
+    await sees(ada, 'Not ready — Set by supervisor');
+  });
+
   it('[web] no page threw an error', () => {
     expect(pageErrors).toEqual([]);
   });

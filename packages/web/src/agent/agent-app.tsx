@@ -71,6 +71,7 @@ export function AgentApp({
   const [failure, setFailure] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [finished, setFinished] = useState<Finished | null>(null);
+  const [announcement, setAnnouncement] = useState<{ from: string; text: string } | null>(null);
 
   /** Reads a contact once (customer, queue, when it joined) and its conversation. */
   const learnContact = useCallback(async (client: LineupAgent, contactId: ContactId) => {
@@ -142,6 +143,9 @@ export function AgentApp({
     });
     client.on('offerCreated', () => {
       setNotice(null);
+    });
+    client.on('announcement', ({ from, text }) => {
+      setAnnouncement({ from, text });
     });
     client.on('waiting', ({ queues }) => {
       setWaiting(new Map(queues.map(({ queueId, waiting: count }) => [queueId, count])));
@@ -225,6 +229,22 @@ export function AgentApp({
         <p className="banner notice" role="status">
           {notice}
         </p>
+      )}
+      {announcement === null ? null : (
+        <div className="banner announcement" role="status" aria-label="Announcement">
+          <span>
+            <strong>Announcement from {announcement.from}:</strong> {announcement.text}
+          </span>
+          <button
+            type="button"
+            className="secondary small"
+            onClick={() => {
+              setAnnouncement(null);
+            }}
+          >
+            Dismiss
+          </button>
+        </div>
       )}
       <div className="desk-body">
         <aside className="card side" aria-label="Waiting in your queues">

@@ -102,6 +102,7 @@ export function AgentTable({ supervisor }: { supervisor: LineupSupervisor }) {
             <th scope="col">State</th>
             <th scope="col">Contacts</th>
             <th scope="col">Ringing</th>
+            <th scope="col">Presence</th>
           </tr>
         </thead>
         <tbody>
@@ -114,10 +115,47 @@ export function AgentTable({ supervisor }: { supervisor: LineupSupervisor }) {
               </td>
               <td>{agent.contactIds.length}</td>
               <td>{agent.offer === null ? '' : agent.offer.queueId}</td>
+              <td>
+                <PresenceAction supervisor={supervisor} agent={agent} />
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
     </section>
+  );
+}
+
+/** Reason given when a supervisor sets an agent not ready. */
+const supervisorReason = 'Set by supervisor';
+
+/**
+ * A supervisor sets a logged-in agent ready or not ready; the row changes
+ * when the server's event says so, not before.
+ */
+function PresenceAction({ supervisor, agent }: { supervisor: LineupSupervisor; agent: AgentView }) {
+  const [failure, setFailure] = useState<string | null>(null);
+  if (agent.presence === 'offline') return null;
+  const isReady = agent.presence === 'ready';
+  const change = () => {
+    setFailure(null);
+    const changed = isReady
+      ? supervisor.setPresence(agent.id, 'notReady', supervisorReason)
+      : supervisor.setPresence(agent.id, 'ready');
+    changed.catch((error: unknown) => {
+      setFailure(error instanceof Error ? error.message : 'Not changed.');
+    });
+  };
+  return (
+    <>
+      <button type="button" className="secondary small" onClick={change}>
+        {isReady ? `Set ${agent.name} not ready` : `Set ${agent.name} ready`}
+      </button>
+      {failure === null ? null : (
+        <span role="alert" className="error">
+          {failure}
+        </span>
+      )}
+    </>
   );
 }

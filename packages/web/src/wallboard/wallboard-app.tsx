@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { QueueStatus } from '@lineup/protocol';
+import { announcementLengthMax, type QueueStatus } from '@lineup/protocol';
 import { LineupSupervisor, type ConnectionChange, type QueueView } from '@lineup/sdk';
 import { ConnectionNote } from '../shared/connection-note.tsx';
 import { AgentTable } from './agent-table.tsx';
@@ -121,8 +121,59 @@ export function WallboardApp({
           ))}
         </div>
       )}
+      {supervisor === null ? null : <AnnounceCard supervisor={supervisor} />}
       {supervisor === null ? null : <AgentTable supervisor={supervisor} />}
     </div>
+  );
+}
+
+/** Broadcasts an announcement to every agent of the tenant. */
+function AnnounceCard({ supervisor }: { supervisor: LineupSupervisor }) {
+  const [text, setText] = useState('');
+  const [outcome, setOutcome] = useState<{ isSent: boolean; words: string } | null>(null);
+  return (
+    <section className="card announce-card" aria-label="Announcements">
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          const message = text.trim();
+          if (message === '') return;
+          supervisor.announce(message).then(
+            () => {
+              setOutcome({ isSent: true, words: `Sent to every agent: “${message}”` });
+              setText('');
+            },
+            (error: unknown) => {
+              setOutcome({
+                isSent: false,
+                words: error instanceof Error ? error.message : 'The announcement was not sent.',
+              });
+            },
+          );
+        }}
+      >
+        <label>
+          Announcement to agents
+          <input
+            type="text"
+            value={text}
+            maxLength={announcementLengthMax}
+            placeholder="Team meeting at 15:00"
+            onChange={(event) => {
+              setText(event.target.value);
+            }}
+          />
+        </label>
+        <button type="submit" disabled={text.trim() === ''}>
+          Send
+        </button>
+      </form>
+      {outcome === null ? null : (
+        <p role={outcome.isSent ? 'status' : 'alert'} className={outcome.isSent ? '' : 'error'}>
+          {outcome.words}
+        </p>
+      )}
+    </section>
   );
 }
 
