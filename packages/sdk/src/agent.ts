@@ -11,7 +11,7 @@ import {
 } from '@lineup/protocol';
 import { LineupClient, type ClientEvents, type CommandResult } from './client.ts';
 import type { ClientOptions } from './options.ts';
-import type { AgentView, ContactHistoryItem, QueueView } from './views.ts';
+import type { AgentView, ContactHistoryItem, Page, PageQuery, QueueView } from './views.ts';
 import { segment } from './rest.ts';
 
 /*
@@ -130,5 +130,15 @@ export class LineupAgent extends LineupClient<AgentEvents> {
   /** A queue's settings and live status. */
   queue(queueId: QueueId): Promise<QueueView> {
     return this.readQueue(queueId);
+  }
+
+  /** A page of the tenant's queues with their live status: where a contact may be transferred. */
+  queues(page: PageQuery = {}): Promise<Page<QueueView>> {
+    return this.listQueues(page);
+  }
+
+  /** A page of the tenant's agents with their state: to whom a contact may be transferred. */
+  agents(page: PageQuery = {}): Promise<Page<AgentView>> {
+    return this.listAgents(page);
   }
 }

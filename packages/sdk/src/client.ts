@@ -28,7 +28,7 @@ import { Emitter, type Unsubscribe } from './emitter.ts';
 import type { LineupError } from './errors.ts';
 import { randomId, resolveOptions, type ClientOptions } from './options.ts';
 import { Rest, segment } from './rest.ts';
-import type { AgentView, ContactView, QueueView, Transcript } from './views.ts';
+import type { AgentView, ContactView, Page, PageQuery, QueueView, Transcript } from './views.ts';
 
 /*
  * What every role's client shares: the connection, typed listeners, commands
@@ -232,6 +232,28 @@ export class LineupClient<E extends Partial<ClientEvents>> {
   /** A live contact with its position and EWT; `contact_not_found` once it ended. */
   contact(contactId: ContactId): Promise<ContactView> {
     return this.rest.call<ContactView>('GET', `/contacts/${segment(contactId)}`);
+  }
+
+  /** A page of the tenant's queues with their live status, in id order (agents and supervisors). */
+  protected async listQueues(page: PageQuery): Promise<Page<QueueView>> {
+    const body = await this.rest.call<{ queues: QueueView[]; next: string | null }>(
+      'GET',
+      '/queues',
+      undefined,
+      { ...page },
+    );
+    return { items: body.queues, next: body.next };
+  }
+
+  /** A page of the tenant's agents with their state, in id order (agents and supervisors). */
+  protected async listAgents(page: PageQuery): Promise<Page<AgentView>> {
+    const body = await this.rest.call<{ agents: AgentView[]; next: string | null }>(
+      'GET',
+      '/agents',
+      undefined,
+      { ...page },
+    );
+    return { items: body.agents, next: body.next };
   }
 
   /** A queue's settings and live status (agents and supervisors). */

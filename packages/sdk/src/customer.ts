@@ -14,7 +14,7 @@ import type { ClientOptions } from './options.ts';
 import { randomId } from './options.ts';
 import { segment } from './rest.ts';
 import type { PublicQueueStatus, Rating } from './views.ts';
-import type { Page, PageQuery } from './supervisor.ts';
+import type { Page, PageQuery } from './views.ts';
 
 /*
  * The customer's client: join a queue, learn the place in line (`place`),

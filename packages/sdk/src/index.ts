@@ -11,12 +11,7 @@ export {
   type CallbackInput,
 } from './customer.ts';
 export { LineupAgent, type AgentEvents } from './agent.ts';
-export {
-  LineupSupervisor,
-  type SupervisorEvents,
-  type Page,
-  type PageQuery,
-} from './supervisor.ts';
+export { LineupSupervisor, type SupervisorEvents } from './supervisor.ts';
 export {
   LineupClient,
   eventOf,
@@ -40,6 +35,8 @@ export {
 } from './options.ts';
 export type {
   AgentView,
+  Page,
+  PageQuery,
   ContactHistoryItem,
   ContactView,
   Disposition,

@@ -12,7 +12,7 @@ import {
 import { LineupClient, type ClientEvents, type CommandResult } from './client.ts';
 import type { ClientOptions } from './options.ts';
 import { segment } from './rest.ts';
-import type { AgentView, ContactView, QueueView } from './views.ts';
+import type { AgentView, ContactView, Page, PageQuery, QueueView } from './views.ts';
 
 /*
  * The supervisor's client: every engine event of its tenant, announcements,
@@ -22,18 +22,6 @@ import type { AgentView, ContactView, QueueView } from './views.ts';
 
 /** What a supervisor hears: every event of its tenant, announcements, every conversation. */
 export type SupervisorEvents = Omit<ClientEvents, 'place' | 'waiting'>;
-
-/** A page of a list and the `after` of the next page (null on the last). */
-export interface Page<T> {
-  items: T[];
-  next: string | null;
-}
-
-/** Which page of a list: at most `limit` items (1–1000) after the id `after`. */
-export interface PageQuery {
-  limit?: number;
-  after?: string;
-}
 
 /** A supervisor's connection to Lineup. */
 export class LineupSupervisor extends LineupClient<SupervisorEvents> {
@@ -106,14 +94,8 @@ export class LineupSupervisor extends LineupClient<SupervisorEvents> {
   }
 
   /** A page of the tenant's queues, each with its live status, in id order. */
-  async queues(page: PageQuery = {}): Promise<Page<QueueView>> {
-    const body = await this.rest.call<{ queues: QueueView[]; next: string | null }>(
-      'GET',
-      '/queues',
-      undefined,
-      { ...page },
-    );
-    return { items: body.queues, next: body.next };
+  queues(page: PageQuery = {}): Promise<Page<QueueView>> {
+    return this.listQueues(page);
   }
 
   /** A queue's settings and live status. */
@@ -138,14 +120,8 @@ export class LineupSupervisor extends LineupClient<SupervisorEvents> {
   }
 
   /** A page of the tenant's agents, each with its state, in id order. */
-  async agents(page: PageQuery = {}): Promise<Page<AgentView>> {
-    const body = await this.rest.call<{ agents: AgentView[]; next: string | null }>(
-      'GET',
-      '/agents',
-      undefined,
-      { ...page },
-    );
-    return { items: body.agents, next: body.next };
+  agents(page: PageQuery = {}): Promise<Page<AgentView>> {
+    return this.listAgents(page);
   }
 
   /** An agent's settings, state, pending offer and contacts. */

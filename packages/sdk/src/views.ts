@@ -112,3 +112,15 @@ export interface ContactHistoryItem {
   rating: Rating | null;
   disposition: Disposition | null;
 }
+
+/** A page of a list and the `after` of the next page (null on the last). */
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}
+
+/** Which page of a list: at most `limit` items (1–1000) after the id `after`. */
+export interface PageQuery {
+  limit?: number;
+  after?: string;
+}

@@ -175,6 +175,10 @@ describe('a contact from join to rating', () => {
     expect(rating).toMatchObject({ contactId, score: 5, comment: 'Quick and kind' });
     expect((await refusal(customer.rate(contactId, 4))).code).toBe('rating_exists');
 
+    // Where the agent could have transferred it: the tenant's queues and agents.
+    expect((await agent.queues()).items.map((queue) => queue.id)).toContain('support');
+    expect((await agent.agents()).items.map((item) => item.id)).toContain('ann');
+
     // In wrap-up the agent gives the contact a disposition; it shows in the contact's history.
     const disposed = await agent.dispose(contactId, 'resolved', 'Receipt re-sent.');
     expect(disposed).toMatchObject({
