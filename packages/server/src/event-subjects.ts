@@ -19,6 +19,19 @@ export function queueIdOf(event: Event): QueueId | null {
   return 'queueId' in event ? event.queueId : null;
 }
 
-/** The agent an event concerns, or null. */
-export const agentIdOf = (event: Event): AgentId | null =>
-  'agentId' in event && typeof event.agentId === 'string' ? event.agentId : null;
+/**
+ * The agents an event concerns: the one it names, both ends of a transfer
+ * (the agent a contact left and the one it was sent to), and the agent a
+ * contact waits for alone.
+ */
+export function agentIdsOf(event: Event): AgentId[] {
+  const ids: AgentId[] = [];
+  if ('agentId' in event && typeof event.agentId === 'string') ids.push(event.agentId);
+  if (event.type === 'contactTransferred') {
+    if (event.fromAgentId !== null) ids.push(event.fromAgentId);
+    if (event.toAgentId !== null && event.toAgentId !== event.fromAgentId)
+      ids.push(event.toAgentId);
+  }
+  if (event.type === 'contactQueued' && event.stickyAgentId !== null) ids.push(event.stickyAgentId);
+  return ids;
+}

@@ -23,7 +23,7 @@ import {
 import type { Auth, Principal } from './auth.ts';
 import type { Chat } from './chat.ts';
 import { errorBody, problemsMax } from './errors.ts';
-import { agentIdOf, contactIdOf, queueIdOf } from './event-subjects.ts';
+import { agentIdsOf, contactIdOf, queueIdOf } from './event-subjects.ts';
 import type { CancelTimer, Clock, TimerScheduler } from './clock.ts';
 import type { Host, TenantView } from './host.ts';
 import { TokenBucket, type Rate } from './rate-limit.ts';
@@ -549,8 +549,8 @@ export class SocketHub {
 
   #recipientsOf(channel: TenantChannel, event: Event): Session[] {
     const recipients = [...channel.supervisors];
-    const agentId = agentIdOf(event);
-    if (agentId !== null) recipients.push(...(channel.agents.get(agentId) ?? []));
+    for (const agentId of agentIdsOf(event))
+      recipients.push(...(channel.agents.get(agentId) ?? []));
     const contactId = contactIdOf(event);
     const owner = contactId === null ? undefined : channel.ownerOf.get(contactId);
     if (owner !== undefined) recipients.push(...(channel.customers.get(owner) ?? []));

@@ -222,6 +222,27 @@ describe('what each role receives', () => {
     }
   });
 
+  it('[ws] both agents of a transfer hear it: the one the contact left and the one it goes to', async () => {
+    const ann = await as('agent', 'ann');
+    const bob = await as('agent', 'bob');
+    await setUp(server, [
+      ['POST', `${acme}/agents/ann/log-in`],
+      ['POST', `${acme}/contacts`, contact('c1', 'q2')],
+    ]);
+    const offered = await ann.client.next<EventMessage>(isEvent('offerCreated'));
+    const { offerId } = offered.event as { offerId: string };
+    await setUp(server, [
+      ['POST', `${acme}/agents/ann/offers/${offerId}/accept`],
+      ['POST', `${acme}/agents/ann/contacts/c1/transfer`, { target: { agentId: 'bob' } }],
+    ]);
+    const transferred = isEvent('contactTransferred', (event) => event.contactId === 'c1');
+    for (const agent of [ann, bob])
+      expect((await agent.client.next<EventMessage>(transferred)).event).toMatchObject({
+        fromAgentId: 'ann',
+        toAgentId: 'bob',
+      });
+  });
+
   it('[ws] an agent gets the waiting count of the queues it serves: at hello, on change, every 5 s', async () => {
     const bob = await as('agent', 'bob');
     const atHello = await bob.client.next<WaitingMessage>((m) => m.type === 'waiting');
