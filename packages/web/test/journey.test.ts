@@ -68,6 +68,8 @@ describe('the web apps', () => {
   let agent: Page;
   let wallboard: Page;
   let second: Page;
+  let bo: Page;
+  let third: Page;
 
   it('[web] lineup serve serves the apps with a content security policy, and prints a sign-in link for each', async () => {
     expect([...server.links.keys()].sort()).toEqual([
@@ -210,7 +212,7 @@ describe('the web apps', () => {
     // Ada, who also serves Sales, steps away so that only Bo can take it.
     await agent.getByRole('button', { name: 'Not ready' }).click();
     await sees(agent.getByLabel('Your state'), /^Not ready/);
-    const bo = await open(link('agent bo'));
+    bo = await open(link('agent bo'));
     // The box shows the mode the server confirmed, so it turns checked after the answer.
     await bo.getByLabel('Manual mode').click();
     await expect
@@ -220,7 +222,7 @@ describe('the web apps', () => {
     await sees(bo.getByLabel('Your state'), /^Ready$/);
     await sees(bo.locator('.idle'), 'Manual mode');
 
-    const third = await open(link('widget'));
+    third = await open(link('widget'));
     await third.getByRole('button', { name: 'Chat with us' }).click();
     await third.getByLabel('Your name (optional)').fill('Omar');
     await third.getByRole('button', { name: 'Chat with Sales' }).click();
@@ -245,6 +247,14 @@ describe('the web apps', () => {
     await sees(chen.getByLabel('Your state'), 'Wrap-up');
   });
 
+  it('[R12] an agent transfers a chat to another agent: it leaves his desk and waits for her', async () => {
+    await bo.getByRole('button', { name: 'Transfer' }).click();
+    await bo.getByLabel('Transfer to').selectOption({ label: 'Agent: Ada' });
+    await bo.getByRole('button', { name: 'Transfer now' }).click();
+    await bo.locator('.conversation-head h2').waitFor({ state: 'detached', timeout: waitMsMax });
+    await sees(wallboard.getByRole('row', { name: /Bo/ }), /Ready\s*0/);
+  });
+
   it("[web] the supervisor broadcasts an announcement that reaches the agents, and changes an agent's presence", async () => {
     await wallboard
       .getByRole('textbox', { name: 'Announcement to agents' })
@@ -254,11 +264,15 @@ describe('the web apps', () => {
     await sees(agent.getByRole('status', { name: 'Announcement' }), 'Team meeting at 15:00');
     await agent.getByRole('button', { name: 'Dismiss' }).click();
 
-    // Ada stepped away above; the supervisor sets her ready, then not ready again.
+    // Ada stepped away above; the supervisor sets her ready, and the chat Bo sent her rings.
     const ada = wallboard.getByRole('row', { name: /Ada/ });
     await ada.getByRole('button', { name: 'Set Ada ready' }).click();
-    await sees(agent.getByLabel('Your state'), /^Ready$/);
-    await sees(ada, 'Ready');
+    const offer = agent.getByRole('alertdialog', { name: 'Incoming chat' });
+    await sees(offer, 'Omar');
+    await offer.getByRole('button', { name: 'Accept' }).click();
+    await sees(agent.locator('.conversation-head h2'), 'Omar');
+    await sees(third.locator('.with-agent'), 'You are chatting with Ada');
+    // Now busy, she is set not ready by the supervisor: her desk and the wallboard say so.
     await ada.getByRole('button', { name: 'Set Ada not ready' }).click();
     await sees(agent.getByLabel('Your state'), 'Not ready — Set by supervisor');
     await sees(ada, 'Not ready — Set by supervisor');

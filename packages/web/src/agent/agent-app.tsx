@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ChatEntry, ContactId, QueueId } from '@lineup/protocol';
+import type { ChatEntry, ContactId, QueueId, TransferTarget } from '@lineup/protocol';
 import {
   LineupAgent,
   LineupError,
@@ -522,17 +522,20 @@ function Conversation({
             {contact?.customer.number === undefined ? '' : ` · ${contact.customer.number}`}
           </p>
         </div>
-        <button
-          type="button"
-          onClick={() =>
-            void act(async () => {
-              await agent.completeContact(contactId);
-              onCompleted(contactId);
-            })
-          }
-        >
-          Complete
-        </button>
+        <div className="actions">
+          <TransferControl agent={agent} contactId={contactId} act={act} />
+          <button
+            type="button"
+            onClick={() =>
+              void act(async () => {
+                await agent.completeContact(contactId);
+                onCompleted(contactId);
+              })
+            }
+          >
+            Complete
+          </button>
+        </div>
       </div>
       <Chat
         entries={entries}
@@ -548,6 +551,104 @@ function Conversation({
         }}
       />
     </div>
+  );
+}
+
+/** Where a contact may go: a queue (keeping its place) or another agent. */
+interface TransferChoice {
+  key: string;
+  label: string;
+  target: TransferTarget;
+}
+
+/**
+ * Transfers the contact to another queue (it keeps its place, R12) or to
+ * another logged-in agent; the choices are read when the agent opens it.
+ */
+function TransferControl({
+  agent,
+  contactId,
+  act,
+}: {
+  agent: LineupAgent;
+  contactId: ContactId;
+  act: (action: () => Promise<unknown>) => Promise<void>;
+}) {
+  const [choices, setChoices] = useState<TransferChoice[] | null>(null);
+  const [key, setKey] = useState('');
+  if (choices === null) {
+    return (
+      <button
+        type="button"
+        className="secondary"
+        onClick={() =>
+          void act(async () => {
+            const [queues, agents, me] = await Promise.all([
+              agent.queues({ limit: 1_000 }),
+              agent.agents({ limit: 1_000 }),
+              agent.agentId(),
+            ]);
+            const found: TransferChoice[] = [
+              ...queues.items.map((queue) => ({
+                key: `queue ${queue.id}`,
+                label: `Queue: ${queue.name}`,
+                target: { queueId: queue.id, keepsPlace: true },
+              })),
+              ...agents.items
+                .filter((other) => other.id !== me && other.presence !== 'offline')
+                .map((other) => ({
+                  key: `agent ${other.id}`,
+                  label: `Agent: ${other.name}`,
+                  target: { agentId: other.id },
+                })),
+            ];
+            setChoices(found);
+            setKey(found[0]?.key ?? '');
+          })
+        }
+      >
+        Transfer
+      </button>
+    );
+  }
+  const chosen = choices.find((choice) => choice.key === key);
+  return (
+    <form
+      className="transfer"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (chosen === undefined) return;
+        void act(() => agent.transferContact(contactId, chosen.target));
+      }}
+    >
+      <label>
+        Transfer to{' '}
+        <select
+          value={key}
+          onChange={(event) => {
+            setKey(event.target.value);
+          }}
+        >
+          {choices.map((choice) => (
+            <option key={choice.key} value={choice.key}>
+              {choice.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit" disabled={chosen === undefined}>
+        Transfer now
+      </button>
+      <button
+        type="button"
+        className="secondary"
+        onClick={() => {
+          setChoices(null);
+        }}
+      >
+        Cancel
+      </button>
+    </form>
   );
 }
 
