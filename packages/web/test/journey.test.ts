@@ -134,6 +134,8 @@ describe('the web apps', () => {
     await sees(customer.locator('.with-agent'), 'You are chatting with Ada');
     await sees(tileMetric(wallboard, 'Support', 'waiting'), /^0$/);
     await sees(wallboard.getByRole('row', { name: /Ada/ }).getByRole('cell').nth(1), /^1$/);
+    // Mia's wait was answered: the queue's ASA over the last 15 minutes is a time, no longer —.
+    await sees(tileMetric(wallboard, 'Support', 'asa'), /^\d+:\d\d$/);
     await snapshot(wallboard, 'wallboard-serving');
   });
 

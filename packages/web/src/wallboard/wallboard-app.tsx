@@ -34,6 +34,47 @@ async function allQueues(supervisor: LineupSupervisor): Promise<QueueView[]> {
   return queues;
 }
 
+/** How often the queues' ASA (the last 15 minutes, from their reports) is read again. */
+const asaEveryMs = 5_000;
+/** Queues whose report is read for the ASA, at most: the report is one request a queue. */
+const asaQueuesMax = 200;
+
+/**
+ * The average speed of answer of each queue over the last 15 minutes, read
+ * from the queues' reports every few seconds (the live status does not carry
+ * it); absent while unread.
+ */
+function useAsa(
+  supervisor: LineupSupervisor | null,
+  queues: readonly QueueView[] | null,
+): ReadonlyMap<string, number | null> {
+  const [asa, setAsa] = useState<ReadonlyMap<string, number | null>>(new Map());
+  const ids = (queues ?? []).slice(0, asaQueuesMax).map((queue) => queue.id);
+  const key = ids.join(' ');
+  useEffect(() => {
+    if (supervisor === null || key === '') return;
+    const queueIds = key.split(' ') as QueueView['id'][];
+    const read = () => {
+      void Promise.all(
+        queueIds.map((queueId) =>
+          supervisor.queueReport(queueId).then(
+            (report) => [queueId, report.window.asaMs] as const,
+            () => null,
+          ),
+        ),
+      ).then((reports) => {
+        setAsa(new Map(reports.filter((entry) => entry !== null)));
+      });
+    };
+    read();
+    const timer = setInterval(read, asaEveryMs);
+    return () => {
+      clearInterval(timer);
+    };
+  }, [supervisor, key]);
+  return asa;
+}
+
 /** The wallboard of the tenant the supervisor token names. */
 export function WallboardApp({
   url,
@@ -88,6 +129,7 @@ export function WallboardApp({
   }, [url, token, reread]);
 
   const nowMs = useNow();
+  const asa = useAsa(supervisor, queues);
   return (
     <div className="board">
       <header className="topbar">
@@ -117,7 +159,7 @@ export function WallboardApp({
       ) : (
         <div className="tiles">
           {queues.map((queue) => (
-            <QueueTile key={queue.id} queue={queue} nowMs={nowMs} />
+            <QueueTile key={queue.id} queue={queue} nowMs={nowMs} asaMs={asa.get(queue.id)} />
           ))}
         </div>
       )}
@@ -207,7 +249,16 @@ function Metric({
   );
 }
 
-function QueueTile({ queue, nowMs }: { queue: QueueView; nowMs: number }) {
+function QueueTile({
+  queue,
+  nowMs,
+  asaMs,
+}: {
+  queue: QueueView;
+  nowMs: number;
+  /** The last 15 minutes' ASA; null with no answer in them, undefined while unread. */
+  asaMs: number | null | undefined;
+}) {
   const { status } = queue;
   const waitMs = longestWaitMs(status, nowMs);
   const levels = {
@@ -251,6 +302,7 @@ function QueueTile({ queue, nowMs }: { queue: QueueView; nowMs: number }) {
           value={percentOf(status.serviceLevel)}
           level={levels.serviceLevel}
         />
+        <Metric name="asa" label="ASA" value={asaMs == null ? '—' : clockOf(asaMs)} />
         <Metric name="abandoned" label="Abandoned" value={percentOf(status.abandonRate)} />
         <Metric name="offered" label="Ringing" value={String(status.offered)} />
       </dl>
