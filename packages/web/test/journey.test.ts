@@ -198,6 +198,16 @@ describe('the web apps', () => {
     await offer.waitFor({ state: 'detached', timeout: waitMsMax });
     await sees(second.locator('.place'), /^You are next/);
     await sees(tileMetric(wallboard, 'Support', 'waiting'), /^1\b/);
+    // The supervisor looks at who waits in Support: Noor, first, a normal customer who joined.
+    await wallboard
+      .getByRole('region', { name: 'Support' })
+      .getByRole('button', { name: 'Who is waiting' })
+      .click();
+    const waitingRow = wallboard
+      .getByRole('region', { name: 'Waiting in Support' })
+      .getByRole('row', { name: /Noor/ });
+    await sees(waitingRow, /^1\s*Noor\s*Normal\s*Joined/);
+    await wallboard.getByRole('button', { name: 'Close' }).click();
   });
 
   it('[R10] a waiting customer asks for a callback instead and keeps its place', async () => {

@@ -3,6 +3,7 @@ import { announcementLengthMax, type QueueStatus } from '@lineup/protocol';
 import { LineupSupervisor, type ConnectionChange, type QueueView } from '@lineup/sdk';
 import { ConnectionNote } from '../shared/connection-note.tsx';
 import { AgentTable } from './agent-table.tsx';
+import { WaitingTable } from './waiting-table.tsx';
 import { useNow } from '../shared/use-now.ts';
 import { clockOf, percentOf } from '../shared/words.ts';
 import { serviceLevelLevel, staffingLevel, waitLevel, worst, type Level } from './thresholds.ts';
@@ -130,6 +131,8 @@ export function WallboardApp({
 
   const nowMs = useNow();
   const asa = useAsa(supervisor, queues);
+  const [watched, setWatched] = useState<QueueView['id'] | null>(null);
+  const watchedQueue = queues?.find((queue) => queue.id === watched);
   return (
     <div className="board">
       <header className="topbar">
@@ -159,9 +162,28 @@ export function WallboardApp({
       ) : (
         <div className="tiles">
           {queues.map((queue) => (
-            <QueueTile key={queue.id} queue={queue} nowMs={nowMs} asaMs={asa.get(queue.id)} />
+            <QueueTile
+              key={queue.id}
+              queue={queue}
+              nowMs={nowMs}
+              asaMs={asa.get(queue.id)}
+              onShowWaiting={() => {
+                setWatched(queue.id);
+              }}
+            />
           ))}
         </div>
+      )}
+      {supervisor === null || watchedQueue === undefined ? null : (
+        <WaitingTable
+          supervisor={supervisor}
+          queueId={watchedQueue.id}
+          queueName={watchedQueue.name}
+          nowMs={nowMs}
+          onClose={() => {
+            setWatched(null);
+          }}
+        />
       )}
       {supervisor === null ? null : <AnnounceCard supervisor={supervisor} />}
       {supervisor === null ? null : <AgentTable supervisor={supervisor} />}
@@ -253,11 +275,13 @@ function QueueTile({
   queue,
   nowMs,
   asaMs,
+  onShowWaiting,
 }: {
   queue: QueueView;
   nowMs: number;
   /** The last 15 minutes' ASA; null with no answer in them, undefined while unread. */
   asaMs: number | null | undefined;
+  onShowWaiting: () => void;
 }) {
   const { status } = queue;
   const waitMs = longestWaitMs(status, nowMs);
@@ -312,6 +336,9 @@ function QueueTile({
         <Metric name="wrap-up" label="Wrap-up" value={String(status.agents.wrapUp)} />
         <Metric name="not-ready" label="Not ready" value={String(status.agents.notReady)} />
       </dl>
+      <button type="button" className="secondary small" onClick={onShowWaiting}>
+        Who is waiting
+      </button>
     </section>
   );
 }
