@@ -132,7 +132,7 @@ export function welcome(
     `  API docs        ${running.url}/docs`,
     `  OpenAPI         ${running.url}/v1/openapi.json`,
     `  Health          ${running.url}/healthz`,
-    `  Metrics         ${running.url}/metrics`,
+    `  Metrics         ${running.url}/metrics   (Prometheus; with the operator key)`,
     `  Journal         ${resolve(dataDir)}`,
   ];
   if (running.mintedOperatorKey !== null) {
