@@ -28,7 +28,15 @@ import { Emitter, type Unsubscribe } from './emitter.ts';
 import type { LineupError } from './errors.ts';
 import { randomId, resolveOptions, type ClientOptions } from './options.ts';
 import { Rest, segment } from './rest.ts';
-import type { AgentView, ContactView, Page, PageQuery, QueueView, Transcript } from './views.ts';
+import type {
+  AgentView,
+  ContactHistoryItem,
+  ContactView,
+  Page,
+  PageQuery,
+  QueueView,
+  Transcript,
+} from './views.ts';
 
 /*
  * What every role's client shares: the connection, typed listeners, commands
@@ -264,6 +272,24 @@ export class LineupClient<E extends Partial<ClientEvents>> {
   /** An agent's settings, state, pending offer and contacts (agents and supervisors). */
   protected readAgent(agentId: AgentId): Promise<AgentView> {
     return this.rest.call<AgentView>('GET', `/agents/${segment(agentId)}`);
+  }
+
+  /**
+   * A page of a customer's contacts, newest first, with their outcome, rating
+   * and disposition: what an agent reads of a returning customer (a customer
+   * token reads only its own).
+   */
+  async customerContacts(
+    customerId: string,
+    page: PageQuery = {},
+  ): Promise<Page<ContactHistoryItem>> {
+    const body = await this.rest.call<{ contacts: ContactHistoryItem[]; next: string | null }>(
+      'GET',
+      `/customers/${segment(customerId)}/contacts`,
+      undefined,
+      { ...page },
+    );
+    return { items: body.contacts, next: body.next };
   }
 
   /** A contact's conversation so far (also after it ended): to show it after a reload or a gap. */

@@ -181,6 +181,10 @@ describe('a contact from join to rating', () => {
 
     // In wrap-up the agent gives the contact a disposition; it shows in the contact's history.
     const disposed = await agent.dispose(contactId, 'resolved', 'Receipt re-sent.');
+    const history = await agent.customerContacts(disposed.customerId);
+    expect(history.items.map((item) => [item.id, item.disposition?.code])).toEqual([
+      [contactId, 'resolved'],
+    ]);
     expect(disposed).toMatchObject({
       id: contactId,
       agentId: 'ann',
