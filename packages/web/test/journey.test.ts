@@ -284,6 +284,8 @@ describe('the web apps', () => {
     await offer.getByRole('button', { name: 'Accept' }).click();
     await sees(agent.locator('.conversation-head h2'), 'Omar');
     await sees(third.locator('.with-agent'), 'You are chatting with Ada');
+    // The demo widget's visitors are one customer: Ada sees its earlier contacts, her wrap-up too.
+    await sees(agent.getByRole('list', { name: 'Previous contacts' }), 'Sale');
     // Now busy, she is set not ready by the supervisor: her desk and the wallboard say so.
     await ada.getByRole('button', { name: 'Set Ada not ready' }).click();
     await sees(agent.getByLabel('Your state'), 'Not ready — Set by supervisor');

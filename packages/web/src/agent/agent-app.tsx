@@ -5,6 +5,7 @@ import {
   LineupError,
   type AgentView,
   type ConnectionChange,
+  type ContactHistoryItem,
   type ContactView,
 } from '@lineup/sdk';
 import { Chat } from '../shared/chat.tsx';
@@ -537,6 +538,7 @@ function Conversation({
           </button>
         </div>
       </div>
+      {contact === undefined ? null : <PreviousContacts agent={agent} contact={contact} />}
       <Chat
         entries={entries}
         selfRole="agent"
@@ -551,6 +553,54 @@ function Conversation({
         }}
       />
     </div>
+  );
+}
+
+/** Previous contacts shown at most. */
+const previousShownMax = 5;
+
+const outcomeWords: Record<NonNullable<ContactHistoryItem['outcome']>, string> = {
+  completed: 'completed',
+  abandoned: 'hung up',
+  timedOut: 'timed out',
+  deflected: 'turned away',
+  callbackClosed: 'called back',
+};
+
+/** The customer's earlier contacts, newest first: when, where, how it ended, the wrap-up code. */
+function PreviousContacts({ agent, contact }: { agent: LineupAgent; contact: ContactView }) {
+  const [items, setItems] = useState<ContactHistoryItem[] | null>(null);
+  useEffect(() => {
+    let isCurrent = true;
+    agent.customerContacts(contact.customer.id, { limit: previousShownMax + 1 }).then(
+      (page) => {
+        if (isCurrent) setItems(page.items.filter((item) => item.id !== contact.id));
+      },
+      () => {
+        if (isCurrent) setItems([]);
+      },
+    );
+    return () => {
+      isCurrent = false;
+    };
+  }, [agent, contact.customer.id, contact.id]);
+  if (items === null) return null;
+  return (
+    <details className="previous" open={items.length > 0}>
+      <summary>
+        {items.length === 0 ? 'No previous contacts' : `Previous contacts (${items.length})`}
+      </summary>
+      <ul aria-label="Previous contacts">
+        {items.slice(0, previousShownMax).map((item) => (
+          <li key={item.id}>
+            {new Date(item.joinedAtMs).toLocaleString()} · {item.lastQueueId} ·{' '}
+            {item.outcome === null ? 'still open' : outcomeWords[item.outcome]}
+            {item.disposition === null ? '' : ` · ${item.disposition.code}`}
+            {item.rating === null ? '' : ` · rated ${item.rating.score}/5`}
+          </li>
+        ))}
+      </ul>
+    </details>
   );
 }
 
