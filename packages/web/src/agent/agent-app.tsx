@@ -10,6 +10,7 @@ import {
 } from '@lineup/sdk';
 import { Chat } from '../shared/chat.tsx';
 import { ConnectionNote } from '../shared/connection-note.tsx';
+import type { SignedInProps } from '../shared/signed-in-page.tsx';
 import { useNow } from '../shared/use-now.ts';
 import { clockOf } from '../shared/words.ts';
 
@@ -49,15 +50,7 @@ function customerNameOf(contact: ContactView | undefined): string {
 }
 
 /** The desktop of the agent the token names. */
-export function AgentApp({
-  url,
-  token,
-  onSignOut,
-}: {
-  url: string;
-  token: string;
-  onSignOut: () => void;
-}) {
+export function AgentApp({ url, token, onSignOut }: SignedInProps) {
   const [agent, setAgent] = useState<LineupAgent | null>(null);
   const [connection, setConnection] = useState<ConnectionChange | null>(null);
   const [view, setView] = useState<AgentView | null>(null);

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { announcementLengthMax, type QueueStatus } from '@lineup/protocol';
 import { LineupSupervisor, type ConnectionChange, type QueueView } from '@lineup/sdk';
 import { ConnectionNote } from '../shared/connection-note.tsx';
+import type { SignedInProps } from '../shared/signed-in-page.tsx';
 import { AgentTable } from './agent-table.tsx';
 import { WaitingTable } from './waiting-table.tsx';
 import { useNow } from '../shared/use-now.ts';
@@ -77,15 +78,7 @@ function useAsa(
 }
 
 /** The wallboard of the tenant the supervisor token names. */
-export function WallboardApp({
-  url,
-  token,
-  onSignOut,
-}: {
-  url: string;
-  token: string;
-  onSignOut: () => void;
-}) {
+export function WallboardApp({ url, token, onSignOut }: SignedInProps) {
   const [connection, setConnection] = useState<ConnectionChange | null>(null);
   const [queues, setQueues] = useState<QueueView[] | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
