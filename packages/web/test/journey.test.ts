@@ -119,6 +119,10 @@ describe('the web apps', () => {
     // One waiting and nobody ready: the number turns amber, which a screen reader hears too.
     await sees(tileMetric(wallboard, 'Support', 'waiting'), /^1 \(warning\)$/);
     await sees(agent.locator('.waiting-list li'), /Support\s*1/);
+    // The tile's chart of the last hour has the peak, drawn and said in words.
+    const chart = wallboard.getByRole('figure', { name: 'The last hour of Support' });
+    await sees(chart, /at most 1 waiting/);
+    expect(await chart.locator('canvas').count()).toBeGreaterThan(0);
   });
 
   it('[web] the agent goes ready: the offer rings with the customer, queue, wait and countdown; she accepts', async () => {

@@ -1,10 +1,12 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { announcementLengthMax, type QueueStatus } from '@lineup/protocol';
 import { LineupSupervisor, type ConnectionChange, type QueueView } from '@lineup/sdk';
 import { ConnectionNote } from '../shared/connection-note.tsx';
 import type { SignedInProps } from '../shared/signed-in-page.tsx';
 import { AgentTable } from './agent-table.tsx';
 import { WaitingTable } from './waiting-table.tsx';
+import { HourChart } from './hour-chart.tsx';
+import { sampleEveryMs, withSample, type Sample } from './samples.ts';
 import { useNow } from '../shared/use-now.ts';
 import { clockOf, percentOf } from '../shared/words.ts';
 import { serviceLevelLevel, staffingLevel, waitLevel, worst, type Level } from './thresholds.ts';
@@ -77,6 +79,54 @@ function useAsa(
   return asa;
 }
 
+/**
+ * Each queue's samples for its chart: one per sampling step from the
+ * statuses the wallboard holds, the last hour kept.
+ */
+function useSamples(queues: readonly QueueView[] | null): ReadonlyMap<string, Sample[]> {
+  const [samples, setSamples] = useState<ReadonlyMap<string, Sample[]>>(new Map());
+  const latest = useRef(queues);
+  latest.current = queues;
+  useEffect(() => {
+    const take = () => {
+      const atMs = Date.now();
+      setSamples((current) => {
+        const next = new Map<string, Sample[]>();
+        for (const queue of latest.current ?? []) {
+          const { waiting, serviceLevel } = queue.status;
+          next.set(
+            queue.id,
+            withSample(current.get(queue.id) ?? [], { atMs, waiting, serviceLevel }),
+          );
+        }
+        return next;
+      });
+    };
+    take();
+    const timer = setInterval(take, sampleEveryMs);
+    return () => {
+      clearInterval(timer);
+    };
+  }, []);
+  // A change between two steps replaces the step's sample, so that a peak is not missed.
+  useEffect(() => {
+    if (queues === null) return;
+    const atMs = Date.now();
+    setSamples((current) => {
+      const next = new Map(current);
+      for (const queue of queues) {
+        const { waiting, serviceLevel } = queue.status;
+        next.set(
+          queue.id,
+          withSample(current.get(queue.id) ?? [], { atMs, waiting, serviceLevel }),
+        );
+      }
+      return next;
+    });
+  }, [queues]);
+  return samples;
+}
+
 /** The wallboard of the tenant the supervisor token names. */
 export function WallboardApp({ url, token, onSignOut }: SignedInProps) {
   const [connection, setConnection] = useState<ConnectionChange | null>(null);
@@ -124,6 +174,7 @@ export function WallboardApp({ url, token, onSignOut }: SignedInProps) {
 
   const nowMs = useNow();
   const asa = useAsa(supervisor, queues);
+  const samples = useSamples(queues);
   const [watched, setWatched] = useState<QueueView['id'] | null>(null);
   const watchedQueue = queues?.find((queue) => queue.id === watched);
   return (
@@ -160,6 +211,7 @@ export function WallboardApp({ url, token, onSignOut }: SignedInProps) {
               queue={queue}
               nowMs={nowMs}
               asaMs={asa.get(queue.id)}
+              samples={samples.get(queue.id) ?? []}
               onShowWaiting={() => {
                 setWatched(queue.id);
               }}
@@ -268,12 +320,14 @@ function QueueTile({
   queue,
   nowMs,
   asaMs,
+  samples,
   onShowWaiting,
 }: {
   queue: QueueView;
   nowMs: number;
   /** The last 15 minutes' ASA; null with no answer in them, undefined while unread. */
   asaMs: number | null | undefined;
+  samples: readonly Sample[];
   onShowWaiting: () => void;
 }) {
   const { status } = queue;
@@ -329,6 +383,7 @@ function QueueTile({
         <Metric name="wrap-up" label="Wrap-up" value={String(status.agents.wrapUp)} />
         <Metric name="not-ready" label="Not ready" value={String(status.agents.notReady)} />
       </dl>
+      <HourChart samples={samples} label={`The last hour of ${queue.name}`} />
       <button type="button" className="secondary small" onClick={onShowWaiting}>
         Who is waiting
       </button>

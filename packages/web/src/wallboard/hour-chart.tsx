@@ -1,0 +1,59 @@
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { summaryOf, type Sample } from './samples.ts';
+
+/*
+ * A queue's last hour on the wallboard: contacts waiting and the service
+ * level, sampled from the live status while the page is open (at most one
+ * sample every few seconds, an hour kept), drawn with uPlot. A sentence under
+ * it says the same for those who do not read charts.
+ */
+
+/** The chart of one queue's samples. */
+export function HourChart({ samples, label }: { samples: readonly Sample[]; label: string }) {
+  const holder = useRef<HTMLDivElement | null>(null);
+  const chart = useRef<uPlot | null>(null);
+
+  useEffect(() => {
+    if (holder.current === null) return;
+    chart.current = new uPlot(
+      {
+        width: 320,
+        height: 120,
+        legend: { show: true },
+        cursor: { show: false },
+        scales: { x: { time: true }, percent: { range: [0, 100] } },
+        axes: [{}, { scale: 'y', size: 36 }, { scale: 'percent', size: 40, grid: { show: false } }],
+        series: [
+          {},
+          { label: 'Waiting', scale: 'y', stroke: '#2151c5', width: 2 },
+          { label: 'Service level %', scale: 'percent', stroke: '#17703a', width: 2 },
+        ],
+      },
+      [[], [], []],
+      holder.current,
+    );
+    return () => {
+      chart.current?.destroy();
+      chart.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    chart.current?.setData([
+      samples.map((sample) => sample.atMs / 1000),
+      samples.map((sample) => sample.waiting),
+      samples.map((sample) =>
+        sample.serviceLevel === null ? null : Math.round(sample.serviceLevel * 100),
+      ),
+    ]);
+  }, [samples]);
+
+  return (
+    <figure className="hour-chart" aria-label={label}>
+      <div ref={holder} />
+      <figcaption>{summaryOf(samples)}</figcaption>
+    </figure>
+  );
+}

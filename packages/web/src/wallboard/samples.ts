@@ -1,0 +1,44 @@
+/*
+ * The samples behind a queue's chart of the last hour (hour-chart.tsx): at
+ * most one per sampling step, the newest status of a step replacing the
+ * step's sample, an hour kept; and the sentence that says what they show.
+ */
+
+/** One sample of a queue's status. */
+export interface Sample {
+  atMs: number;
+  waiting: number;
+  /** 0–1, or null before the first answered or abandoned contact of the window. */
+  serviceLevel: number | null;
+}
+
+/** How long samples are kept: the chart's span. */
+export const chartSpanMs = 3_600_000;
+/** Least time between two samples of one queue. */
+export const sampleEveryMs = 5_000;
+
+/** Adds a sample unless the last one is too recent, and drops those older than the span. */
+export function withSample(samples: readonly Sample[], sample: Sample): Sample[] {
+  const last = samples.at(-1);
+  const kept = samples.filter((item) => item.atMs > sample.atMs - chartSpanMs);
+  if (last !== undefined && sample.atMs - last.atMs < sampleEveryMs) {
+    // Within the sampling step the newest status replaces the last sample.
+    kept[kept.length - 1] = { ...sample, atMs: last.atMs };
+    return kept;
+  }
+  return [...kept, sample];
+}
+
+/** The chart's sentence: the highest waiting count and the service level's range. */
+export function summaryOf(samples: readonly Sample[]): string {
+  if (samples.length === 0) return 'No samples yet.';
+  const waitingMax = Math.max(...samples.map((sample) => sample.waiting));
+  const levels = samples.flatMap((sample) =>
+    sample.serviceLevel === null ? [] : [Math.round(sample.serviceLevel * 100)],
+  );
+  const level =
+    levels.length === 0
+      ? 'no service level yet'
+      : `service level ${Math.min(...levels)}–${Math.max(...levels)} %`;
+  return `Since ${new Date(samples[0]?.atMs ?? 0).toLocaleTimeString()}: at most ${waitingMax} waiting, ${level}.`;
+}
