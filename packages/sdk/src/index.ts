@@ -9,6 +9,7 @@ export {
   type JoinInput,
   type JoinResult,
   type CallbackInput,
+  type MessageInput,
 } from './customer.ts';
 export { LineupAgent, type AgentEvents } from './agent.ts';
 export {
@@ -38,11 +39,14 @@ export {
   type WebSocketConstructor,
   type WebSocketLike,
 } from './options.ts';
+export { attachmentBytesMax, leftMessageTextLengthMax } from './views.ts';
 export type {
   AgentView,
   ContactHistoryItem,
   ContactView,
   Disposition,
+  LeftMessage,
+  LeftMessageCustomer,
   OfferView,
   PublicQueueStatus,
   QueueView,
