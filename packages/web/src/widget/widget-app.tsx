@@ -4,12 +4,14 @@ import {
   LineupCustomer,
   LineupError,
   type ConnectionChange,
+  type MessageInput,
   type PublicQueueStatus,
   type TokenSource,
 } from '@lineup/sdk';
 import { Chat } from '../shared/chat.tsx';
 import { ConnectionNote } from '../shared/connection-note.tsx';
 import { placeInWords, waitInWords } from '../shared/words.ts';
+import { MessageForm } from './message-form.tsx';
 import { keepStage, keptStage, type Stage } from './stage.ts';
 
 /*
@@ -215,7 +217,14 @@ export function WidgetApp({ url, token }: WidgetProps) {
       setEntries([]);
       setStage(
         outcome.type === 'contactDeflected'
-          ? { kind: 'deflected', message: outcome.message }
+          ? {
+              kind: 'deflected',
+              message: outcome.message,
+              messageQueue:
+                outcome.action === 'leaveMessage'
+                  ? { queueId: queue.queueId, queueName: queue.name }
+                  : null,
+            }
           : {
               kind: 'waiting',
               contactId: outcome.contact.id,
@@ -227,6 +236,26 @@ export function WidgetApp({ url, token }: WidgetProps) {
     } catch (error: unknown) {
       setFailure(messageOf(error));
     }
+  };
+
+  const leaveMessage = async (queueId: QueueId, input: MessageInput) => {
+    if (customer === null) return;
+    setFailure(null);
+    try {
+      await customer.leaveMessage(queueId, input);
+      const reach = input.email ?? input.number ?? '';
+      setStage({
+        kind: 'left',
+        message: `Thank you — your message was sent. We will answer you at ${reach}.`,
+      });
+    } catch (error: unknown) {
+      setFailure(messageOf(error));
+    }
+  };
+
+  const writeMessage = (queueId: QueueId, queueName: string) => {
+    setFailure(null);
+    setStage({ kind: 'message', queueId, queueName });
   };
 
   const leave = async (contactId: ContactId) => {
@@ -294,6 +323,8 @@ export function WidgetApp({ url, token }: WidgetProps) {
           isAgentTyping={isAgentTyping}
           isOpen={connection?.state === 'open'}
           onJoin={join}
+          onWriteMessage={writeMessage}
+          onLeaveMessage={leaveMessage}
           onLeave={leave}
           onCallBack={callBack}
           onRate={rate}
@@ -311,6 +342,8 @@ interface ScreenProps {
   isAgentTyping: boolean;
   isOpen: boolean;
   onJoin: (queue: PublicQueueStatus, name: string) => Promise<void>;
+  onWriteMessage: (queueId: QueueId, queueName: string) => void;
+  onLeaveMessage: (queueId: QueueId, input: MessageInput) => Promise<void>;
   onLeave: (contactId: ContactId) => Promise<void>;
   onCallBack: (contactId: ContactId, number: string) => Promise<void>;
   onRate: (contactId: ContactId, score: number, comment: string) => Promise<void>;
@@ -323,7 +356,22 @@ function Screen(props: ScreenProps) {
     case 'loading':
       return <p className="muted">One moment…</p>;
     case 'choose':
-      return <QueueList customer={customer} onJoin={props.onJoin} />;
+      return (
+        <QueueList
+          customer={customer}
+          onJoin={props.onJoin}
+          onWriteMessage={props.onWriteMessage}
+        />
+      );
+    case 'message':
+      return (
+        <MessageForm
+          queueId={stage.queueId}
+          queueName={stage.queueName}
+          onSend={props.onLeaveMessage}
+          onCancel={props.onRestart}
+        />
+      );
     case 'waiting':
       return (
         <section className="waiting" aria-label="Your place in line">
@@ -360,7 +408,29 @@ function Screen(props: ScreenProps) {
           <p className="muted">You keep your place in line; you may close this page.</p>
         </section>
       );
-    case 'deflected':
+    case 'deflected': {
+      const { messageQueue } = stage;
+      return (
+        <section className="notice">
+          <p role="status">{stage.message}</p>
+          <div className="actions">
+            {messageQueue === null ? null : (
+              <button
+                type="button"
+                onClick={() => {
+                  props.onWriteMessage(messageQueue.queueId, messageQueue.queueName);
+                }}
+              >
+                Leave a message
+              </button>
+            )}
+            <button type="button" className="secondary" onClick={props.onRestart}>
+              Back to the list
+            </button>
+          </div>
+        </section>
+      );
+    }
     case 'left':
       return (
         <section className="notice">
@@ -429,9 +499,11 @@ function Screen(props: ScreenProps) {
 function QueueList({
   customer,
   onJoin,
+  onWriteMessage,
 }: {
   customer: LineupCustomer;
   onJoin: (queue: PublicQueueStatus, name: string) => Promise<void>;
+  onWriteMessage: (queueId: QueueId, queueName: string) => void;
 }) {
   const [queues, setQueues] = useState<PublicQueueStatus[] | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
@@ -500,13 +572,30 @@ function QueueList({
                   <strong>{queue.name}</strong>
                   <span className="queue-status">{statusInWords(queue)}</span>
                 </div>
-                <button
-                  type="submit"
-                  disabled={joining !== null || !queue.isOpen}
-                  aria-label={`Chat with ${queue.name}`}
-                >
-                  Chat
-                </button>
+                <div className="queue-actions">
+                  {queue.isOpen ? (
+                    <button
+                      type="submit"
+                      disabled={joining !== null}
+                      aria-label={`Chat with ${queue.name}`}
+                    >
+                      Chat
+                    </button>
+                  ) : null}
+                  {/* An offline queue may still let customers wait (its whenEmpty); both are offered. */}
+                  {queue.isOpen && !queue.isOffline ? null : (
+                    <button
+                      type="button"
+                      className="secondary"
+                      aria-label={`Leave a message for ${queue.name}`}
+                      onClick={() => {
+                        onWriteMessage(queue.queueId, queue.name);
+                      }}
+                    >
+                      Leave a message
+                    </button>
+                  )}
+                </div>
               </form>
             </li>
           ))}

