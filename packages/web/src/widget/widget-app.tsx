@@ -1,14 +1,16 @@
-import { useEffect, useRef, useState, type SubmitEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type SubmitEvent } from 'react';
 import type { ChatEntry, ContactId, QueueId } from '@lineup/protocol';
 import {
   LineupCustomer,
   LineupError,
+  attachmentBytesMax,
   type ConnectionChange,
   type MessageInput,
   type PublicQueueStatus,
   type TokenSource,
 } from '@lineup/sdk';
 import { Chat } from '../shared/chat.tsx';
+import { sizeInWords } from '../shared/chat-attachment.tsx';
 import { ConnectionNote } from '../shared/connection-note.tsx';
 import { placeInWords, waitInWords } from '../shared/words.ts';
 import { MessageForm } from './message-form.tsx';
@@ -48,6 +50,10 @@ export function WidgetApp({ url, token }: WidgetProps) {
   const [stage, setStage] = useState<Stage>({ kind: 'loading' });
   const [entries, setEntries] = useState<ChatEntry[]>([]);
   const [isAgentTyping, setAgentTyping] = useState(false);
+  /** The agent read the customer's messages up to this seq (its read receipts). */
+  const [agentReadUpToSeq, setAgentReadUpToSeq] = useState(0);
+  /** The highest seq this page told the server it read, so that each is sent once. */
+  const readSentUpToSeq = useRef(0);
   const [failure, setFailure] = useState<string | null>(null);
 
   useEffect(() => {
@@ -138,6 +144,9 @@ export function WidgetApp({ url, token }: WidgetProps) {
     client.on('chat', ({ message }) => {
       setEntries((current) => merged(current, [message]));
     });
+    client.on('chatRead', ({ by, upToSeq }) => {
+      if (by.role === 'agent') setAgentReadUpToSeq((current) => Math.max(current, upToSeq));
+    });
     client.on('chatTyping', ({ from, isTyping }) => {
       if (from.role === 'agent') setAgentTyping(isTyping);
     });
@@ -215,6 +224,8 @@ export function WidgetApp({ url, token }: WidgetProps) {
         ...(name === '' ? {} : { customer: { name } }),
       });
       setEntries([]);
+      setAgentReadUpToSeq(0);
+      readSentUpToSeq.current = 0;
       setStage(
         outcome.type === 'contactDeflected'
           ? {
@@ -301,8 +312,44 @@ export function WidgetApp({ url, token }: WidgetProps) {
     }
   };
 
+  const markSeen = (contactId: ContactId, upToSeq: number) => {
+    if (customer === null || upToSeq <= readSentUpToSeq.current) return;
+    readSentUpToSeq.current = upToSeq;
+    // A receipt that did not arrive is sent again with the next message seen.
+    customer.markRead(contactId, upToSeq).catch(() => {
+      readSentUpToSeq.current = 0;
+    });
+  };
+
+  /** Uploads a file, then sends it (docs/api.md § Chat); past the server's limit, says so first. */
+  const attach = async (contactId: ContactId, file: File) => {
+    if (customer === null) return;
+    if (file.size > attachmentBytesMax) {
+      throw new Error(
+        `${file.name} is ${sizeInWords(file.size)}; files can be up to ${sizeInWords(attachmentBytesMax)}.`,
+      );
+    }
+    const attachment = await customer.uploadAttachment(contactId, {
+      bytes: file,
+      name: file.name,
+      contentType: file.type === '' ? 'application/octet-stream' : file.type,
+    });
+    const entry = await customer.sendChat(contactId, { attachmentId: attachment.id });
+    setEntries((current) => merged(current, [entry]));
+  };
+
+  const loadAttachment = useCallback(
+    (attachmentId: string): Promise<Blob> => {
+      if (customer === null) return Promise.reject(new Error('Not connected yet.'));
+      return customer.downloadAttachment(attachmentId);
+    },
+    [customer],
+  );
+
   const restart = () => {
     setEntries([]);
+    setAgentReadUpToSeq(0);
+    readSentUpToSeq.current = 0;
     setFailure(null);
     setStage({ kind: 'choose' });
   };
@@ -321,7 +368,11 @@ export function WidgetApp({ url, token }: WidgetProps) {
           stage={stage}
           entries={entries}
           isAgentTyping={isAgentTyping}
+          agentReadUpToSeq={agentReadUpToSeq}
           isOpen={connection?.state === 'open'}
+          onSeen={markSeen}
+          onAttach={attach}
+          loadAttachment={loadAttachment}
           onJoin={join}
           onWriteMessage={writeMessage}
           onLeaveMessage={leaveMessage}
@@ -340,7 +391,11 @@ interface ScreenProps {
   stage: Stage;
   entries: ChatEntry[];
   isAgentTyping: boolean;
+  agentReadUpToSeq: number;
   isOpen: boolean;
+  onSeen: (contactId: ContactId, upToSeq: number) => void;
+  onAttach: (contactId: ContactId, file: File) => Promise<void>;
+  loadAttachment: (attachmentId: string) => Promise<Blob>;
   onJoin: (queue: PublicQueueStatus, name: string) => Promise<void>;
   onWriteMessage: (queueId: QueueId, queueName: string) => void;
   onLeaveMessage: (queueId: QueueId, input: MessageInput) => Promise<void>;
@@ -458,6 +513,12 @@ function Screen(props: ScreenProps) {
             onTyping={(isTyping) => {
               customer.setTyping(stage.contactId, isTyping);
             }}
+            readUpToSeq={props.agentReadUpToSeq}
+            onSeen={(upToSeq) => {
+              props.onSeen(stage.contactId, upToSeq);
+            }}
+            onAttach={(file) => props.onAttach(stage.contactId, file)}
+            loadAttachment={props.loadAttachment}
           />
         </>
       );
@@ -473,6 +534,8 @@ function Screen(props: ScreenProps) {
               isOtherTyping={false}
               canWrite={false}
               isEnded
+              readUpToSeq={props.agentReadUpToSeq}
+              loadAttachment={props.loadAttachment}
               onSend={() => Promise.resolve()}
               onTyping={() => undefined}
             />
