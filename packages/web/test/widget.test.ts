@@ -248,7 +248,10 @@ describe('chat: read receipts and files', () => {
     });
     const before = await customer.locator('.message.mine').count();
     await customer.getByLabel('Attach a file').setInputFiles(path);
-    await sees(customer.getByRole('alert'), 'video.bin is 10.0 MB; files can be up to 10.0 MB.');
+    await sees(
+      customer.getByRole('alert'),
+      'video.bin is too large to send (10.0 MB); a file may be up to 10.0 MB.',
+    );
     expect(uploads).toEqual([]);
     expect(await customer.locator('.message.mine').count()).toBe(before);
   });

@@ -318,7 +318,7 @@ export function WidgetApp({ url, token }: WidgetProps) {
     if (customer === null) return;
     if (file.size > attachmentBytesMax) {
       throw new Error(
-        `${file.name} is ${sizeInWords(file.size)}; files can be up to ${sizeInWords(attachmentBytesMax)}.`,
+        `${file.name} is too large to send (${sizeInWords(file.size)}); a file may be up to ${sizeInWords(attachmentBytesMax)}. Please choose a smaller one.`,
       );
     }
     const attachment = await customer.uploadAttachment(contactId, {
