@@ -237,6 +237,14 @@ export class LineupClient<E extends Partial<ClientEvents>> {
     );
   }
 
+  /**
+   * An attachment's file (`GET /attachments/{id}`), to show an image or offer a
+   * download: the route needs the token, so a page makes an object URL of it.
+   */
+  downloadAttachment(attachmentId: string): Promise<Blob> {
+    return this.rest.download(`/attachments/${segment(attachmentId)}`);
+  }
+
   /** A live contact with its position and EWT; `contact_not_found` once it ended. */
   contact(contactId: ContactId): Promise<ContactView> {
     return this.rest.call<ContactView>('GET', `/contacts/${segment(contactId)}`);

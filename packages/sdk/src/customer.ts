@@ -13,8 +13,14 @@ import { LineupClient, eventOf, type ClientEvents, type CommandResult } from './
 import type { ClientOptions } from './options.ts';
 import { randomId } from './options.ts';
 import { segment } from './rest.ts';
-import type { PublicQueueStatus, Rating } from './views.ts';
-import type { Page, PageQuery } from './views.ts';
+import type {
+  LeftMessage,
+  LeftMessageCustomer,
+  Page,
+  PageQuery,
+  PublicQueueStatus,
+  Rating,
+} from './views.ts';
 
 /*
  * The customer's client: join a queue, learn the place in line (`place`),
@@ -50,6 +56,12 @@ export interface CallbackInput {
   /** Not before this time (epoch ms). */
   notBeforeMs?: number;
 }
+
+/**
+ * A message for a queue that is offline or closed (R11, R16): a text of 1 to
+ * `leftMessageTextLengthMax` characters and how to reach the customer.
+ */
+export type MessageInput = Omit<LeftMessageCustomer, 'id'> & { text: string };
 
 /** What joining did: the contact waits (`contactQueued`, with its first position and EWT) or was turned away. */
 export type JoinResult = EventOf<'contactQueued'> | EventOf<'contactDeflected'>;
@@ -133,6 +145,19 @@ export class LineupCustomer extends LineupClient<CustomerEvents> {
         ...(input.attributes === undefined ? {} : { attributes: input.attributes }),
         ...(input.notBeforeMs === undefined ? {} : { notBeforeMs: input.notBeforeMs }),
       },
+    });
+  }
+
+  /**
+   * Leaves a message for a queue, as this customer (`POST /queues/{id}/messages`):
+   * what a customer does when joining answers `contactDeflected` with action
+   * `leaveMessage`. Any queue takes messages.
+   */
+  async leaveMessage(queueId: QueueId, input: MessageInput): Promise<LeftMessage> {
+    const { text, ...contact } = input;
+    const customer: LeftMessageCustomer = { ...contact, id: asCustomerId(await this.subject()) };
+    return this.rest.call<LeftMessage>('POST', `/queues/${segment(queueId)}/messages`, {
+      json: { customer, text },
     });
   }
 

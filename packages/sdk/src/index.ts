@@ -9,6 +9,7 @@ export {
   type JoinInput,
   type JoinResult,
   type CallbackInput,
+  type MessageInput,
 } from './customer.ts';
 export { LineupAgent, type AgentEvents } from './agent.ts';
 export { LineupSupervisor, type SupervisorEvents } from './supervisor.ts';
@@ -33,6 +34,7 @@ export {
   type WebSocketConstructor,
   type WebSocketLike,
 } from './options.ts';
+export { attachmentBytesMax, leftMessageTextLengthMax } from './views.ts';
 export type {
   AgentView,
   Page,
@@ -40,6 +42,8 @@ export type {
   ContactHistoryItem,
   ContactView,
   Disposition,
+  LeftMessage,
+  LeftMessageCustomer,
   OfferView,
   PublicQueueStatus,
   QueueView,

@@ -34,12 +34,7 @@ export class Rest {
    * Waits for the first welcome, which names the tenant.
    */
   async call<T>(method: string, path: string, body?: RestBody, query?: RestQuery): Promise<T> {
-    const { tenantId } = await this.#connection.opened();
-    const url = this.#urlOf(tenantId, path, query);
-    let response = await this.#send(method, url, body, await this.#connection.token());
-    if (response.status === 401 && this.#connection.isTokenRenewable) {
-      response = await this.#send(method, url, body, await this.#connection.token(true));
-    }
+    const response = await this.#authorized(method, path, body, query);
     const text = await response.text();
     let parsed: unknown = null;
     if (text !== '') {
@@ -56,9 +51,37 @@ export class Rest {
       }
     }
     if (response.ok) return parsed as T;
-    const error =
-      typeof parsed === 'object' && parsed !== null && 'error' in parsed ? parsed.error : parsed;
-    throw errorFromBody(error, response.status);
+    throw refusalOf(parsed, response.status);
+  }
+
+  /** Reads a file (`GET path`) as its bytes; rejects with a LineupError as `call` does. */
+  async download(path: string): Promise<Blob> {
+    const response = await this.#authorized('GET', path, undefined, undefined);
+    if (response.ok) return response.blob();
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text) as unknown;
+    } catch {
+      // Not the error body: the refusal carries the text as it came.
+    }
+    throw refusalOf(parsed, response.status);
+  }
+
+  /** Sends with the current token, and once more with a renewed one after a 401. */
+  async #authorized(
+    method: string,
+    path: string,
+    body: RestBody | undefined,
+    query: RestQuery | undefined,
+  ): Promise<Response> {
+    const { tenantId } = await this.#connection.opened();
+    const url = this.#urlOf(tenantId, path, query);
+    const response = await this.#send(method, url, body, await this.#connection.token());
+    if (response.status === 401 && this.#connection.isTokenRenewable) {
+      return this.#send(method, url, body, await this.#connection.token(true));
+    }
+    return response;
   }
 
   #urlOf(tenantId: TenantId, path: string, query: RestQuery | undefined): string {
@@ -101,6 +124,13 @@ export class Rest {
       );
     }
   }
+}
+
+/** The LineupError of a refused request's parsed body. */
+function refusalOf(parsed: unknown, status: number): LineupError {
+  const error =
+    typeof parsed === 'object' && parsed !== null && 'error' in parsed ? parsed.error : parsed;
+  return errorFromBody(error, status);
 }
 
 /** Encodes one path segment (an id). */

@@ -124,3 +124,30 @@ export interface PageQuery {
   limit?: number;
   after?: string;
 }
+
+/** The longest text of a message left for a queue; the server's messageTextLengthMax. */
+export const leftMessageTextLengthMax = 5_000;
+
+/** The largest file a conversation takes; the server's attachmentBytesMaxDefault (10 MiB). */
+export const attachmentBytesMax = 10 * 1_048_576;
+
+/** Who left a message and how to reach them; the server's MessageCustomerSchema. */
+export interface LeftMessageCustomer {
+  id: CustomerId;
+  /** Up to 200 characters. */
+  name?: string;
+  /** A phone number: up to 32 of `+0-9*#() .-`. */
+  number?: string;
+  /** An e-mail address, up to 254 characters. */
+  email?: string;
+}
+
+/** A message a customer left for a queue that was offline or closed; the server's MessageSchema. */
+export interface LeftMessage {
+  id: string;
+  queueId: QueueId;
+  customer: LeftMessageCustomer;
+  text: string;
+  createdAtMs: number;
+  handledAtMs: number | null;
+}

@@ -12,7 +12,9 @@ import {
   LineupCustomer,
   LineupError,
   LineupSupervisor,
+  attachmentBytesMax,
   eventOf,
+  leftMessageTextLengthMax,
   type ClientOptions,
   type ConnectionChange,
   type LineupClient,
@@ -192,6 +194,70 @@ describe('a contact from join to rating', () => {
       rating: { score: 5 },
       disposition: { code: 'resolved', notes: 'Receipt re-sent.' },
     });
+  });
+
+  it('[sdk] a customer leaves a message for a queue, up to leftMessageTextLengthMax characters; the queue reads it', async () => {
+    const t = await tenant();
+    const customer = await client(LineupCustomer, t, 'customer', 'cust-9');
+    const text = 'x'.repeat(leftMessageTextLengthMax);
+    const left = await customer.leaveMessage(support, {
+      name: 'Mia',
+      email: 'mia@example.com',
+      text,
+    });
+    expect(left).toMatchObject({
+      queueId: 'support',
+      customer: { id: 'cust-9', name: 'Mia', email: 'mia@example.com' },
+      text,
+      handledAtMs: null,
+    });
+    const tooLong = await refusal(
+      customer.leaveMessage(support, { number: '+4930555', text: `${text}x` }),
+    );
+    expect(tooLong.status).toBe(400);
+    const page = await server.call<{ messages: { id: string; text: string }[] }>(
+      'GET',
+      `/v1/tenants/${t}/queues/support/messages`,
+    );
+    expect(page.messages.map((message) => message.id)).toEqual([left.id]);
+  });
+
+  it('[sdk] a file of attachmentBytesMax is taken and downloads as its bytes; one byte more is refused', async () => {
+    const t = await tenant();
+    const agent = await client(LineupAgent, t, 'agent', 'ann');
+    const customer = await client(LineupCustomer, t, 'customer', 'cust-3');
+    await agent.logIn();
+    const offered = next(agent, 'offerCreated');
+    await customer.join({ queueId: support, channel: 'chat' });
+    const [offer] = await offered;
+    await agent.acceptOffer(offer.offerId);
+    const { contactId } = offer;
+
+    const bytes = new Uint8Array(attachmentBytesMax).fill(7);
+    const taken = await customer.uploadAttachment(contactId, {
+      bytes,
+      name: 'big.bin',
+      contentType: 'application/octet-stream',
+    });
+    expect(taken.bytes).toBe(attachmentBytesMax);
+    const downloaded = new Uint8Array(
+      await (await agent.downloadAttachment(taken.id)).arrayBuffer(),
+    );
+    expect(downloaded.length).toBe(attachmentBytesMax);
+    expect(downloaded[attachmentBytesMax - 1]).toBe(7);
+
+    const tooLarge = await refusal(
+      customer.uploadAttachment(contactId, {
+        bytes: new Uint8Array(attachmentBytesMax + 1),
+        name: 'bigger.bin',
+        contentType: 'application/octet-stream',
+      }),
+    );
+    // The server answers 413 before reading the body and closes; Node's fetch, still writing,
+    // may see the closed socket (EPIPE) before the answer. Either way nothing was kept, which
+    // is why the widget checks the size before it uploads.
+    expect(tooLarge.status === 413 || tooLarge.code === 'connection_lost').toBe(true);
+    expect((await refusal(customer.downloadAttachment('no-such-file'))).status).toBe(404);
   });
 
   it('[sdk] a customer lists the queues it may join with their live status', async () => {

@@ -1,10 +1,12 @@
-import { useEffect, useRef, useState, type SubmitEvent } from 'react';
+import { useEffect, useRef, useState, type ChangeEvent, type SubmitEvent } from 'react';
 import type { ChatEntry } from '@lineup/protocol';
+import { AttachmentView, type AttachmentLoader } from './chat-attachment.tsx';
 
 /*
  * One conversation: the messages in the order the server numbered them, who
  * is typing, and a box to write in. Shared by the widget and the agent
- * desktop; each side says which role is "me".
+ * desktop; each side says which role is "me". Read receipts and files are
+ * optional props, so that a side that does not pass them looks as before.
  */
 
 /** How long after the last key stroke "typing" is withdrawn. */
@@ -25,12 +27,22 @@ export interface ChatProps {
   isEnded?: boolean;
   onSend: (text: string) => Promise<void>;
   onTyping: (isTyping: boolean) => void;
+  /** The other person read every message up to this seq: "Read" shows under mine. */
+  readUpToSeq?: number;
+  /** Called with the highest seq on screen when the other person's messages were seen. */
+  onSeen?: (upToSeq: number) => void;
+  /** Sends a file; given, the form has an Attach button. A rejection's message is shown. */
+  onAttach?: (file: File) => Promise<void>;
+  /** Loads a file's bytes; given, images show as thumbnails and files as download links. */
+  loadAttachment?: AttachmentLoader;
 }
 
 /** A conversation with its message box. */
 export function Chat(props: ChatProps) {
   const { entries, selfRole, otherName, isOtherTyping, canWrite, onSend, onTyping } = props;
+  const { readUpToSeq, onSeen, onAttach, loadAttachment } = props;
   const isEnded = props.isEnded === true;
+  const [isAttaching, setAttaching] = useState(false);
   const [draft, setDraft] = useState('');
   const [failure, setFailure] = useState<string | null>(null);
   const list = useRef<HTMLOListElement>(null);
@@ -39,6 +51,23 @@ export function Chat(props: ChatProps) {
   useEffect(() => {
     list.current?.lastElementChild?.scrollIntoView({ block: 'end' });
   }, [entries.length, isOtherTyping]);
+
+  // The other person's newest message on a visible page counts as seen.
+  const lastOtherSeq = entries.reduce(
+    (seq, entry) => (entry.from.role === selfRole ? seq : Math.max(seq, entry.seq)),
+    0,
+  );
+  useEffect(() => {
+    if (onSeen === undefined || lastOtherSeq === 0) return;
+    const seen = () => {
+      if (document.visibilityState === 'visible') onSeen(lastOtherSeq);
+    };
+    seen();
+    document.addEventListener('visibilitychange', seen);
+    return () => {
+      document.removeEventListener('visibilitychange', seen);
+    };
+  }, [lastOtherSeq, onSeen]);
 
   useEffect(
     () => () => {
@@ -77,6 +106,22 @@ export function Chat(props: ChatProps) {
     );
   };
 
+  const attach = (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    // Cleared, so that choosing the same file again is a change too.
+    event.target.value = '';
+    if (file === undefined || onAttach === undefined) return;
+    setFailure(null);
+    setAttaching(true);
+    onAttach(file)
+      .catch((error: unknown) => {
+        setFailure(error instanceof Error ? error.message : 'The file was not sent.');
+      })
+      .finally(() => {
+        setAttaching(false);
+      });
+  };
+
   return (
     <section className="chat" aria-label={`Conversation with ${otherName}`}>
       <ol className="chat-messages" ref={list} aria-live="polite">
@@ -88,9 +133,14 @@ export function Chat(props: ChatProps) {
                 {isMine ? 'You' : (entry.from.name ?? otherName)}
               </span>
               <span className="message-text">{entry.text}</span>
-              {entry.attachment === null ? null : (
+              {entry.attachment === null ? null : loadAttachment === undefined ? (
                 <span className="message-attachment">📎 {entry.attachment.name}</span>
+              ) : (
+                <AttachmentView attachment={entry.attachment} load={loadAttachment} />
               )}
+              {isMine && readUpToSeq !== undefined && entry.seq <= readUpToSeq ? (
+                <span className="message-read">Read</span>
+              ) : null}
             </li>
           );
         })}
@@ -116,6 +166,18 @@ export function Chat(props: ChatProps) {
               changed(event.target.value);
             }}
           />
+          {onAttach === undefined ? null : (
+            <label className={canWrite && !isAttaching ? 'attach' : 'attach disabled'}>
+              <span aria-hidden="true">📎</span>
+              <span className="visually-hidden">Attach a file</span>
+              <input
+                type="file"
+                className="visually-hidden"
+                disabled={!canWrite || isAttaching}
+                onChange={attach}
+              />
+            </label>
+          )}
           <button type="submit" disabled={!canWrite || draft.trim() === ''}>
             Send
           </button>

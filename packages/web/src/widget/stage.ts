@@ -1,4 +1,4 @@
-import type { ContactId } from '@lineup/protocol';
+import type { ContactId, QueueId } from '@lineup/protocol';
 
 /*
  * Where the customer is in one conversation, kept in sessionStorage so that a
@@ -26,7 +26,13 @@ export type Stage =
       /** An attempt went unanswered and another is planned (R10). */
       isRetrying: boolean;
     }
-  | { kind: 'deflected'; message: string }
+  | {
+      kind: 'deflected';
+      message: string;
+      /** Set when the queue takes a message instead (action leaveMessage). */
+      messageQueue: { queueId: QueueId; queueName: string } | null;
+    }
+  | { kind: 'message'; queueId: QueueId; queueName: string }
   | { kind: 'chat'; contactId: ContactId; queueName: string; agentName: string }
   | { kind: 'ended'; contactId: ContactId; agentName: string; isRated: boolean }
   | { kind: 'left'; message: string };
@@ -88,6 +94,7 @@ export function keepStage(stage: Stage): void {
       return;
     case 'choose':
     case 'deflected':
+    case 'message':
     case 'left':
       sessionStorage.removeItem(storageKey);
       return;

@@ -1,15 +1,18 @@
-import { useEffect, useRef, useState, type SubmitEvent } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ChatEntry, ContactId, QueueId } from '@lineup/protocol';
 import {
   LineupCustomer,
   LineupError,
+  attachmentBytesMax,
   type ConnectionChange,
+  type MessageInput,
   type PublicQueueStatus,
   type TokenSource,
 } from '@lineup/sdk';
-import { Chat } from '../shared/chat.tsx';
+import { sizeInWords } from '../shared/chat-attachment.tsx';
 import { ConnectionNote } from '../shared/connection-note.tsx';
-import { placeInWords, waitInWords } from '../shared/words.ts';
+import { messageOf } from './message-of.ts';
+import { Screen } from './screen.tsx';
 import { keepStage, keptStage, type Stage } from './stage.ts';
 
 /*
@@ -19,17 +22,10 @@ import { keepStage, keptStage, type Stage } from './stage.ts';
  * the widget keeps only which contact is its own, for a reload.
  */
 
-/** How often the list of queues is read again while the customer chooses. */
-const queueRefreshMs = 5000;
-
 /** How the widget reaches Lineup. */
 export interface WidgetProps {
   url: string;
   token: TokenSource;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : 'Something went wrong; please try again.';
 }
 
 /** Merges entries by seq: the reply to a send and its broadcast may both arrive. */
@@ -46,6 +42,10 @@ export function WidgetApp({ url, token }: WidgetProps) {
   const [stage, setStage] = useState<Stage>({ kind: 'loading' });
   const [entries, setEntries] = useState<ChatEntry[]>([]);
   const [isAgentTyping, setAgentTyping] = useState(false);
+  /** The agent read the customer's messages up to this seq (its read receipts). */
+  const [agentReadUpToSeq, setAgentReadUpToSeq] = useState(0);
+  /** The highest seq this page told the server it read, so that each is sent once. */
+  const readSentUpToSeq = useRef(0);
   const [failure, setFailure] = useState<string | null>(null);
 
   useEffect(() => {
@@ -136,6 +136,9 @@ export function WidgetApp({ url, token }: WidgetProps) {
     client.on('chat', ({ message }) => {
       setEntries((current) => merged(current, [message]));
     });
+    client.on('chatRead', ({ by, upToSeq }) => {
+      if (by.role === 'agent') setAgentReadUpToSeq((current) => Math.max(current, upToSeq));
+    });
     client.on('chatTyping', ({ from, isTyping }) => {
       if (from.role === 'agent') setAgentTyping(isTyping);
     });
@@ -213,9 +216,18 @@ export function WidgetApp({ url, token }: WidgetProps) {
         ...(name === '' ? {} : { customer: { name } }),
       });
       setEntries([]);
+      setAgentReadUpToSeq(0);
+      readSentUpToSeq.current = 0;
       setStage(
         outcome.type === 'contactDeflected'
-          ? { kind: 'deflected', message: outcome.message }
+          ? {
+              kind: 'deflected',
+              message: outcome.message,
+              messageQueue:
+                outcome.action === 'leaveMessage'
+                  ? { queueId: queue.queueId, queueName: queue.name }
+                  : null,
+            }
           : {
               kind: 'waiting',
               contactId: outcome.contact.id,
@@ -227,6 +239,26 @@ export function WidgetApp({ url, token }: WidgetProps) {
     } catch (error: unknown) {
       setFailure(messageOf(error));
     }
+  };
+
+  const leaveMessage = async (queueId: QueueId, input: MessageInput) => {
+    if (customer === null) return;
+    setFailure(null);
+    try {
+      await customer.leaveMessage(queueId, input);
+      const reach = input.email ?? input.number ?? '';
+      setStage({
+        kind: 'left',
+        message: `Thank you — your message was sent. We will answer you at ${reach}.`,
+      });
+    } catch (error: unknown) {
+      setFailure(messageOf(error));
+    }
+  };
+
+  const writeMessage = (queueId: QueueId, queueName: string) => {
+    setFailure(null);
+    setStage({ kind: 'message', queueId, queueName });
   };
 
   const leave = async (contactId: ContactId) => {
@@ -272,8 +304,44 @@ export function WidgetApp({ url, token }: WidgetProps) {
     }
   };
 
+  const markSeen = (contactId: ContactId, upToSeq: number) => {
+    if (customer === null || upToSeq <= readSentUpToSeq.current) return;
+    readSentUpToSeq.current = upToSeq;
+    // A receipt that did not arrive is sent again with the next message seen.
+    customer.markRead(contactId, upToSeq).catch(() => {
+      readSentUpToSeq.current = 0;
+    });
+  };
+
+  /** Uploads a file, then sends it (docs/api.md § Chat); past the server's limit, says so first. */
+  const attach = async (contactId: ContactId, file: File) => {
+    if (customer === null) return;
+    if (file.size > attachmentBytesMax) {
+      throw new Error(
+        `${file.name} is too large to send (${sizeInWords(file.size)}); a file may be up to ${sizeInWords(attachmentBytesMax)}. Please choose a smaller one.`,
+      );
+    }
+    const attachment = await customer.uploadAttachment(contactId, {
+      bytes: file,
+      name: file.name,
+      contentType: file.type === '' ? 'application/octet-stream' : file.type,
+    });
+    const entry = await customer.sendChat(contactId, { attachmentId: attachment.id });
+    setEntries((current) => merged(current, [entry]));
+  };
+
+  const loadAttachment = useCallback(
+    (attachmentId: string): Promise<Blob> => {
+      if (customer === null) return Promise.reject(new Error('Not connected yet.'));
+      return customer.downloadAttachment(attachmentId);
+    },
+    [customer],
+  );
+
   const restart = () => {
     setEntries([]);
+    setAgentReadUpToSeq(0);
+    readSentUpToSeq.current = 0;
     setFailure(null);
     setStage({ kind: 'choose' });
   };
@@ -292,8 +360,14 @@ export function WidgetApp({ url, token }: WidgetProps) {
           stage={stage}
           entries={entries}
           isAgentTyping={isAgentTyping}
+          agentReadUpToSeq={agentReadUpToSeq}
           isOpen={connection?.state === 'open'}
+          onSeen={markSeen}
+          onAttach={attach}
+          loadAttachment={loadAttachment}
           onJoin={join}
+          onWriteMessage={writeMessage}
+          onLeaveMessage={leaveMessage}
           onLeave={leave}
           onCallBack={callBack}
           onRate={rate}
@@ -301,333 +375,5 @@ export function WidgetApp({ url, token }: WidgetProps) {
         />
       )}
     </div>
-  );
-}
-
-interface ScreenProps {
-  customer: LineupCustomer;
-  stage: Stage;
-  entries: ChatEntry[];
-  isAgentTyping: boolean;
-  isOpen: boolean;
-  onJoin: (queue: PublicQueueStatus, name: string) => Promise<void>;
-  onLeave: (contactId: ContactId) => Promise<void>;
-  onCallBack: (contactId: ContactId, number: string) => Promise<void>;
-  onRate: (contactId: ContactId, score: number, comment: string) => Promise<void>;
-  onRestart: () => void;
-}
-
-function Screen(props: ScreenProps) {
-  const { customer, stage } = props;
-  switch (stage.kind) {
-    case 'loading':
-      return <p className="muted">One moment…</p>;
-    case 'choose':
-      return <QueueList customer={customer} onJoin={props.onJoin} />;
-    case 'waiting':
-      return (
-        <section className="waiting" aria-label="Your place in line">
-          <h2>{stage.queueName}</h2>
-          <p className="place" aria-live="polite">
-            {stage.position === null
-              ? 'You are in line'
-              : placeInWords(stage.position, stage.ewtMs)}
-          </p>
-          <p className="muted">Keep this page open: an agent will be with you here.</p>
-          <CallBackForm onCallBack={(number) => props.onCallBack(stage.contactId, number)} />
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => {
-              void props.onLeave(stage.contactId);
-            }}
-          >
-            Leave the line
-          </button>
-        </section>
-      );
-    case 'callback':
-      return (
-        <section className="waiting" aria-label="Your callback">
-          <h2>{stage.queueName}</h2>
-          <p className="place" role="status">
-            {stage.isCalling
-              ? `An agent is calling you now at ${stage.number}.`
-              : stage.isRetrying
-                ? `We could not reach you; we will try ${stage.number} again.`
-                : `We will call you at ${stage.number}.`}
-          </p>
-          <p className="muted">You keep your place in line; you may close this page.</p>
-        </section>
-      );
-    case 'deflected':
-    case 'left':
-      return (
-        <section className="notice">
-          <p role="status">{stage.message}</p>
-          <button type="button" onClick={props.onRestart}>
-            Back to the list
-          </button>
-        </section>
-      );
-    case 'chat':
-      return (
-        <>
-          <p className="with-agent" role="status">
-            You are chatting with <strong>{stage.agentName}</strong>
-          </p>
-          <Chat
-            entries={props.entries}
-            selfRole="customer"
-            otherName={stage.agentName}
-            isOtherTyping={props.isAgentTyping}
-            canWrite={props.isOpen}
-            onSend={async (text) => {
-              await customer.sendChat(stage.contactId, { text });
-            }}
-            onTyping={(isTyping) => {
-              customer.setTyping(stage.contactId, isTyping);
-            }}
-          />
-        </>
-      );
-    case 'ended':
-      return (
-        <section className="ended">
-          <p role="status">{stage.agentName} ended the conversation.</p>
-          {props.entries.length === 0 ? null : (
-            <Chat
-              entries={props.entries}
-              selfRole="customer"
-              otherName={stage.agentName}
-              isOtherTyping={false}
-              canWrite={false}
-              isEnded
-              onSend={() => Promise.resolve()}
-              onTyping={() => undefined}
-            />
-          )}
-          {stage.isRated ? (
-            <>
-              <p role="status">Thank you for your rating!</p>
-              <button type="button" onClick={props.onRestart}>
-                Start a new conversation
-              </button>
-            </>
-          ) : (
-            <Rating
-              onRate={(score, comment) => props.onRate(stage.contactId, score, comment)}
-              onSkip={props.onRestart}
-            />
-          )}
-        </section>
-      );
-  }
-}
-
-/** The queues the customer may join, read again every few seconds while it chooses. */
-function QueueList({
-  customer,
-  onJoin,
-}: {
-  customer: LineupCustomer;
-  onJoin: (queue: PublicQueueStatus, name: string) => Promise<void>;
-}) {
-  const [queues, setQueues] = useState<PublicQueueStatus[] | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
-  const [name, setName] = useState('');
-  const [joining, setJoining] = useState<QueueId | null>(null);
-  const isMounted = useRef(true);
-
-  useEffect(() => {
-    isMounted.current = true;
-    const read = () => {
-      customer.queueStatuses().then(
-        (page) => {
-          if (!isMounted.current) return;
-          setQueues(page.items.filter((queue) => queue.channels.includes('chat')));
-          setFailure(null);
-        },
-        (error: unknown) => {
-          if (isMounted.current) setFailure(messageOf(error));
-        },
-      );
-    };
-    read();
-    const timer = setInterval(read, queueRefreshMs);
-    return () => {
-      isMounted.current = false;
-      clearInterval(timer);
-    };
-  }, [customer]);
-
-  const submit = (queue: PublicQueueStatus) => (event: SubmitEvent) => {
-    event.preventDefault();
-    setJoining(queue.queueId);
-    void onJoin(queue, name.trim()).finally(() => {
-      if (isMounted.current) setJoining(null);
-    });
-  };
-
-  return (
-    <section className="queues" aria-label="How can we help?">
-      <h2>How can we help?</h2>
-      <label htmlFor="lineup-name">Your name (optional)</label>
-      <input
-        id="lineup-name"
-        value={name}
-        maxLength={100}
-        autoComplete="name"
-        onChange={(event) => {
-          setName(event.target.value);
-        }}
-      />
-      {failure === null ? null : (
-        <p className="error" role="alert">
-          {failure}
-        </p>
-      )}
-      {queues === null ? (
-        <p className="muted">Loading…</p>
-      ) : queues.length === 0 ? (
-        <p className="muted">No chat is available right now.</p>
-      ) : (
-        <ul className="queue-list">
-          {queues.map((queue) => (
-            <li key={queue.queueId} className="queue">
-              <form onSubmit={submit(queue)}>
-                <div>
-                  <strong>{queue.name}</strong>
-                  <span className="queue-status">{statusInWords(queue)}</span>
-                </div>
-                <button
-                  type="submit"
-                  disabled={joining !== null || !queue.isOpen}
-                  aria-label={`Chat with ${queue.name}`}
-                >
-                  Chat
-                </button>
-              </form>
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>
-  );
-}
-
-/** A queue's live status as a customer reads it. */
-function statusInWords(queue: PublicQueueStatus): string {
-  if (!queue.isOpen) return 'Closed now';
-  if (queue.isOffline) return 'Nobody is available right now';
-  const waiting =
-    queue.waiting === 0
-      ? 'Nobody waiting'
-      : queue.waiting === 1
-        ? '1 waiting'
-        : `${queue.waiting} waiting`;
-  return queue.ewtMs === null ? waiting : `${waiting} · ${waitInWords(queue.ewtMs)}`;
-}
-
-/** A satisfaction rating: 1 to 5 and an optional comment. */
-function Rating({
-  onRate,
-  onSkip,
-}: {
-  onRate: (score: number, comment: string) => Promise<void>;
-  onSkip: () => void;
-}) {
-  const [score, setScore] = useState<number | null>(null);
-  const [comment, setComment] = useState('');
-  const submit = (event: SubmitEvent) => {
-    event.preventDefault();
-    if (score !== null) void onRate(score, comment.trim());
-  };
-  return (
-    <form className="rating" onSubmit={submit}>
-      <fieldset>
-        <legend>How was your conversation?</legend>
-        <div className="stars">
-          {[1, 2, 3, 4, 5].map((value) => (
-            <label key={value} className={score !== null && value <= score ? 'star on' : 'star'}>
-              <input
-                type="radio"
-                name="score"
-                value={value}
-                checked={score === value}
-                onChange={() => {
-                  setScore(value);
-                }}
-              />
-              <span aria-hidden="true">★</span>
-              <span className="visually-hidden">
-                {value} {value === 1 ? 'star' : 'stars'}
-              </span>
-            </label>
-          ))}
-        </div>
-      </fieldset>
-      <label htmlFor="lineup-comment">Comment (optional)</label>
-      <textarea
-        id="lineup-comment"
-        rows={2}
-        maxLength={1000}
-        value={comment}
-        onChange={(event) => {
-          setComment(event.target.value);
-        }}
-      />
-      <div className="actions">
-        <button type="submit" disabled={score === null}>
-          Send rating
-        </button>
-        <button type="button" className="secondary" onClick={onSkip}>
-          Skip
-        </button>
-      </div>
-    </form>
-  );
-}
-
-/** "Call me back instead": a phone number, and the contact keeps its place (R10). */
-function CallBackForm({ onCallBack }: { onCallBack: (number: string) => Promise<void> }) {
-  const [isOpen, setOpen] = useState(false);
-  const [number, setNumber] = useState('');
-  if (!isOpen) {
-    return (
-      <button
-        type="button"
-        className="secondary"
-        onClick={() => {
-          setOpen(true);
-        }}
-      >
-        Call me back instead
-      </button>
-    );
-  }
-  const submit = (event: SubmitEvent) => {
-    event.preventDefault();
-    if (number.trim() !== '') void onCallBack(number.trim());
-  };
-  return (
-    <form className="callback" onSubmit={submit}>
-      <label htmlFor="lineup-number">Your phone number</label>
-      <input
-        id="lineup-number"
-        type="tel"
-        autoComplete="tel"
-        maxLength={32}
-        value={number}
-        onChange={(event) => {
-          setNumber(event.target.value);
-        }}
-      />
-      <div className="actions">
-        <button type="submit" disabled={number.trim() === ''}>
-          Call me back
-        </button>
-      </div>
-    </form>
   );
 }
