@@ -10,6 +10,7 @@ import {
 } from '@lineup/sdk';
 import { Chat } from '../shared/chat.tsx';
 import { ConnectionNote } from '../shared/connection-note.tsx';
+import { merged, messageOf } from '../shared/messages.ts';
 import type { SignedInProps } from '../shared/signed-in-page.tsx';
 import { useNow } from '../shared/use-now.ts';
 import { clockOf } from '../shared/words.ts';
@@ -32,17 +33,6 @@ const dispositionCodes = ['Resolved', 'Sale', 'Follow-up', 'Complaint', 'Other']
 interface Finished {
   contactId: ContactId;
   name: string;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : 'Something went wrong; please try again.';
-}
-
-/** Entries merged by seq (a send's reply and its broadcast may both arrive). */
-function merged(entries: readonly ChatEntry[], more: readonly ChatEntry[]): ChatEntry[] {
-  const bySeq = new Map<number, ChatEntry>();
-  for (const entry of [...entries, ...more]) bySeq.set(entry.seq, entry);
-  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
 }
 
 function customerNameOf(contact: ContactView | undefined): string {

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type SubmitEvent } from 'react';
 import type { QueueId } from '@lineup/protocol';
 import type { LineupCustomer, PublicQueueStatus } from '@lineup/sdk';
 import { waitInWords } from '../shared/words.ts';
-import { messageOf } from './message-of.ts';
+import { messageOf } from '../shared/messages.ts';
 
 /*
  * The first screen of the widget: the queues that take chat with their live

@@ -11,7 +11,7 @@ import {
 } from '@lineup/sdk';
 import { sizeInWords } from '../shared/chat-attachment.tsx';
 import { ConnectionNote } from '../shared/connection-note.tsx';
-import { messageOf } from './message-of.ts';
+import { merged, messageOf } from '../shared/messages.ts';
 import { Screen } from './screen.tsx';
 import { keepStage, keptStage, type Stage } from './stage.ts';
 
@@ -26,13 +26,6 @@ import { keepStage, keptStage, type Stage } from './stage.ts';
 export interface WidgetProps {
   url: string;
   token: TokenSource;
-}
-
-/** Merges entries by seq: the reply to a send and its broadcast may both arrive. */
-function merged(entries: readonly ChatEntry[], more: readonly ChatEntry[]): ChatEntry[] {
-  const bySeq = new Map<number, ChatEntry>();
-  for (const entry of [...entries, ...more]) bySeq.set(entry.seq, entry);
-  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
 }
 
 /** The widget's content: one customer, one conversation at a time. */
