@@ -154,6 +154,8 @@ describe('the web apps', () => {
     await agent.getByRole('button', { name: 'Send' }).click();
     await sees(customer.locator('.message.theirs'), 'I have blocked it. Anything else?');
     await sees(customer.locator('.message.theirs .message-author'), 'Ada');
+    // The customer's widget read it: Ada's desk says so under her message.
+    await sees(agent.locator('.message.mine .message-read'), 'Read');
     await snapshot(customer, 'widget-chat');
     await snapshot(agent, 'agent-chat');
   });
@@ -167,6 +169,13 @@ describe('the web apps', () => {
     await agent.getByLabel('Message').fill('Still there?');
     await agent.getByRole('button', { name: 'Send' }).click();
     await sees(customer.locator('.message.theirs'), 'Still there?');
+    // Ada sends a file from her desk; the customer's widget shows it as a download link.
+    await agent.locator('input[type=file]').setInputFiles({
+      name: 'card-form.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('Form 12'),
+    });
+    await sees(customer.locator('.message.theirs'), 'card-form.txt');
   });
 
   it('[web] the agent completes; the customer sees the end and rates; the agent saves a wrap-up code and notes', async () => {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ChatEntry, ContactId, QueueId, TransferTarget } from '@lineup/protocol';
 import {
   LineupAgent,
@@ -9,6 +9,7 @@ import {
   type ContactView,
 } from '@lineup/sdk';
 import { Chat } from '../shared/chat.tsx';
+import { sendFile } from '../shared/chat-attachment.tsx';
 import { ConnectionNote } from '../shared/connection-note.tsx';
 import { merged, messageOf } from '../shared/messages.ts';
 import type { SignedInProps } from '../shared/signed-in-page.tsx';
@@ -49,6 +50,8 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
     new Map(),
   );
   const [typing, setTyping] = useState<ReadonlySet<ContactId>>(new Set());
+  /** Per conversation, the last of the agent's messages the customer has read. */
+  const [readByCustomer, setReadByCustomer] = useState<ReadonlyMap<ContactId, number>>(new Map());
   const [waiting, setWaiting] = useState<ReadonlyMap<QueueId, number>>(new Map());
   const [queueNames, setQueueNames] = useState<ReadonlyMap<QueueId, string>>(new Map());
   const [selected, setSelected] = useState<ContactId | null>(null);
@@ -151,6 +154,12 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
     client.on('chat', ({ contactId, message }) => {
       setConversations((current) =>
         new Map(current).set(contactId, merged(current.get(contactId) ?? [], [message])),
+      );
+    });
+    client.on('chatRead', ({ contactId, by, upToSeq }) => {
+      if (by.role !== 'customer') return;
+      setReadByCustomer((current) =>
+        new Map(current).set(contactId, Math.max(current.get(contactId) ?? 0, upToSeq)),
       );
     });
     client.on('chatTyping', ({ contactId, from, isTyping }) => {
@@ -334,6 +343,12 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
                   entries={conversations.get(selected) ?? []}
                   isCustomerTyping={typing.has(selected)}
                   canWrite={connection?.state === 'open'}
+                  readUpToSeq={readByCustomer.get(selected) ?? 0}
+                  onSent={(entry) => {
+                    setConversations((current) =>
+                      new Map(current).set(selected, merged(current.get(selected) ?? [], [entry])),
+                    );
+                  }}
                   act={act}
                   onCompleted={(contactId) => {
                     setFinished({ contactId, name: customerNameOf(contacts.get(contactId)) });
@@ -479,6 +494,8 @@ function Conversation({
   entries,
   isCustomerTyping,
   canWrite,
+  readUpToSeq,
+  onSent,
   act,
   onCompleted,
 }: {
@@ -489,9 +506,15 @@ function Conversation({
   entries: ChatEntry[];
   isCustomerTyping: boolean;
   canWrite: boolean;
+  /** The customer read the agent's messages up to this seq. */
+  readUpToSeq: number;
+  /** A message the agent sent (a file), to show before its broadcast arrives. */
+  onSent: (entry: ChatEntry) => void;
   act: (action: () => Promise<unknown>) => Promise<void>;
   onCompleted: (contactId: ContactId) => void;
 }) {
+  /** The highest seq this desk has said it read, so that each receipt goes once. */
+  const readSent = useRef(0);
   const name = customerNameOf(contact);
   if (contact?.channel === 'callback') {
     return <CallbackWork agent={agent} contact={contact} queueName={queueName} act={act} />;
@@ -534,6 +557,19 @@ function Conversation({
         onTyping={(isTyping) => {
           agent.setTyping(contactId, isTyping);
         }}
+        readUpToSeq={readUpToSeq}
+        onSeen={(upToSeq) => {
+          if (upToSeq <= readSent.current) return;
+          readSent.current = upToSeq;
+          // A receipt that did not arrive is sent again with the next message seen.
+          agent.markRead(contactId, upToSeq).catch(() => {
+            readSent.current = 0;
+          });
+        }}
+        onAttach={async (file) => {
+          onSent(await sendFile(agent, contactId, file));
+        }}
+        loadAttachment={(attachmentId) => agent.downloadAttachment(attachmentId)}
       />
     </div>
   );

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { ChatAttachment } from '@lineup/protocol';
+import type { ChatAttachment, ChatEntry, ContactId } from '@lineup/protocol';
+import { attachmentBytesMax, type LineupCustomer } from '@lineup/sdk';
 
 /*
  * A file in a conversation. The download route needs the token in a header,
@@ -13,6 +14,32 @@ const imageTypes = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp'
 
 /** Loads an attachment's bytes (the SDK's `downloadAttachment`). */
 export type AttachmentLoader = (attachmentId: string) => Promise<Blob>;
+
+/** What sending a file needs of a client: every role's client has both. */
+export type FileSender = Pick<LineupCustomer, 'uploadAttachment' | 'sendChat'>;
+
+/**
+ * Sends a file into a conversation (docs/api.md § Chat): past the server's
+ * limit it says so before uploading; else it uploads, then sends the message
+ * that carries it, and answers with that message.
+ */
+export async function sendFile(
+  client: FileSender,
+  contactId: ContactId,
+  file: File,
+): Promise<ChatEntry> {
+  if (file.size > attachmentBytesMax) {
+    throw new Error(
+      `${file.name} is too large to send (${sizeInWords(file.size)}); a file may be up to ${sizeInWords(attachmentBytesMax)}. Please choose a smaller one.`,
+    );
+  }
+  const attachment = await client.uploadAttachment(contactId, {
+    bytes: file,
+    name: file.name,
+    contentType: file.type === '' ? 'application/octet-stream' : file.type,
+  });
+  return client.sendChat(contactId, { attachmentId: attachment.id });
+}
 
 /** "12 KB", "1.5 MB": a file's size as people read it. */
 export function sizeInWords(sizeBytes: number): string {

@@ -3,13 +3,12 @@ import type { ChatEntry, ContactId, QueueId } from '@lineup/protocol';
 import {
   LineupCustomer,
   LineupError,
-  attachmentBytesMax,
   type ConnectionChange,
   type MessageInput,
   type PublicQueueStatus,
   type TokenSource,
 } from '@lineup/sdk';
-import { sizeInWords } from '../shared/chat-attachment.tsx';
+import { sendFile } from '../shared/chat-attachment.tsx';
 import { ConnectionNote } from '../shared/connection-note.tsx';
 import { merged, messageOf } from '../shared/messages.ts';
 import { Screen } from './screen.tsx';
@@ -309,17 +308,7 @@ export function WidgetApp({ url, token }: WidgetProps) {
   /** Uploads a file, then sends it (docs/api.md § Chat); past the server's limit, says so first. */
   const attach = async (contactId: ContactId, file: File) => {
     if (customer === null) return;
-    if (file.size > attachmentBytesMax) {
-      throw new Error(
-        `${file.name} is too large to send (${sizeInWords(file.size)}); a file may be up to ${sizeInWords(attachmentBytesMax)}. Please choose a smaller one.`,
-      );
-    }
-    const attachment = await customer.uploadAttachment(contactId, {
-      bytes: file,
-      name: file.name,
-      contentType: file.type === '' ? 'application/octet-stream' : file.type,
-    });
-    const entry = await customer.sendChat(contactId, { attachmentId: attachment.id });
+    const entry = await sendFile(customer, contactId, file);
     setEntries((current) => merged(current, [entry]));
   };
 
