@@ -80,7 +80,7 @@ export async function serveOptionsOf(
   }
   const pick = <T>(name: keyof GivenOptions, flag: T, fromFile: T | undefined): T =>
     given[name] === true || fromFile === undefined ? flag : fromFile;
-  const { bodyLimitBytes, requestRates, socket } = config;
+  const { bodyLimitBytes, corsOrigins, requestRates, socket } = config;
   return {
     port: pick('port', flags.port, config.port),
     listenHost: pick('host', flags.host, config.host),
@@ -88,6 +88,7 @@ export async function serveOptionsOf(
     isDemoCreated: pick('demo', flags.demo, config.demo),
     settings: {
       ...(bodyLimitBytes === undefined ? {} : { bodyLimitBytes }),
+      ...(corsOrigins === undefined ? {} : { corsOrigins }),
       ...(requestRates === undefined ? {} : { requestRates }),
       ...(socket === undefined ? {} : { socket }),
     },

@@ -33,6 +33,7 @@ describe('lineup serve --config', () => {
         dataDir: '/var/lib/lineup',
         demo: false,
         bodyLimitBytes: 65_536,
+        corsOrigins: ['https://shop.example'],
         requestRates: { perSecond: 50 },
         socket: { graceMs: 10_000, socketsPerTenantMax: 500 },
       }),
@@ -45,6 +46,7 @@ describe('lineup serve --config', () => {
       isDemoCreated: false,
       settings: {
         bodyLimitBytes: 65_536,
+        corsOrigins: ['https://shop.example'],
         requestRates: { perSecond: 50 },
         socket: { graceMs: 10_000, socketsPerTenantMax: 500 },
       },
@@ -59,6 +61,11 @@ describe('lineup serve --config', () => {
     const wrongType = await configFile(JSON.stringify({ requestRates: { perSecond: 'fast' } }));
     expect(await serveOptionsOf({ ...flags, config: wrongType }, {})).toMatchObject({
       message: expect.stringContaining('/requestRates/perSecond') as unknown,
+    });
+    // An origin is a scheme and a host, not a page.
+    const page = await configFile(JSON.stringify({ corsOrigins: ['https://shop.example/cart'] }));
+    expect(await serveOptionsOf({ ...flags, config: page }, {})).toMatchObject({
+      message: expect.stringContaining('/corsOrigins/0') as unknown,
     });
     const notJson = await configFile('{ port: 1 ');
     expect(await serveOptionsOf({ ...flags, config: notJson }, {})).toMatchObject({

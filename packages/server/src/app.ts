@@ -7,6 +7,7 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify';
 import swagger from '@fastify/swagger';
+import cors from '@fastify/cors';
 import websocket from '@fastify/websocket';
 import swaggerUi from '@fastify/swagger-ui';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
@@ -75,6 +76,11 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Largest request body; past it, 413 payload_too_large. */
   bodyLimitBytes?: number;
+  /**
+   * Web sites (origins such as https://shop.example) whose pages may call the
+   * API from a browser: the widget embedded on another site. None by default.
+   */
+  corsOrigins?: readonly string[];
   /** When given, GET /metrics serves them and every request's duration is recorded. */
   metrics?: Metrics;
   /** The host's clock, for token expiry and the sockets' timers; default the wall clock. */
@@ -374,6 +380,16 @@ export function buildApp(options: AppOptions): FastifyInstance {
     hub.close();
     done();
   });
+  if (options.corsOrigins !== undefined && options.corsOrigins.length > 0) {
+    // Credentials travel in the Authorization header, never in cookies: no credentials mode.
+    void app.register(cors, {
+      origin: [...options.corsOrigins],
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['authorization', 'content-type', 'idempotency-key'],
+      exposedHeaders: ['retry-after', 'idempotent-replayed'],
+      maxAge: 600,
+    });
+  }
   void app.register(websocket, { options: { maxPayload: hub.settings.messageBytesMax } });
   void app.register((root, _options, done) => {
     socketRoute(root, hub);

@@ -19,6 +19,17 @@ export const ServerConfigSchema = Type.Object(
     dataDir: Type.Optional(Type.String({ minLength: 1 })),
     demo: Type.Optional(Type.Boolean({ description: 'Create the demo tenant on a first start' })),
     bodyLimitBytes: Type.Optional(positive('Largest request body')),
+    corsOrigins: Type.Optional(
+      Type.Array(
+        Type.String({
+          pattern: '^https?://[^/\\s]+$',
+          maxLength: 253,
+          description:
+            'A web site allowed to call the API from its pages, e.g. https://shop.example',
+        }),
+        { maxItems: 100, uniqueItems: true },
+      ),
+    ),
     requestRates: Type.Optional(
       Type.Object(
         {

@@ -40,6 +40,8 @@ export interface ServeOptions {
   operatorKey?: string;
   /** Largest request body; default bodyLimitBytesDefault. */
   bodyLimitBytes?: number;
+  /** Web sites whose pages may call the API from a browser (docs/api.md, Settings); none by default. */
+  corsOrigins?: readonly string[];
   /** REST request rates per caller; each has a default. */
   requestRates?: Partial<RequestRates>;
   /** Settings of the WebSocket API; each has a default. */
@@ -143,6 +145,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
     journal: opened.journal,
     logger: { level: options.logLevel ?? 'info' },
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
+    ...(options.corsOrigins === undefined ? {} : { corsOrigins: options.corsOrigins }),
     ...(options.requestRates === undefined ? {} : { requestRates: options.requestRates }),
     ...(options.socket === undefined ? {} : { socket: options.socket }),
     ...(options.webDirectory === undefined ? {} : { webDirectory: options.webDirectory }),

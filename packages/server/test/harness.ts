@@ -121,6 +121,8 @@ export async function startServer(
     store?: ServerStore;
     /** The time the clock starts at; default T0. */
     startMs?: number;
+    /** Web sites whose pages may call the API (CORS); none by default. */
+    corsOrigins?: string[];
   } = {},
 ): Promise<Server> {
   const clock = new ManualClock(options.startMs ?? T0);
@@ -162,6 +164,7 @@ export async function startServer(
     ...(metrics === null ? {} : { metrics }),
     logger: { level: 'info', stream },
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
+    ...(options.corsOrigins === undefined ? {} : { corsOrigins: options.corsOrigins }),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

@@ -460,3 +460,53 @@ describe('REST journeys', () => {
     expect(await docs.text()).toContain('Swagger UI');
   });
 });
+
+describe('calls from web pages of other sites (CORS)', () => {
+  it('[cors] a site named in corsOrigins may call the API from its pages; any other site may not', async () => {
+    const served = await startServer({ corsOrigins: ['https://shop.example'] });
+    try {
+      await setUp(served, [['POST', '/v1/tenants', { id: 'acme' }]]);
+      const preflight = (origin: string) =>
+        fetch(`${served.baseUrl}/v1/tenants/acme/queue-statuses`, {
+          method: 'OPTIONS',
+          headers: {
+            origin,
+            'access-control-request-method': 'GET',
+            'access-control-request-headers': 'authorization',
+          },
+        });
+      const allowed = await preflight('https://shop.example');
+      expect(allowed.status).toBe(204);
+      expect(allowed.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+      expect(allowed.headers.get('access-control-allow-headers')).toContain('authorization');
+      const other = await preflight('https://evil.example');
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+
+      // The real request carries its credential as usual, and the answer may be read by the page.
+      const read = await served.call('GET', '/v1/tenants/acme', undefined, {
+        headers: { origin: 'https://shop.example' },
+      });
+      expect(read.status).toBe(200);
+      expect(read.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+      const unnamed = await served.call('GET', '/v1/tenants/acme', undefined, {
+        headers: { origin: 'https://evil.example' },
+      });
+      expect(unnamed.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await served.close();
+    }
+  });
+
+  it('[cors] without corsOrigins no page of another site is let in', async () => {
+    const served = await startServer();
+    try {
+      const read = await served.call('GET', '/healthz', undefined, {
+        headers: { origin: 'https://shop.example' },
+      });
+      expect(read.status).toBe(200);
+      expect(read.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await served.close();
+    }
+  });
+});
