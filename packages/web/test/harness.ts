@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createInterface } from 'node:readline';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 /*
  * The real `lineup serve` and a real browser for the web apps' tests: the
@@ -174,4 +174,63 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** The real server and a browser for one test file, and the hands that drive them. */
+export interface Stage {
+  server: TestServer;
+  /** Errors the pages threw, each with its page's address (without the token). */
+  pageErrors: string[];
+  /** A page in a context of its own (one person's browser), its errors collected. */
+  open(url: string): Promise<Page>;
+  /** A sign-in link the server printed, by name ('widget', 'agent ada', 'wallboard', …). */
+  link(name: string): string;
+  /** Stops the browser and the server. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds the apps (the tests check the sources as they are now, not an earlier
+ * build), starts the server and the browser; what did start is stopped if a
+ * later step fails.
+ */
+export async function startStage(viewport: { width: number; height: number }): Promise<Stage> {
+  await buildWeb();
+  const server = await startServer();
+  let browser: Browser;
+  try {
+    browser = await launchBrowser();
+  } catch (error: unknown) {
+    await server.stop();
+    throw error;
+  }
+  const pageErrors: string[] = [];
+  return {
+    server,
+    pageErrors,
+    async open(url) {
+      const context = await browser.newContext({ viewport });
+      const page = await context.newPage();
+      page.setDefaultTimeout(waitMsMax);
+      page.on('pageerror', (error) =>
+        pageErrors.push(`${url.split('#')[0] ?? ''}: ${error.message}`),
+      );
+      await page.goto(url);
+      return page;
+    },
+    link(name) {
+      const url = server.links.get(name);
+      if (url === undefined) throw new Error(`the server printed no link for ${name}`);
+      return url;
+    },
+    async stop() {
+      await browser.close();
+      await server.stop();
+    },
+  };
+}
+
+/** Waits, bounded, until the locator shows the text; fails naming what was missing. */
+export async function sees(locator: Locator, text: string | RegExp): Promise<void> {
+  await locator.filter({ hasText: text }).first().waitFor({ state: 'visible', timeout: waitMsMax });
 }

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { buildWeb, launchBrowser, startServer, waitMsMax, type TestServer } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { sees, startStage, waitMsMax, type Stage } from './harness.ts';
 
 /*
  * The three web apps in a real browser against the real `lineup serve`, signed
@@ -13,50 +13,23 @@ import { buildWeb, launchBrowser, startServer, waitMsMax, type TestServer } from
  * (bounded) for what a person would see on the screen.
  */
 
-let server: TestServer;
-let browser: Browser;
-/** What afterAll stops, last started first: only what did start. */
-const stops: (() => Promise<void>)[] = [];
-const pageErrors: string[] = [];
+let stage: Stage;
 
 beforeAll(async () => {
-  // The tests check the sources as they are now, not an earlier build.
-  await buildWeb();
-  server = await startServer();
-  stops.push(() => server.stop());
-  browser = await launchBrowser();
-  stops.push(() => browser.close());
-});
+  stage = await startStage({ width: 1200, height: 800 });
+}, 180_000);
 afterAll(async () => {
-  for (const stop of stops.reverse()) await stop();
+  await stage.stop();
 });
 
-/** A page in a context of its own (one person's browser), its errors collected. */
-async function open(url: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(waitMsMax);
-  page.on('pageerror', (error) => pageErrors.push(`${url.split('#')[0] ?? ''}: ${error.message}`));
-  await page.goto(url);
-  return page;
-}
-
-/** Waits, bounded, until the locator shows the text; fails naming what was missing. */
-async function sees(locator: Locator, text: string | RegExp): Promise<void> {
-  await locator.filter({ hasText: text }).first().waitFor({ state: 'visible', timeout: waitMsMax });
-}
+const open = (url: string): Promise<Page> => stage.open(url);
+const link = (name: string): string => stage.link(name);
 
 const artifacts = fileURLToPath(new URL('../../../e2e/artifacts/', import.meta.url));
 
 /** Saves what the page shows now under e2e/artifacts/ (not committed), for people to look at. */
 async function snapshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${artifacts}${name}.png` });
-}
-
-function link(name: string): string {
-  const url = server.links.get(name);
-  if (url === undefined) throw new Error(`the server printed no link for ${name}`);
-  return url;
 }
 
 /** A number on the wallboard's tile of a queue. */
@@ -72,7 +45,7 @@ describe('the web apps', () => {
   let third: Page;
 
   it('[web] lineup serve serves the apps with a content security policy, and prints a sign-in link for each', async () => {
-    expect([...server.links.keys()].sort()).toEqual([
+    expect([...stage.server.links.keys()].sort()).toEqual([
       'agent ada',
       'agent bo',
       'agent chen',
@@ -81,11 +54,11 @@ describe('the web apps', () => {
       'widget',
     ]);
     for (const path of ['/agent/', '/wallboard/', '/widget/']) {
-      const response = await fetch(`${server.url}${path}`);
+      const response = await fetch(`${stage.server.url}${path}`);
       expect(response.status, path).toBe(200);
       expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
     }
-    const script = await fetch(`${server.url}/widget/widget.js`);
+    const script = await fetch(`${stage.server.url}/widget/widget.js`);
     expect(script.status).toBe(200);
     expect(script.headers.get('content-type')).toContain('javascript');
   });
@@ -306,6 +279,6 @@ describe('the web apps', () => {
   });
 
   it('[web] no page threw an error', () => {
-    expect(pageErrors).toEqual([]);
+    expect(stage.pageErrors).toEqual([]);
   });
 });

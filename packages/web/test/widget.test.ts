@@ -2,11 +2,11 @@ import { writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import WebSocket from 'ws';
 import type { ChatMessage, ChatReadMessage, ContactId, OfferId } from '@lineup/protocol';
 import { LineupAgent, attachmentBytesMax } from '@lineup/sdk';
-import { buildWeb, launchBrowser, startServer, waitMsMax, type TestServer } from './harness.ts';
+import { sees, startStage, waitMsMax, type Stage } from './harness.ts';
 
 /*
  * The customer widget's leave-a-message, read receipts and files, in a real
@@ -17,18 +17,12 @@ import { buildWeb, launchBrowser, startServer, waitMsMax, type TestServer } from
  * the agent receives, and a file past the limit is refused before upload.
  */
 
-let server: TestServer;
-let browser: Browser;
-/** What afterAll stops, last started first: only what did start. */
+let stage: Stage;
+/** What afterAll stops besides the stage, last started first. */
 const stops: (() => Promise<void>)[] = [];
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  await buildWeb();
-  server = await startServer();
-  stops.push(() => server.stop());
-  browser = await launchBrowser();
-  stops.push(() => browser.close());
+  stage = await startStage({ width: 390, height: 800 });
   // A queue nobody serves that takes messages (R11), and one that is always closed (R16).
   for (const queue of [
     { id: 'after-hours', name: 'After hours', channels: ['chat'], whenEmpty: 'leaveMessage' },
@@ -40,39 +34,23 @@ beforeAll(async () => {
       whenClosed: 'leaveMessage',
     },
   ]) {
-    const created = await server.call('POST', '/v1/tenants/demo/queues', queue);
+    const created = await stage.server.call('POST', '/v1/tenants/demo/queues', queue);
     expect(created.status, JSON.stringify(created.body)).toBe(201);
   }
 }, 180_000);
 afterAll(async () => {
   for (const stop of stops.reverse()) await stop();
-  expect(pageErrors).toEqual([]);
+  await stage.stop();
+  expect(stage.pageErrors).toEqual([]);
 });
 
-/** A page in a context of its own (one person's browser), its errors collected. */
-async function open(url: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(waitMsMax);
-  page.on('pageerror', (error) => pageErrors.push(`${url.split('#')[0] ?? ''}: ${error.message}`));
-  await page.goto(url);
-  return page;
-}
+const open = (url: string): Promise<Page> => stage.open(url);
 
-/** Waits, bounded, until the locator shows the text; fails naming what was missing. */
-async function sees(locator: Locator, text: string | RegExp): Promise<void> {
-  await locator.filter({ hasText: text }).first().waitFor({ state: 'visible', timeout: waitMsMax });
-}
-
-function link(name: string): string {
-  const url = server.links.get(name);
-  if (url === undefined) throw new Error(`the server printed no link for ${name}`);
-  return url;
-}
+const link = (name: string): string => stage.link(name);
 
 /** The messages left for a queue, as its operator reads them. */
 async function messagesOf(queueId: string): Promise<{ customer: object; text: string }[]> {
-  const page = await server.call('GET', `/v1/tenants/demo/queues/${queueId}/messages`);
+  const page = await stage.server.call('GET', `/v1/tenants/demo/queues/${queueId}/messages`);
   expect(page.status).toBe(200);
   return (page.body as { messages: { customer: object; text: string }[] }).messages;
 }
@@ -160,7 +138,7 @@ describe('chat: read receipts and files', () => {
     stops.push(() => rm(files, { recursive: true, force: true }));
     // Ada works through the SDK in Node with her demo link's token, as an agent's own tool would.
     const token = new URL(link('agent ada')).hash.replace('#token=', '');
-    agent = new LineupAgent({ url: server.url, token, WebSocket });
+    agent = new LineupAgent({ url: stage.server.url, token, WebSocket });
     stops.push(() => {
       agent.close();
       return Promise.resolve();
