@@ -130,10 +130,13 @@ export class Records {
     this.#journal = options.journal;
     const write = this.#db.transaction(
       (batches: readonly { tenantId: TenantId; events: readonly Event[]; seq: number }[]) => {
+        // Batches come in journal order per tenant: each tenant's cursor is saved once, at its last.
+        const lastSeqOf = new Map<TenantId, number>();
         for (const { tenantId, events, seq } of batches) {
           for (const event of events) this.#record(tenantId, event);
-          this.#cursors.save('records', tenantId, seq);
+          lastSeqOf.set(tenantId, seq);
         }
+        for (const [tenantId, seq] of lastSeqOf) this.#cursors.save('records', tenantId, seq);
       },
     );
     // Batches that record nothing write nothing: their empty transaction costs no I/O.
