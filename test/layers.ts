@@ -26,6 +26,7 @@ export const allowedImports: Readonly<Record<string, readonly string[]>> = {
   server: ['journal', 'engine', 'protocol'],
   sdk: ['protocol'],
   web: ['sdk', 'protocol'],
+  compat: ['sdk', 'protocol'],
   sim: ['engine', 'protocol'],
   cli: ['server', 'sim', 'engine', 'journal', 'protocol'],
 };
