@@ -81,6 +81,8 @@ export interface Transcript {
   contactId: ContactId;
   customerId: CustomerId;
   messages: ChatEntry[];
+  /** The read receipts so far: the highest seq the customer, and any agent, read; 0 before any. */
+  readUpToSeq: { customer: number; agent: number };
 }
 
 /** The wrap-up an agent gave a contact it handled; the server's DispositionSchema. */
