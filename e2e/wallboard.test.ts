@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import WebSocket from 'ws';
+import type { OfferId } from '@lineup/protocol';
+import { LineupAgent } from '@lineup/sdk';
 import { sees, snapshot, startStage, type Stage } from './harness.ts';
 
 /*
@@ -7,15 +10,18 @@ import { sees, snapshot, startStage, type Stage } from './harness.ts';
  * serve`: its chart starts with the hour before the page was opened (the
  * server's minute samples); it speaks the supervisor's browser language
  * (Chinese here) and switches to English; its numbers follow the line as
- * contacts join and leave, and a customer in the widget sees its place move.
+ * contacts join and leave, and a customer in the widget sees its place move,
+ * each time with its estimated wait.
  */
 
 let stage: Stage;
+let chen: LineupAgent | null = null;
 
 beforeAll(async () => {
   stage = await startStage({ width: 1200, height: 900 });
 }, 180_000);
 afterAll(async () => {
+  chen?.close();
   await stage.stop();
   expect(stage.pageErrors).toEqual([]);
 });
@@ -70,24 +76,45 @@ describe('the wallboard', () => {
     expect(await wallboard.locator('html').getAttribute('lang')).toBe('en');
   });
 
-  it('[R13] the numbers follow the line, and a waiting customer sees its place move', async () => {
+  it('[R13] the numbers follow the line, and a waiting customer sees its place move, with its wait', async () => {
+    // Chen (through the SDK in Node) takes the caller who waited since before the page opened:
+    // with an agent at work, the line's wait can be estimated.
+    const token = new URL(stage.link('agent chen')).hash.replace('#token=', '');
+    const agent = new LineupAgent({ url: stage.server.url, token, WebSocket });
+    chen = agent;
+    const offered = new Promise<OfferId>((resolve) => {
+      const stop = agent.on('offerCreated', (event) => {
+        stop();
+        resolve(event.offerId);
+      });
+    });
+    await agent.logIn();
+    await agent.acceptOffer(await offered);
+    await sees(tileMetric(wallboard, 'Support', 'waiting'), /^0$/);
+    await sees(tileMetric(wallboard, 'Support', 'busy'), /^1$/);
+
     await callerJoins('c-2');
+    await callerJoins('c-3');
     await sees(tileMetric(wallboard, 'Support', 'waiting'), /^2/);
     customer = await stage.open(stage.link('widget'));
     await customer.getByRole('button', { name: 'Chat with us' }).click();
     await customer.getByLabel('Your name (optional)').fill('Mia');
     await customer.getByRole('button', { name: 'Chat with Support' }).click();
-    await sees(customer.locator('.place'), /^You are 3rd/);
-    // Nobody is logged in to serve Support: the tile turns red, which a screen reader hears too.
-    await sees(tileMetric(wallboard, 'Support', 'waiting'), /^3 \(alert\)$/);
+    const place = customer.locator('.place');
+    // The place with its estimated wait in words, each time the line moves.
+    await sees(place, /^You are 3rd — (about|less than)/);
+    // Chen is busy and nobody is ready: the tile turns amber, which a screen reader hears too.
+    await sees(tileMetric(wallboard, 'Support', 'waiting'), /^3 \(warning\)$/);
+    // The wallboard's EWT (for the next to join) is a time now that an agent works.
+    await sees(tileMetric(wallboard, 'Support', 'ewt'), /^\d+:\d\d$/);
     await snapshot(wallboard, 'wallboard-three-waiting');
     await snapshot(customer, 'widget-third');
 
-    await callerLeaves('early-3');
-    await sees(customer.locator('.place'), /^You are 2nd/);
-    await sees(tileMetric(wallboard, 'Support', 'waiting'), /^2/);
     await callerLeaves('c-2');
-    await sees(customer.locator('.place'), /^You are next/);
+    await sees(place, /^You are 2nd — (about|less than)/);
+    await sees(tileMetric(wallboard, 'Support', 'waiting'), /^2/);
+    await callerLeaves('c-3');
+    await sees(place, /^You are next — (about|less than)/);
     await sees(tileMetric(wallboard, 'Support', 'waiting'), /^1/);
 
     // Who waits now: the widget's customer, first.
