@@ -46,6 +46,7 @@ export type {
   LeftMessageCustomer,
   OfferView,
   PublicQueueStatus,
+  QueueSample,
   QueueView,
   Rating,
   Transcript,

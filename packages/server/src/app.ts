@@ -47,6 +47,8 @@ import { recordRoutes } from './routes/records.ts';
 import { Records, trackingHost } from './records.ts';
 import { Feedback } from './feedback.ts';
 import { openServerStore, type ServerStore } from './store.ts';
+import { QueueSamples } from './queue-samples.ts';
+import { queueSampleRoutes } from './routes/queue-samples.ts';
 
 /*
  * The HTTP app: REST under /v1 with the tenant in the path, OpenAPI at
@@ -211,6 +213,8 @@ declare module 'fastify' {
     sockets: SocketHub;
     /** The contact history and the queues' 15-minute intervals (records.ts). */
     records: Records;
+    /** Each queue's last hour, a minute at a time (queue-samples.ts). */
+    queueSamples: QueueSamples;
   }
   interface FastifyContextConfig {
     /** Who may call the route (route.ts); absent on routes outside the API (docs, OpenAPI). */
@@ -375,6 +379,12 @@ export function buildApp(options: AppOptions): FastifyInstance {
     ...(options.socket === undefined ? {} : { settings: options.socket }),
   });
   app.decorate('sockets', hub);
+  const queueSamples = new QueueSamples({ host, clock, scheduler });
+  app.decorate('queueSamples', queueSamples);
+  app.addHook('preClose', (done) => {
+    queueSamples.close();
+    done();
+  });
   // Before the socket plugin closes the sockets: a stopping server ends no session.
   app.addHook('preClose', (done) => {
     hub.close();
@@ -428,6 +438,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       contactRoutes(tenant, host);
       if (options.webhooks !== undefined) webhookRoutes(tenant, options.webhooks);
       recordRoutes(tenant, { host, records, feedback, nowMs: () => clock.nowMs() });
+      queueSampleRoutes(tenant, queueSamples);
       done();
     },
     { prefix: '/v1/tenants/:tenantId' },

@@ -4,6 +4,9 @@
  * step's sample, an hour kept; and the sentence that says what they show.
  */
 
+import { timeOfDay, type Language } from '../shared/languages.ts';
+import { wallboardWords } from './wallboard-words.ts';
+
 /** One sample of a queue's status. */
 export interface Sample {
   atMs: number;
@@ -29,16 +32,38 @@ export function withSample(samples: readonly Sample[], sample: Sample): Sample[]
   return [...kept, sample];
 }
 
+/**
+ * The samples with the server's history of the queue in front (its minute
+ * samples, each charted at its peak): those older than the first sample the
+ * page took, within the span of the newest one.
+ */
+export function withHistory(
+  samples: readonly Sample[],
+  history: readonly { atMs: number; waitingMax: number; serviceLevel: number | null }[],
+): Sample[] {
+  const firstMs = samples[0]?.atMs ?? Number.POSITIVE_INFINITY;
+  const lastMs = samples.at(-1)?.atMs ?? history.at(-1)?.atMs ?? 0;
+  const older = history
+    .filter((item) => item.atMs < firstMs && item.atMs > lastMs - chartSpanMs)
+    .map((item) => ({
+      atMs: item.atMs,
+      waiting: item.waitingMax,
+      serviceLevel: item.serviceLevel,
+    }));
+  return [...older, ...samples];
+}
+
 /** The chart's sentence: the highest waiting count and the service level's range. */
-export function summaryOf(samples: readonly Sample[]): string {
-  if (samples.length === 0) return 'No samples yet.';
+export function summaryOf(samples: readonly Sample[], language: Language = 'en'): string {
+  const t = wallboardWords[language];
+  if (samples.length === 0) return t.noSamples;
   const waitingMax = Math.max(...samples.map((sample) => sample.waiting));
   const levels = samples.flatMap((sample) =>
     sample.serviceLevel === null ? [] : [Math.round(sample.serviceLevel * 100)],
   );
   const level =
     levels.length === 0
-      ? 'no service level yet'
-      : `service level ${Math.min(...levels)}–${Math.max(...levels)} %`;
-  return `Since ${new Date(samples[0]?.atMs ?? 0).toLocaleTimeString()}: at most ${waitingMax} waiting, ${level}.`;
+      ? t.noServiceLevel
+      : t.serviceLevelRange(Math.min(...levels), Math.max(...levels));
+  return t.chartSummary(timeOfDay(samples[0]?.atMs ?? 0, language), String(waitingMax), level);
 }
