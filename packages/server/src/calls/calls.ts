@@ -597,7 +597,10 @@ export class Calls {
     live.isMoving = false;
     if (outcome.rejection !== null) return outcome.rejection;
     const detail = 'queueId' in target ? `queue:${target.queueId}` : `agent:${target.agentId}`;
-    logStep(call, this.#clock.nowMs(), 'transferred', party.partyId, { detail });
+    // Logged once the engine took the transfer: a refused transfer leaves no trace in the log.
+    const nowMs = this.#clock.nowMs();
+    logStep(call, nowMs, 'transferStarted', party.partyId, { detail });
+    logStep(call, nowMs, 'transferred', party.partyId, { detail });
     await this.#end(live, 'transferred', party.partyId, false);
     return { callId: call.callId };
   }
