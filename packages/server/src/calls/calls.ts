@@ -460,7 +460,8 @@ export class Calls {
     const customerCall = forId === undefined ? null : this.live(consult.tenantId, forId);
     if (customerCall === null) return;
     const call = customerCall.view;
-    if (call.consult?.callId !== consult.view.callId) return;
+    // The customer's call ending took its consult with it: nothing to give back.
+    if (call.state === 'ended' || call.consult?.callId !== consult.view.callId) return;
     delete call.consult;
     const nowMs = this.#clock.nowMs();
     logStep(call, nowMs, 'consultEnded', consult.view.endedBy, { detail: reason });
