@@ -49,6 +49,8 @@ import { Feedback } from './feedback.ts';
 import { openServerStore, type ServerStore } from './store.ts';
 import { QueueSamples } from './queue-samples.ts';
 import { queueSampleRoutes } from './routes/queue-samples.ts';
+import { setUpCalls, type CallOptions } from './calls/setup.ts';
+import { callRoutes } from './routes/calls.ts';
 
 /*
  * The HTTP app: REST under /v1 with the tenant in the path, OpenAPI at
@@ -111,6 +113,8 @@ export interface AppOptions {
    * package: its host names the folder.
    */
   webDirectory?: string;
+  /** Calls: ring time, limits, recordings' folder, STUN and TURN (docs/calls.md). */
+  calls?: CallOptions;
 }
 
 /** How many REST requests a caller may send. */
@@ -369,12 +373,14 @@ export function buildApp(options: AppOptions): FastifyInstance {
   void app.register(swaggerUi, { routePrefix: '/docs' });
 
   const scheduler = options.scheduler ?? new SystemScheduler(clock);
-  const { records, feedback } = recordsOf(app, options, clock, scheduler);
+  const { records, feedback, store } = recordsOf(app, options, clock, scheduler);
+  const calls = setUpCalls(app, { host, store, clock, scheduler, calls: options.calls });
   const hub = new SocketHub({
     host,
     auth: options.auth,
     clock,
     scheduler,
+    calls: calls.calls,
     ...(options.chat === undefined ? {} : { chat: options.chat }),
     ...(options.socket === undefined ? {} : { settings: options.socket }),
   });
@@ -439,6 +445,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
       if (options.webhooks !== undefined) webhookRoutes(tenant, options.webhooks);
       recordRoutes(tenant, { host, records, feedback, nowMs: () => clock.nowMs() });
       queueSampleRoutes(tenant, queueSamples);
+      // Like chat: the REST side of calls (ICE servers, recordings' files) where the host set it up.
+      if (options.calls !== undefined) callRoutes(tenant, { ...calls, nowMs: () => clock.nowMs() });
       done();
     },
     { prefix: '/v1/tenants/:tenantId' },
@@ -455,7 +463,7 @@ function recordsOf(
   options: AppOptions,
   clock: Clock,
   scheduler: TimerScheduler,
-): { records: Records; feedback: Feedback } {
+): { records: Records; feedback: Feedback; store: ServerStore } {
   let store = options.store;
   if (store === undefined) {
     const opened = openServerStore();
@@ -479,7 +487,7 @@ function recordsOf(
     records.close();
     done();
   });
-  return { records, feedback: new Feedback({ store, clock, records }) };
+  return { records, feedback: new Feedback({ store, clock, records }), store };
 }
 
 /**
