@@ -11,6 +11,7 @@ import {
 } from '@lineup/protocol';
 import { LineupClient, type ClientEvents, type CommandResult } from './client.ts';
 import type { ClientOptions } from './options.ts';
+import { randomId } from './options.ts';
 import { segment } from './rest.ts';
 import type { AgentView, ContactView, Page, PageQuery, QueueView } from './views.ts';
 
@@ -37,11 +38,12 @@ export class LineupSupervisor extends LineupClient<SupervisorEvents> {
 
   /** Broadcasts an announcement to every agent of the tenant, or to the agents named. */
   async announce(text: string, agentIds?: readonly AgentId[]): Promise<void> {
+    const idempotencyKey = randomId();
     await this.connection.request(
       agentIds === undefined
-        ? { type: 'announce', text }
-        : { type: 'announce', text, agentIds: [...agentIds] },
-      false,
+        ? { type: 'announce', text, idempotencyKey }
+        : { type: 'announce', text, agentIds: [...agentIds], idempotencyKey },
+      true,
     );
   }
 

@@ -16,6 +16,7 @@ import {
   type Event,
   type QueueId,
   type Rejection,
+  type ReplyResult,
   type SequencedMessage,
   type ServerMessage,
   type TenantId,
@@ -27,6 +28,7 @@ import { agentIdsOf, contactIdOf, queueIdOf } from './event-subjects.ts';
 import type { CancelTimer, Clock, TimerScheduler } from './clock.ts';
 import type { Host, TenantView } from './host.ts';
 import { TokenBucket, type Rate } from './rate-limit.ts';
+import { RecentMap } from './recent-map.ts';
 
 /*
  * The WebSocket side of the server (docs/api.md, WebSocket): sessions that
@@ -73,6 +75,13 @@ export const socketSettingsDefault: SocketSettings = {
   placeEveryMs: 1_000,
   messageBytesMax: 64 * 1024,
 };
+
+/**
+ * Chat messages, read receipts and announcements with an idempotency key
+ * whose answer is remembered, over all tenants, most recently used kept. They
+ * live in memory: a resend after a restart of the server acts again.
+ */
+export const recentRepliesMax = 10_000;
 
 /** The WebSocket close code of a client that broke the protocol's rules (RFC 6455). */
 const policyViolation = 1008;
@@ -225,6 +234,8 @@ export class SocketHub {
   readonly #chat: Chat | null;
   readonly #channels = new Map<TenantId, TenantChannel>();
   readonly #sessions = new Map<string, Session>();
+  /** The answers to requests sent with an idempotency key, by person, type and key. */
+  readonly #recentReplies = new RecentMap<string, ReplyResult>(recentRepliesMax);
   #isClosing = false;
 
   constructor(options: {
@@ -783,6 +794,7 @@ export class SocketHub {
       return;
     }
     const { contactId } = message;
+    if (message.type !== 'chat.typing' && this.#replayed(session, connection, message)) return;
     switch (message.type) {
       case 'chat.send': {
         const posted = this.#chat.post(tenantId, contactId, writer, {
@@ -796,12 +808,7 @@ export class SocketHub {
         for (const party of this.#conversationSessions(session.channel, posted)) {
           this.#push(party, { type: 'chat', seq: 0, contactId, message: posted.entry });
         }
-        send(connection, {
-          type: 'reply',
-          id: message.id,
-          ok: true,
-          result: { events: [], chat: posted.entry },
-        });
+        this.#succeeded(session, connection, message, { events: [], chat: posted.entry });
         return;
       }
       case 'chat.read': {
@@ -820,7 +827,7 @@ export class SocketHub {
             upToSeq: message.upToSeq,
           });
         }
-        send(connection, { type: 'reply', id: message.id, ok: true, result: { events: [] } });
+        this.#succeeded(session, connection, message, { events: [] });
         return;
       }
       case 'chat.typing': {
@@ -865,6 +872,7 @@ export class SocketHub {
       });
       return;
     }
+    if (this.#replayed(session, connection, message)) return;
     const { channel } = session;
     const targets = message.agentIds ?? [...channel.agents.keys()];
     const announcement = {
@@ -879,7 +887,41 @@ export class SocketHub {
         this.#push(agentSession, announcement);
     }
     for (const supervisor of channel.supervisors) this.#push(supervisor, announcement);
-    send(connection, { type: 'reply', id: message.id, ok: true, result: { events: [] } });
+    this.#succeeded(session, connection, message, { events: [] });
+  }
+
+  /**
+   * Answers a request whose idempotency key this person sent before, as the
+   * first one was answered, without acting again; false when it is new. A
+   * refused request is not remembered, so its retry acts (docs/api.md, Idempotency).
+   */
+  #replayed(session: Session, connection: Connection, message: KeyedRequest): boolean {
+    const key = this.#replyKey(session, message);
+    const result = key === null ? undefined : this.#recentReplies.get(key);
+    if (result === undefined) return false;
+    send(connection, { type: 'reply', id: message.id, ok: true, result });
+    return true;
+  }
+
+  /** Answers a request that acted, remembering the answer under its idempotency key. */
+  #succeeded(
+    session: Session,
+    connection: Connection,
+    message: KeyedRequest,
+    result: ReplyResult,
+  ): void {
+    const key = this.#replyKey(session, message);
+    if (key !== null) this.#recentReplies.set(key, result);
+    send(connection, { type: 'reply', id: message.id, ok: true, result });
+  }
+
+  /** Where a keyed request's answer is remembered: per tenant, person and message type. */
+  #replyKey(session: Session, message: KeyedRequest): string | null {
+    if (message.idempotencyKey === undefined) return null;
+    const { tenantId } = session.principal;
+    return [tenantId, session.role, session.subject, message.type, message.idempotencyKey].join(
+      '\n',
+    );
   }
 
   async #command(session: Session, connection: Connection, message: CommandMessage) {
@@ -963,6 +1005,9 @@ export class SocketHub {
     }
   }
 }
+
+/** A request that may carry an idempotency key and is answered by the hub itself. */
+type KeyedRequest = Extract<ClientMessage, { type: 'chat.send' | 'chat.read' | 'announce' }>;
 
 /** The chat messages a client sends. */
 type ChatClientMessage = Extract<ClientMessage, { type: `chat.${string}` }>;

@@ -181,4 +181,106 @@ describe('chat', () => {
     const late = await carol.client.request({ type: 'chat.send', contactId: 'c1', text: 'thanks' });
     expect(late).toMatchObject({ ok: false, error: { code: 'contact_not_found' } });
   });
+
+  it('[chat] a message, a read receipt or an announcement sent twice with one idempotency key acts once', async () => {
+    const { carol, ann, sue } = await assignedChat();
+    const message = { type: 'chat.send', contactId: 'c1', text: 'Once', idempotencyKey: 'k-1' };
+    const first = await carol.client.request(message);
+    const again = await carol.client.request(message);
+    expect(again).toEqual({ ...first, id: again.id });
+    expect(again).toMatchObject({ ok: true, result: { chat: { seq: 1, text: 'Once' } } });
+    // The same key from another person is another request.
+    expect(await ann.client.request({ ...message, text: 'Twice' })).toMatchObject({
+      ok: true,
+      result: { chat: { seq: 2, text: 'Twice' } },
+    });
+    const transcript = await server.call<{ messages: { text: string }[] }>(
+      'GET',
+      `${acme}/contacts/c1/transcript`,
+      undefined,
+      { as: carol.token },
+    );
+    expect(transcript.body.messages.map((m) => m.text)).toEqual(['Once', 'Twice']);
+
+    const read = { type: 'chat.read', contactId: 'c1', upToSeq: 2, idempotencyKey: 'r-1' };
+    expect(await carol.client.request(read)).toMatchObject({ ok: true });
+    expect(await carol.client.request(read)).toMatchObject({ ok: true });
+    const announce = {
+      type: 'announce',
+      text: 'Short break',
+      agentIds: ['ann'],
+      idempotencyKey: 'a-1',
+    };
+    expect(await sue.client.request(announce)).toMatchObject({ ok: true });
+    expect(await sue.client.request(announce)).toMatchObject({ ok: true });
+    // A ping after them: everything before it has reached ann.
+    await ann.client.request({ type: 'ping' });
+    await ann.client.next((m) => m.type === 'announcement');
+    const heard = (type: string) => ann.client.messages.filter((m) => m.type === type).length;
+    expect(
+      ann.client.messages.filter((m) => m.type === 'chat' && m.message.text === 'Once'),
+    ).toHaveLength(1);
+    expect(heard('chatRead')).toBe(1);
+    expect(heard('announcement')).toBe(1);
+  });
+
+  it('[chat] a refused message is not remembered: its retry with the same key acts', async () => {
+    const carol = await as('customer', 'carol');
+    await carol.client.request({
+      type: 'command',
+      command: {
+        type: 'enqueueContact',
+        contact: {
+          ...contact('c1', 'q1'),
+          channel: 'chat',
+          customer: { id: 'carol', type: 'normal' },
+        },
+      },
+    });
+    const message = { type: 'chat.send', contactId: 'c1', text: 'hello?', idempotencyKey: 'k-2' };
+    expect(await carol.client.request(message)).toMatchObject({
+      ok: false,
+      error: { code: 'contact_not_assigned' },
+    });
+    const ann = await as('agent', 'ann');
+    await ann.client.request({ type: 'command', command: { type: 'logIn', agentId: 'ann' } });
+    const offer = await ann.client.next<EventMessage>(
+      (m) => m.type === 'event' && m.event.type === 'offerCreated',
+    );
+    const offerId = offer.event.type === 'offerCreated' ? offer.event.offerId : '';
+    await ann.client.request({
+      type: 'command',
+      command: { type: 'acceptOffer', agentId: 'ann', offerId },
+    });
+    expect(await carol.client.request(message)).toMatchObject({
+      ok: true,
+      result: { chat: { seq: 1, text: 'hello?' } },
+    });
+  });
+
+  it('[chat] a file past the limit answers 413 payload_too_large, read to its end rather than reset', async () => {
+    const { carol } = await assignedChat();
+    const tooBig = Buffer.alloc(10 * 1_048_576 + 1, 1);
+    const upload = await fetch(`${server.baseUrl}${acme}/contacts/c1/attachments?name=big.bin`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${carol.token}`,
+        'content-type': 'application/octet-stream',
+      },
+      body: tooBig,
+    });
+    expect(upload.status).toBe(413);
+    expect(await upload.json()).toMatchObject({ error: { code: 'payload_too_large' } });
+    // One at the limit is taken.
+    const atLimit = await fetch(`${server.baseUrl}${acme}/contacts/c1/attachments?name=max.bin`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${carol.token}`,
+        'content-type': 'application/octet-stream',
+      },
+      body: tooBig.subarray(1),
+    });
+    expect(atLimit.status).toBe(201);
+    expect(await atLimit.json()).toMatchObject({ bytes: 10 * 1_048_576 });
+  });
 });
