@@ -781,6 +781,7 @@ describe('the registry', () => {
     'contact_not_ended',
     'rating_exists',
     'rating_not_found',
+    'queue_not_assigned',
   ];
   /** Codes the engine returns, each with its test above. */
   const testedHere: ErrorCode[] = [

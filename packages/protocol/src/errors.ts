@@ -250,6 +250,12 @@ export const errorCodes = {
     isRetryable: false,
     message: 'The contact has no rating; rate it first.',
   },
+  queue_not_assigned: {
+    status: 409,
+    isRetryable: false,
+    message:
+      'The agent is not assigned this queue; an admin assigns the queues an agent may serve.',
+  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 /** A stable, machine-readable error code. */
