@@ -5,7 +5,6 @@ import {
   LineupError,
   type AgentView,
   type ConnectionChange,
-  type ContactHistoryItem,
   type ContactView,
 } from '@lineup/sdk';
 import { Chat } from '../shared/chat.tsx';
@@ -15,6 +14,10 @@ import { merged, messageOf } from '../shared/messages.ts';
 import type { SignedInProps } from '../shared/signed-in-page.tsx';
 import { useNow } from '../shared/use-now.ts';
 import { clockOf } from '../shared/words.ts';
+import { CallbackLater } from './callback-later.tsx';
+import { PreviousContacts } from './previous-contacts.tsx';
+import { QueueChooser } from './queue-chooser.tsx';
+import { WrapUpCard, type Finished } from './wrap-up.tsx';
 
 /*
  * The agent desktop: presence (ready, not ready with a reason), the ringing
@@ -26,15 +29,6 @@ import { clockOf } from '../shared/words.ts';
 
 /** Reasons offered for "not ready"; any text is accepted by the server. */
 const notReadyReasons = ['Break', 'Lunch', 'Meeting', 'Training', 'After-call work'] as const;
-
-/** Disposition codes offered at wrap-up; the server keeps any code the tenant uses. */
-const dispositionCodes = ['Resolved', 'Sale', 'Follow-up', 'Complaint', 'Other'] as const;
-
-/** A contact the agent completed and has not wrapped up yet. */
-interface Finished {
-  contactId: ContactId;
-  name: string;
-}
 
 function customerNameOf(contact: ContactView | undefined): string {
   return contact?.customer.name ?? contact?.customer.id ?? 'Customer';
@@ -57,7 +51,8 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
   const [selected, setSelected] = useState<ContactId | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [finished, setFinished] = useState<Finished | null>(null);
+  /** Contacts completed and not wrapped up yet, oldest first: several chats end one by one. */
+  const [finished, setFinished] = useState<readonly Finished[]>([]);
   const [announcement, setAnnouncement] = useState<{ from: string; text: string } | null>(null);
 
   /** Reads a contact once (customer, queue, when it joined) and its conversation. */
@@ -171,6 +166,16 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
         return next;
       });
     });
+    // Every queue's name, for the queues the agent may serve and its earlier contacts.
+    void client.queues({ limit: 1_000 }).then(
+      (page) => {
+        setQueueNames(
+          (current) =>
+            new Map([...page.items.map((queue) => [queue.id, queue.name] as const), ...current]),
+        );
+      },
+      () => undefined,
+    );
     setAgent(client);
     return () => {
       client.close();
@@ -194,6 +199,7 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
   }, [view?.offer]);
 
   if (agent === null) return null;
+  const queueNameOf = (queueId: QueueId) => queueNames.get(queueId) ?? queueId;
   const signOut = async () => {
     if (view !== null && view.presence !== 'offline') await act(() => agent.logOut());
     agent.close();
@@ -241,6 +247,14 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
       )}
       <div className="desk-body">
         <aside className="card side" aria-label="Waiting in your queues">
+          {view === null ? null : (
+            <QueueChooser
+              agent={agent}
+              membershipsKey={JSON.stringify(view.memberships)}
+              queueNameOf={queueNameOf}
+              act={act}
+            />
+          )}
           <h2>Waiting</h2>
           {waiting.size === 0 ? (
             <p className="muted">No queues yet.</p>
@@ -267,16 +281,19 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
               onReject={(offerId) => act(() => agent.rejectOffer(offerId))}
             />
           )}
-          {finished === null ? null : (
+          {finished.map((item) => (
             <WrapUpCard
+              key={item.contactId}
               agent={agent}
-              finished={finished}
+              finished={item}
               act={act}
               onDone={() => {
-                setFinished(null);
+                setFinished((current) =>
+                  current.filter((other) => other.contactId !== item.contactId),
+                );
               }}
             />
-          )}
+          ))}
           {view === null || view.contactIds.length === 0 ? (
             view?.offer == null ? (
               <section className="card idle">
@@ -315,6 +332,9 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
           ) : (
             <section className="card conversations">
               <nav className="tabs" aria-label="Your conversations">
+                <span className="muted capacity">
+                  {view.contactIds.length} of {view.capacity.chat} chats
+                </span>
                 {view.contactIds.map((contactId) => (
                   <button
                     key={contactId}
@@ -350,8 +370,13 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
                     );
                   }}
                   act={act}
-                  onCompleted={(contactId) => {
-                    setFinished({ contactId, name: customerNameOf(contacts.get(contactId)) });
+                  queueNameOf={queueNameOf}
+                  onCompleted={(contactId, code) => {
+                    const name = customerNameOf(contacts.get(contactId));
+                    setFinished((current) => [
+                      ...current.filter((other) => other.contactId !== contactId),
+                      code === undefined ? { contactId, name } : { contactId, name, code },
+                    ]);
                   }}
                 />
               )}
@@ -497,6 +522,7 @@ function Conversation({
   readUpToSeq,
   onSent,
   act,
+  queueNameOf,
   onCompleted,
 }: {
   agent: LineupAgent;
@@ -511,7 +537,9 @@ function Conversation({
   /** A message the agent sent (a file), to show before its broadcast arrives. */
   onSent: (entry: ChatEntry) => void;
   act: (action: () => Promise<unknown>) => Promise<void>;
-  onCompleted: (contactId: ContactId) => void;
+  queueNameOf: (queueId: QueueId) => string;
+  /** The contact was completed (turned into a callback: with the outcome to preselect). */
+  onCompleted: (contactId: ContactId, code?: Finished['code']) => void;
 }) {
   /** The highest seq this desk has said it read, so that each receipt goes once. */
   const readSent = useRef(0);
@@ -531,6 +559,14 @@ function Conversation({
         </div>
         <div className="actions">
           <TransferControl agent={agent} contactId={contactId} act={act} />
+          <CallbackLater
+            agent={agent}
+            contact={contact}
+            act={act}
+            onConverted={(converted) => {
+              onCompleted(converted, 'Call back');
+            }}
+          />
           <button
             type="button"
             onClick={() =>
@@ -544,7 +580,9 @@ function Conversation({
           </button>
         </div>
       </div>
-      {contact === undefined ? null : <PreviousContacts agent={agent} contact={contact} />}
+      {contact === undefined ? null : (
+        <PreviousContacts agent={agent} contact={contact} queueNameOf={queueNameOf} />
+      )}
       <Chat
         entries={entries}
         selfRole="agent"
@@ -572,54 +610,6 @@ function Conversation({
         loadAttachment={(attachmentId) => agent.downloadAttachment(attachmentId)}
       />
     </div>
-  );
-}
-
-/** Previous contacts shown at most. */
-const previousShownMax = 5;
-
-const outcomeWords: Record<NonNullable<ContactHistoryItem['outcome']>, string> = {
-  completed: 'completed',
-  abandoned: 'hung up',
-  timedOut: 'timed out',
-  deflected: 'turned away',
-  callbackClosed: 'called back',
-};
-
-/** The customer's earlier contacts, newest first: when, where, how it ended, the wrap-up code. */
-function PreviousContacts({ agent, contact }: { agent: LineupAgent; contact: ContactView }) {
-  const [items, setItems] = useState<ContactHistoryItem[] | null>(null);
-  useEffect(() => {
-    let isCurrent = true;
-    agent.customerContacts(contact.customer.id, { limit: previousShownMax + 1 }).then(
-      (page) => {
-        if (isCurrent) setItems(page.items.filter((item) => item.id !== contact.id));
-      },
-      () => {
-        if (isCurrent) setItems([]);
-      },
-    );
-    return () => {
-      isCurrent = false;
-    };
-  }, [agent, contact.customer.id, contact.id]);
-  if (items === null) return null;
-  return (
-    <details className="previous" open={items.length > 0}>
-      <summary>
-        {items.length === 0 ? 'No previous contacts' : `Previous contacts (${items.length})`}
-      </summary>
-      <ul aria-label="Previous contacts">
-        {items.slice(0, previousShownMax).map((item) => (
-          <li key={item.id}>
-            {new Date(item.joinedAtMs).toLocaleString()} · {item.lastQueueId} ·{' '}
-            {item.outcome === null ? 'still open' : outcomeWords[item.outcome]}
-            {item.disposition === null ? '' : ` · ${item.disposition.code}`}
-            {item.rating === null ? '' : ` · rated ${item.rating.score}/5`}
-          </li>
-        ))}
-      </ul>
-    </details>
   );
 }
 
@@ -718,83 +708,6 @@ function TransferControl({
         Cancel
       </button>
     </form>
-  );
-}
-
-/** Wrap-up of a completed contact: a disposition code and notes, kept in its history. */
-function WrapUpCard({
-  agent,
-  finished,
-  act,
-  onDone,
-}: {
-  agent: LineupAgent;
-  finished: Finished;
-  act: (action: () => Promise<unknown>) => Promise<void>;
-  onDone: () => void;
-}) {
-  const [code, setCode] = useState<string>(dispositionCodes[0]);
-  const [notes, setNotes] = useState('');
-  const [saved, setSaved] = useState<string | null>(null);
-  return (
-    <section className="card wrap-up" aria-label={`Wrap-up of ${finished.name}`}>
-      <h2>Wrap-up: {finished.name}</h2>
-      {saved === null ? (
-        <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            void act(async () => {
-              const item = await agent.dispose(
-                finished.contactId,
-                code,
-                notes.trim() === '' ? undefined : notes.trim(),
-              );
-              setSaved(item.disposition?.code ?? code);
-            });
-          }}
-        >
-          <label>
-            Outcome{' '}
-            <select
-              value={code}
-              onChange={(event) => {
-                setCode(event.target.value);
-              }}
-            >
-              {dispositionCodes.map((item) => (
-                <option key={item} value={item}>
-                  {item}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="notes">
-            Notes
-            <textarea
-              value={notes}
-              maxLength={2_000}
-              rows={3}
-              onChange={(event) => {
-                setNotes(event.target.value);
-              }}
-            />
-          </label>
-          <div className="actions">
-            <button type="submit">Save wrap-up</button>
-            <button type="button" className="secondary" onClick={onDone}>
-              Skip
-            </button>
-          </div>
-        </form>
-      ) : (
-        <div className="actions">
-          <p role="status">Saved: {saved}</p>
-          <button type="button" className="secondary" onClick={onDone}>
-            Done
-          </button>
-        </div>
-      )}
-    </section>
   );
 }
 

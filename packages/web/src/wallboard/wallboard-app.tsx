@@ -181,6 +181,7 @@ export function WallboardApp({ url, token, onSignOut }: SignedInProps) {
     <div className="board">
       <header className="topbar">
         <h1>Wallboard</h1>
+        <a href="#admin">Administration</a>
         <span className="spacer" />
         <button
           type="button"

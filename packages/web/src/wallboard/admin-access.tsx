@@ -1,0 +1,260 @@
+import { useEffect, useState } from 'react';
+import { scopeList, type Scope } from '@lineup/protocol';
+import type { ApiKeyView, WebhookView } from '@lineup/sdk';
+import type { AdminSectionProps } from './admin-app.tsx';
+
+/*
+ * The tenant's API keys and webhooks. A new key's secret and a new webhook's
+ * signing secret are shown once, as the API answers them, and never again.
+ */
+
+/** The API keys and the webhooks. */
+export function AdminAccess(props: AdminSectionProps) {
+  return (
+    <>
+      <ApiKeys {...props} />
+      <Webhooks {...props} />
+    </>
+  );
+}
+
+/** Reads a list once and again after each change made here. */
+function useList<T>(read: () => Promise<T[]>): [T[] | null, () => void] {
+  const [items, setItems] = useState<T[] | null>(null);
+  const [generation, setGeneration] = useState(0);
+  useEffect(() => {
+    let isCurrent = true;
+    read().then(
+      (found) => {
+        if (isCurrent) setItems(found);
+      },
+      () => {
+        if (isCurrent) setItems([]);
+      },
+    );
+    return () => {
+      isCurrent = false;
+    };
+    // The reader is a method of the page's one client, new each render: a new generation,
+    // not a new reader, is what asks again.
+  }, [generation]);
+  return [
+    items,
+    () => {
+      setGeneration((current) => current + 1);
+    },
+  ];
+}
+
+function ApiKeys({ supervisor, act }: AdminSectionProps) {
+  const [keys, readAgain] = useList<ApiKeyView>(() => supervisor.apiKeys());
+  const [name, setName] = useState('');
+  const [scopes, setScopes] = useState<Scope[]>(['read']);
+  const [shown, setShown] = useState<string | null>(null);
+  return (
+    <section className="card" aria-label="API keys">
+      <h2>API keys</h2>
+      {shown === null ? null : (
+        <p className="secret" role="status">
+          The new key, shown this once: <code>{shown}</code>
+        </p>
+      )}
+      <table className="admin-table">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Scopes</th>
+            <th scope="col">Created</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {(keys ?? []).map((key) => (
+            <tr key={key.id}>
+              <td>{key.name}</td>
+              <td>{key.scopes.join(', ')}</td>
+              <td>{new Date(key.createdAtMs).toLocaleString()}</td>
+              <td>
+                <button
+                  type="button"
+                  className="danger small"
+                  aria-label={`Revoke key ${key.name}`}
+                  onClick={() =>
+                    void act(() => supervisor.revokeApiKey(key.id)).then(() => {
+                      readAgain();
+                    })
+                  }
+                >
+                  Revoke
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form
+        className="admin-form"
+        aria-label="New API key"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void act(async () => {
+            const created = await supervisor.createApiKey(name.trim(), scopes);
+            setShown(created.key);
+            setName('');
+          }).then(() => {
+            readAgain();
+          });
+        }}
+      >
+        <h3>New API key</h3>
+        <label>
+          What uses it
+          <input
+            required
+            value={name}
+            onChange={(event) => {
+              setName(event.target.value);
+            }}
+          />
+        </label>
+        <fieldset>
+          <legend>Scopes</legend>
+          {scopeList.map((scope) => (
+            <label key={scope} className="inline">
+              <input
+                type="checkbox"
+                checked={scopes.includes(scope)}
+                onChange={(event) => {
+                  setScopes(
+                    event.target.checked
+                      ? [...scopes, scope]
+                      : scopes.filter((other) => other !== scope),
+                  );
+                }}
+              />
+              {scope}
+            </label>
+          ))}
+        </fieldset>
+        <div className="actions">
+          <button type="submit" disabled={scopes.length === 0}>
+            Create key
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function Webhooks({ supervisor, act }: AdminSectionProps) {
+  const [hooks, readAgain] = useList<WebhookView>(() => supervisor.webhooks());
+  const [url, setUrl] = useState('');
+  const [eventTypes, setEventTypes] = useState('*');
+  const [description, setDescription] = useState('');
+  const [shown, setShown] = useState<string | null>(null);
+  return (
+    <section className="card" aria-label="Webhooks">
+      <h2>Webhooks</h2>
+      {shown === null ? null : (
+        <p className="secret" role="status">
+          The webhook&apos;s signing secret, shown this once: <code>{shown}</code>
+        </p>
+      )}
+      <table className="admin-table">
+        <thead>
+          <tr>
+            <th scope="col">Address</th>
+            <th scope="col">Events</th>
+            <th scope="col">What for</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {(hooks ?? []).map((hook) => (
+            <tr key={hook.id}>
+              <td>{hook.url}</td>
+              <td>{hook.eventTypes.join(', ')}</td>
+              <td>{hook.description ?? ''}</td>
+              <td>
+                <button
+                  type="button"
+                  className="danger small"
+                  aria-label={`Delete webhook ${hook.url}`}
+                  onClick={() =>
+                    void act(() => supervisor.deleteWebhook(hook.id)).then(() => {
+                      readAgain();
+                    })
+                  }
+                >
+                  Delete
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form
+        className="admin-form"
+        aria-label="New webhook"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void act(async () => {
+            const created = await supervisor.createWebhook({
+              url: url.trim(),
+              eventTypes: eventTypes
+                .split(',')
+                .map((type) => type.trim())
+                .filter((type) => type !== ''),
+              ...(description.trim() === '' ? {} : { description: description.trim() }),
+            });
+            setShown(created.secret);
+            setUrl('');
+            setDescription('');
+          }).then(() => {
+            readAgain();
+          });
+        }}
+      >
+        <h3>New webhook</h3>
+        <label>
+          Address (http or https)
+          <input
+            required
+            type="url"
+            value={url}
+            onChange={(event) => {
+              setUrl(event.target.value);
+            }}
+          />
+        </label>
+        <label>
+          Event types (comma-separated, or * for all)
+          <input
+            required
+            value={eventTypes}
+            onChange={(event) => {
+              setEventTypes(event.target.value);
+            }}
+          />
+        </label>
+        <label>
+          What for (optional)
+          <input
+            value={description}
+            maxLength={500}
+            onChange={(event) => {
+              setDescription(event.target.value);
+            }}
+          />
+        </label>
+        <div className="actions">
+          <button type="submit">Create webhook</button>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,346 @@
+import { useEffect, useState } from 'react';
+import { asAgentId, type QueueId } from '@lineup/protocol';
+import type { AgentView, Assignment, QueueView } from '@lineup/sdk';
+import type { AdminSectionProps } from './admin-app.tsx';
+
+/*
+ * The agents: create, rename, change the chat capacity, remove a logged-out
+ * one; and for each, the queues it may serve with its priority there (its
+ * assignments, ADR 0017), which the agent then turns on and off itself.
+ */
+
+/** The agents table, a new agent's form, and the chosen agent's queues. */
+export function AdminAgents({
+  supervisor,
+  act,
+  agents,
+  queues,
+}: AdminSectionProps & { agents: readonly AgentView[]; queues: readonly QueueView[] }) {
+  const [chosen, setChosen] = useState<AgentView['id'] | null>(null);
+  const [id, setId] = useState('');
+  const [name, setName] = useState('');
+  const [chats, setChats] = useState(3);
+  const chosenAgent = agents.find((agent) => agent.id === chosen);
+  return (
+    <section className="card" aria-label="Agents">
+      <h2>Agents</h2>
+      <table className="admin-table">
+        <thead>
+          <tr>
+            <th scope="col">Id</th>
+            <th scope="col">Name</th>
+            <th scope="col">Chats at once</th>
+            <th scope="col">Serves now</th>
+            <th scope="col">State</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {agents.map((agent) => (
+            <AgentRow
+              key={`${agent.id} ${agent.name} ${agent.capacity.chat}`}
+              agent={agent}
+              onSave={(changes) => act(() => supervisor.updateAgent(agent.id, changes))}
+              onQueues={() => {
+                setChosen(agent.id);
+              }}
+              onRemove={() => act(() => supervisor.deleteAgent(agent.id))}
+            />
+          ))}
+        </tbody>
+      </table>
+      {chosenAgent === undefined ? null : (
+        <Assignments
+          key={chosenAgent.id + JSON.stringify(chosenAgent.memberships)}
+          supervisor={supervisor}
+          act={act}
+          agent={chosenAgent}
+          queues={queues}
+          onClose={() => {
+            setChosen(null);
+          }}
+        />
+      )}
+      <form
+        className="admin-form"
+        aria-label="New agent"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void act(() =>
+            supervisor.createAgent({
+              id: asAgentId(id.trim()),
+              name: name.trim(),
+              capacity: { chat: chats },
+            }),
+          ).then((isDone) => {
+            if (!isDone) return;
+            setId('');
+            setName('');
+          });
+        }}
+      >
+        <h3>New agent</h3>
+        <label>
+          Id
+          <input
+            required
+            value={id}
+            maxLength={128}
+            onChange={(event) => {
+              setId(event.target.value);
+            }}
+          />
+        </label>
+        <label>
+          Name
+          <input
+            required
+            value={name}
+            onChange={(event) => {
+              setName(event.target.value);
+            }}
+          />
+        </label>
+        <label>
+          Chats at once
+          <input
+            type="number"
+            min={0}
+            step={1}
+            value={chats}
+            onChange={(event) => {
+              setChats(Number(event.target.value));
+            }}
+          />
+        </label>
+        <div className="actions">
+          <button type="submit">Create agent</button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+/** One agent's row: its name and chat capacity editable in place. */
+function AgentRow({
+  agent,
+  onSave,
+  onQueues,
+  onRemove,
+}: {
+  agent: AgentView;
+  onSave: (changes: { name: string; capacity: { chat: number } }) => Promise<boolean>;
+  onQueues: () => void;
+  onRemove: () => Promise<boolean>;
+}) {
+  const [name, setName] = useState(agent.name);
+  const [chats, setChats] = useState(agent.capacity.chat);
+  const isChanged = name !== agent.name || chats !== agent.capacity.chat;
+  return (
+    <tr>
+      <td>{agent.id}</td>
+      <td>
+        <input
+          aria-label={`Name of ${agent.id}`}
+          value={name}
+          onChange={(event) => {
+            setName(event.target.value);
+          }}
+        />
+      </td>
+      <td>
+        <input
+          aria-label={`Chats at once for ${agent.id}`}
+          type="number"
+          min={0}
+          step={1}
+          value={chats}
+          onChange={(event) => {
+            setChats(Number(event.target.value));
+          }}
+        />
+      </td>
+      <td>
+        {agent.memberships.map((item) => `${item.queueId} (${item.priority})`).join(', ') || '—'}
+      </td>
+      <td>{agent.presence}</td>
+      <td className="row-actions">
+        <button
+          type="button"
+          className="small"
+          disabled={!isChanged}
+          aria-label={`Save agent ${agent.id}`}
+          onClick={() => void onSave({ name: name.trim(), capacity: { chat: chats } })}
+        >
+          Save
+        </button>
+        <button
+          type="button"
+          className="secondary small"
+          aria-label={`Queues of ${agent.id}`}
+          onClick={onQueues}
+        >
+          Queues
+        </button>
+        <button
+          type="button"
+          className="danger small"
+          aria-label={`Remove agent ${agent.id}`}
+          onClick={() => void onRemove()}
+        >
+          Remove
+        </button>
+      </td>
+    </tr>
+  );
+}
+
+/** The queues one agent may serve, with its priority in each; add, change, take away. */
+function Assignments({
+  supervisor,
+  act,
+  agent,
+  queues,
+  onClose,
+}: Omit<AdminSectionProps, 'reload'> & {
+  agent: AgentView;
+  queues: readonly QueueView[];
+  onClose: () => void;
+}) {
+  const [items, setItems] = useState<Assignment[] | null>(null);
+  const [generation, setGeneration] = useState(0);
+  const [queueId, setQueueId] = useState<QueueId | ''>('');
+  const [priority, setPriority] = useState(0);
+  useEffect(() => {
+    let isCurrent = true;
+    supervisor.assignments(agent.id).then(
+      (read) => {
+        if (isCurrent) setItems(read);
+      },
+      () => {
+        if (isCurrent) setItems([]);
+      },
+    );
+    return () => {
+      isCurrent = false;
+    };
+  }, [supervisor, agent.id, generation]);
+  const change = async (action: () => Promise<unknown>) => {
+    if (await act(action)) setGeneration((current) => current + 1);
+  };
+  const nameOf = (id: QueueId) => queues.find((queue) => queue.id === id)?.name ?? id;
+  const unassigned = queues.filter((queue) => !items?.some((item) => item.queueId === queue.id));
+  return (
+    <div className="admin-form" role="region" aria-label={`Queues of ${agent.name}`}>
+      <h3>Queues {agent.name} may serve</h3>
+      {items === null ? null : items.length === 0 ? (
+        <p className="muted">None yet.</p>
+      ) : (
+        <ul className="assignments">
+          {items.map((item) => (
+            <AssignmentRow
+              key={`${item.queueId} ${item.priority}`}
+              item={item}
+              name={nameOf(item.queueId)}
+              onPriority={(value) =>
+                void change(() => supervisor.assign(agent.id, item.queueId, value))
+              }
+              onRemove={() => void change(() => supervisor.unassign(agent.id, item.queueId))}
+            />
+          ))}
+        </ul>
+      )}
+      <form
+        className="inline-form"
+        aria-label={`Assign a queue to ${agent.name}`}
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (queueId === '') return;
+          void change(() => supervisor.assign(agent.id, queueId, priority));
+          setQueueId('');
+        }}
+      >
+        <label>
+          Queue
+          <select
+            value={queueId}
+            onChange={(event) => {
+              setQueueId(event.target.value as QueueId);
+            }}
+          >
+            <option value="">Choose…</option>
+            {unassigned.map((queue) => (
+              <option key={queue.id} value={queue.id}>
+                {queue.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Priority
+          <input
+            type="number"
+            step={1}
+            value={priority}
+            onChange={(event) => {
+              setPriority(Number(event.target.value));
+            }}
+          />
+        </label>
+        <button type="submit" disabled={queueId === ''}>
+          Assign
+        </button>
+        <button type="button" className="secondary" onClick={onClose}>
+          Close
+        </button>
+      </form>
+    </div>
+  );
+}
+
+function AssignmentRow({
+  item,
+  name,
+  onPriority,
+  onRemove,
+}: {
+  item: Assignment;
+  name: string;
+  onPriority: (priority: number) => void;
+  onRemove: () => void;
+}) {
+  const [priority, setPriority] = useState(item.priority);
+  return (
+    <li>
+      <span>
+        {name} {item.isServing ? <span className="muted">(serving now)</span> : null}
+      </span>
+      <label>
+        Priority in {name}
+        <input
+          type="number"
+          step={1}
+          value={priority}
+          onChange={(event) => {
+            setPriority(Number(event.target.value));
+          }}
+        />
+      </label>
+      <button
+        type="button"
+        className="small"
+        disabled={priority === item.priority}
+        onClick={() => {
+          onPriority(priority);
+        }}
+      >
+        Save priority
+      </button>
+      <button type="button" className="danger small" onClick={onRemove}>
+        Take away {name}
+      </button>
+    </li>
+  );
+}

@@ -1,0 +1,313 @@
+import { useState } from 'react';
+import { Channel, WhenEmpty, asQueueId, type QueueChanges } from '@lineup/protocol';
+import type { QueueView } from '@lineup/sdk';
+import type { AdminSectionProps } from './admin-app.tsx';
+
+/*
+ * The queues: create, change the main settings, delete an empty one. Times
+ * are edited in seconds and sent in milliseconds; every other setting keeps
+ * its value (or the default, docs/routing.md).
+ */
+
+const channels: readonly Channel[] = Object.values(Channel);
+const whenEmptyChoices: readonly WhenEmpty[] = Object.values(WhenEmpty);
+
+/** The settings this page edits, as its form holds them. */
+interface QueueForm {
+  name: string;
+  priority: number;
+  channels: Channel[];
+  offerTimeoutSeconds: number;
+  wrapUpSeconds: number;
+  serviceLevelSeconds: number;
+  whenEmpty: WhenEmpty;
+  isCallbackAllowed: boolean;
+}
+
+function formOf(queue: QueueView): QueueForm {
+  return {
+    name: queue.name,
+    priority: queue.priority,
+    channels: [...queue.channels],
+    offerTimeoutSeconds: queue.offerTimeoutMs / 1000,
+    wrapUpSeconds: queue.wrapUpMs / 1000,
+    serviceLevelSeconds: queue.serviceLevelThresholdMs / 1000,
+    whenEmpty: queue.whenEmpty,
+    isCallbackAllowed: queue.callbacks.isAllowed,
+  };
+}
+
+const blank: QueueForm = {
+  name: '',
+  priority: 0,
+  channels: ['chat'],
+  offerTimeoutSeconds: 20,
+  wrapUpSeconds: 10,
+  serviceLevelSeconds: 20,
+  whenEmpty: 'wait',
+  isCallbackAllowed: true,
+};
+
+/** The form's settings but callbacks, whose other settings the page does not edit. */
+function settingsOf(form: QueueForm): QueueChanges {
+  return {
+    name: form.name,
+    priority: form.priority,
+    channels: form.channels,
+    offerTimeoutMs: Math.round(form.offerTimeoutSeconds * 1000),
+    wrapUpMs: Math.round(form.wrapUpSeconds * 1000),
+    serviceLevelThresholdMs: Math.round(form.serviceLevelSeconds * 1000),
+    whenEmpty: form.whenEmpty,
+  };
+}
+
+/** The queues table with its forms. */
+export function AdminQueues({
+  supervisor,
+  act,
+  queues,
+}: AdminSectionProps & { queues: readonly QueueView[] }) {
+  const [editing, setEditing] = useState<QueueView['id'] | null>(null);
+  const [newId, setNewId] = useState('');
+  return (
+    <section className="card" aria-label="Queues">
+      <h2>Queues</h2>
+      <table className="admin-table">
+        <thead>
+          <tr>
+            <th scope="col">Id</th>
+            <th scope="col">Name</th>
+            <th scope="col">Priority</th>
+            <th scope="col">Channels</th>
+            <th scope="col">Offer / wrap-up / SL</th>
+            <th scope="col">When nobody serves</th>
+            <th scope="col">Callbacks</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {queues.map((queue) => (
+            <tr key={queue.id}>
+              <td>{queue.id}</td>
+              <td>{queue.name}</td>
+              <td>{queue.priority}</td>
+              <td>{queue.channels.join(', ')}</td>
+              <td>
+                {queue.offerTimeoutMs / 1000} s / {queue.wrapUpMs / 1000} s /{' '}
+                {queue.serviceLevelThresholdMs / 1000} s
+              </td>
+              <td>{queue.whenEmpty}</td>
+              <td>{queue.callbacks.isAllowed ? 'yes' : 'no'}</td>
+              <td className="row-actions">
+                <button
+                  type="button"
+                  className="secondary small"
+                  aria-label={`Edit queue ${queue.name}`}
+                  onClick={() => {
+                    setEditing(queue.id);
+                  }}
+                >
+                  Edit
+                </button>
+                <button
+                  type="button"
+                  className="danger small"
+                  aria-label={`Delete queue ${queue.name}`}
+                  onClick={() => void act(() => supervisor.deleteQueue(queue.id))}
+                >
+                  Delete
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {queues
+        .filter((queue) => queue.id === editing)
+        .map((queue) => (
+          <QueueEditor
+            key={queue.id}
+            title={`Edit queue ${queue.id}`}
+            initial={formOf(queue)}
+            onCancel={() => {
+              setEditing(null);
+            }}
+            onSave={async (form) => {
+              const isDone = await act(() =>
+                supervisor.updateQueue(queue.id, {
+                  ...settingsOf(form),
+                  callbacks: { ...queue.callbacks, isAllowed: form.isCallbackAllowed },
+                }),
+              );
+              if (isDone) setEditing(null);
+            }}
+          />
+        ))}
+      <QueueEditor
+        title="New queue"
+        initial={blank}
+        idField={{ value: newId, onChange: setNewId }}
+        onSave={async (form) => {
+          const queueId = asQueueId(newId.trim());
+          const isDone = await act(async () => {
+            // A new queue takes callbacks; told otherwise, it keeps the default retry settings.
+            const created = await supervisor.createQueue({
+              ...settingsOf(form),
+              id: queueId,
+              name: form.name,
+            });
+            if (!form.isCallbackAllowed) {
+              await supervisor.updateQueue(queueId, {
+                callbacks: { ...created.callbacks, isAllowed: false },
+              });
+            }
+          });
+          if (isDone) setNewId('');
+        }}
+      />
+    </section>
+  );
+}
+
+/** A queue's form: the new queue's (with its id) or an existing one's. */
+function QueueEditor({
+  title,
+  initial,
+  idField,
+  onSave,
+  onCancel,
+}: {
+  title: string;
+  initial: QueueForm;
+  idField?: { value: string; onChange: (value: string) => void };
+  onSave: (form: QueueForm) => Promise<void>;
+  onCancel?: () => void;
+}) {
+  const [form, setForm] = useState(initial);
+  const set = <K extends keyof QueueForm>(key: K, value: QueueForm[K]) => {
+    setForm((current) => ({ ...current, [key]: value }));
+  };
+  const seconds = (
+    key: 'offerTimeoutSeconds' | 'wrapUpSeconds' | 'serviceLevelSeconds',
+    label: string,
+  ) => (
+    <label>
+      {label}
+      <input
+        type="number"
+        min={0}
+        step={1}
+        value={form[key]}
+        onChange={(event) => {
+          set(key, Number(event.target.value));
+        }}
+      />
+    </label>
+  );
+  return (
+    <form
+      className="admin-form"
+      aria-label={title}
+      onSubmit={(event) => {
+        event.preventDefault();
+        void onSave(form).then(() => {
+          if (idField !== undefined) setForm(initial);
+        });
+      }}
+    >
+      <h3>{title}</h3>
+      {idField === undefined ? null : (
+        <label>
+          Id
+          <input
+            required
+            value={idField.value}
+            maxLength={128}
+            onChange={(event) => {
+              idField.onChange(event.target.value);
+            }}
+          />
+        </label>
+      )}
+      <label>
+        Name
+        <input
+          required
+          value={form.name}
+          onChange={(event) => {
+            set('name', event.target.value);
+          }}
+        />
+      </label>
+      <label>
+        Priority
+        <input
+          type="number"
+          step={1}
+          value={form.priority}
+          onChange={(event) => {
+            set('priority', Number(event.target.value));
+          }}
+        />
+      </label>
+      <fieldset>
+        <legend>Channels</legend>
+        {channels.map((channel) => (
+          <label key={channel} className="inline">
+            <input
+              type="checkbox"
+              checked={form.channels.includes(channel)}
+              onChange={(event) => {
+                set(
+                  'channels',
+                  event.target.checked
+                    ? [...form.channels, channel]
+                    : form.channels.filter((other) => other !== channel),
+                );
+              }}
+            />
+            {channel}
+          </label>
+        ))}
+      </fieldset>
+      {seconds('offerTimeoutSeconds', 'Offer timeout (s)')}
+      {seconds('wrapUpSeconds', 'Wrap-up (s)')}
+      {seconds('serviceLevelSeconds', 'Service level threshold (s)')}
+      <label>
+        When nobody serves it
+        <select
+          value={form.whenEmpty}
+          onChange={(event) => {
+            set('whenEmpty', event.target.value as QueueForm['whenEmpty']);
+          }}
+        >
+          {whenEmptyChoices.map((choice) => (
+            <option key={choice} value={choice}>
+              {choice}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="inline">
+        <input
+          type="checkbox"
+          checked={form.isCallbackAllowed}
+          onChange={(event) => {
+            set('isCallbackAllowed', event.target.checked);
+          }}
+        />
+        Callbacks allowed
+      </label>
+      <div className="actions">
+        <button type="submit">{idField === undefined ? 'Save queue' : 'Create queue'}</button>
+        {onCancel === undefined ? null : (
+          <button type="button" className="secondary" onClick={onCancel}>
+            Cancel
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}
