@@ -28,7 +28,8 @@ import { Tag, addRoute, ok, submitCommand, submitNoContent, viewOf } from './rou
  * serve (memberships, with a priority each: R4); their statistics.
  */
 
-const agentNotFound = (agentId: AgentId) =>
+/** The refusal of an agent id that names no agent. */
+export const agentNotFound = (agentId: AgentId) =>
   rejection('agent_not_found', `No agent has id ${agentId}; list the agents to find it.`, {
     agentId,
   });

@@ -13,6 +13,7 @@ import {
   NoInputSchema,
 } from '../schemas.ts';
 import { act, noContact } from './agent-actions.ts';
+import { agentNotFound } from './agents.ts';
 import { Tag, addRoute, ok, viewOf } from './route.ts';
 
 /*
@@ -21,11 +22,6 @@ import { Tag, addRoute, ok, viewOf } from './route.ts';
  * The membership routes (agents.ts) stay the admin's way to make an agent
  * serve a queue at once.
  */
-
-const agentNotFound = (agentId: AgentId) =>
-  rejection('agent_not_found', `No agent has id ${agentId}; list the agents to find it.`, {
-    agentId,
-  });
 
 const notAssigned = (agentId: AgentId, queueId: QueueId) =>
   rejection(

@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { ChatEntry } from '@lineup/protocol';
 import type { ContactHistoryItem, ContactView, LineupAgent } from '@lineup/sdk';
+import { useRead } from '../shared/use-read.ts';
 
 /*
  * A returning customer's earlier contacts, newest first: when, where, how it
@@ -29,21 +30,14 @@ export function PreviousContacts({
   contact: ContactView;
   queueNameOf: (queueId: ContactHistoryItem['lastQueueId']) => string;
 }) {
-  const [items, setItems] = useState<ContactHistoryItem[] | null>(null);
-  useEffect(() => {
-    let isCurrent = true;
-    agent.customerContacts(contact.customer.id, { limit: previousShownMax + 1 }).then(
-      (page) => {
-        if (isCurrent) setItems(page.items.filter((item) => item.id !== contact.id));
-      },
-      () => {
-        if (isCurrent) setItems([]);
-      },
-    );
-    return () => {
-      isCurrent = false;
-    };
-  }, [agent, contact.customer.id, contact.id]);
+  const items = useRead<ContactHistoryItem[]>(
+    async () =>
+      (
+        await agent.customerContacts(contact.customer.id, { limit: previousShownMax + 1 })
+      ).items.filter((item) => item.id !== contact.id),
+    `${contact.customer.id} ${contact.id}`,
+    [],
+  );
   if (items === null) return null;
   return (
     <details className="previous" open={items.length > 0}>

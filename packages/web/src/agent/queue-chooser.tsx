@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
 import type { QueueId } from '@lineup/protocol';
 import type { Assignment, LineupAgent } from '@lineup/sdk';
+import { useRead } from '../shared/use-read.ts';
 
 /*
  * The queues the agent was assigned (ADR 0017), each with a switch: on, the
@@ -22,21 +22,7 @@ export function QueueChooser({
   queueNameOf: (queueId: QueueId) => string;
   act: (action: () => Promise<unknown>) => Promise<void>;
 }) {
-  const [assignments, setAssignments] = useState<Assignment[] | null>(null);
-  useEffect(() => {
-    let isCurrent = true;
-    agent.assignments().then(
-      (items) => {
-        if (isCurrent) setAssignments(items);
-      },
-      () => {
-        if (isCurrent) setAssignments([]);
-      },
-    );
-    return () => {
-      isCurrent = false;
-    };
-  }, [agent, membershipsKey]);
+  const assignments = useRead<Assignment[]>(() => agent.assignments(), membershipsKey, []);
   if (assignments === null) return null;
   return (
     <section aria-label="Your queues">

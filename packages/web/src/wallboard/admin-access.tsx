@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { scopeList, type Scope } from '@lineup/protocol';
 import type { ApiKeyView, WebhookView } from '@lineup/sdk';
-import type { AdminSectionProps } from './admin-app.tsx';
+import { useRead } from '../shared/use-read.ts';
+import { AdminTable, type AdminSectionProps } from './admin-app.tsx';
 
 /*
  * The tenant's API keys and webhooks. A new key's secret and a new webhook's
@@ -19,31 +20,51 @@ export function AdminAccess(props: AdminSectionProps) {
 }
 
 /** Reads a list once and again after each change made here. */
-function useList<T>(read: () => Promise<T[]>): [T[] | null, () => void] {
-  const [items, setItems] = useState<T[] | null>(null);
+function useList<T>(read: () => Promise<T[]>): [T[], () => void] {
   const [generation, setGeneration] = useState(0);
-  useEffect(() => {
-    let isCurrent = true;
-    read().then(
-      (found) => {
-        if (isCurrent) setItems(found);
-      },
-      () => {
-        if (isCurrent) setItems([]);
-      },
-    );
-    return () => {
-      isCurrent = false;
-    };
-    // The reader is a method of the page's one client, new each render: a new generation,
-    // not a new reader, is what asks again.
-  }, [generation]);
+  const items = useRead(read, generation, []);
   return [
-    items,
+    items ?? [],
     () => {
       setGeneration((current) => current + 1);
     },
   ];
+}
+
+/** A secret the API shows once (a new key, a webhook's signing secret), until the page changes. */
+function ShownOnce({ what, secret }: { what: string; secret: string | null }) {
+  if (secret === null) return null;
+  return (
+    <p className="secret" role="status">
+      {what}, shown this once: <code>{secret}</code>
+    </p>
+  );
+}
+
+/** A row's remove button: runs the removal, then reads the list again. */
+function RemoveButton({
+  label,
+  text,
+  act,
+  remove,
+  readAgain,
+}: {
+  label: string;
+  text: string;
+  act: AdminSectionProps['act'];
+  remove: () => Promise<void>;
+  readAgain: () => void;
+}) {
+  return (
+    <button
+      type="button"
+      className="danger small"
+      aria-label={label}
+      onClick={() => void act(remove).then(readAgain)}
+    >
+      {text}
+    </button>
+  );
 }
 
 function ApiKeys({ supervisor, act }: AdminSectionProps) {
@@ -54,46 +75,25 @@ function ApiKeys({ supervisor, act }: AdminSectionProps) {
   return (
     <section className="card" aria-label="API keys">
       <h2>API keys</h2>
-      {shown === null ? null : (
-        <p className="secret" role="status">
-          The new key, shown this once: <code>{shown}</code>
-        </p>
-      )}
-      <table className="admin-table">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Scopes</th>
-            <th scope="col">Created</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
+      <ShownOnce what="The new key" secret={shown} />
+      <AdminTable heads={['Name', 'Scopes', 'Created']}>
+        {keys.map((key) => (
+          <tr key={key.id}>
+            <td>{key.name}</td>
+            <td>{key.scopes.join(', ')}</td>
+            <td>{new Date(key.createdAtMs).toLocaleString()}</td>
+            <td>
+              <RemoveButton
+                label={`Revoke key ${key.name}`}
+                text="Revoke"
+                act={act}
+                remove={() => supervisor.revokeApiKey(key.id)}
+                readAgain={readAgain}
+              />
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {(keys ?? []).map((key) => (
-            <tr key={key.id}>
-              <td>{key.name}</td>
-              <td>{key.scopes.join(', ')}</td>
-              <td>{new Date(key.createdAtMs).toLocaleString()}</td>
-              <td>
-                <button
-                  type="button"
-                  className="danger small"
-                  aria-label={`Revoke key ${key.name}`}
-                  onClick={() =>
-                    void act(() => supervisor.revokeApiKey(key.id)).then(() => {
-                      readAgain();
-                    })
-                  }
-                >
-                  Revoke
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </AdminTable>
       <form
         className="admin-form"
         aria-label="New API key"
@@ -103,9 +103,7 @@ function ApiKeys({ supervisor, act }: AdminSectionProps) {
             const created = await supervisor.createApiKey(name.trim(), scopes);
             setShown(created.key);
             setName('');
-          }).then(() => {
-            readAgain();
-          });
+          }).then(readAgain);
         }}
       >
         <h3>New API key</h3>
@@ -157,46 +155,25 @@ function Webhooks({ supervisor, act }: AdminSectionProps) {
   return (
     <section className="card" aria-label="Webhooks">
       <h2>Webhooks</h2>
-      {shown === null ? null : (
-        <p className="secret" role="status">
-          The webhook&apos;s signing secret, shown this once: <code>{shown}</code>
-        </p>
-      )}
-      <table className="admin-table">
-        <thead>
-          <tr>
-            <th scope="col">Address</th>
-            <th scope="col">Events</th>
-            <th scope="col">What for</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
+      <ShownOnce what="The webhook's signing secret" secret={shown} />
+      <AdminTable heads={['Address', 'Events', 'What for']}>
+        {hooks.map((hook) => (
+          <tr key={hook.id}>
+            <td>{hook.url}</td>
+            <td>{hook.eventTypes.join(', ')}</td>
+            <td>{hook.description ?? ''}</td>
+            <td>
+              <RemoveButton
+                label={`Delete webhook ${hook.url}`}
+                text="Delete"
+                act={act}
+                remove={() => supervisor.deleteWebhook(hook.id)}
+                readAgain={readAgain}
+              />
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {(hooks ?? []).map((hook) => (
-            <tr key={hook.id}>
-              <td>{hook.url}</td>
-              <td>{hook.eventTypes.join(', ')}</td>
-              <td>{hook.description ?? ''}</td>
-              <td>
-                <button
-                  type="button"
-                  className="danger small"
-                  aria-label={`Delete webhook ${hook.url}`}
-                  onClick={() =>
-                    void act(() => supervisor.deleteWebhook(hook.id)).then(() => {
-                      readAgain();
-                    })
-                  }
-                >
-                  Delete
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </AdminTable>
       <form
         className="admin-form"
         aria-label="New webhook"
@@ -214,9 +191,7 @@ function Webhooks({ supervisor, act }: AdminSectionProps) {
             setShown(created.secret);
             setUrl('');
             setDescription('');
-          }).then(() => {
-            readAgain();
-          });
+          }).then(readAgain);
         }}
       >
         <h3>New webhook</h3>

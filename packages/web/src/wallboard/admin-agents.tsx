@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { asAgentId, type QueueId } from '@lineup/protocol';
 import type { AgentView, Assignment, QueueView } from '@lineup/sdk';
-import type { AdminSectionProps } from './admin-app.tsx';
+import { useRead } from '../shared/use-read.ts';
+import { AdminTable, type AdminSectionProps } from './admin-app.tsx';
 
 /*
  * The agents: create, rename, change the chat capacity, remove a logged-out
@@ -24,33 +25,19 @@ export function AdminAgents({
   return (
     <section className="card" aria-label="Agents">
       <h2>Agents</h2>
-      <table className="admin-table">
-        <thead>
-          <tr>
-            <th scope="col">Id</th>
-            <th scope="col">Name</th>
-            <th scope="col">Chats at once</th>
-            <th scope="col">Serves now</th>
-            <th scope="col">State</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {agents.map((agent) => (
-            <AgentRow
-              key={`${agent.id} ${agent.name} ${agent.capacity.chat}`}
-              agent={agent}
-              onSave={(changes) => act(() => supervisor.updateAgent(agent.id, changes))}
-              onQueues={() => {
-                setChosen(agent.id);
-              }}
-              onRemove={() => act(() => supervisor.deleteAgent(agent.id))}
-            />
-          ))}
-        </tbody>
-      </table>
+      <AdminTable heads={['Id', 'Name', 'Chats at once', 'Serves now', 'State']}>
+        {agents.map((agent) => (
+          <AgentRow
+            key={`${agent.id} ${agent.name} ${agent.capacity.chat}`}
+            agent={agent}
+            onSave={(changes) => act(() => supervisor.updateAgent(agent.id, changes))}
+            onQueues={() => {
+              setChosen(agent.id);
+            }}
+            onRemove={() => act(() => supervisor.deleteAgent(agent.id))}
+          />
+        ))}
+      </AdminTable>
       {chosenAgent === undefined ? null : (
         <Assignments
           key={chosenAgent.id + JSON.stringify(chosenAgent.memberships)}
@@ -209,24 +196,10 @@ function Assignments({
   queues: readonly QueueView[];
   onClose: () => void;
 }) {
-  const [items, setItems] = useState<Assignment[] | null>(null);
   const [generation, setGeneration] = useState(0);
   const [queueId, setQueueId] = useState<QueueId | ''>('');
   const [priority, setPriority] = useState(0);
-  useEffect(() => {
-    let isCurrent = true;
-    supervisor.assignments(agent.id).then(
-      (read) => {
-        if (isCurrent) setItems(read);
-      },
-      () => {
-        if (isCurrent) setItems([]);
-      },
-    );
-    return () => {
-      isCurrent = false;
-    };
-  }, [supervisor, agent.id, generation]);
+  const items = useRead<Assignment[]>(() => supervisor.assignments(agent.id), generation, []);
   const change = async (action: () => Promise<unknown>) => {
     if (await act(action)) setGeneration((current) => current + 1);
   };

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { LineupSupervisor, type AgentView, type QueueView } from '@lineup/sdk';
 import { messageOf } from '../shared/messages.ts';
 import type { SignedInProps } from '../shared/signed-in-page.tsx';
@@ -37,6 +37,27 @@ export interface AdminSectionProps {
   supervisor: LineupSupervisor;
   act: (action: () => Promise<unknown>) => Promise<boolean>;
   reload: () => void;
+}
+
+/** A table of the admin page: its column heads, then a last column of actions. */
+export function AdminTable({ heads, children }: { heads: readonly string[]; children: ReactNode }) {
+  return (
+    <table className="admin-table">
+      <thead>
+        <tr>
+          {heads.map((head) => (
+            <th key={head} scope="col">
+              {head}
+            </th>
+          ))}
+          <th scope="col">
+            <span className="visually-hidden">Actions</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
+  );
 }
 
 /** The admin page of the tenant the supervisor token names. */

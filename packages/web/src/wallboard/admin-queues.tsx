@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Channel, WhenEmpty, asQueueId, type QueueChanges } from '@lineup/protocol';
 import type { QueueView } from '@lineup/sdk';
-import type { AdminSectionProps } from './admin-app.tsx';
+import { AdminTable, type AdminSectionProps } from './admin-app.tsx';
 
 /*
  * The queues: create, change the main settings, delete an empty one. Times
@@ -72,58 +72,52 @@ export function AdminQueues({
   return (
     <section className="card" aria-label="Queues">
       <h2>Queues</h2>
-      <table className="admin-table">
-        <thead>
-          <tr>
-            <th scope="col">Id</th>
-            <th scope="col">Name</th>
-            <th scope="col">Priority</th>
-            <th scope="col">Channels</th>
-            <th scope="col">Offer / wrap-up / SL</th>
-            <th scope="col">When nobody serves</th>
-            <th scope="col">Callbacks</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
+      <AdminTable
+        heads={[
+          'Id',
+          'Name',
+          'Priority',
+          'Channels',
+          'Offer / wrap-up / SL',
+          'When nobody serves',
+          'Callbacks',
+        ]}
+      >
+        {queues.map((queue) => (
+          <tr key={queue.id}>
+            <td>{queue.id}</td>
+            <td>{queue.name}</td>
+            <td>{queue.priority}</td>
+            <td>{queue.channels.join(', ')}</td>
+            <td>
+              {queue.offerTimeoutMs / 1000} s / {queue.wrapUpMs / 1000} s /{' '}
+              {queue.serviceLevelThresholdMs / 1000} s
+            </td>
+            <td>{queue.whenEmpty}</td>
+            <td>{queue.callbacks.isAllowed ? 'yes' : 'no'}</td>
+            <td className="row-actions">
+              <button
+                type="button"
+                className="secondary small"
+                aria-label={`Edit queue ${queue.name}`}
+                onClick={() => {
+                  setEditing(queue.id);
+                }}
+              >
+                Edit
+              </button>
+              <button
+                type="button"
+                className="danger small"
+                aria-label={`Delete queue ${queue.name}`}
+                onClick={() => void act(() => supervisor.deleteQueue(queue.id))}
+              >
+                Delete
+              </button>
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {queues.map((queue) => (
-            <tr key={queue.id}>
-              <td>{queue.id}</td>
-              <td>{queue.name}</td>
-              <td>{queue.priority}</td>
-              <td>{queue.channels.join(', ')}</td>
-              <td>
-                {queue.offerTimeoutMs / 1000} s / {queue.wrapUpMs / 1000} s /{' '}
-                {queue.serviceLevelThresholdMs / 1000} s
-              </td>
-              <td>{queue.whenEmpty}</td>
-              <td>{queue.callbacks.isAllowed ? 'yes' : 'no'}</td>
-              <td className="row-actions">
-                <button
-                  type="button"
-                  className="secondary small"
-                  aria-label={`Edit queue ${queue.name}`}
-                  onClick={() => {
-                    setEditing(queue.id);
-                  }}
-                >
-                  Edit
-                </button>
-                <button
-                  type="button"
-                  className="danger small"
-                  aria-label={`Delete queue ${queue.name}`}
-                  onClick={() => void act(() => supervisor.deleteQueue(queue.id))}
-                >
-                  Delete
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </AdminTable>
       {queues
         .filter((queue) => queue.id === editing)
         .map((queue) => (
