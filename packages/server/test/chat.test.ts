@@ -182,6 +182,31 @@ describe('chat', () => {
     expect(late).toMatchObject({ ok: false, error: { code: 'contact_not_found' } });
   });
 
+  it("[chat] another agent reads a returning customer's earlier conversations: its history, then each transcript", async () => {
+    const { carol, ann } = await assignedChat();
+    await carol.client.request({ type: 'chat.send', contactId: 'c1', text: 'Where is my parcel?' });
+    await ann.client.request({
+      type: 'command',
+      command: { type: 'completeContact', agentId: 'ann', contactId: 'c1' },
+    });
+    const bob = await mint('agent', 'bob');
+    const history = await server.call<{ contacts: { id: string; channel: string }[] }>(
+      'GET',
+      `${acme}/customers/carol/contacts`,
+      undefined,
+      { as: bob },
+    );
+    expect(history.body.contacts).toMatchObject([{ id: 'c1', channel: 'chat' }]);
+    const transcript = await server.call<{ messages: { text: string }[] }>(
+      'GET',
+      `${acme}/contacts/c1/transcript`,
+      undefined,
+      { as: bob },
+    );
+    expect(transcript.status).toBe(200);
+    expect(transcript.body.messages.map((m) => m.text)).toEqual(['Where is my parcel?']);
+  });
+
   it('[chat] a message, a read receipt or an announcement sent twice with one idempotency key acts once', async () => {
     const { carol, ann, sue } = await assignedChat();
     const message = { type: 'chat.send', contactId: 'c1', text: 'Once', idempotencyKey: 'k-1' };
