@@ -5,8 +5,8 @@ import { sees, snapshot, startStage, waitMsMax, type Stage } from './harness.ts'
 /*
  * The agent desktop's own features, in a real browser against the real
  * `lineup serve` with its demo: Ada switches the queues she serves on and
- * off (only those assigned to her); she holds two chats at once, each with
- * its own conversation and its own wrap-up; a returning customer's earlier
+ * off (only those assigned to her); she holds two chats at once, in tabs or
+ * side by side, each with its own conversation and its own wrap-up; a returning customer's earlier
  * conversation opens from its previous contacts; and she turns a chat into
  * a callback.
  */
@@ -96,7 +96,7 @@ describe('the agent desktop', () => {
     expect(await start.json()).toMatchObject({ error: { code: 'queue_not_assigned' } });
   });
 
-  it('[web] two chats at once, each with its own conversation, then a wrap-up for each', async () => {
+  it('[web] two chats at once, in tabs or side by side, each with its own conversation, then a wrap-up for each', async () => {
     await agent.getByRole('button', { name: 'Ready', exact: true }).click();
     mia = await joinSupport('cust-mia', 'Mia');
     const offer = agent.getByRole('alertdialog', { name: 'Incoming chat' });
@@ -124,8 +124,20 @@ describe('the agent desktop', () => {
     await tabs.getByRole('button', { name: 'Mia' }).click();
     await sees(agent.locator('.message.theirs'), 'My card is lost');
     // Each customer saw only its own conversation.
-    expect(await noah.locator('.message').allInnerTexts()).not.toContain('Hello Mia');
+    expect((await noah.locator('.message').allInnerTexts()).join(' ')).not.toContain('Hello Mia');
     await snapshot(agent, 'agent-two-chats');
+    // Side by side, both conversations show at once, each writing to its own customer.
+    await tabs.getByRole('button', { name: 'Side by side' }).click();
+    const columns = agent.locator('.side-by-side .conversation');
+    await expect.poll(() => columns.count()).toBe(2);
+    const noahColumn = agent.getByRole('region', { name: 'Conversation with Noah' });
+    await noahColumn.getByLabel('Message').fill('Both of you at once');
+    await noahColumn.getByRole('button', { name: 'Send' }).click();
+    await sees(noah.locator('.message.theirs'), 'Both of you at once');
+    await sees(agent.getByRole('region', { name: 'Conversation with Mia' }), 'My card is lost');
+    await snapshot(agent, 'agent-side-by-side');
+    await tabs.getByRole('button', { name: 'Side by side' }).click();
+    await tabs.getByRole('button', { name: 'Mia' }).click();
 
     await agent.getByRole('button', { name: 'Complete' }).click();
     await sees(agent.locator('.conversation-head h2'), 'Noah');

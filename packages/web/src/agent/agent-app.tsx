@@ -49,6 +49,8 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
   const [waiting, setWaiting] = useState<ReadonlyMap<QueueId, number>>(new Map());
   const [queueNames, setQueueNames] = useState<ReadonlyMap<QueueId, string>>(new Map());
   const [selected, setSelected] = useState<ContactId | null>(null);
+  /** Every conversation at once, in columns, rather than the selected tab's alone. */
+  const [isSideBySide, setIsSideBySide] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   /** Contacts completed and not wrapped up yet, oldest first: several chats end one by one. */
@@ -348,38 +350,56 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
                     {customerNameOf(contacts.get(contactId))}
                   </button>
                 ))}
+                <span className="spacer" />
+                {view.contactIds.length > 1 ? (
+                  <button
+                    type="button"
+                    className="secondary small"
+                    aria-pressed={isSideBySide}
+                    onClick={() => {
+                      setIsSideBySide((current) => !current);
+                    }}
+                  >
+                    Side by side
+                  </button>
+                ) : null}
               </nav>
-              {selected === null ? null : (
-                <Conversation
-                  key={selected}
-                  agent={agent}
-                  contactId={selected}
-                  contact={contacts.get(selected)}
-                  queueName={
-                    queueNames.get(contacts.get(selected)?.queueId ?? ('' as QueueId)) ??
-                    contacts.get(selected)?.queueId ??
-                    ''
-                  }
-                  entries={conversations.get(selected) ?? []}
-                  isCustomerTyping={typing.has(selected)}
-                  canWrite={connection?.state === 'open'}
-                  readUpToSeq={readByCustomer.get(selected) ?? 0}
-                  onSent={(entry) => {
-                    setConversations((current) =>
-                      new Map(current).set(selected, merged(current.get(selected) ?? [], [entry])),
-                    );
-                  }}
-                  act={act}
-                  queueNameOf={queueNameOf}
-                  onCompleted={(contactId, code) => {
-                    const name = customerNameOf(contacts.get(contactId));
-                    setFinished((current) => [
-                      ...current.filter((other) => other.contactId !== contactId),
-                      code === undefined ? { contactId, name } : { contactId, name, code },
-                    ]);
-                  }}
-                />
-              )}
+              <div className={isSideBySide ? 'side-by-side' : undefined}>
+                {(isSideBySide ? view.contactIds : selected === null ? [] : [selected]).map(
+                  (contactId) => (
+                    <Conversation
+                      key={contactId}
+                      agent={agent}
+                      contactId={contactId}
+                      contact={contacts.get(contactId)}
+                      queueName={queueNameOf(contacts.get(contactId)?.queueId ?? ('' as QueueId))}
+                      entries={conversations.get(contactId) ?? []}
+                      isCustomerTyping={typing.has(contactId)}
+                      canWrite={connection?.state === 'open'}
+                      readUpToSeq={readByCustomer.get(contactId) ?? 0}
+                      onSent={(entry) => {
+                        setConversations((current) =>
+                          new Map(current).set(
+                            contactId,
+                            merged(current.get(contactId) ?? [], [entry]),
+                          ),
+                        );
+                      }}
+                      act={act}
+                      queueNameOf={queueNameOf}
+                      onCompleted={(completed, code) => {
+                        const name = customerNameOf(contacts.get(completed));
+                        setFinished((current) => [
+                          ...current.filter((other) => other.contactId !== completed),
+                          code === undefined
+                            ? { contactId: completed, name }
+                            : { contactId: completed, name, code },
+                        ]);
+                      }}
+                    />
+                  ),
+                )}
+              </div>
             </section>
           )}
         </main>
