@@ -10,9 +10,10 @@ import {
 } from '@lineup/sdk';
 import { sendFile } from '../shared/chat-attachment.tsx';
 import { ConnectionNote } from '../shared/connection-note.tsx';
+import { useLanguage } from '../shared/i18n.tsx';
 import { merged, messageOf } from '../shared/messages.ts';
 import { Screen } from './screen.tsx';
-import { keepStage, keptStage, type Stage } from './stage.ts';
+import { keepStage, keptStage, type LeftReason, type Stage } from './stage.ts';
 
 /*
  * The customer widget: the queues to join with their live status, the place
@@ -39,6 +40,7 @@ export function WidgetApp({ url, token }: WidgetProps) {
   /** The highest seq this page told the server it read, so that each is sent once. */
   const readSentUpToSeq = useRef(0);
   const [failure, setFailure] = useState<string | null>(null);
+  const language = useLanguage();
 
   useEffect(() => {
     const client = new LineupCustomer({ url, token });
@@ -61,7 +63,7 @@ export function WidgetApp({ url, token }: WidgetProps) {
                 kind: 'chat',
                 contactId: event.contactId,
                 queueName: current.queueName,
-                agentName: message.agentName ?? 'Your agent',
+                agentName: message.agentName ?? '',
               }
             : current,
       );
@@ -89,7 +91,7 @@ export function WidgetApp({ url, token }: WidgetProps) {
       setAgentTyping(false);
       setStage((current) =>
         current.kind === 'callback' && current.contactId === event.contactId
-          ? { kind: 'left', message: 'Thank you for talking with us.' }
+          ? { kind: 'left', why: { kind: 'talked' } }
           : current.kind === 'chat' && current.contactId === event.contactId
             ? {
                 kind: 'ended',
@@ -106,24 +108,21 @@ export function WidgetApp({ url, token }: WidgetProps) {
         if (event.retryAtMs !== null) return { ...current, isCalling: false, isRetrying: true };
         return {
           kind: 'left',
-          message:
+          why:
             event.outcome === 'reached'
-              ? 'Thank you for talking with us.'
-              : `Sorry — we could not reach you at ${current.number}.`,
+              ? { kind: 'talked' }
+              : { kind: 'unreached', number: current.number },
         };
       });
     });
-    const gone = (contactId: ContactId, message: string) => {
-      setStage((current) => (isOurs(current, contactId) ? { kind: 'left', message } : current));
+    const gone = (contactId: ContactId, why: LeftReason) => {
+      setStage((current) => (isOurs(current, contactId) ? { kind: 'left', why } : current));
     };
     client.on('contactAbandoned', (event) => {
-      gone(event.contactId, 'You left the line.');
+      gone(event.contactId, { kind: 'abandoned' });
     });
     client.on('contactTimedOut', (event) => {
-      gone(
-        event.contactId,
-        'Sorry — nobody could take your request in time. Please try again later.',
-      );
+      gone(event.contactId, { kind: 'timedOut' });
     });
     client.on('chat', ({ message }) => {
       setEntries((current) => merged(current, [message]));
@@ -180,8 +179,7 @@ export function WidgetApp({ url, token }: WidgetProps) {
       const agentName =
         kept.agentName !== ''
           ? kept.agentName
-          : (transcript.messages.find((entry) => entry.from.role === 'agent')?.from.name ??
-            'Your agent');
+          : (transcript.messages.find((entry) => entry.from.role === 'agent')?.from.name ?? '');
       if (contact.status === 'wrapUp') {
         return { kind: 'ended', contactId: contact.id, agentName, isRated: false };
       }
@@ -189,7 +187,7 @@ export function WidgetApp({ url, token }: WidgetProps) {
     } catch (error: unknown) {
       if (error instanceof LineupError && error.code === 'contact_not_found')
         return { kind: 'choose' };
-      setFailure(messageOf(error));
+      setFailure(messageOf(error, language));
       return { kind: 'choose' };
     }
   }
@@ -229,7 +227,7 @@ export function WidgetApp({ url, token }: WidgetProps) {
             },
       );
     } catch (error: unknown) {
-      setFailure(messageOf(error));
+      setFailure(messageOf(error, language));
     }
   };
 
@@ -239,12 +237,9 @@ export function WidgetApp({ url, token }: WidgetProps) {
     try {
       await customer.leaveMessage(queueId, input);
       const reach = input.email ?? input.number ?? '';
-      setStage({
-        kind: 'left',
-        message: `Thank you — your message was sent. We will answer you at ${reach}.`,
-      });
+      setStage({ kind: 'left', why: { kind: 'messageSent', reach } });
     } catch (error: unknown) {
-      setFailure(messageOf(error));
+      setFailure(messageOf(error, language));
     }
   };
 
@@ -259,7 +254,7 @@ export function WidgetApp({ url, token }: WidgetProps) {
       await customer.leave(contactId);
       setStage({ kind: 'choose' });
     } catch (error: unknown) {
-      setFailure(messageOf(error));
+      setFailure(messageOf(error, language));
     }
   };
 
@@ -281,7 +276,7 @@ export function WidgetApp({ url, token }: WidgetProps) {
           : current,
       );
     } catch (error: unknown) {
-      setFailure(messageOf(error));
+      setFailure(messageOf(error, language));
     }
   };
 
@@ -292,7 +287,7 @@ export function WidgetApp({ url, token }: WidgetProps) {
       await customer.rate(contactId, score, comment === '' ? undefined : comment);
       setStage((current) => (current.kind === 'ended' ? { ...current, isRated: true } : current));
     } catch (error: unknown) {
-      setFailure(messageOf(error));
+      setFailure(messageOf(error, language));
     }
   };
 
@@ -308,7 +303,7 @@ export function WidgetApp({ url, token }: WidgetProps) {
   /** Uploads a file, then sends it (docs/api.md § Chat); past the server's limit, says so first. */
   const attach = async (contactId: ContactId, file: File) => {
     if (customer === null) return;
-    const entry = await sendFile(customer, contactId, file);
+    const entry = await sendFile(customer, contactId, file, language);
     setEntries((current) => merged(current, [entry]));
   };
 
