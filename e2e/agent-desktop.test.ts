@@ -186,6 +186,18 @@ describe('the agent desktop', () => {
     expect(history.contacts[0]).toMatchObject({ channel: 'callback', outcome: null });
   });
 
+  it('[web] the desktop speaks Chinese once chosen with its switch, and keeps it after a reload', async () => {
+    await agent.getByRole('combobox', { name: /语言/ }).selectOption('zh');
+    await sees(agent.getByRole('heading', { level: 1 }), '坐席工作台');
+    const queues = agent.getByRole('region', { name: '您的队列' });
+    await sees(queues, '服务 Sales');
+    await sees(queues, '优先级 2');
+    await agent.reload();
+    await sees(agent.getByRole('heading', { level: 1 }), '坐席工作台');
+    await sees(agent.getByRole('button', { name: '退出登录' }), '退出登录');
+    await snapshot(agent, 'agent-chinese');
+  });
+
   it('[web] no page threw an error', () => {
     expect(stage.pageErrors).toEqual([]);
   });

@@ -14,6 +14,8 @@ import { merged, messageOf } from '../shared/messages.ts';
 import type { SignedInProps } from '../shared/signed-in-page.tsx';
 import { useNow } from '../shared/use-now.ts';
 import { clockOf } from '../shared/words.ts';
+import { LanguageSwitch, useWords } from '../shared/i18n.tsx';
+import { agentWords } from './agent-words.ts';
 import { CallbackLater } from './callback-later.tsx';
 import { PreviousContacts } from './previous-contacts.tsx';
 import { QueueChooser } from './queue-chooser.tsx';
@@ -31,11 +33,15 @@ import { WrapUpCard, type Finished } from './wrap-up.tsx';
 const notReadyReasons = ['Break', 'Lunch', 'Meeting', 'Training', 'After-call work'] as const;
 
 function customerNameOf(contact: ContactView | undefined): string {
-  return contact?.customer.name ?? contact?.customer.id ?? 'Customer';
+  return contact?.customer.name ?? contact?.customer.id ?? '…';
 }
 
 /** The desktop of the agent the token names. */
 export function AgentApp({ url, token, onSignOut }: SignedInProps) {
+  const t = useWords(agentWords);
+  /** The words in use, for the socket's listeners set up once. */
+  const words = useRef(t);
+  words.current = t;
   const [agent, setAgent] = useState<LineupAgent | null>(null);
   const [connection, setConnection] = useState<ConnectionChange | null>(null);
   const [view, setView] = useState<AgentView | null>(null);
@@ -120,10 +126,10 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
     });
     client.on('event', reread);
     client.on('offerCancelled', (event) => {
-      setNotice(`The offer was withdrawn (${event.reason}).`);
+      setNotice(words.current.offerWithdrawn(event.reason));
     });
     client.on('offerTimedOut', () => {
-      setNotice('The offer timed out: it went back to the queue.');
+      setNotice(words.current.offerTimedOut);
     });
     client.on('offerCreated', () => {
       setNotice(null);
@@ -196,9 +202,8 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
   const offerContact =
     view?.offer === null || view === null ? undefined : contacts.get(view.offer.contactId);
   useEffect(() => {
-    document.title =
-      view?.offer == null ? 'Lineup — Agent desktop' : `🔔 Incoming ${view.offer.channel} — Lineup`;
-  }, [view?.offer]);
+    document.title = view?.offer == null ? t.pageTitle : t.ringingTitle(view.offer.channel);
+  }, [view?.offer, t]);
 
   if (agent === null) return null;
   const queueNameOf = (queueId: QueueId) => queueNames.get(queueId) ?? queueId;
@@ -211,13 +216,14 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
   return (
     <div className="desk">
       <header className="topbar">
-        <h1>Agent desktop</h1>
+        <h1>{t.agentDesktop}</h1>
         <span className="who">{view?.name ?? ''}</span>
         {view === null ? null : <PresenceBadge view={view} />}
         <span className="spacer" />
         {view === null ? null : <PresenceControls agent={agent} view={view} act={act} />}
+        <LanguageSwitch />
         <button type="button" className="secondary" onClick={() => void signOut()}>
-          Sign out
+          {t.signOut}
         </button>
       </header>
       <ConnectionNote change={connection} />
@@ -232,9 +238,9 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
         </p>
       )}
       {announcement === null ? null : (
-        <div className="banner announcement" role="status" aria-label="Announcement">
+        <div className="banner announcement" role="status" aria-label={t.announcement}>
           <span>
-            <strong>Announcement from {announcement.from}:</strong> {announcement.text}
+            <strong>{t.announcementFrom(announcement.from)}</strong> {announcement.text}
           </span>
           <button
             type="button"
@@ -243,12 +249,12 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
               setAnnouncement(null);
             }}
           >
-            Dismiss
+            {t.dismiss}
           </button>
         </div>
       )}
       <div className="desk-body">
-        <aside className="card side" aria-label="Waiting in your queues">
+        <aside className="card side" aria-label={t.waitingInYourQueues}>
           {view === null ? null : (
             <QueueChooser
               agent={agent}
@@ -257,17 +263,15 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
               act={act}
             />
           )}
-          <h2>Waiting</h2>
+          <h2>{t.waiting}</h2>
           {waiting.size === 0 ? (
-            <p className="muted">No queues yet.</p>
+            <p className="muted">{t.noQueuesYet}</p>
           ) : (
             <ul className="waiting-list">
               {[...waiting].map(([queueId, count]) => (
                 <li key={queueId} className={count > 0 ? 'has-waiting' : ''}>
-                  <span>{queueNames.get(queueId) ?? queueId}</span>
-                  <strong aria-label={`${count} waiting in ${queueNames.get(queueId) ?? queueId}`}>
-                    {count}
-                  </strong>
+                  <span>{queueNameOf(queueId)}</span>
+                  <strong aria-label={t.waitingIn(count, queueNameOf(queueId))}>{count}</strong>
                 </li>
               ))}
             </ul>
@@ -302,11 +306,11 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
                 <p className="muted">
                   {view?.presence === 'ready'
                     ? view.mode === 'manual'
-                      ? 'Manual mode: take the next customer when you are ready for one.'
-                      : 'You are ready: the next customer will ring here.'
+                      ? t.manualIdle
+                      : t.readyIdle
                     : view?.presence === 'wrapUp'
-                      ? 'Wrapping up. Say you are ready when you are.'
-                      : 'Set yourself ready to take customers.'}
+                      ? t.wrapUpIdle
+                      : t.notReadyIdle}
                 </p>
                 {view?.mode === 'manual' && view.presence === 'ready' ? (
                   <button
@@ -318,7 +322,7 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
                         } catch (error: unknown) {
                           // R7: nobody waiting is an answer, not a failure.
                           if (error instanceof LineupError && error.code === 'no_contact_waiting') {
-                            setNotice('Nobody is waiting in your queues.');
+                            setNotice(t.nobodyWaiting);
                             return;
                           }
                           throw error;
@@ -326,16 +330,16 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
                       })
                     }
                   >
-                    Next customer
+                    {t.nextCustomer}
                   </button>
                 ) : null}
               </section>
             ) : null
           ) : (
             <section className="card conversations">
-              <nav className="tabs" aria-label="Your conversations">
+              <nav className="tabs" aria-label={t.yourConversations}>
                 <span className="muted capacity">
-                  {view.contactIds.length} of {view.capacity.chat} chats
+                  {t.chatsOf(view.contactIds.length, view.capacity.chat)}
                 </span>
                 {view.contactIds.map((contactId) => (
                   <button
@@ -360,7 +364,7 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
                       setIsSideBySide((current) => !current);
                     }}
                   >
-                    Side by side
+                    {t.sideBySide}
                   </button>
                 ) : null}
               </nav>
@@ -408,18 +412,12 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
   );
 }
 
-const presenceWords: Record<AgentView['presence'], string> = {
-  offline: 'Logged out',
-  ready: 'Ready',
-  notReady: 'Not ready',
-  wrapUp: 'Wrap-up',
-};
-
 function PresenceBadge({ view }: { view: AgentView }) {
+  const t = useWords(agentWords);
   const reason = view.presence === 'notReady' && view.reason !== null ? ` — ${view.reason}` : '';
   return (
-    <span className={`presence presence-${view.presence}`} role="status" aria-label="Your state">
-      {presenceWords[view.presence]}
+    <span className={`presence presence-${view.presence}`} role="status" aria-label={t.yourState}>
+      {t.presence[view.presence]}
       {reason}
     </span>
   );
@@ -434,7 +432,8 @@ function PresenceControls({
   view: AgentView;
   act: (action: () => Promise<unknown>) => Promise<void>;
 }) {
-  const [reason, setReason] = useState<string>(notReadyReasons[0]);
+  const t = useWords(agentWords);
+  const [reason, setReason] = useState<(typeof notReadyReasons)[number]>(notReadyReasons[0]);
   const isOffline = view.presence === 'offline';
   return (
     <div className="presence-controls">
@@ -446,27 +445,29 @@ function PresenceControls({
             void act(() => agent.setMode(event.target.checked ? 'manual' : 'auto'))
           }
         />
-        Manual mode
+        {t.manualMode}
       </label>
       <button
         type="button"
         disabled={view.presence === 'ready'}
         onClick={() => void act(() => (isOffline ? agent.logIn() : agent.setPresence('ready')))}
       >
-        Ready
+        {t.ready}
       </button>
       <label htmlFor="not-ready-reason" className="visually-hidden">
-        Reason for not ready
+        {t.reasonForNotReady}
       </label>
       <select
         id="not-ready-reason"
         value={reason}
         onChange={(event) => {
-          setReason(event.target.value);
+          setReason(event.target.value as (typeof notReadyReasons)[number]);
         }}
       >
         {notReadyReasons.map((value) => (
-          <option key={value}>{value}</option>
+          <option key={value} value={value}>
+            {t.reasons[value]}
+          </option>
         ))}
       </select>
       <button
@@ -477,7 +478,7 @@ function PresenceControls({
           void act(() => (isOffline ? agent.logIn(reason) : agent.setPresence('notReady', reason)))
         }
       >
-        Not ready
+        {t.notReady}
       </button>
     </div>
   );
@@ -496,6 +497,7 @@ function OfferCard({
   onAccept: (offerId: NonNullable<AgentView['offer']>['offerId']) => Promise<void>;
   onReject: (offerId: NonNullable<AgentView['offer']>['offerId']) => Promise<void>;
 }) {
+  const t = useWords(agentWords);
   const nowMs = useNow();
   const secondsLeft = Math.max(0, Math.ceil((offer.expiresAtMs - nowMs) / 1000));
   const isVip = contact?.customer.type === 'vip';
@@ -503,28 +505,28 @@ function OfferCard({
     <section
       className="card offer ringing"
       role="alertdialog"
-      aria-label={`Incoming ${offer.channel}`}
+      aria-label={t.incoming(offer.channel)}
     >
-      <h2>Incoming {offer.channel}</h2>
+      <h2>{t.incoming(offer.channel)}</h2>
       <dl className="facts">
-        <dt>Customer</dt>
+        <dt>{t.customer}</dt>
         <dd>
           {customerNameOf(contact)}
-          {isVip ? <span className="vip">VIP</span> : null}
+          {isVip ? <span className="vip">{t.vip}</span> : null}
         </dd>
-        <dt>Queue</dt>
+        <dt>{t.queue}</dt>
         <dd>{queueName}</dd>
-        <dt>Waited</dt>
+        <dt>{t.waited}</dt>
         <dd>{contact === undefined ? '…' : clockOf(nowMs - contact.joinedAtMs)}</dd>
-        <dt>Answer within</dt>
-        <dd aria-live="off">{secondsLeft} s</dd>
+        <dt>{t.answerWithin}</dt>
+        <dd aria-live="off">{t.seconds(secondsLeft)}</dd>
       </dl>
       <div className="actions">
         <button type="button" onClick={() => void onAccept(offer.offerId)}>
-          Accept
+          {t.accept}
         </button>
         <button type="button" className="secondary" onClick={() => void onReject(offer.offerId)}>
-          Reject
+          {t.reject}
         </button>
       </div>
     </section>
@@ -561,6 +563,7 @@ function Conversation({
   /** The contact was completed (turned into a callback: with the outcome to preselect). */
   onCompleted: (contactId: ContactId, code?: Finished['code']) => void;
 }) {
+  const t = useWords(agentWords);
   /** The highest seq this desk has said it read, so that each receipt goes once. */
   const readSent = useRef(0);
   const name = customerNameOf(contact);
@@ -596,7 +599,7 @@ function Conversation({
               })
             }
           >
-            Complete
+            {t.complete}
           </button>
         </div>
       </div>
@@ -653,6 +656,7 @@ function TransferControl({
   contactId: ContactId;
   act: (action: () => Promise<unknown>) => Promise<void>;
 }) {
+  const t = useWords(agentWords);
   const [choices, setChoices] = useState<TransferChoice[] | null>(null);
   const [key, setKey] = useState('');
   if (choices === null) {
@@ -670,14 +674,14 @@ function TransferControl({
             const found: TransferChoice[] = [
               ...queues.items.map((queue) => ({
                 key: `queue ${queue.id}`,
-                label: `Queue: ${queue.name}`,
+                label: t.toQueue(queue.name),
                 target: { queueId: queue.id, keepsPlace: true },
               })),
               ...agents.items
                 .filter((other) => other.id !== me && other.presence !== 'offline')
                 .map((other) => ({
                   key: `agent ${other.id}`,
-                  label: `Agent: ${other.name}`,
+                  label: t.toAgent(other.name),
                   target: { agentId: other.id },
                 })),
             ];
@@ -686,7 +690,7 @@ function TransferControl({
           })
         }
       >
-        Transfer
+        {t.transfer}
       </button>
     );
   }
@@ -701,7 +705,7 @@ function TransferControl({
       }}
     >
       <label>
-        Transfer to{' '}
+        {t.transferTo}{' '}
         <select
           value={key}
           onChange={(event) => {
@@ -716,7 +720,7 @@ function TransferControl({
         </select>
       </label>
       <button type="submit" disabled={chosen === undefined}>
-        Transfer now
+        {t.transferNow}
       </button>
       <button
         type="button"
@@ -725,7 +729,7 @@ function TransferControl({
           setChoices(null);
         }}
       >
-        Cancel
+        {t.cancel}
       </button>
     </form>
   );
@@ -743,6 +747,7 @@ function CallbackWork({
   queueName: string;
   act: (action: () => Promise<unknown>) => Promise<void>;
 }) {
+  const t = useWords(agentWords);
   const number = contact.callbackNumber ?? contact.customer.number ?? '';
   const close = (outcome: 'reached' | 'noAnswer' | 'failed') =>
     void act(() => agent.closeCallback(contact.id, outcome));
@@ -751,22 +756,20 @@ function CallbackWork({
       <div className="conversation-head">
         <div>
           <h2>{customerNameOf(contact)}</h2>
-          <p className="muted">
-            {queueName} · callback, attempt {contact.callbackAttempts + 1}
-          </p>
+          <p className="muted">{t.callbackAttempt(queueName, contact.callbackAttempts + 1)}</p>
         </div>
       </div>
       <p className="call-number">
-        Call <a href={`tel:${number.replace(/[^+0-9*#]/g, '')}`}>{number}</a>
+        {t.call} <a href={`tel:${number.replace(/[^+0-9*#]/g, '')}`}>{number}</a>
       </p>
-      <div className="actions" role="group" aria-label="How did the call go?">
+      <div className="actions" role="group" aria-label={t.howDidTheCallGo}>
         <button
           type="button"
           onClick={() => {
             close('reached');
           }}
         >
-          Reached
+          {t.reached}
         </button>
         <button
           type="button"
@@ -775,7 +778,7 @@ function CallbackWork({
             close('noAnswer');
           }}
         >
-          No answer
+          {t.noAnswer}
         </button>
         <button
           type="button"
@@ -784,7 +787,7 @@ function CallbackWork({
             close('failed');
           }}
         >
-          Wrong number
+          {t.wrongNumber}
         </button>
       </div>
     </div>

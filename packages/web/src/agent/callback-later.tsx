@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import type { ContactId } from '@lineup/protocol';
 import type { ContactView, LineupAgent } from '@lineup/sdk';
+import { useWords } from '../shared/i18n.tsx';
+import { agentWords } from './agent-words.ts';
 
 /*
  * "Call back later": the agent turns the chat it holds into a callback for
@@ -21,6 +23,7 @@ export function CallbackLater({
   act: (action: () => Promise<unknown>) => Promise<void>;
   onConverted: (contactId: ContactId) => void;
 }) {
+  const t = useWords(agentWords);
   const [number, setNumber] = useState<string | null>(null);
   if (contact === undefined) return null;
   if (number === null) {
@@ -32,14 +35,14 @@ export function CallbackLater({
           setNumber(contact.customer.number ?? '');
         }}
       >
-        Call back later
+        {t.callBackLater}
       </button>
     );
   }
   return (
     <form
       className="callback-later"
-      aria-label="Call back later"
+      aria-label={t.callBackLater}
       onSubmit={(event) => {
         event.preventDefault();
         void act(async () => {
@@ -52,7 +55,7 @@ export function CallbackLater({
       }}
     >
       <label>
-        Number to call{' '}
+        {t.numberToCall}{' '}
         <input
           type="tel"
           value={number}
@@ -62,7 +65,7 @@ export function CallbackLater({
           }}
         />
       </label>
-      <button type="submit">Convert to callback</button>
+      <button type="submit">{t.convertToCallback}</button>
       <button
         type="button"
         className="secondary"
@@ -70,7 +73,7 @@ export function CallbackLater({
           setNumber(null);
         }}
       >
-        Cancel
+        {t.cancel}
       </button>
     </form>
   );

@@ -1,7 +1,10 @@
 import { useState } from 'react';
 import type { ChatEntry } from '@lineup/protocol';
 import type { ContactHistoryItem, ContactView, LineupAgent } from '@lineup/sdk';
+import { useLanguage, useWords } from '../shared/i18n.tsx';
+import { localeOf } from '../shared/languages.ts';
 import { useRead } from '../shared/use-read.ts';
+import { agentWords } from './agent-words.ts';
 
 /*
  * A returning customer's earlier contacts, newest first: when, where, how it
@@ -11,14 +14,6 @@ import { useRead } from '../shared/use-read.ts';
 
 /** Previous contacts shown at most. */
 const previousShownMax = 5;
-
-const outcomeWords: Record<NonNullable<ContactHistoryItem['outcome']>, string> = {
-  completed: 'completed',
-  abandoned: 'hung up',
-  timedOut: 'timed out',
-  deflected: 'turned away',
-  callbackClosed: 'called back',
-};
 
 /** The customer's earlier contacts, each with its transcript on demand. */
 export function PreviousContacts({
@@ -30,6 +25,8 @@ export function PreviousContacts({
   contact: ContactView;
   queueNameOf: (queueId: ContactHistoryItem['lastQueueId']) => string;
 }) {
+  const t = useWords(agentWords);
+  const locale = localeOf(useLanguage());
   const items = useRead<ContactHistoryItem[]>(
     async () =>
       (
@@ -42,15 +39,15 @@ export function PreviousContacts({
   return (
     <details className="previous" open={items.length > 0}>
       <summary>
-        {items.length === 0 ? 'No previous contacts' : `Previous contacts (${items.length})`}
+        {items.length === 0 ? t.noPreviousContacts : t.previousContactsCount(items.length)}
       </summary>
-      <ul aria-label="Previous contacts">
+      <ul aria-label={t.previousContacts}>
         {items.slice(0, previousShownMax).map((item) => (
           <li key={item.id}>
-            {new Date(item.joinedAtMs).toLocaleString()} · {queueNameOf(item.lastQueueId)} ·{' '}
-            {item.outcome === null ? 'still open' : outcomeWords[item.outcome]}
+            {new Date(item.joinedAtMs).toLocaleString(locale)} · {queueNameOf(item.lastQueueId)} ·{' '}
+            {item.outcome === null ? t.stillOpen : t.outcomes[item.outcome]}
             {item.disposition === null ? '' : ` · ${item.disposition.code}`}
-            {item.rating === null ? '' : ` · rated ${item.rating.score}/5`}
+            {item.rating === null ? '' : ` · ${t.rated(item.rating.score)}`}
             {item.channel === 'chat' ? <EarlierTranscript agent={agent} item={item} /> : null}
           </li>
         ))}
@@ -61,8 +58,10 @@ export function PreviousContacts({
 
 /** One earlier contact's conversation, read when the agent opens it. */
 function EarlierTranscript({ agent, item }: { agent: LineupAgent; item: ContactHistoryItem }) {
+  const t = useWords(agentWords);
+  const locale = localeOf(useLanguage());
   const [messages, setMessages] = useState<ChatEntry[] | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
+  const [isUnread, setIsUnread] = useState(false);
   return (
     <details
       className="earlier-transcript"
@@ -73,20 +72,20 @@ function EarlierTranscript({ agent, item }: { agent: LineupAgent; item: ContactH
             setMessages(transcript.messages);
           },
           () => {
-            setFailure('This conversation could not be read.');
+            setIsUnread(true);
           },
         );
       }}
     >
-      <summary>Conversation</summary>
-      {failure !== null ? (
-        <p className="muted">{failure}</p>
+      <summary>{t.conversation}</summary>
+      {isUnread ? (
+        <p className="muted">{t.transcriptUnread}</p>
       ) : messages === null ? (
-        <p className="muted">Reading…</p>
+        <p className="muted">{t.reading}</p>
       ) : messages.length === 0 ? (
-        <p className="muted">No messages.</p>
+        <p className="muted">{t.noMessages}</p>
       ) : (
-        <ol aria-label={`Conversation of ${new Date(item.joinedAtMs).toLocaleString()}`}>
+        <ol aria-label={t.conversationOf(new Date(item.joinedAtMs).toLocaleString(locale))}>
           {messages.map((message) => (
             <li key={message.seq}>
               <strong>{message.from.name ?? message.from.role}:</strong>{' '}

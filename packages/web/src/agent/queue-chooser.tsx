@@ -1,6 +1,8 @@
 import type { QueueId } from '@lineup/protocol';
 import type { Assignment, LineupAgent } from '@lineup/sdk';
+import { useWords } from '../shared/i18n.tsx';
 import { useRead } from '../shared/use-read.ts';
+import { agentWords } from './agent-words.ts';
 
 /*
  * The queues the agent was assigned (ADR 0017), each with a switch: on, the
@@ -22,13 +24,14 @@ export function QueueChooser({
   queueNameOf: (queueId: QueueId) => string;
   act: (action: () => Promise<unknown>) => Promise<void>;
 }) {
+  const t = useWords(agentWords);
   const assignments = useRead<Assignment[]>(() => agent.assignments(), membershipsKey, []);
   if (assignments === null) return null;
   return (
-    <section aria-label="Your queues">
-      <h2>Your queues</h2>
+    <section aria-label={t.yourQueues}>
+      <h2>{t.yourQueues}</h2>
       {assignments.length === 0 ? (
-        <p className="muted">No queues are assigned to you yet; ask your admin.</p>
+        <p className="muted">{t.noQueuesAssigned}</p>
       ) : (
         <ul className="queue-chooser">
           {assignments.map((assignment) => {
@@ -48,10 +51,10 @@ export function QueueChooser({
                       );
                     }}
                   />
-                  Serve {name}
+                  {t.serve(name)}
                 </label>
-                <span className="muted" title="Your priority in this queue">
-                  priority {assignment.priority}
+                <span className="muted" title={t.yourPriority}>
+                  {t.priority(assignment.priority)}
                 </span>
               </li>
             );

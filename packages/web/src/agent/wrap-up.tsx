@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import type { ContactId } from '@lineup/protocol';
 import type { LineupAgent } from '@lineup/sdk';
+import { useWords } from '../shared/i18n.tsx';
+import { agentWords } from './agent-words.ts';
 
 /*
  * The wrap-up of each contact the agent completed (R8): a disposition code
@@ -17,13 +19,16 @@ const dispositionCodes = [
   'Complaint',
   'Other',
 ] as const;
+type DispositionCode = (typeof dispositionCodes)[number];
+const isDispositionCode = (code: string): code is DispositionCode =>
+  (dispositionCodes as readonly string[]).includes(code);
 
 /** A contact the agent completed and has not wrapped up yet. */
 export interface Finished {
   contactId: ContactId;
   name: string;
   /** The outcome preselected (a contact turned into a callback: "Call back"). */
-  code?: (typeof dispositionCodes)[number];
+  code?: DispositionCode;
 }
 
 /** Wrap-up of a completed contact: a disposition code and notes, kept in its history. */
@@ -38,12 +43,13 @@ export function WrapUpCard({
   act: (action: () => Promise<unknown>) => Promise<void>;
   onDone: () => void;
 }) {
-  const [code, setCode] = useState<string>(finished.code ?? dispositionCodes[0]);
+  const t = useWords(agentWords);
+  const [code, setCode] = useState<DispositionCode>(finished.code ?? dispositionCodes[0]);
   const [notes, setNotes] = useState('');
   const [saved, setSaved] = useState<string | null>(null);
   return (
-    <section className="card wrap-up" aria-label={`Wrap-up of ${finished.name}`}>
-      <h2>Wrap-up: {finished.name}</h2>
+    <section className="card wrap-up" aria-label={t.wrapUpOf(finished.name)}>
+      <h2>{t.wrapUpTitle(finished.name)}</h2>
       {saved === null ? (
         <form
           onSubmit={(event) => {
@@ -59,22 +65,22 @@ export function WrapUpCard({
           }}
         >
           <label>
-            Outcome{' '}
+            {t.outcome}{' '}
             <select
               value={code}
               onChange={(event) => {
-                setCode(event.target.value);
+                if (isDispositionCode(event.target.value)) setCode(event.target.value);
               }}
             >
               {dispositionCodes.map((item) => (
                 <option key={item} value={item}>
-                  {item}
+                  {t.codes[item]}
                 </option>
               ))}
             </select>
           </label>
           <label className="notes">
-            Notes
+            {t.notes}
             <textarea
               value={notes}
               maxLength={2_000}
@@ -85,17 +91,17 @@ export function WrapUpCard({
             />
           </label>
           <div className="actions">
-            <button type="submit">Save wrap-up</button>
+            <button type="submit">{t.saveWrapUp}</button>
             <button type="button" className="secondary" onClick={onDone}>
-              Skip
+              {t.skip}
             </button>
           </div>
         </form>
       ) : (
         <div className="actions">
-          <p role="status">Saved: {saved}</p>
+          <p role="status">{t.saved(isDispositionCode(saved) ? t.codes[saved] : saved)}</p>
           <button type="button" className="secondary" onClick={onDone}>
-            Done
+            {t.done}
           </button>
         </div>
       )}
