@@ -180,6 +180,15 @@ describe('the admin page', () => {
     await expect.poll(() => read('/webhooks'), { timeout: waitMsMax }).toEqual({ items: [] });
   });
 
+  it('[web] the admin page speaks Chinese once chosen with its switch', async () => {
+    await admin.getByRole('combobox', { name: /语言/ }).selectOption('zh');
+    await sees(admin.getByRole('heading', { level: 1 }), '管理');
+    await sees(admin.getByRole('region', { name: '队列' }).getByRole('row'), /sales\s*Sales/);
+    await sees(admin.getByRole('form', { name: '新建队列' }), '允许回呼');
+    await sees(admin.getByRole('region', { name: 'API 密钥' }), '创建密钥');
+    await snapshot(admin, 'admin-chinese');
+  });
+
   it('[web] no page threw an error', () => {
     expect(stage.pageErrors).toEqual([]);
   });

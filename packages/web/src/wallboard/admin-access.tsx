@@ -3,6 +3,8 @@ import { scopeList, type Scope } from '@lineup/protocol';
 import type { ApiKeyView, WebhookView } from '@lineup/sdk';
 import { useRead } from '../shared/use-read.ts';
 import { AdminTable, type AdminSectionProps } from './admin-app.tsx';
+import { useWords } from '../shared/i18n.tsx';
+import { adminWords } from './admin-words.ts';
 
 /*
  * The tenant's API keys and webhooks. A new key's secret and a new webhook's
@@ -36,7 +38,7 @@ function ShownOnce({ what, secret }: { what: string; secret: string | null }) {
   if (secret === null) return null;
   return (
     <p className="secret" role="status">
-      {what}, shown this once: <code>{secret}</code>
+      {what} <code>{secret}</code>
     </p>
   );
 }
@@ -68,15 +70,16 @@ function RemoveButton({
 }
 
 function ApiKeys({ supervisor, act }: AdminSectionProps) {
+  const t = useWords(adminWords);
   const [keys, readAgain] = useList<ApiKeyView>(() => supervisor.apiKeys());
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<Scope[]>(['read']);
   const [shown, setShown] = useState<string | null>(null);
   return (
-    <section className="card" aria-label="API keys">
-      <h2>API keys</h2>
-      <ShownOnce what="The new key" secret={shown} />
-      <AdminTable heads={['Name', 'Scopes', 'Created']}>
+    <section className="card" aria-label={t.apiKeys}>
+      <h2>{t.apiKeys}</h2>
+      <ShownOnce what={t.newKeyShown} secret={shown} />
+      <AdminTable heads={[t.name, t.scopes, t.created]}>
         {keys.map((key) => (
           <tr key={key.id}>
             <td>{key.name}</td>
@@ -84,8 +87,8 @@ function ApiKeys({ supervisor, act }: AdminSectionProps) {
             <td>{new Date(key.createdAtMs).toLocaleString()}</td>
             <td>
               <RemoveButton
-                label={`Revoke key ${key.name}`}
-                text="Revoke"
+                label={t.revokeKey(key.name)}
+                text={t.revoke}
                 act={act}
                 remove={() => supervisor.revokeApiKey(key.id)}
                 readAgain={readAgain}
@@ -96,7 +99,7 @@ function ApiKeys({ supervisor, act }: AdminSectionProps) {
       </AdminTable>
       <form
         className="admin-form"
-        aria-label="New API key"
+        aria-label={t.newApiKey}
         onSubmit={(event) => {
           event.preventDefault();
           void act(async () => {
@@ -106,9 +109,9 @@ function ApiKeys({ supervisor, act }: AdminSectionProps) {
           }).then(readAgain);
         }}
       >
-        <h3>New API key</h3>
+        <h3>{t.newApiKey}</h3>
         <label>
-          What uses it
+          {t.whatUsesIt}
           <input
             required
             value={name}
@@ -118,7 +121,7 @@ function ApiKeys({ supervisor, act }: AdminSectionProps) {
           />
         </label>
         <fieldset>
-          <legend>Scopes</legend>
+          <legend>{t.scopes}</legend>
           {scopeList.map((scope) => (
             <label key={scope} className="inline">
               <input
@@ -138,7 +141,7 @@ function ApiKeys({ supervisor, act }: AdminSectionProps) {
         </fieldset>
         <div className="actions">
           <button type="submit" disabled={scopes.length === 0}>
-            Create key
+            {t.createKey}
           </button>
         </div>
       </form>
@@ -147,16 +150,17 @@ function ApiKeys({ supervisor, act }: AdminSectionProps) {
 }
 
 function Webhooks({ supervisor, act }: AdminSectionProps) {
+  const t = useWords(adminWords);
   const [hooks, readAgain] = useList<WebhookView>(() => supervisor.webhooks());
   const [url, setUrl] = useState('');
   const [eventTypes, setEventTypes] = useState('*');
   const [description, setDescription] = useState('');
   const [shown, setShown] = useState<string | null>(null);
   return (
-    <section className="card" aria-label="Webhooks">
-      <h2>Webhooks</h2>
-      <ShownOnce what="The webhook's signing secret" secret={shown} />
-      <AdminTable heads={['Address', 'Events', 'What for']}>
+    <section className="card" aria-label={t.webhooks}>
+      <h2>{t.webhooks}</h2>
+      <ShownOnce what={t.secretShown} secret={shown} />
+      <AdminTable heads={[t.address, t.events, t.whatFor]}>
         {hooks.map((hook) => (
           <tr key={hook.id}>
             <td>{hook.url}</td>
@@ -164,8 +168,8 @@ function Webhooks({ supervisor, act }: AdminSectionProps) {
             <td>{hook.description ?? ''}</td>
             <td>
               <RemoveButton
-                label={`Delete webhook ${hook.url}`}
-                text="Delete"
+                label={t.deleteWebhook(hook.url)}
+                text={t.delete}
                 act={act}
                 remove={() => supervisor.deleteWebhook(hook.id)}
                 readAgain={readAgain}
@@ -176,7 +180,7 @@ function Webhooks({ supervisor, act }: AdminSectionProps) {
       </AdminTable>
       <form
         className="admin-form"
-        aria-label="New webhook"
+        aria-label={t.newWebhook}
         onSubmit={(event) => {
           event.preventDefault();
           void act(async () => {
@@ -194,9 +198,9 @@ function Webhooks({ supervisor, act }: AdminSectionProps) {
           }).then(readAgain);
         }}
       >
-        <h3>New webhook</h3>
+        <h3>{t.newWebhook}</h3>
         <label>
-          Address (http or https)
+          {t.addressHttp}
           <input
             required
             type="url"
@@ -207,7 +211,7 @@ function Webhooks({ supervisor, act }: AdminSectionProps) {
           />
         </label>
         <label>
-          Event types (comma-separated, or * for all)
+          {t.eventTypes}
           <input
             required
             value={eventTypes}
@@ -217,7 +221,7 @@ function Webhooks({ supervisor, act }: AdminSectionProps) {
           />
         </label>
         <label>
-          What for (optional)
+          {t.whatForOptional}
           <input
             value={description}
             maxLength={500}
@@ -227,7 +231,7 @@ function Webhooks({ supervisor, act }: AdminSectionProps) {
           />
         </label>
         <div className="actions">
-          <button type="submit">Create webhook</button>
+          <button type="submit">{t.createWebhook}</button>
         </div>
       </form>
     </section>

@@ -3,6 +3,8 @@ import { asAgentId, type QueueId } from '@lineup/protocol';
 import type { AgentView, Assignment, QueueView } from '@lineup/sdk';
 import { useRead } from '../shared/use-read.ts';
 import { AdminTable, type AdminSectionProps } from './admin-app.tsx';
+import { useWords } from '../shared/i18n.tsx';
+import { adminWords } from './admin-words.ts';
 
 /*
  * The agents: create, rename, change the chat capacity, remove a logged-out
@@ -17,15 +19,16 @@ export function AdminAgents({
   agents,
   queues,
 }: AdminSectionProps & { agents: readonly AgentView[]; queues: readonly QueueView[] }) {
+  const t = useWords(adminWords);
   const [chosen, setChosen] = useState<AgentView['id'] | null>(null);
   const [id, setId] = useState('');
   const [name, setName] = useState('');
   const [chats, setChats] = useState(3);
   const chosenAgent = agents.find((agent) => agent.id === chosen);
   return (
-    <section className="card" aria-label="Agents">
-      <h2>Agents</h2>
-      <AdminTable heads={['Id', 'Name', 'Chats at once', 'Serves now', 'State']}>
+    <section className="card" aria-label={t.agents}>
+      <h2>{t.agents}</h2>
+      <AdminTable heads={[t.id, t.name, t.chatsAtOnce, t.servesNow, t.state]}>
         {agents.map((agent) => (
           <AgentRow
             key={`${agent.id} ${agent.name} ${agent.capacity.chat}`}
@@ -52,7 +55,7 @@ export function AdminAgents({
       )}
       <form
         className="admin-form"
-        aria-label="New agent"
+        aria-label={t.newAgent}
         onSubmit={(event) => {
           event.preventDefault();
           void act(() =>
@@ -68,9 +71,9 @@ export function AdminAgents({
           });
         }}
       >
-        <h3>New agent</h3>
+        <h3>{t.newAgent}</h3>
         <label>
-          Id
+          {t.id}
           <input
             required
             value={id}
@@ -81,7 +84,7 @@ export function AdminAgents({
           />
         </label>
         <label>
-          Name
+          {t.name}
           <input
             required
             value={name}
@@ -91,7 +94,7 @@ export function AdminAgents({
           />
         </label>
         <label>
-          Chats at once
+          {t.chatsAtOnce}
           <input
             type="number"
             min={0}
@@ -103,7 +106,7 @@ export function AdminAgents({
           />
         </label>
         <div className="actions">
-          <button type="submit">Create agent</button>
+          <button type="submit">{t.createAgent}</button>
         </div>
       </form>
     </section>
@@ -122,6 +125,7 @@ function AgentRow({
   onQueues: () => void;
   onRemove: () => Promise<boolean>;
 }) {
+  const t = useWords(adminWords);
   const [name, setName] = useState(agent.name);
   const [chats, setChats] = useState(agent.capacity.chat);
   const isChanged = name !== agent.name || chats !== agent.capacity.chat;
@@ -130,7 +134,7 @@ function AgentRow({
       <td>{agent.id}</td>
       <td>
         <input
-          aria-label={`Name of ${agent.id}`}
+          aria-label={t.nameOf(agent.id)}
           value={name}
           onChange={(event) => {
             setName(event.target.value);
@@ -139,7 +143,7 @@ function AgentRow({
       </td>
       <td>
         <input
-          aria-label={`Chats at once for ${agent.id}`}
+          aria-label={t.chatsAtOnceFor(agent.id)}
           type="number"
           min={0}
           step={1}
@@ -158,26 +162,26 @@ function AgentRow({
           type="button"
           className="small"
           disabled={!isChanged}
-          aria-label={`Save agent ${agent.id}`}
+          aria-label={t.saveAgent(agent.id)}
           onClick={() => void onSave({ name: name.trim(), capacity: { chat: chats } })}
         >
-          Save
+          {t.save}
         </button>
         <button
           type="button"
           className="secondary small"
-          aria-label={`Queues of ${agent.id}`}
+          aria-label={t.queuesOf(agent.id)}
           onClick={onQueues}
         >
-          Queues
+          {t.queues}
         </button>
         <button
           type="button"
           className="danger small"
-          aria-label={`Remove agent ${agent.id}`}
+          aria-label={t.removeAgent(agent.id)}
           onClick={() => void onRemove()}
         >
-          Remove
+          {t.remove}
         </button>
       </td>
     </tr>
@@ -196,6 +200,7 @@ function Assignments({
   queues: readonly QueueView[];
   onClose: () => void;
 }) {
+  const t = useWords(adminWords);
   const [generation, setGeneration] = useState(0);
   const [queueId, setQueueId] = useState<QueueId | ''>('');
   const [priority, setPriority] = useState(0);
@@ -206,10 +211,10 @@ function Assignments({
   const nameOf = (id: QueueId) => queues.find((queue) => queue.id === id)?.name ?? id;
   const unassigned = queues.filter((queue) => !items?.some((item) => item.queueId === queue.id));
   return (
-    <div className="admin-form" role="region" aria-label={`Queues of ${agent.name}`}>
-      <h3>Queues {agent.name} may serve</h3>
+    <div className="admin-form" role="region" aria-label={t.queuesOf(agent.name)}>
+      <h3>{t.queuesMayServe(agent.name)}</h3>
       {items === null ? null : items.length === 0 ? (
-        <p className="muted">None yet.</p>
+        <p className="muted">{t.noneYet}</p>
       ) : (
         <ul className="assignments">
           {items.map((item) => (
@@ -227,7 +232,7 @@ function Assignments({
       )}
       <form
         className="inline-form"
-        aria-label={`Assign a queue to ${agent.name}`}
+        aria-label={t.assignQueueTo(agent.name)}
         onSubmit={(event) => {
           event.preventDefault();
           if (queueId === '') return;
@@ -236,14 +241,14 @@ function Assignments({
         }}
       >
         <label>
-          Queue
+          {t.queue}
           <select
             value={queueId}
             onChange={(event) => {
               setQueueId(event.target.value as QueueId);
             }}
           >
-            <option value="">Choose…</option>
+            <option value="">{t.choose}</option>
             {unassigned.map((queue) => (
               <option key={queue.id} value={queue.id}>
                 {queue.name}
@@ -252,7 +257,7 @@ function Assignments({
           </select>
         </label>
         <label>
-          Priority
+          {t.priority}
           <input
             type="number"
             step={1}
@@ -263,10 +268,10 @@ function Assignments({
           />
         </label>
         <button type="submit" disabled={queueId === ''}>
-          Assign
+          {t.assign}
         </button>
         <button type="button" className="secondary" onClick={onClose}>
-          Close
+          {t.close}
         </button>
       </form>
     </div>
@@ -284,14 +289,15 @@ function AssignmentRow({
   onPriority: (priority: number) => void;
   onRemove: () => void;
 }) {
+  const t = useWords(adminWords);
   const [priority, setPriority] = useState(item.priority);
   return (
     <li>
       <span>
-        {name} {item.isServing ? <span className="muted">(serving now)</span> : null}
+        {name} {item.isServing ? <span className="muted">{t.servingNow}</span> : null}
       </span>
       <label>
-        Priority in {name}
+        {t.priorityIn(name)}
         <input
           type="number"
           step={1}
@@ -309,10 +315,10 @@ function AssignmentRow({
           onPriority(priority);
         }}
       >
-        Save priority
+        {t.savePriority}
       </button>
       <button type="button" className="danger small" onClick={onRemove}>
-        Take away {name}
+        {t.takeAway(name)}
       </button>
     </li>
   );

@@ -2,6 +2,8 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { LineupSupervisor, type AgentView, type QueueView } from '@lineup/sdk';
 import { messageOf } from '../shared/messages.ts';
 import type { SignedInProps } from '../shared/signed-in-page.tsx';
+import { LanguageSwitch, useWords } from '../shared/i18n.tsx';
+import { adminWords } from './admin-words.ts';
 import { AdminAccess } from './admin-access.tsx';
 import { AdminAgents } from './admin-agents.tsx';
 import { AdminQueues } from './admin-queues.tsx';
@@ -41,6 +43,7 @@ export interface AdminSectionProps {
 
 /** A table of the admin page: its column heads, then a last column of actions. */
 export function AdminTable({ heads, children }: { heads: readonly string[]; children: ReactNode }) {
+  const t = useWords(adminWords);
   return (
     <table className="admin-table">
       <thead>
@@ -51,7 +54,7 @@ export function AdminTable({ heads, children }: { heads: readonly string[]; chil
             </th>
           ))}
           <th scope="col">
-            <span className="visually-hidden">Actions</span>
+            <span className="visually-hidden">{t.actions}</span>
           </th>
         </tr>
       </thead>
@@ -62,6 +65,7 @@ export function AdminTable({ heads, children }: { heads: readonly string[]; chil
 
 /** The admin page of the tenant the supervisor token names. */
 export function AdminApp({ url, token, onSignOut }: SignedInProps) {
+  const t = useWords(adminWords);
   const [supervisor, setSupervisor] = useState<LineupSupervisor | null>(null);
   const [queues, setQueues] = useState<QueueView[] | null>(null);
   const [agents, setAgents] = useState<AgentView[] | null>(null);
@@ -95,8 +99,8 @@ export function AdminApp({ url, token, onSignOut }: SignedInProps) {
   }, [supervisor, generation]);
 
   useEffect(() => {
-    document.title = 'Lineup — Administration';
-  }, []);
+    document.title = t.pageTitle;
+  }, [t]);
 
   if (supervisor === null) return null;
   const reload = () => {
@@ -117,9 +121,10 @@ export function AdminApp({ url, token, onSignOut }: SignedInProps) {
   return (
     <div className="board admin">
       <header className="topbar">
-        <h1>Administration</h1>
-        <a href="#">Wallboard</a>
+        <h1>{t.administration}</h1>
+        <a href="#">{t.wallboard}</a>
         <span className="spacer" />
+        <LanguageSwitch />
         <button
           type="button"
           className="secondary"
@@ -128,7 +133,7 @@ export function AdminApp({ url, token, onSignOut }: SignedInProps) {
             onSignOut();
           }}
         >
-          Sign out
+          {t.signOut}
         </button>
       </header>
       {failure === null ? null : (
@@ -137,7 +142,7 @@ export function AdminApp({ url, token, onSignOut }: SignedInProps) {
         </p>
       )}
       {queues === null || agents === null ? (
-        <p className="muted">Reading the tenant…</p>
+        <p className="muted">{t.readingTenant}</p>
       ) : (
         <div className="admin-body">
           <AdminQueues {...section} queues={queues} />

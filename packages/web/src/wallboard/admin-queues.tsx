@@ -2,6 +2,8 @@ import { useState } from 'react';
 import { Channel, WhenEmpty, asQueueId, type QueueChanges } from '@lineup/protocol';
 import type { QueueView } from '@lineup/sdk';
 import { AdminTable, type AdminSectionProps } from './admin-app.tsx';
+import { useWords } from '../shared/i18n.tsx';
+import { adminWords } from './admin-words.ts';
 
 /*
  * The queues: create, change the main settings, delete an empty one. Times
@@ -67,52 +69,46 @@ export function AdminQueues({
   act,
   queues,
 }: AdminSectionProps & { queues: readonly QueueView[] }) {
+  const t = useWords(adminWords);
   const [editing, setEditing] = useState<QueueView['id'] | null>(null);
   const [newId, setNewId] = useState('');
   return (
-    <section className="card" aria-label="Queues">
-      <h2>Queues</h2>
+    <section className="card" aria-label={t.queues}>
+      <h2>{t.queues}</h2>
       <AdminTable
-        heads={[
-          'Id',
-          'Name',
-          'Priority',
-          'Channels',
-          'Offer / wrap-up / SL',
-          'When nobody serves',
-          'Callbacks',
-        ]}
+        heads={[t.id, t.name, t.priority, t.channels, t.timings, t.whenNobodyServes, t.callbacks]}
       >
         {queues.map((queue) => (
           <tr key={queue.id}>
             <td>{queue.id}</td>
             <td>{queue.name}</td>
             <td>{queue.priority}</td>
-            <td>{queue.channels.join(', ')}</td>
+            <td>{queue.channels.map((channel) => t.channelNames[channel]).join(', ')}</td>
             <td>
-              {queue.offerTimeoutMs / 1000} s / {queue.wrapUpMs / 1000} s /{' '}
-              {queue.serviceLevelThresholdMs / 1000} s
+              {[queue.offerTimeoutMs, queue.wrapUpMs, queue.serviceLevelThresholdMs]
+                .map((ms) => t.seconds(ms / 1000))
+                .join(' / ')}
             </td>
-            <td>{queue.whenEmpty}</td>
-            <td>{queue.callbacks.isAllowed ? 'yes' : 'no'}</td>
+            <td>{t.whenEmptyNames[queue.whenEmpty]}</td>
+            <td>{queue.callbacks.isAllowed ? t.yes : t.no}</td>
             <td className="row-actions">
               <button
                 type="button"
                 className="secondary small"
-                aria-label={`Edit queue ${queue.name}`}
+                aria-label={t.editQueueNamed(queue.name)}
                 onClick={() => {
                   setEditing(queue.id);
                 }}
               >
-                Edit
+                {t.edit}
               </button>
               <button
                 type="button"
                 className="danger small"
-                aria-label={`Delete queue ${queue.name}`}
+                aria-label={t.deleteQueueNamed(queue.name)}
                 onClick={() => void act(() => supervisor.deleteQueue(queue.id))}
               >
-                Delete
+                {t.delete}
               </button>
             </td>
           </tr>
@@ -123,7 +119,7 @@ export function AdminQueues({
         .map((queue) => (
           <QueueEditor
             key={queue.id}
-            title={`Edit queue ${queue.id}`}
+            title={t.editQueue(queue.id)}
             initial={formOf(queue)}
             onCancel={() => {
               setEditing(null);
@@ -140,7 +136,7 @@ export function AdminQueues({
           />
         ))}
       <QueueEditor
-        title="New queue"
+        title={t.newQueue}
         initial={blank}
         idField={{ value: newId, onChange: setNewId }}
         onSave={async (form) => {
@@ -179,6 +175,7 @@ function QueueEditor({
   onSave: (form: QueueForm) => Promise<void>;
   onCancel?: () => void;
 }) {
+  const t = useWords(adminWords);
   const [form, setForm] = useState(initial);
   const set = <K extends keyof QueueForm>(key: K, value: QueueForm[K]) => {
     setForm((current) => ({ ...current, [key]: value }));
@@ -214,7 +211,7 @@ function QueueEditor({
       <h3>{title}</h3>
       {idField === undefined ? null : (
         <label>
-          Id
+          {t.id}
           <input
             required
             value={idField.value}
@@ -226,7 +223,7 @@ function QueueEditor({
         </label>
       )}
       <label>
-        Name
+        {t.name}
         <input
           required
           value={form.name}
@@ -236,7 +233,7 @@ function QueueEditor({
         />
       </label>
       <label>
-        Priority
+        {t.priority}
         <input
           type="number"
           step={1}
@@ -247,7 +244,7 @@ function QueueEditor({
         />
       </label>
       <fieldset>
-        <legend>Channels</legend>
+        <legend>{t.channels}</legend>
         {channels.map((channel) => (
           <label key={channel} className="inline">
             <input
@@ -262,15 +259,15 @@ function QueueEditor({
                 );
               }}
             />
-            {channel}
+            {t.channelNames[channel]}
           </label>
         ))}
       </fieldset>
-      {seconds('offerTimeoutSeconds', 'Offer timeout (s)')}
-      {seconds('wrapUpSeconds', 'Wrap-up (s)')}
-      {seconds('serviceLevelSeconds', 'Service level threshold (s)')}
+      {seconds('offerTimeoutSeconds', t.offerTimeoutSeconds)}
+      {seconds('wrapUpSeconds', t.wrapUpSeconds)}
+      {seconds('serviceLevelSeconds', t.serviceLevelSeconds)}
       <label>
-        When nobody serves it
+        {t.whenNobodyServesIt}
         <select
           value={form.whenEmpty}
           onChange={(event) => {
@@ -279,7 +276,7 @@ function QueueEditor({
         >
           {whenEmptyChoices.map((choice) => (
             <option key={choice} value={choice}>
-              {choice}
+              {t.whenEmptyNames[choice]}
             </option>
           ))}
         </select>
@@ -292,13 +289,13 @@ function QueueEditor({
             set('isCallbackAllowed', event.target.checked);
           }}
         />
-        Callbacks allowed
+        {t.callbacksAllowed}
       </label>
       <div className="actions">
-        <button type="submit">{idField === undefined ? 'Save queue' : 'Create queue'}</button>
+        <button type="submit">{idField === undefined ? t.saveQueue : t.createQueue}</button>
         {onCancel === undefined ? null : (
           <button type="button" className="secondary" onClick={onCancel}>
-            Cancel
+            {t.cancel}
           </button>
         )}
       </div>
