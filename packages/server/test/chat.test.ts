@@ -29,8 +29,12 @@ async function as(role: string, subject: string) {
 const isChat = (text: string) => (message: ServerMessage) =>
   message.type === 'chat' && message.message.text === text;
 
-/** A customer's chat contact c1 in q1, offered to and accepted by ann over her socket. */
-async function assignedChat() {
+/**
+ * A customer's chat contact c1 in q1, offered to and accepted by ann over her
+ * socket; the customer's "hello?" before that is refused (sent with `earlyKey`
+ * as its idempotency key, when given).
+ */
+async function assignedChat(earlyKey?: string) {
   const carol = await as('customer', 'carol');
   const ann = await as('agent', 'ann');
   const sue = await as('supervisor', 'sue');
@@ -45,7 +49,12 @@ async function assignedChat() {
       },
     },
   });
-  const early = await carol.client.request({ type: 'chat.send', contactId: 'c1', text: 'hello?' });
+  const early = await carol.client.request({
+    type: 'chat.send',
+    contactId: 'c1',
+    text: 'hello?',
+    ...(earlyKey === undefined ? {} : { idempotencyKey: earlyKey }),
+  });
   expect(early).toMatchObject({ ok: false, error: { code: 'contact_not_assigned' } });
   await ann.client.request({ type: 'command', command: { type: 'logIn', agentId: 'ann' } });
   const offer = await ann.client.next<EventMessage>(
@@ -250,34 +259,9 @@ describe('chat', () => {
   });
 
   it('[chat] a refused message is not remembered: its retry with the same key acts', async () => {
-    const carol = await as('customer', 'carol');
-    await carol.client.request({
-      type: 'command',
-      command: {
-        type: 'enqueueContact',
-        contact: {
-          ...contact('c1', 'q1'),
-          channel: 'chat',
-          customer: { id: 'carol', type: 'normal' },
-        },
-      },
-    });
-    const message = { type: 'chat.send', contactId: 'c1', text: 'hello?', idempotencyKey: 'k-2' };
-    expect(await carol.client.request(message)).toMatchObject({
-      ok: false,
-      error: { code: 'contact_not_assigned' },
-    });
-    const ann = await as('agent', 'ann');
-    await ann.client.request({ type: 'command', command: { type: 'logIn', agentId: 'ann' } });
-    const offer = await ann.client.next<EventMessage>(
-      (m) => m.type === 'event' && m.event.type === 'offerCreated',
-    );
-    const offerId = offer.event.type === 'offerCreated' ? offer.event.offerId : '';
-    await ann.client.request({
-      type: 'command',
-      command: { type: 'acceptOffer', agentId: 'ann', offerId },
-    });
-    expect(await carol.client.request(message)).toMatchObject({
+    const { carol } = await assignedChat('k-2');
+    const retry = { type: 'chat.send', contactId: 'c1', text: 'hello?', idempotencyKey: 'k-2' };
+    expect(await carol.client.request(retry)).toMatchObject({
       ok: true,
       result: { chat: { seq: 1, text: 'hello?' } },
     });

@@ -3,6 +3,7 @@ import { scopeList, type Scope } from '@lineup/protocol';
 import type { ApiKeyView, WebhookView } from '@lineup/sdk';
 import { useRead } from '../shared/use-read.ts';
 import { AdminTable, type AdminSectionProps } from './admin-app.tsx';
+import { TextField } from './admin-fields.tsx';
 import { useWords } from '../shared/i18n.tsx';
 import { adminWords } from './admin-words.ts';
 
@@ -110,16 +111,7 @@ function ApiKeys({ supervisor, act }: AdminSectionProps) {
         }}
       >
         <h3>{t.newApiKey}</h3>
-        <label>
-          {t.whatUsesIt}
-          <input
-            required
-            value={name}
-            onChange={(event) => {
-              setName(event.target.value);
-            }}
-          />
-        </label>
+        <TextField label={t.whatUsesIt} value={name} onChange={setName} isRequired />
         <fieldset>
           <legend>{t.scopes}</legend>
           {scopeList.map((scope) => (
@@ -199,37 +191,14 @@ function Webhooks({ supervisor, act }: AdminSectionProps) {
         }}
       >
         <h3>{t.newWebhook}</h3>
-        <label>
-          {t.addressHttp}
-          <input
-            required
-            type="url"
-            value={url}
-            onChange={(event) => {
-              setUrl(event.target.value);
-            }}
-          />
-        </label>
-        <label>
-          {t.eventTypes}
-          <input
-            required
-            value={eventTypes}
-            onChange={(event) => {
-              setEventTypes(event.target.value);
-            }}
-          />
-        </label>
-        <label>
-          {t.whatForOptional}
-          <input
-            value={description}
-            maxLength={500}
-            onChange={(event) => {
-              setDescription(event.target.value);
-            }}
-          />
-        </label>
+        <TextField label={t.addressHttp} value={url} onChange={setUrl} isRequired type="url" />
+        <TextField label={t.eventTypes} value={eventTypes} onChange={setEventTypes} isRequired />
+        <TextField
+          label={t.whatForOptional}
+          value={description}
+          onChange={setDescription}
+          lengthMax={500}
+        />
         <div className="actions">
           <button type="submit">{t.createWebhook}</button>
         </div>

@@ -3,6 +3,7 @@ import { asAgentId, type QueueId } from '@lineup/protocol';
 import type { AgentView, Assignment, QueueView } from '@lineup/sdk';
 import { useRead } from '../shared/use-read.ts';
 import { AdminTable, type AdminSectionProps } from './admin-app.tsx';
+import { NumberField, TextField } from './admin-fields.tsx';
 import { useWords } from '../shared/i18n.tsx';
 import { adminWords } from './admin-words.ts';
 
@@ -72,39 +73,9 @@ export function AdminAgents({
         }}
       >
         <h3>{t.newAgent}</h3>
-        <label>
-          {t.id}
-          <input
-            required
-            value={id}
-            maxLength={128}
-            onChange={(event) => {
-              setId(event.target.value);
-            }}
-          />
-        </label>
-        <label>
-          {t.name}
-          <input
-            required
-            value={name}
-            onChange={(event) => {
-              setName(event.target.value);
-            }}
-          />
-        </label>
-        <label>
-          {t.chatsAtOnce}
-          <input
-            type="number"
-            min={0}
-            step={1}
-            value={chats}
-            onChange={(event) => {
-              setChats(Number(event.target.value));
-            }}
-          />
-        </label>
+        <TextField label={t.id} value={id} onChange={setId} isRequired lengthMax={128} />
+        <TextField label={t.name} value={name} onChange={setName} isRequired />
+        <NumberField label={t.chatsAtOnce} value={chats} onChange={setChats} min={0} />
         <div className="actions">
           <button type="submit">{t.createAgent}</button>
         </div>
@@ -256,17 +227,7 @@ function Assignments({
             ))}
           </select>
         </label>
-        <label>
-          {t.priority}
-          <input
-            type="number"
-            step={1}
-            value={priority}
-            onChange={(event) => {
-              setPriority(Number(event.target.value));
-            }}
-          />
-        </label>
+        <NumberField label={t.priority} value={priority} onChange={setPriority} />
         <button type="submit" disabled={queueId === ''}>
           {t.assign}
         </button>
@@ -296,17 +257,7 @@ function AssignmentRow({
       <span>
         {name} {item.isServing ? <span className="muted">{t.servingNow}</span> : null}
       </span>
-      <label>
-        {t.priorityIn(name)}
-        <input
-          type="number"
-          step={1}
-          value={priority}
-          onChange={(event) => {
-            setPriority(Number(event.target.value));
-          }}
-        />
-      </label>
+      <NumberField label={t.priorityIn(name)} value={priority} onChange={setPriority} />
       <button
         type="button"
         className="small"

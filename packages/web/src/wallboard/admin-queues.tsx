@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Channel, WhenEmpty, asQueueId, type QueueChanges } from '@lineup/protocol';
 import type { QueueView } from '@lineup/sdk';
 import { AdminTable, type AdminSectionProps } from './admin-app.tsx';
+import { NumberField, TextField } from './admin-fields.tsx';
 import { useWords } from '../shared/i18n.tsx';
 import { adminWords } from './admin-words.ts';
 
@@ -184,18 +185,14 @@ function QueueEditor({
     key: 'offerTimeoutSeconds' | 'wrapUpSeconds' | 'serviceLevelSeconds',
     label: string,
   ) => (
-    <label>
-      {label}
-      <input
-        type="number"
-        min={0}
-        step={1}
-        value={form[key]}
-        onChange={(event) => {
-          set(key, Number(event.target.value));
-        }}
-      />
-    </label>
+    <NumberField
+      label={label}
+      value={form[key]}
+      min={0}
+      onChange={(value) => {
+        set(key, value);
+      }}
+    />
   );
   return (
     <form
@@ -210,39 +207,29 @@ function QueueEditor({
     >
       <h3>{title}</h3>
       {idField === undefined ? null : (
-        <label>
-          {t.id}
-          <input
-            required
-            value={idField.value}
-            maxLength={128}
-            onChange={(event) => {
-              idField.onChange(event.target.value);
-            }}
-          />
-        </label>
+        <TextField
+          label={t.id}
+          value={idField.value}
+          onChange={idField.onChange}
+          isRequired
+          lengthMax={128}
+        />
       )}
-      <label>
-        {t.name}
-        <input
-          required
-          value={form.name}
-          onChange={(event) => {
-            set('name', event.target.value);
-          }}
-        />
-      </label>
-      <label>
-        {t.priority}
-        <input
-          type="number"
-          step={1}
-          value={form.priority}
-          onChange={(event) => {
-            set('priority', Number(event.target.value));
-          }}
-        />
-      </label>
+      <TextField
+        label={t.name}
+        value={form.name}
+        onChange={(value) => {
+          set('name', value);
+        }}
+        isRequired
+      />
+      <NumberField
+        label={t.priority}
+        value={form.priority}
+        onChange={(value) => {
+          set('priority', value);
+        }}
+      />
       <fieldset>
         <legend>{t.channels}</legend>
         {channels.map((channel) => (
