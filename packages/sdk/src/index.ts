@@ -52,6 +52,7 @@ export type {
   LeftMessageCustomer,
   OfferView,
   PublicQueueStatus,
+  QueueSample,
   QueueView,
   Rating,
   Transcript,

@@ -26,6 +26,7 @@ import type {
   ContactView,
   Page,
   PageQuery,
+  QueueSample,
   QueueView,
   WebhookCreated,
   WebhookInput,
@@ -132,6 +133,21 @@ export class LineupSupervisor extends LineupClient<SupervisorEvents> {
       { limit },
     );
     return body.contacts;
+  }
+
+  /**
+   * A queue's last hour, a sample a minute, oldest first: those of minutes
+   * that end after `sinceMs` (default an hour ago), for a chart that starts
+   * with the hour before it was opened.
+   */
+  async queueSamples(queueId: QueueId, sinceMs?: number): Promise<QueueSample[]> {
+    const body = await this.rest.call<{ samples: QueueSample[] }>(
+      'GET',
+      `/queues/${segment(queueId)}/samples`,
+      undefined,
+      { sinceMs },
+    );
+    return body.samples;
   }
 
   /** A queue's statistics: today and the last 15 minutes. */

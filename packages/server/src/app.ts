@@ -50,6 +50,8 @@ import { openServerStore, type ServerStore } from './store.ts';
 import { Assignments } from './assignments.ts';
 import { assignmentRoutes } from './routes/assignments.ts';
 import { agentCallbackRoutes } from './routes/agent-callback.ts';
+import { QueueSamples } from './queue-samples.ts';
+import { queueSampleRoutes } from './routes/queue-samples.ts';
 
 /*
  * The HTTP app: REST under /v1 with the tenant in the path, OpenAPI at
@@ -378,6 +380,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
     ...(options.socket === undefined ? {} : { settings: options.socket }),
   });
   app.decorate('sockets', hub);
+  const queueSamples = new QueueSamples({ host, clock, scheduler });
+  app.addHook('preClose', (done) => {
+    queueSamples.close();
+    done();
+  });
   // Before the socket plugin closes the sockets: a stopping server ends no session.
   app.addHook('preClose', (done) => {
     hub.close();
@@ -433,6 +440,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       contactRoutes(tenant, host);
       if (options.webhooks !== undefined) webhookRoutes(tenant, options.webhooks);
       recordRoutes(tenant, { host, records, feedback, nowMs: () => clock.nowMs() });
+      queueSampleRoutes(tenant, queueSamples);
       done();
     },
     { prefix: '/v1/tenants/:tenantId' },

@@ -292,4 +292,20 @@ describe('chat', () => {
     expect(atLimit.status).toBe(201);
     expect(await atLimit.json()).toMatchObject({ bytes: 10 * 1_048_576 });
   });
+
+  it('[chat] the transcript carries the read receipts, so that a page that reloads shows them again', async () => {
+    const { carol, ann } = await assignedChat();
+    const read = () =>
+      server.call<{ readUpToSeq: unknown }>('GET', `${acme}/contacts/c1/transcript`, undefined, {
+        as: carol.token,
+      });
+    await carol.client.request({ type: 'chat.send', contactId: 'c1', text: 'Is it shipped?' });
+    expect((await read()).body.readUpToSeq).toEqual({ customer: 0, agent: 0 });
+    await ann.client.request({ type: 'chat.send', contactId: 'c1', text: 'Yes, today' });
+    await ann.client.request({ type: 'chat.read', contactId: 'c1', upToSeq: 1 });
+    await carol.client.request({ type: 'chat.read', contactId: 'c1', upToSeq: 2 });
+    // A receipt never goes back: an older one after a newer one changes nothing.
+    await carol.client.request({ type: 'chat.read', contactId: 'c1', upToSeq: 1 });
+    expect((await read()).body.readUpToSeq).toEqual({ customer: 2, agent: 1 });
+  });
 });

@@ -175,6 +175,9 @@ export function WidgetApp({ url, token }: WidgetProps) {
       }
       const transcript = await client.transcript(kept.contactId);
       setEntries((current) => merged(current, transcript.messages));
+      // The receipts so far come with it: "Read" shows again under what the agent read.
+      setAgentReadUpToSeq((current) => Math.max(current, transcript.readUpToSeq.agent));
+      readSentUpToSeq.current = Math.max(readSentUpToSeq.current, transcript.readUpToSeq.customer);
       // Assigned while the page reloaded: the agent's name is on its messages, if it wrote yet.
       const agentName =
         kept.agentName !== ''
