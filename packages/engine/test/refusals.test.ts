@@ -795,6 +795,7 @@ describe('the registry', () => {
     'recording_not_found',
     'recording_finished',
     'chunk_out_of_order',
+    'queue_not_assigned',
   ];
   /** Codes the engine returns, each with its test above. */
   const testedHere: ErrorCode[] = [

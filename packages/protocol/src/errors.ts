@@ -315,6 +315,12 @@ export const errorCodes = {
     isRetryable: false,
     message: 'Recording chunks go in order from 0; send the chunk details name next.',
   },
+  queue_not_assigned: {
+    status: 409,
+    isRetryable: false,
+    message:
+      'The agent is not assigned this queue; an admin assigns the queues an agent may serve.',
+  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 /** A stable, machine-readable error code. */

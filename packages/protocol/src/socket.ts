@@ -73,6 +73,15 @@ export const HelloSchema = Type.Object(
 export type Hello = Static<typeof HelloSchema>;
 
 /**
+ * An optional key that makes a request act once per person: the same key
+ * sent again (after a dropped socket) is answered as the first was, without
+ * acting twice (docs/api.md, Idempotency).
+ */
+const IdempotencyKeySchema = Type.Optional(
+  Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9._:@-]*$' }),
+);
+
+/**
  * Schema of a command sent on the socket: an engine command without its time
  * (the server stamps it), checked against the command's own schema then.
  */
@@ -81,9 +90,7 @@ export const CommandMessageSchema = Type.Object(
     type: Type.Literal('command'),
     id: MessageIdSchema,
     command: Type.Object({ type: Type.String({ maxLength: 64 }) }),
-    idempotencyKey: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9._:@-]*$' }),
-    ),
+    idempotencyKey: IdempotencyKeySchema,
   },
   { additionalProperties: false },
 );
@@ -106,6 +113,7 @@ export const AnnounceSchema = Type.Object(
     text: Type.String({ minLength: 1, maxLength: announcementLengthMax }),
     /** Only these agents; default every agent of the tenant. */
     agentIds: Type.Optional(Type.Array(AgentIdSchema, { minItems: 1, maxItems: 1_000 })),
+    idempotencyKey: IdempotencyKeySchema,
   },
   { additionalProperties: false },
 );
@@ -130,6 +138,7 @@ export const ChatSendSchema = Type.Object(
     text: Type.Optional(Type.String({ minLength: 1, maxLength: chatTextLengthMax })),
     /** An attachment uploaded with POST …/contacts/{contactId}/attachments. */
     attachmentId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    idempotencyKey: IdempotencyKeySchema,
   },
   { additionalProperties: false },
 );
@@ -153,6 +162,7 @@ export const ChatReadSchema = Type.Object(
     id: MessageIdSchema,
     contactId: ContactIdSchema,
     upToSeq: Type.Integer({ minimum: 1 }),
+    idempotencyKey: IdempotencyKeySchema,
   },
   { additionalProperties: false },
 );

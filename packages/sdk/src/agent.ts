@@ -15,7 +15,15 @@ import {
 } from '@lineup/protocol';
 import { LineupClient, type ClientEvents, type CommandResult } from './client.ts';
 import type { ClientOptions } from './options.ts';
-import type { AgentView, ContactHistoryItem, Page, PageQuery, QueueView } from './views.ts';
+import type {
+  AgentView,
+  Assignment,
+  ContactHistoryItem,
+  ContactView,
+  Page,
+  PageQuery,
+  QueueView,
+} from './views.ts';
 import { segment } from './rest.ts';
 import type { CallTarget, RecordingUpload } from './calls.ts';
 
@@ -189,6 +197,53 @@ export class LineupAgent extends LineupClient<AgentEvents> {
     contentType: 'audio/webm' | 'video/webm',
   ): Promise<RecordingUpload> {
     return this.calls.startRecording(callId, contentType);
+  }
+
+  /**
+   * Turns a contact it holds into a callback for the same customer in the
+   * same queue (to `number`, default the customer's), then completes it:
+   * wrap-up follows (R8, R10). Resolves with the callback contact.
+   */
+  async convertToCallback(
+    contactId: ContactId,
+    options: { number?: string; notBeforeMs?: number } = {},
+  ): Promise<ContactView> {
+    const agentId = await this.agentId();
+    const result = await this.rest.call<{ agent: AgentView; contact: ContactView }>(
+      'POST',
+      `/agents/${segment(agentId)}/contacts/${segment(contactId)}/convert-to-callback`,
+      { json: options },
+    );
+    return result.contact;
+  }
+
+  /** The queues an admin assigned it, with its priority there and whether it serves them now. */
+  async assignments(): Promise<Assignment[]> {
+    const agentId = await this.agentId();
+    const body = await this.rest.call<{ items: Assignment[] }>(
+      'GET',
+      `/agents/${segment(agentId)}/assignments`,
+    );
+    return body.items;
+  }
+
+  /** Starts serving an assigned queue with its assigned priority; `queue_not_assigned` otherwise. */
+  async startServing(queueId: QueueId): Promise<AgentView> {
+    return this.#serving(queueId, 'start-serving');
+  }
+
+  /** Stops serving a queue; it stays assigned, so `startServing` takes it up again. */
+  async stopServing(queueId: QueueId): Promise<AgentView> {
+    return this.#serving(queueId, 'stop-serving');
+  }
+
+  async #serving(queueId: QueueId, action: 'start-serving' | 'stop-serving'): Promise<AgentView> {
+    const agentId = await this.agentId();
+    const result = await this.rest.call<{ agent: AgentView }>(
+      'POST',
+      `/agents/${segment(agentId)}/queues/${segment(queueId)}/${action}`,
+    );
+    return result.agent;
   }
 
   /** The agent as the server holds it: presence, mode, pending offer, contacts held. */

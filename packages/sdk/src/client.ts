@@ -234,9 +234,10 @@ export class LineupClient<E extends Partial<ClientEvents>> {
 
   /** Writes in a contact's conversation; resolves with the entry as the server numbered it. */
   async sendChat(contactId: ContactId, content: ChatContent): Promise<ChatEntry> {
+    // With a key, a message whose answer a drop lost is sent again and posted once.
     const result = await this.connection.request(
-      { type: 'chat.send', contactId, ...content },
-      false,
+      { type: 'chat.send', contactId, ...content, idempotencyKey: randomId() },
+      true,
     );
     if (result.chat === undefined) throw new TypeError('The reply to chat.send carries no entry.');
     return result.chat;
@@ -249,7 +250,10 @@ export class LineupClient<E extends Partial<ClientEvents>> {
 
   /** Marks every message of the conversation up to `upToSeq` read; the others get `chatRead`. */
   async markRead(contactId: ContactId, upToSeq: number): Promise<void> {
-    await this.connection.request({ type: 'chat.read', contactId, upToSeq }, false);
+    await this.connection.request(
+      { type: 'chat.read', contactId, upToSeq, idempotencyKey: randomId() },
+      true,
+    );
   }
 
   /** Uploads a file to a contact's conversation; send its id with `sendChat` to show it. */

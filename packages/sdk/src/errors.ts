@@ -10,10 +10,9 @@ import { errorCodeList, errorCodes, type ErrorCode } from '@lineup/protocol';
 /** Failures the SDK itself detects: the server never answered, so it gave no code. */
 export const ClientErrorCode = {
   /**
-   * The socket dropped while the request was under way and the request cannot
-   * be sent twice safely (a chat message, a read receipt, an announcement): it
-   * may or may not have reached the server. Read the state again (the
-   * transcript) before retrying.
+   * The network failed while a request was under way and it cannot be sent
+   * twice safely (a REST call without an idempotency key): it may or may not
+   * have reached the server. Read the state again before retrying.
    */
   connection_lost: 'connection_lost',
   /** The client was closed, by `close()` or because it stopped reconnecting. */

@@ -38,6 +38,12 @@ export {
 export { attachmentBytesMax, leftMessageTextLengthMax } from './views.ts';
 export type {
   AgentView,
+  ApiKeyCreated,
+  ApiKeyView,
+  Assignment,
+  WebhookCreated,
+  WebhookInput,
+  WebhookView,
   Page,
   PageQuery,
   ContactHistoryItem,

@@ -1,25 +1,45 @@
 import {
   Role,
+  type AgentChanges,
   type AgentId,
+  type AgentInput,
   type AgentMode,
   type AgentReport,
   type CallId,
   type CommandInput,
   type MonitorMode,
   type ContactId,
+  type QueueChanges,
   type QueueId,
+  type QueueInput,
   type QueueReport,
+  type Scope,
   type TransferTarget,
 } from '@lineup/protocol';
 import { LineupClient, type ClientEvents, type CommandResult } from './client.ts';
 import type { ClientOptions } from './options.ts';
+import { randomId } from './options.ts';
 import { segment } from './rest.ts';
-import type { AgentView, ContactView, Page, PageQuery, QueueSample, QueueView } from './views.ts';
+import type {
+  AgentView,
+  ApiKeyCreated,
+  ApiKeyView,
+  Assignment,
+  ContactView,
+  Page,
+  PageQuery,
+  QueueSample,
+  QueueView,
+  WebhookCreated,
+  WebhookInput,
+  WebhookView,
+} from './views.ts';
 
 /*
  * The supervisor's client: every engine event of its tenant, announcements,
  * any command for any agent or contact, and the queues' statistics and
- * waiting contacts over REST.
+ * waiting contacts over REST; and, as a supervisor runs its tenant, its
+ * administration: queues, agents, assignments, API keys and webhooks.
  */
 
 /** What a supervisor hears: every event of its tenant, announcements, every conversation, every call and its quality. */
@@ -52,11 +72,12 @@ export class LineupSupervisor extends LineupClient<SupervisorEvents> {
 
   /** Broadcasts an announcement to every agent of the tenant, or to the agents named. */
   async announce(text: string, agentIds?: readonly AgentId[]): Promise<void> {
+    const idempotencyKey = randomId();
     await this.connection.request(
       agentIds === undefined
-        ? { type: 'announce', text }
-        : { type: 'announce', text, agentIds: [...agentIds] },
-      false,
+        ? { type: 'announce', text, idempotencyKey }
+        : { type: 'announce', text, agentIds: [...agentIds], idempotencyKey },
+      true,
     );
   }
 
@@ -162,5 +183,90 @@ export class LineupSupervisor extends LineupClient<SupervisorEvents> {
   /** An agent's statistics: today and the last 15 minutes. */
   agentReport(agentId: AgentId): Promise<AgentReport> {
     return this.rest.call<AgentReport>('GET', `/agents/${segment(agentId)}/report`);
+  }
+
+  // --- Administration (docs/api.md: Queues, Agents and memberships, Authentication, Webhooks) ---
+
+  /** Creates a queue; settings left out take the defaults (docs/routing.md). */
+  createQueue(input: QueueInput): Promise<QueueView> {
+    return this.rest.call<QueueView>('POST', '/queues', { json: input });
+  }
+
+  /** Changes any settings of a queue but its id; waiting contacts keep their places. */
+  updateQueue(queueId: QueueId, changes: QueueChanges): Promise<QueueView> {
+    return this.rest.call<QueueView>('PATCH', `/queues/${segment(queueId)}`, { json: changes });
+  }
+
+  /** Deletes an empty queue (`queue_not_empty`, `queue_in_use` otherwise). */
+  async deleteQueue(queueId: QueueId): Promise<void> {
+    await this.rest.call('DELETE', `/queues/${segment(queueId)}`);
+  }
+
+  /** Creates an agent, logged out. */
+  createAgent(input: AgentInput): Promise<AgentView> {
+    return this.rest.call<AgentView>('POST', '/agents', { json: input });
+  }
+
+  /** Changes an agent's name or capacity. */
+  updateAgent(agentId: AgentId, changes: AgentChanges): Promise<AgentView> {
+    return this.rest.call<AgentView>('PATCH', `/agents/${segment(agentId)}`, { json: changes });
+  }
+
+  /** Removes a logged-out agent (`agent_logged_in` otherwise). */
+  async deleteAgent(agentId: AgentId): Promise<void> {
+    await this.rest.call('DELETE', `/agents/${segment(agentId)}`);
+  }
+
+  /** The queues an agent may serve, with its priority there and whether it serves them now. */
+  async assignments(agentId: AgentId): Promise<Assignment[]> {
+    const body = await this.rest.call<{ items: Assignment[] }>(
+      'GET',
+      `/agents/${segment(agentId)}/assignments`,
+    );
+    return body.items;
+  }
+
+  /** Lets an agent serve a queue with a priority (R4), or changes it (at once if it serves it). */
+  assign(agentId: AgentId, queueId: QueueId, priority: number): Promise<Assignment> {
+    return this.rest.call<Assignment>(
+      'PUT',
+      `/agents/${segment(agentId)}/assignments/${segment(queueId)}`,
+      { json: { priority } },
+    );
+  }
+
+  /** Takes a queue from an agent: it stops serving it and may not start again. */
+  async unassign(agentId: AgentId, queueId: QueueId): Promise<void> {
+    await this.rest.call('DELETE', `/agents/${segment(agentId)}/assignments/${segment(queueId)}`);
+  }
+
+  /** The tenant's API keys, never their secrets. */
+  async apiKeys(): Promise<ApiKeyView[]> {
+    return (await this.rest.call<{ items: ApiKeyView[] }>('GET', '/api-keys')).items;
+  }
+
+  /** Creates an API key; the answer carries the key, shown this once. */
+  createApiKey(name: string, scopes: readonly Scope[]): Promise<ApiKeyCreated> {
+    return this.rest.call<ApiKeyCreated>('POST', '/api-keys', { json: { name, scopes } });
+  }
+
+  /** Revokes an API key: it is refused from the next request on. */
+  async revokeApiKey(keyId: string): Promise<void> {
+    await this.rest.call('DELETE', `/api-keys/${segment(keyId)}`);
+  }
+
+  /** The tenant's webhooks, never their secrets. */
+  async webhooks(): Promise<WebhookView[]> {
+    return (await this.rest.call<{ items: WebhookView[] }>('GET', '/webhooks')).items;
+  }
+
+  /** Creates a webhook; the answer carries its signing secret, shown this once. */
+  createWebhook(input: WebhookInput): Promise<WebhookCreated> {
+    return this.rest.call<WebhookCreated>('POST', '/webhooks', { json: input });
+  }
+
+  /** Deletes a webhook: nothing more is sent to it. */
+  async deleteWebhook(webhookId: string): Promise<void> {
+    await this.rest.call('DELETE', `/webhooks/${segment(webhookId)}`);
   }
 }

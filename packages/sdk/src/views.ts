@@ -1,5 +1,6 @@
 import type {
   AgentId,
+  Scope,
   AgentSettings,
   ChatEntry,
   ContactId,
@@ -164,4 +165,44 @@ export interface LeftMessage {
   text: string;
   createdAtMs: number;
   handledAtMs: number | null;
+}
+
+/** A queue an admin assigned an agent (ADR 0017); the server's AssignmentSchema. */
+export interface Assignment {
+  queueId: QueueId;
+  /** The agent's priority in the queue (R4). */
+  priority: number;
+  /** Whether the agent serves the queue now. */
+  isServing: boolean;
+}
+
+/** An API key as listed, never its secret; the server's ApiKeyViewSchema. */
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  scopes: Scope[];
+  createdAtMs: number;
+}
+
+/** A new API key with the key itself, shown this once; the server's ApiKeyCreatedSchema. */
+export type ApiKeyCreated = ApiKeyView & { key: string };
+
+/** A webhook as listed, never its secret; the server's WebhookViewSchema. */
+export interface WebhookView {
+  id: string;
+  url: string;
+  /** Event type names, or `*` for every event. */
+  eventTypes: string[];
+  description: string | null;
+  createdAtMs: number;
+}
+
+/** A new webhook with its signing secret, shown this once; the server's WebhookCreatedSchema. */
+export type WebhookCreated = WebhookView & { secret: string };
+
+/** A new webhook: where to POST, which events, what it is for. */
+export interface WebhookInput {
+  url: string;
+  eventTypes: string[];
+  description?: string;
 }

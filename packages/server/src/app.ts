@@ -47,6 +47,9 @@ import { recordRoutes } from './routes/records.ts';
 import { Records, trackingHost } from './records.ts';
 import { Feedback } from './feedback.ts';
 import { openServerStore, type ServerStore } from './store.ts';
+import { Assignments } from './assignments.ts';
+import { assignmentRoutes } from './routes/assignments.ts';
+import { agentCallbackRoutes } from './routes/agent-callback.ts';
 import { QueueSamples } from './queue-samples.ts';
 import { queueSampleRoutes } from './routes/queue-samples.ts';
 import { setUpCalls, type CallOptions } from './calls/setup.ts';
@@ -373,7 +376,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   void app.register(swaggerUi, { routePrefix: '/docs' });
 
   const scheduler = options.scheduler ?? new SystemScheduler(clock);
-  const { records, feedback, store } = recordsOf(app, options, clock, scheduler);
+  const { records, feedback, store, assignments } = recordsOf(app, options, clock, scheduler);
   const calls = setUpCalls(app, { host, store, clock, scheduler, calls: options.calls });
   const hub = new SocketHub({
     host,
@@ -438,9 +441,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
       tenant.addHook('preValidation', tenantGuard(host));
       accessRoutes(tenant, host, options.auth);
       if (options.chat !== undefined) chatRoutes(tenant, options.chat);
-      queueRoutes(tenant, host);
-      agentRoutes(tenant, host);
+      queueRoutes(tenant, host, assignments);
+      agentRoutes(tenant, host, assignments);
       agentActionRoutes(tenant, host);
+      assignmentRoutes(tenant, host, assignments);
+      agentCallbackRoutes(tenant, host);
       contactRoutes(tenant, host);
       if (options.webhooks !== undefined) webhookRoutes(tenant, options.webhooks);
       recordRoutes(tenant, { host, records, feedback, nowMs: () => clock.nowMs() });
@@ -455,15 +460,15 @@ export function buildApp(options: AppOptions): FastifyInstance {
 }
 
 /**
- * The records of the app's host, kept in the store given or in one of its own
- * in memory; they stop recording before the app closes.
+ * The records of the app's host (and the agents' assignments), kept in the
+ * store given or in one of its own in memory; they stop recording before the app closes.
  */
 function recordsOf(
   app: FastifyInstance,
   options: AppOptions,
   clock: Clock,
   scheduler: TimerScheduler,
-): { records: Records; feedback: Feedback; store: ServerStore } {
+): { records: Records; feedback: Feedback; store: ServerStore; assignments: Assignments } {
   let store = options.store;
   if (store === undefined) {
     const opened = openServerStore();
@@ -487,7 +492,12 @@ function recordsOf(
     records.close();
     done();
   });
-  return { records, feedback: new Feedback({ store, clock, records }), store };
+  return {
+    records,
+    feedback: new Feedback({ store, clock, records }),
+    store,
+    assignments: new Assignments(store),
+  };
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   type TenantView,
 } from './host.ts';
 import { tenantViewOf } from './tenant-view.ts';
+import { RecentMap } from './recent-map.ts';
 
 /*
  * The host of every tenant's engine, writing each command's events to a
@@ -138,11 +139,8 @@ export class EngineHost implements Host {
   private readonly snapshotEveryEntries: number;
   private readonly snapshotEveryMs: number;
   private isClosed = false;
-  /**
-   * Journaled commands with an id, by tenant and id, least recently used
-   * first (a Map keeps insertion order: O(1) lookup, touch and eviction).
-   */
-  private readonly recentCommands = new Map<string, Entry>();
+  /** Journaled commands with an id, by tenant and id: the most recently used ones. */
+  private readonly recentCommands = new RecentMap<string, Entry>(recentCommandsMax);
   /** Set when an append failed: the engines are ahead of the disk. */
   private isFailed = false;
 
@@ -328,23 +326,10 @@ export class EngineHost implements Host {
   private async entryOf(tenant: Tenant, commandId: string): Promise<Entry | undefined> {
     const key = recentKey(tenant.id, commandId);
     const recent = this.recentCommands.get(key);
-    if (recent !== undefined) {
-      this.remember(key, recent);
-      return recent;
-    }
+    if (recent !== undefined) return recent;
     const entry = await this.journal.entryByCommandId(tenant.id, commandId);
-    if (entry !== undefined) this.remember(key, entry);
+    if (entry !== undefined) this.recentCommands.set(key, entry);
     return entry;
-  }
-
-  /** Marks an entry most recently used, evicting the least recently used past the bound. */
-  private remember(key: string, entry: Entry): void {
-    this.recentCommands.delete(key);
-    this.recentCommands.set(key, entry);
-    if (this.recentCommands.size > recentCommandsMax) {
-      const oldest = this.recentCommands.keys().next();
-      if (oldest.done !== true) this.recentCommands.delete(oldest.value);
-    }
   }
 
   /**
@@ -494,7 +479,7 @@ export class EngineHost implements Host {
       if (result.seqs[0] !== seq)
         throw new Error(`journal gave seq ${String(result.seqs[0])} for ${seq} of ${tenant.id}`);
       if (commandId !== undefined) {
-        this.remember(recentKey(tenant.id, commandId), {
+        this.recentCommands.set(recentKey(tenant.id, commandId), {
           seq,
           atMs,
           commandId,

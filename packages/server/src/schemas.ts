@@ -352,6 +352,22 @@ export const MembershipInputSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** Schema of a queue an admin assigned an agent (ADR 0017). */
+export const AssignmentSchema = Type.Object(
+  {
+    queueId: QueueIdSchema,
+    priority: StartServingSchema.properties.priority,
+    /** Whether the agent serves the queue now (an engine membership). */
+    isServing: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+/** Schema of the queues an agent may serve, in queue id order. */
+export const AssignmentListSchema = Type.Object(
+  { items: Type.Array(AssignmentSchema) },
+  { additionalProperties: false },
+);
+
 // --- Agent actions --------------------------------------------------------------------------------
 
 /** Schema of an action with nothing to say; the body may be left out. */
@@ -404,6 +420,17 @@ export const EnqueueInputSchema = Type.Object(
 /** Schema of a callback request with no live customer (R10): the protocol's, with the id optional. */
 export const CallbackRequestInputSchema = Type.Object(
   { ...RequestCallbackSchema.properties.contact.properties, id: contactId },
+  { additionalProperties: false },
+);
+/**
+ * Schema of an agent's conversion of a contact it holds into a callback: the
+ * number to call (default the customer's) and not before when.
+ */
+export const AgentCallbackInputSchema = Type.Object(
+  {
+    number: Type.Optional(ConvertToCallbackSchema.properties.number),
+    notBeforeMs: RequestCallbackSchema.properties.contact.properties.notBeforeMs,
+  },
   { additionalProperties: false },
 );
 /** Schema of a waiting customer's request to be called back (R10). */

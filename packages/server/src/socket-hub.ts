@@ -17,6 +17,7 @@ import {
   type Event,
   type QueueId,
   type Rejection,
+  type ReplyResult,
   type SequencedMessage,
   type ServerMessage,
   type TenantId,
@@ -29,6 +30,7 @@ import { agentIdsOf, contactIdOf, queueIdOf } from './event-subjects.ts';
 import type { CancelTimer, Clock, TimerScheduler } from './clock.ts';
 import type { Host, TenantView } from './host.ts';
 import { TokenBucket, type Rate } from './rate-limit.ts';
+import { RecentMap } from './recent-map.ts';
 
 /*
  * The WebSocket side of the server (docs/api.md, WebSocket): sessions that
@@ -75,6 +77,13 @@ export const socketSettingsDefault: SocketSettings = {
   placeEveryMs: 1_000,
   messageBytesMax: 64 * 1024,
 };
+
+/**
+ * Chat messages, read receipts and announcements with an idempotency key
+ * whose answer is remembered, over all tenants, most recently used kept. They
+ * live in memory: a resend after a restart of the server acts again.
+ */
+export const recentRepliesMax = 10_000;
 
 /** The WebSocket close code of a client that broke the protocol's rules (RFC 6455). */
 const policyViolation = 1008;
@@ -228,6 +237,8 @@ export class SocketHub {
   readonly #calls: Calls | null;
   readonly #channels = new Map<TenantId, TenantChannel>();
   readonly #sessions = new Map<string, Session>();
+  /** The answers to requests sent with an idempotency key, by person, type and key. */
+  readonly #recentReplies = new RecentMap<string, ReplyResult>(recentRepliesMax);
   #isClosing = false;
 
   constructor(options: {
@@ -811,6 +822,7 @@ export class SocketHub {
       return;
     }
     const { contactId } = message;
+    if (message.type !== 'chat.typing' && this.#replayed(session, connection, message)) return;
     switch (message.type) {
       case 'chat.send': {
         const posted = this.#chat.post(tenantId, contactId, writer, {
@@ -824,12 +836,7 @@ export class SocketHub {
         for (const party of this.#conversationSessions(session.channel, posted)) {
           this.#push(party, { type: 'chat', seq: 0, contactId, message: posted.entry });
         }
-        send(connection, {
-          type: 'reply',
-          id: message.id,
-          ok: true,
-          result: { events: [], chat: posted.entry },
-        });
+        this.#succeeded(session, connection, message, { events: [], chat: posted.entry });
         return;
       }
       case 'chat.read': {
@@ -848,7 +855,7 @@ export class SocketHub {
             upToSeq: message.upToSeq,
           });
         }
-        send(connection, { type: 'reply', id: message.id, ok: true, result: { events: [] } });
+        this.#succeeded(session, connection, message, { events: [] });
         return;
       }
       case 'chat.typing': {
@@ -945,6 +952,7 @@ export class SocketHub {
       });
       return;
     }
+    if (this.#replayed(session, connection, message)) return;
     const { channel } = session;
     const targets = message.agentIds ?? [...channel.agents.keys()];
     const announcement = {
@@ -959,7 +967,41 @@ export class SocketHub {
         this.#push(agentSession, announcement);
     }
     for (const supervisor of channel.supervisors) this.#push(supervisor, announcement);
-    send(connection, { type: 'reply', id: message.id, ok: true, result: { events: [] } });
+    this.#succeeded(session, connection, message, { events: [] });
+  }
+
+  /**
+   * Answers a request whose idempotency key this person sent before, as the
+   * first one was answered, without acting again; false when it is new. A
+   * refused request is not remembered, so its retry acts (docs/api.md, Idempotency).
+   */
+  #replayed(session: Session, connection: Connection, message: KeyedRequest): boolean {
+    const key = this.#replyKey(session, message);
+    const result = key === null ? undefined : this.#recentReplies.get(key);
+    if (result === undefined) return false;
+    send(connection, { type: 'reply', id: message.id, ok: true, result });
+    return true;
+  }
+
+  /** Answers a request that acted, remembering the answer under its idempotency key. */
+  #succeeded(
+    session: Session,
+    connection: Connection,
+    message: KeyedRequest,
+    result: ReplyResult,
+  ): void {
+    const key = this.#replyKey(session, message);
+    if (key !== null) this.#recentReplies.set(key, result);
+    send(connection, { type: 'reply', id: message.id, ok: true, result });
+  }
+
+  /** Where a keyed request's answer is remembered: per tenant, person and message type. */
+  #replyKey(session: Session, message: KeyedRequest): string | null {
+    if (message.idempotencyKey === undefined) return null;
+    const { tenantId } = session.principal;
+    return [tenantId, session.role, session.subject, message.type, message.idempotencyKey].join(
+      '\n',
+    );
   }
 
   async #command(session: Session, connection: Connection, message: CommandMessage) {
@@ -1043,6 +1085,9 @@ export class SocketHub {
     }
   }
 }
+
+/** A request that may carry an idempotency key and is answered by the hub itself. */
+type KeyedRequest = Extract<ClientMessage, { type: 'chat.send' | 'chat.read' | 'announce' }>;
 
 /** The chat messages a client sends. */
 type ChatClientMessage = Extract<ClientMessage, { type: `chat.${string}` }>;

@@ -7,7 +7,7 @@ import { callTablesSql } from './calls/call-store.ts';
 /*
  * The server's own durable records, beside the journal in the data dir: what
  * is not routing and so not the engine's (API keys, the token secret, webhooks and
- * their delivery outbox). One SQLite file, WAL with
+ * their delivery outbox, the queues agents are assigned). One SQLite file, WAL with
  * synchronous=FULL like the journal (except the records' batches, ADR 0012),
  * versioned by the same migration runner; ":memory:" for tests and the memory host.
  *
@@ -221,6 +221,21 @@ const migrations: readonly Migration[] = [
     version: 6,
     description: 'calls: their logs, quality samples and recordings (calls/call-store.ts)',
     sql: callTablesSql,
+  },
+  {
+    version: 7,
+    description: 'the queues an admin assigns an agent, which the agent may serve (ADR 0017)',
+    // One row per agent and queue it may serve, with its priority there (R4). Whether it
+    // serves the queue now is the engine's membership, not this table.
+    sql: `
+      CREATE TABLE queue_assignments (
+        tenant_id TEXT    NOT NULL,
+        agent_id  TEXT    NOT NULL,
+        queue_id  TEXT    NOT NULL,
+        priority  INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, agent_id, queue_id)
+      ) WITHOUT ROWID;
+    `,
   },
 ];
 

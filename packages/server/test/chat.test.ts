@@ -29,8 +29,12 @@ async function as(role: string, subject: string) {
 const isChat = (text: string) => (message: ServerMessage) =>
   message.type === 'chat' && message.message.text === text;
 
-/** A customer's chat contact c1 in q1, offered to and accepted by ann over her socket. */
-async function assignedChat() {
+/**
+ * A customer's chat contact c1 in q1, offered to and accepted by ann over her
+ * socket; the customer's "hello?" before that is refused (sent with `earlyKey`
+ * as its idempotency key, when given).
+ */
+async function assignedChat(earlyKey?: string) {
   const carol = await as('customer', 'carol');
   const ann = await as('agent', 'ann');
   const sue = await as('supervisor', 'sue');
@@ -45,7 +49,12 @@ async function assignedChat() {
       },
     },
   });
-  const early = await carol.client.request({ type: 'chat.send', contactId: 'c1', text: 'hello?' });
+  const early = await carol.client.request({
+    type: 'chat.send',
+    contactId: 'c1',
+    text: 'hello?',
+    ...(earlyKey === undefined ? {} : { idempotencyKey: earlyKey }),
+  });
   expect(early).toMatchObject({ ok: false, error: { code: 'contact_not_assigned' } });
   await ann.client.request({ type: 'command', command: { type: 'logIn', agentId: 'ann' } });
   const offer = await ann.client.next<EventMessage>(
@@ -180,6 +189,108 @@ describe('chat', () => {
     expect(other.status).toBe(403);
     const late = await carol.client.request({ type: 'chat.send', contactId: 'c1', text: 'thanks' });
     expect(late).toMatchObject({ ok: false, error: { code: 'contact_not_found' } });
+  });
+
+  it("[chat] another agent reads a returning customer's earlier conversations: its history, then each transcript", async () => {
+    const { carol, ann } = await assignedChat();
+    await carol.client.request({ type: 'chat.send', contactId: 'c1', text: 'Where is my parcel?' });
+    await ann.client.request({
+      type: 'command',
+      command: { type: 'completeContact', agentId: 'ann', contactId: 'c1' },
+    });
+    const bob = await mint('agent', 'bob');
+    const history = await server.call<{ contacts: { id: string; channel: string }[] }>(
+      'GET',
+      `${acme}/customers/carol/contacts`,
+      undefined,
+      { as: bob },
+    );
+    expect(history.body.contacts).toMatchObject([{ id: 'c1', channel: 'chat' }]);
+    const transcript = await server.call<{ messages: { text: string }[] }>(
+      'GET',
+      `${acme}/contacts/c1/transcript`,
+      undefined,
+      { as: bob },
+    );
+    expect(transcript.status).toBe(200);
+    expect(transcript.body.messages.map((m) => m.text)).toEqual(['Where is my parcel?']);
+  });
+
+  it('[chat] a message, a read receipt or an announcement sent twice with one idempotency key acts once', async () => {
+    const { carol, ann, sue } = await assignedChat();
+    const message = { type: 'chat.send', contactId: 'c1', text: 'Once', idempotencyKey: 'k-1' };
+    const first = await carol.client.request(message);
+    const again = await carol.client.request(message);
+    expect(again).toEqual({ ...first, id: again.id });
+    expect(again).toMatchObject({ ok: true, result: { chat: { seq: 1, text: 'Once' } } });
+    // The same key from another person is another request.
+    expect(await ann.client.request({ ...message, text: 'Twice' })).toMatchObject({
+      ok: true,
+      result: { chat: { seq: 2, text: 'Twice' } },
+    });
+    const transcript = await server.call<{ messages: { text: string }[] }>(
+      'GET',
+      `${acme}/contacts/c1/transcript`,
+      undefined,
+      { as: carol.token },
+    );
+    expect(transcript.body.messages.map((m) => m.text)).toEqual(['Once', 'Twice']);
+
+    const read = { type: 'chat.read', contactId: 'c1', upToSeq: 2, idempotencyKey: 'r-1' };
+    expect(await carol.client.request(read)).toMatchObject({ ok: true });
+    expect(await carol.client.request(read)).toMatchObject({ ok: true });
+    const announce = {
+      type: 'announce',
+      text: 'Short break',
+      agentIds: ['ann'],
+      idempotencyKey: 'a-1',
+    };
+    expect(await sue.client.request(announce)).toMatchObject({ ok: true });
+    expect(await sue.client.request(announce)).toMatchObject({ ok: true });
+    // A ping after them: everything before it has reached ann.
+    await ann.client.request({ type: 'ping' });
+    await ann.client.next((m) => m.type === 'announcement');
+    const heard = (type: string) => ann.client.messages.filter((m) => m.type === type).length;
+    expect(
+      ann.client.messages.filter((m) => m.type === 'chat' && m.message.text === 'Once'),
+    ).toHaveLength(1);
+    expect(heard('chatRead')).toBe(1);
+    expect(heard('announcement')).toBe(1);
+  });
+
+  it('[chat] a refused message is not remembered: its retry with the same key acts', async () => {
+    const { carol } = await assignedChat('k-2');
+    const retry = { type: 'chat.send', contactId: 'c1', text: 'hello?', idempotencyKey: 'k-2' };
+    expect(await carol.client.request(retry)).toMatchObject({
+      ok: true,
+      result: { chat: { seq: 1, text: 'hello?' } },
+    });
+  });
+
+  it('[chat] a file past the limit answers 413 payload_too_large, read to its end rather than reset', async () => {
+    const { carol } = await assignedChat();
+    const tooBig = Buffer.alloc(10 * 1_048_576 + 1, 1);
+    const upload = await fetch(`${server.baseUrl}${acme}/contacts/c1/attachments?name=big.bin`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${carol.token}`,
+        'content-type': 'application/octet-stream',
+      },
+      body: tooBig,
+    });
+    expect(upload.status).toBe(413);
+    expect(await upload.json()).toMatchObject({ error: { code: 'payload_too_large' } });
+    // One at the limit is taken.
+    const atLimit = await fetch(`${server.baseUrl}${acme}/contacts/c1/attachments?name=max.bin`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${carol.token}`,
+        'content-type': 'application/octet-stream',
+      },
+      body: tooBig.subarray(1),
+    });
+    expect(atLimit.status).toBe(201);
+    expect(await atLimit.json()).toMatchObject({ bytes: 10 * 1_048_576 });
   });
 
   it('[chat] the transcript carries the read receipts, so that a page that reloads shows them again', async () => {

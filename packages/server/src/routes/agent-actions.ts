@@ -34,8 +34,8 @@ const offerErrors: ErrorCode[] = [
   'offer_not_for_agent',
 ];
 
-/** Runs an agent's command and shows the agent and the contact `contactOf` picks from its events. */
-function act(
+/** Runs an agent's command and answers with the agent and the contact `contactOf` picks from its events. */
+export function act(
   host: Host,
   tenantId: TenantId,
   agentId: AgentId,
@@ -54,7 +54,7 @@ function act(
   );
 }
 
-const noContact = (): null => null;
+export const noContact = (): null => null;
 
 /** The contact of the first event of a type that names one, for this agent. */
 function contactIn(type: Event['type'], agentId: AgentId) {

@@ -8,6 +8,7 @@ import {
   rejection,
   type AgentId,
 } from '@lineup/protocol';
+import type { Assignments } from '../assignments.ts';
 import type { Host } from '../host.ts';
 import {
   AgentPageSchema,
@@ -27,13 +28,14 @@ import { Tag, addRoute, ok, submitCommand, submitNoContent, viewOf } from './rou
  * serve (memberships, with a priority each: R4); their statistics.
  */
 
-const agentNotFound = (agentId: AgentId) =>
+/** The refusal of an agent id that names no agent. */
+export const agentNotFound = (agentId: AgentId) =>
   rejection('agent_not_found', `No agent has id ${agentId}; list the agents to find it.`, {
     agentId,
   });
 
 /** Registers the agent and membership routes under /v1/tenants/:tenantId. */
-export function agentRoutes(app: FastifyInstance, host: Host): void {
+export function agentRoutes(app: FastifyInstance, host: Host, assignments: Assignments): void {
   addRoute(app, {
     method: 'POST',
     url: '/agents',
@@ -121,8 +123,14 @@ export function agentRoutes(app: FastifyInstance, host: Host): void {
     responses: { 204: Type.Null({ description: 'Removed' }) },
     errors: ['agent_not_found', 'agent_logged_in'],
     access: { scope: Scope.admin },
-    handler: ({ params }) =>
-      submitNoContent(host, params.tenantId, { type: 'removeAgent', agentId: params.agentId }),
+    handler: async ({ params }) => {
+      const removed = await submitNoContent(host, params.tenantId, {
+        type: 'removeAgent',
+        agentId: params.agentId,
+      });
+      if (!('code' in removed)) assignments.forgetAgent(params.tenantId, params.agentId);
+      return removed;
+    },
   });
 
   addRoute(app, {
@@ -136,8 +144,8 @@ export function agentRoutes(app: FastifyInstance, host: Host): void {
     responses: { 200: AgentViewSchema },
     errors: ['agent_not_found', 'queue_not_found', 'limit_reached'],
     access: { scope: Scope.admin },
-    handler: ({ params, body }) =>
-      submitCommand(
+    handler: async ({ params, body }) => {
+      const served = await submitCommand(
         host,
         params.tenantId,
         {
@@ -149,24 +157,35 @@ export function agentRoutes(app: FastifyInstance, host: Host): void {
         200,
         (view) => view.agent(params.agentId),
         'agent',
-      ),
+      );
+      // Serving is assigned too (ADR 0017): the agent may stop and start it again.
+      if (!('code' in served)) {
+        assignments.assign(params.tenantId, params.agentId, params.queueId, body.priority);
+      }
+      return served;
+    },
   });
 
   addRoute(app, {
     method: 'DELETE',
     url: '/agents/:agentId/queues/:queueId',
     tag: Tag.memberships,
-    summary: 'Make an agent stop serving a queue',
+    summary: 'Make an agent stop serving a queue, and take it from its assignments',
     params: MembershipParamsSchema,
     responses: { 204: Type.Null({ description: 'The agent no longer serves the queue' }) },
     errors: ['agent_not_found', 'agent_not_serving_queue'],
     access: { scope: Scope.admin },
-    handler: ({ params }) =>
-      submitNoContent(host, params.tenantId, {
+    handler: async ({ params }) => {
+      const stopped = await submitNoContent(host, params.tenantId, {
         type: 'stopServing',
         agentId: params.agentId,
         queueId: params.queueId,
-      }),
+      });
+      if (!('code' in stopped)) {
+        assignments.unassign(params.tenantId, params.agentId, params.queueId);
+      }
+      return stopped;
+    },
   });
 
   addRoute(app, {

@@ -115,13 +115,9 @@ export function chatRoutes(app: FastifyInstance, chat: Chat): void {
   // Raw bodies: the upload route reads any type as bytes, JSON included.
   void app.register((files, _options, done) => {
     files.removeAllContentTypeParsers();
-    files.addContentTypeParser(
-      '*',
-      { parseAs: 'buffer', bodyLimit: chat.attachmentBytesMax },
-      (_request, body, parsed) => {
-        parsed(null, body);
-      },
-    );
+    files.addContentTypeParser('*', (_request, payload, parsed) => {
+      readUpload(payload, chat.attachmentBytesMax, parsed);
+    });
     uploadRoute(files, chat);
     done();
   });
@@ -167,6 +163,55 @@ function uploadRoute(app: FastifyInstance, chat: Chat): void {
       return reply.code(201).send(attached);
     },
   );
+}
+
+/**
+ * Bytes of an oversized upload read and dropped before its 413 is answered:
+ * past them the connection is closed instead.
+ */
+export const uploadDrainBytesMax = 64 * 1_048_576;
+
+/** The error Fastify answers an oversized body with (413 payload_too_large, errors.ts). */
+function tooLarge(bytesMax: number): Error {
+  return Object.assign(new Error(`The file is larger than ${bytesMax} bytes.`), {
+    code: 'FST_ERR_CTP_BODY_TOO_LARGE',
+    statusCode: 413,
+  });
+}
+
+/**
+ * Reads an upload's body up to `bytesMax` bytes. A larger one is refused only
+ * once the client has sent it all (its bytes dropped as they come), because a
+ * client still sending when the answer comes sees its connection reset and
+ * never reads the 413; one more than `uploadDrainBytesMax` past the limit is
+ * cut off (the client then sees the reset, but cannot make the server read forever).
+ */
+function readUpload(
+  payload: NodeJS.ReadableStream,
+  bytesMax: number,
+  parsed: (error: Error | null, body?: Buffer) => void,
+): void {
+  const chunks: Buffer[] = [];
+  let receivedBytes = 0;
+  let isDone = false;
+  const finish = (error: Error | null) => {
+    if (isDone) return;
+    isDone = true;
+    parsed(error, error === null ? Buffer.concat(chunks) : undefined);
+  };
+  payload.on('data', (chunk: Buffer) => {
+    receivedBytes += chunk.length;
+    if (receivedBytes <= bytesMax) {
+      chunks.push(chunk);
+      return;
+    }
+    chunks.length = 0;
+    if (receivedBytes > bytesMax + uploadDrainBytesMax) finish(tooLarge(bytesMax));
+  });
+  payload.on('end', () => {
+    finish(receivedBytes > bytesMax ? tooLarge(bytesMax) : null);
+  });
+  payload.on('error', finish);
 }
 
 function uploadProblem(name: string, contentType: string, body: unknown): Rejection | null {

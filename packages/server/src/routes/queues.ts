@@ -8,6 +8,7 @@ import {
   rejection,
   type QueueId,
 } from '@lineup/protocol';
+import type { Assignments } from '../assignments.ts';
 import type { Host } from '../host.ts';
 import {
   LimitQuerySchema,
@@ -34,7 +35,7 @@ const queueNotFound = (queueId: QueueId) =>
   });
 
 /** Registers the queue routes under /v1/tenants/:tenantId. */
-export function queueRoutes(app: FastifyInstance, host: Host): void {
+export function queueRoutes(app: FastifyInstance, host: Host, assignments: Assignments): void {
   addRoute(app, {
     method: 'POST',
     url: '/queues',
@@ -144,8 +145,14 @@ export function queueRoutes(app: FastifyInstance, host: Host): void {
     responses: { 204: Type.Null({ description: 'Deleted' }) },
     errors: ['queue_not_found', 'queue_not_empty', 'queue_in_use'],
     access: { scope: Scope.admin },
-    handler: ({ params }) =>
-      submitNoContent(host, params.tenantId, { type: 'deleteQueue', queueId: params.queueId }),
+    handler: async ({ params }) => {
+      const deleted = await submitNoContent(host, params.tenantId, {
+        type: 'deleteQueue',
+        queueId: params.queueId,
+      });
+      if (!('code' in deleted)) assignments.forgetQueue(params.tenantId, params.queueId);
+      return deleted;
+    },
   });
 
   addRoute(app, {

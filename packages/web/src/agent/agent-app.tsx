@@ -5,7 +5,6 @@ import {
   LineupError,
   type AgentView,
   type ConnectionChange,
-  type ContactHistoryItem,
   type ContactView,
 } from '@lineup/sdk';
 import { Chat } from '../shared/chat.tsx';
@@ -15,6 +14,12 @@ import { merged, messageOf } from '../shared/messages.ts';
 import type { SignedInProps } from '../shared/signed-in-page.tsx';
 import { useNow } from '../shared/use-now.ts';
 import { clockOf } from '../shared/words.ts';
+import { LanguageSwitch, useWords } from '../shared/i18n.tsx';
+import { agentWords } from './agent-words.ts';
+import { CallbackLater } from './callback-later.tsx';
+import { PreviousContacts } from './previous-contacts.tsx';
+import { QueueChooser } from './queue-chooser.tsx';
+import { WrapUpCard, type Finished } from './wrap-up.tsx';
 
 /*
  * The agent desktop: presence (ready, not ready with a reason), the ringing
@@ -27,21 +32,16 @@ import { clockOf } from '../shared/words.ts';
 /** Reasons offered for "not ready"; any text is accepted by the server. */
 const notReadyReasons = ['Break', 'Lunch', 'Meeting', 'Training', 'After-call work'] as const;
 
-/** Disposition codes offered at wrap-up; the server keeps any code the tenant uses. */
-const dispositionCodes = ['Resolved', 'Sale', 'Follow-up', 'Complaint', 'Other'] as const;
-
-/** A contact the agent completed and has not wrapped up yet. */
-interface Finished {
-  contactId: ContactId;
-  name: string;
-}
-
 function customerNameOf(contact: ContactView | undefined): string {
-  return contact?.customer.name ?? contact?.customer.id ?? 'Customer';
+  return contact?.customer.name ?? contact?.customer.id ?? '…';
 }
 
 /** The desktop of the agent the token names. */
 export function AgentApp({ url, token, onSignOut }: SignedInProps) {
+  const t = useWords(agentWords);
+  /** The words in use, for the socket's listeners set up once. */
+  const words = useRef(t);
+  words.current = t;
   const [agent, setAgent] = useState<LineupAgent | null>(null);
   const [connection, setConnection] = useState<ConnectionChange | null>(null);
   const [view, setView] = useState<AgentView | null>(null);
@@ -55,9 +55,12 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
   const [waiting, setWaiting] = useState<ReadonlyMap<QueueId, number>>(new Map());
   const [queueNames, setQueueNames] = useState<ReadonlyMap<QueueId, string>>(new Map());
   const [selected, setSelected] = useState<ContactId | null>(null);
+  /** Every conversation at once, in columns, rather than the selected tab's alone. */
+  const [isSideBySide, setIsSideBySide] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [finished, setFinished] = useState<Finished | null>(null);
+  /** Contacts completed and not wrapped up yet, oldest first: several chats end one by one. */
+  const [finished, setFinished] = useState<readonly Finished[]>([]);
   const [announcement, setAnnouncement] = useState<{ from: string; text: string } | null>(null);
 
   /** Reads a contact once (customer, queue, when it joined) and its conversation. */
@@ -123,10 +126,10 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
     });
     client.on('event', reread);
     client.on('offerCancelled', (event) => {
-      setNotice(`The offer was withdrawn (${event.reason}).`);
+      setNotice(words.current.offerWithdrawn(event.reason));
     });
     client.on('offerTimedOut', () => {
-      setNotice('The offer timed out: it went back to the queue.');
+      setNotice(words.current.offerTimedOut);
     });
     client.on('offerCreated', () => {
       setNotice(null);
@@ -171,6 +174,16 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
         return next;
       });
     });
+    // Every queue's name, for the queues the agent may serve and its earlier contacts.
+    void client.queues({ limit: 1_000 }).then(
+      (page) => {
+        setQueueNames(
+          (current) =>
+            new Map([...page.items.map((queue) => [queue.id, queue.name] as const), ...current]),
+        );
+      },
+      () => undefined,
+    );
     setAgent(client);
     return () => {
       client.close();
@@ -189,11 +202,11 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
   const offerContact =
     view?.offer === null || view === null ? undefined : contacts.get(view.offer.contactId);
   useEffect(() => {
-    document.title =
-      view?.offer == null ? 'Lineup — Agent desktop' : `🔔 Incoming ${view.offer.channel} — Lineup`;
-  }, [view?.offer]);
+    document.title = view?.offer == null ? t.pageTitle : t.ringingTitle(view.offer.channel);
+  }, [view?.offer, t]);
 
   if (agent === null) return null;
+  const queueNameOf = (queueId: QueueId) => queueNames.get(queueId) ?? queueId;
   const signOut = async () => {
     if (view !== null && view.presence !== 'offline') await act(() => agent.logOut());
     agent.close();
@@ -203,13 +216,14 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
   return (
     <div className="desk">
       <header className="topbar">
-        <h1>Agent desktop</h1>
+        <h1>{t.agentDesktop}</h1>
         <span className="who">{view?.name ?? ''}</span>
         {view === null ? null : <PresenceBadge view={view} />}
         <span className="spacer" />
         {view === null ? null : <PresenceControls agent={agent} view={view} act={act} />}
+        <LanguageSwitch />
         <button type="button" className="secondary" onClick={() => void signOut()}>
-          Sign out
+          {t.signOut}
         </button>
       </header>
       <ConnectionNote change={connection} />
@@ -224,9 +238,9 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
         </p>
       )}
       {announcement === null ? null : (
-        <div className="banner announcement" role="status" aria-label="Announcement">
+        <div className="banner announcement" role="status" aria-label={t.announcement}>
           <span>
-            <strong>Announcement from {announcement.from}:</strong> {announcement.text}
+            <strong>{t.announcementFrom(announcement.from)}</strong> {announcement.text}
           </span>
           <button
             type="button"
@@ -235,23 +249,29 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
               setAnnouncement(null);
             }}
           >
-            Dismiss
+            {t.dismiss}
           </button>
         </div>
       )}
       <div className="desk-body">
-        <aside className="card side" aria-label="Waiting in your queues">
-          <h2>Waiting</h2>
+        <aside className="card side" aria-label={t.waitingInYourQueues}>
+          {view === null ? null : (
+            <QueueChooser
+              agent={agent}
+              membershipsKey={JSON.stringify(view.memberships)}
+              queueNameOf={queueNameOf}
+              act={act}
+            />
+          )}
+          <h2>{t.waiting}</h2>
           {waiting.size === 0 ? (
-            <p className="muted">No queues yet.</p>
+            <p className="muted">{t.noQueuesYet}</p>
           ) : (
             <ul className="waiting-list">
               {[...waiting].map(([queueId, count]) => (
                 <li key={queueId} className={count > 0 ? 'has-waiting' : ''}>
-                  <span>{queueNames.get(queueId) ?? queueId}</span>
-                  <strong aria-label={`${count} waiting in ${queueNames.get(queueId) ?? queueId}`}>
-                    {count}
-                  </strong>
+                  <span>{queueNameOf(queueId)}</span>
+                  <strong aria-label={t.waitingIn(count, queueNameOf(queueId))}>{count}</strong>
                 </li>
               ))}
             </ul>
@@ -267,27 +287,30 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
               onReject={(offerId) => act(() => agent.rejectOffer(offerId))}
             />
           )}
-          {finished === null ? null : (
+          {finished.map((item) => (
             <WrapUpCard
+              key={item.contactId}
               agent={agent}
-              finished={finished}
+              finished={item}
               act={act}
               onDone={() => {
-                setFinished(null);
+                setFinished((current) =>
+                  current.filter((other) => other.contactId !== item.contactId),
+                );
               }}
             />
-          )}
+          ))}
           {view === null || view.contactIds.length === 0 ? (
             view?.offer == null ? (
               <section className="card idle">
                 <p className="muted">
                   {view?.presence === 'ready'
                     ? view.mode === 'manual'
-                      ? 'Manual mode: take the next customer when you are ready for one.'
-                      : 'You are ready: the next customer will ring here.'
+                      ? t.manualIdle
+                      : t.readyIdle
                     : view?.presence === 'wrapUp'
-                      ? 'Wrapping up. Say you are ready when you are.'
-                      : 'Set yourself ready to take customers.'}
+                      ? t.wrapUpIdle
+                      : t.notReadyIdle}
                 </p>
                 {view?.mode === 'manual' && view.presence === 'ready' ? (
                   <button
@@ -299,7 +322,7 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
                         } catch (error: unknown) {
                           // R7: nobody waiting is an answer, not a failure.
                           if (error instanceof LineupError && error.code === 'no_contact_waiting') {
-                            setNotice('Nobody is waiting in your queues.');
+                            setNotice(t.nobodyWaiting);
                             return;
                           }
                           throw error;
@@ -307,14 +330,17 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
                       })
                     }
                   >
-                    Next customer
+                    {t.nextCustomer}
                   </button>
                 ) : null}
               </section>
             ) : null
           ) : (
             <section className="card conversations">
-              <nav className="tabs" aria-label="Your conversations">
+              <nav className="tabs" aria-label={t.yourConversations}>
+                <span className="muted capacity">
+                  {t.chatsOf(view.contactIds.length, view.capacity.chat)}
+                </span>
                 {view.contactIds.map((contactId) => (
                   <button
                     key={contactId}
@@ -328,33 +354,56 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
                     {customerNameOf(contacts.get(contactId))}
                   </button>
                 ))}
+                <span className="spacer" />
+                {view.contactIds.length > 1 ? (
+                  <button
+                    type="button"
+                    className="secondary small"
+                    aria-pressed={isSideBySide}
+                    onClick={() => {
+                      setIsSideBySide((current) => !current);
+                    }}
+                  >
+                    {t.sideBySide}
+                  </button>
+                ) : null}
               </nav>
-              {selected === null ? null : (
-                <Conversation
-                  key={selected}
-                  agent={agent}
-                  contactId={selected}
-                  contact={contacts.get(selected)}
-                  queueName={
-                    queueNames.get(contacts.get(selected)?.queueId ?? ('' as QueueId)) ??
-                    contacts.get(selected)?.queueId ??
-                    ''
-                  }
-                  entries={conversations.get(selected) ?? []}
-                  isCustomerTyping={typing.has(selected)}
-                  canWrite={connection?.state === 'open'}
-                  readUpToSeq={readByCustomer.get(selected) ?? 0}
-                  onSent={(entry) => {
-                    setConversations((current) =>
-                      new Map(current).set(selected, merged(current.get(selected) ?? [], [entry])),
-                    );
-                  }}
-                  act={act}
-                  onCompleted={(contactId) => {
-                    setFinished({ contactId, name: customerNameOf(contacts.get(contactId)) });
-                  }}
-                />
-              )}
+              <div className={isSideBySide ? 'side-by-side' : undefined}>
+                {(isSideBySide ? view.contactIds : selected === null ? [] : [selected]).map(
+                  (contactId) => (
+                    <Conversation
+                      key={contactId}
+                      agent={agent}
+                      contactId={contactId}
+                      contact={contacts.get(contactId)}
+                      queueName={queueNameOf(contacts.get(contactId)?.queueId ?? ('' as QueueId))}
+                      entries={conversations.get(contactId) ?? []}
+                      isCustomerTyping={typing.has(contactId)}
+                      canWrite={connection?.state === 'open'}
+                      readUpToSeq={readByCustomer.get(contactId) ?? 0}
+                      onSent={(entry) => {
+                        setConversations((current) =>
+                          new Map(current).set(
+                            contactId,
+                            merged(current.get(contactId) ?? [], [entry]),
+                          ),
+                        );
+                      }}
+                      act={act}
+                      queueNameOf={queueNameOf}
+                      onCompleted={(completed, code) => {
+                        const name = customerNameOf(contacts.get(completed));
+                        setFinished((current) => [
+                          ...current.filter((other) => other.contactId !== completed),
+                          code === undefined
+                            ? { contactId: completed, name }
+                            : { contactId: completed, name, code },
+                        ]);
+                      }}
+                    />
+                  ),
+                )}
+              </div>
             </section>
           )}
         </main>
@@ -363,18 +412,12 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
   );
 }
 
-const presenceWords: Record<AgentView['presence'], string> = {
-  offline: 'Logged out',
-  ready: 'Ready',
-  notReady: 'Not ready',
-  wrapUp: 'Wrap-up',
-};
-
 function PresenceBadge({ view }: { view: AgentView }) {
+  const t = useWords(agentWords);
   const reason = view.presence === 'notReady' && view.reason !== null ? ` — ${view.reason}` : '';
   return (
-    <span className={`presence presence-${view.presence}`} role="status" aria-label="Your state">
-      {presenceWords[view.presence]}
+    <span className={`presence presence-${view.presence}`} role="status" aria-label={t.yourState}>
+      {t.presence[view.presence]}
       {reason}
     </span>
   );
@@ -389,7 +432,8 @@ function PresenceControls({
   view: AgentView;
   act: (action: () => Promise<unknown>) => Promise<void>;
 }) {
-  const [reason, setReason] = useState<string>(notReadyReasons[0]);
+  const t = useWords(agentWords);
+  const [reason, setReason] = useState<(typeof notReadyReasons)[number]>(notReadyReasons[0]);
   const isOffline = view.presence === 'offline';
   return (
     <div className="presence-controls">
@@ -401,27 +445,29 @@ function PresenceControls({
             void act(() => agent.setMode(event.target.checked ? 'manual' : 'auto'))
           }
         />
-        Manual mode
+        {t.manualMode}
       </label>
       <button
         type="button"
         disabled={view.presence === 'ready'}
         onClick={() => void act(() => (isOffline ? agent.logIn() : agent.setPresence('ready')))}
       >
-        Ready
+        {t.ready}
       </button>
       <label htmlFor="not-ready-reason" className="visually-hidden">
-        Reason for not ready
+        {t.reasonForNotReady}
       </label>
       <select
         id="not-ready-reason"
         value={reason}
         onChange={(event) => {
-          setReason(event.target.value);
+          setReason(event.target.value as (typeof notReadyReasons)[number]);
         }}
       >
         {notReadyReasons.map((value) => (
-          <option key={value}>{value}</option>
+          <option key={value} value={value}>
+            {t.reasons[value]}
+          </option>
         ))}
       </select>
       <button
@@ -432,7 +478,7 @@ function PresenceControls({
           void act(() => (isOffline ? agent.logIn(reason) : agent.setPresence('notReady', reason)))
         }
       >
-        Not ready
+        {t.notReady}
       </button>
     </div>
   );
@@ -451,6 +497,7 @@ function OfferCard({
   onAccept: (offerId: NonNullable<AgentView['offer']>['offerId']) => Promise<void>;
   onReject: (offerId: NonNullable<AgentView['offer']>['offerId']) => Promise<void>;
 }) {
+  const t = useWords(agentWords);
   const nowMs = useNow();
   const secondsLeft = Math.max(0, Math.ceil((offer.expiresAtMs - nowMs) / 1000));
   const isVip = contact?.customer.type === 'vip';
@@ -458,28 +505,28 @@ function OfferCard({
     <section
       className="card offer ringing"
       role="alertdialog"
-      aria-label={`Incoming ${offer.channel}`}
+      aria-label={t.incoming(offer.channel)}
     >
-      <h2>Incoming {offer.channel}</h2>
+      <h2>{t.incoming(offer.channel)}</h2>
       <dl className="facts">
-        <dt>Customer</dt>
+        <dt>{t.customer}</dt>
         <dd>
           {customerNameOf(contact)}
-          {isVip ? <span className="vip">VIP</span> : null}
+          {isVip ? <span className="vip">{t.vip}</span> : null}
         </dd>
-        <dt>Queue</dt>
+        <dt>{t.queue}</dt>
         <dd>{queueName}</dd>
-        <dt>Waited</dt>
+        <dt>{t.waited}</dt>
         <dd>{contact === undefined ? '…' : clockOf(nowMs - contact.joinedAtMs)}</dd>
-        <dt>Answer within</dt>
-        <dd aria-live="off">{secondsLeft} s</dd>
+        <dt>{t.answerWithin}</dt>
+        <dd aria-live="off">{t.seconds(secondsLeft)}</dd>
       </dl>
       <div className="actions">
         <button type="button" onClick={() => void onAccept(offer.offerId)}>
-          Accept
+          {t.accept}
         </button>
         <button type="button" className="secondary" onClick={() => void onReject(offer.offerId)}>
-          Reject
+          {t.reject}
         </button>
       </div>
     </section>
@@ -497,6 +544,7 @@ function Conversation({
   readUpToSeq,
   onSent,
   act,
+  queueNameOf,
   onCompleted,
 }: {
   agent: LineupAgent;
@@ -511,8 +559,11 @@ function Conversation({
   /** A message the agent sent (a file), to show before its broadcast arrives. */
   onSent: (entry: ChatEntry) => void;
   act: (action: () => Promise<unknown>) => Promise<void>;
-  onCompleted: (contactId: ContactId) => void;
+  queueNameOf: (queueId: QueueId) => string;
+  /** The contact was completed (turned into a callback: with the outcome to preselect). */
+  onCompleted: (contactId: ContactId, code?: Finished['code']) => void;
 }) {
+  const t = useWords(agentWords);
   /** The highest seq this desk has said it read, so that each receipt goes once. */
   const readSent = useRef(0);
   const name = customerNameOf(contact);
@@ -531,6 +582,14 @@ function Conversation({
         </div>
         <div className="actions">
           <TransferControl agent={agent} contactId={contactId} act={act} />
+          <CallbackLater
+            agent={agent}
+            contact={contact}
+            act={act}
+            onConverted={(converted) => {
+              onCompleted(converted, 'Call back');
+            }}
+          />
           <button
             type="button"
             onClick={() =>
@@ -540,11 +599,13 @@ function Conversation({
               })
             }
           >
-            Complete
+            {t.complete}
           </button>
         </div>
       </div>
-      {contact === undefined ? null : <PreviousContacts agent={agent} contact={contact} />}
+      {contact === undefined ? null : (
+        <PreviousContacts agent={agent} contact={contact} queueNameOf={queueNameOf} />
+      )}
       <Chat
         entries={entries}
         selfRole="agent"
@@ -575,54 +636,6 @@ function Conversation({
   );
 }
 
-/** Previous contacts shown at most. */
-const previousShownMax = 5;
-
-const outcomeWords: Record<NonNullable<ContactHistoryItem['outcome']>, string> = {
-  completed: 'completed',
-  abandoned: 'hung up',
-  timedOut: 'timed out',
-  deflected: 'turned away',
-  callbackClosed: 'called back',
-};
-
-/** The customer's earlier contacts, newest first: when, where, how it ended, the wrap-up code. */
-function PreviousContacts({ agent, contact }: { agent: LineupAgent; contact: ContactView }) {
-  const [items, setItems] = useState<ContactHistoryItem[] | null>(null);
-  useEffect(() => {
-    let isCurrent = true;
-    agent.customerContacts(contact.customer.id, { limit: previousShownMax + 1 }).then(
-      (page) => {
-        if (isCurrent) setItems(page.items.filter((item) => item.id !== contact.id));
-      },
-      () => {
-        if (isCurrent) setItems([]);
-      },
-    );
-    return () => {
-      isCurrent = false;
-    };
-  }, [agent, contact.customer.id, contact.id]);
-  if (items === null) return null;
-  return (
-    <details className="previous" open={items.length > 0}>
-      <summary>
-        {items.length === 0 ? 'No previous contacts' : `Previous contacts (${items.length})`}
-      </summary>
-      <ul aria-label="Previous contacts">
-        {items.slice(0, previousShownMax).map((item) => (
-          <li key={item.id}>
-            {new Date(item.joinedAtMs).toLocaleString()} · {item.lastQueueId} ·{' '}
-            {item.outcome === null ? 'still open' : outcomeWords[item.outcome]}
-            {item.disposition === null ? '' : ` · ${item.disposition.code}`}
-            {item.rating === null ? '' : ` · rated ${item.rating.score}/5`}
-          </li>
-        ))}
-      </ul>
-    </details>
-  );
-}
-
 /** Where a contact may go: a queue (keeping its place) or another agent. */
 interface TransferChoice {
   key: string;
@@ -643,6 +656,7 @@ function TransferControl({
   contactId: ContactId;
   act: (action: () => Promise<unknown>) => Promise<void>;
 }) {
+  const t = useWords(agentWords);
   const [choices, setChoices] = useState<TransferChoice[] | null>(null);
   const [key, setKey] = useState('');
   if (choices === null) {
@@ -660,14 +674,14 @@ function TransferControl({
             const found: TransferChoice[] = [
               ...queues.items.map((queue) => ({
                 key: `queue ${queue.id}`,
-                label: `Queue: ${queue.name}`,
+                label: t.toQueue(queue.name),
                 target: { queueId: queue.id, keepsPlace: true },
               })),
               ...agents.items
                 .filter((other) => other.id !== me && other.presence !== 'offline')
                 .map((other) => ({
                   key: `agent ${other.id}`,
-                  label: `Agent: ${other.name}`,
+                  label: t.toAgent(other.name),
                   target: { agentId: other.id },
                 })),
             ];
@@ -676,7 +690,7 @@ function TransferControl({
           })
         }
       >
-        Transfer
+        {t.transfer}
       </button>
     );
   }
@@ -691,7 +705,7 @@ function TransferControl({
       }}
     >
       <label>
-        Transfer to{' '}
+        {t.transferTo}{' '}
         <select
           value={key}
           onChange={(event) => {
@@ -706,7 +720,7 @@ function TransferControl({
         </select>
       </label>
       <button type="submit" disabled={chosen === undefined}>
-        Transfer now
+        {t.transferNow}
       </button>
       <button
         type="button"
@@ -715,86 +729,9 @@ function TransferControl({
           setChoices(null);
         }}
       >
-        Cancel
+        {t.cancel}
       </button>
     </form>
-  );
-}
-
-/** Wrap-up of a completed contact: a disposition code and notes, kept in its history. */
-function WrapUpCard({
-  agent,
-  finished,
-  act,
-  onDone,
-}: {
-  agent: LineupAgent;
-  finished: Finished;
-  act: (action: () => Promise<unknown>) => Promise<void>;
-  onDone: () => void;
-}) {
-  const [code, setCode] = useState<string>(dispositionCodes[0]);
-  const [notes, setNotes] = useState('');
-  const [saved, setSaved] = useState<string | null>(null);
-  return (
-    <section className="card wrap-up" aria-label={`Wrap-up of ${finished.name}`}>
-      <h2>Wrap-up: {finished.name}</h2>
-      {saved === null ? (
-        <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            void act(async () => {
-              const item = await agent.dispose(
-                finished.contactId,
-                code,
-                notes.trim() === '' ? undefined : notes.trim(),
-              );
-              setSaved(item.disposition?.code ?? code);
-            });
-          }}
-        >
-          <label>
-            Outcome{' '}
-            <select
-              value={code}
-              onChange={(event) => {
-                setCode(event.target.value);
-              }}
-            >
-              {dispositionCodes.map((item) => (
-                <option key={item} value={item}>
-                  {item}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="notes">
-            Notes
-            <textarea
-              value={notes}
-              maxLength={2_000}
-              rows={3}
-              onChange={(event) => {
-                setNotes(event.target.value);
-              }}
-            />
-          </label>
-          <div className="actions">
-            <button type="submit">Save wrap-up</button>
-            <button type="button" className="secondary" onClick={onDone}>
-              Skip
-            </button>
-          </div>
-        </form>
-      ) : (
-        <div className="actions">
-          <p role="status">Saved: {saved}</p>
-          <button type="button" className="secondary" onClick={onDone}>
-            Done
-          </button>
-        </div>
-      )}
-    </section>
   );
 }
 
@@ -810,6 +747,7 @@ function CallbackWork({
   queueName: string;
   act: (action: () => Promise<unknown>) => Promise<void>;
 }) {
+  const t = useWords(agentWords);
   const number = contact.callbackNumber ?? contact.customer.number ?? '';
   const close = (outcome: 'reached' | 'noAnswer' | 'failed') =>
     void act(() => agent.closeCallback(contact.id, outcome));
@@ -818,22 +756,20 @@ function CallbackWork({
       <div className="conversation-head">
         <div>
           <h2>{customerNameOf(contact)}</h2>
-          <p className="muted">
-            {queueName} · callback, attempt {contact.callbackAttempts + 1}
-          </p>
+          <p className="muted">{t.callbackAttempt(queueName, contact.callbackAttempts + 1)}</p>
         </div>
       </div>
       <p className="call-number">
-        Call <a href={`tel:${number.replace(/[^+0-9*#]/g, '')}`}>{number}</a>
+        {t.call} <a href={`tel:${number.replace(/[^+0-9*#]/g, '')}`}>{number}</a>
       </p>
-      <div className="actions" role="group" aria-label="How did the call go?">
+      <div className="actions" role="group" aria-label={t.howDidTheCallGo}>
         <button
           type="button"
           onClick={() => {
             close('reached');
           }}
         >
-          Reached
+          {t.reached}
         </button>
         <button
           type="button"
@@ -842,7 +778,7 @@ function CallbackWork({
             close('noAnswer');
           }}
         >
-          No answer
+          {t.noAnswer}
         </button>
         <button
           type="button"
@@ -851,7 +787,7 @@ function CallbackWork({
             close('failed');
           }}
         >
-          Wrong number
+          {t.wrongNumber}
         </button>
       </div>
     </div>

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ChangeEvent, type SubmitEvent } from 'react';
+import { useEffect, useId, useRef, useState, type ChangeEvent, type SubmitEvent } from 'react';
 import type { ChatEntry } from '@lineup/protocol';
 import { AttachmentView, type AttachmentLoader } from './chat-attachment.tsx';
 import { useWords } from './i18n.tsx';
@@ -47,6 +47,8 @@ export function Chat(props: ChatProps) {
   const t = useWords(sharedWords);
   const [isAttaching, setAttaching] = useState(false);
   const [draft, setDraft] = useState('');
+  // One id per conversation: a desk shows several side by side.
+  const inputId = useId();
   const [failure, setFailure] = useState<string | null>(null);
   const list = useRef<HTMLOListElement>(null);
   const typingTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -155,11 +157,11 @@ export function Chat(props: ChatProps) {
       )}
       {isEnded ? null : (
         <form className="chat-form" onSubmit={submit}>
-          <label className="visually-hidden" htmlFor={`chat-input-${selfRole}`}>
+          <label className="visually-hidden" htmlFor={inputId}>
             {t.message}
           </label>
           <input
-            id={`chat-input-${selfRole}`}
+            id={inputId}
             value={draft}
             disabled={!canWrite}
             autoComplete="off"

@@ -214,6 +214,7 @@ export function WallboardApp({ url, token, onSignOut }: SignedInProps) {
     <div className="board">
       <header className="topbar">
         <h1>{t.wallboard}</h1>
+        <a href="#admin">{t.administration}</a>
         <span className="spacer" />
         <LanguageSwitch />
         <button

@@ -4,6 +4,7 @@ import type { Catalog } from '../shared/languages.ts';
 
 const en = {
   wallboard: 'Wallboard',
+  administration: 'Administration',
   noQueues: 'No queues yet.',
   queuesUnread: 'The queues could not be read.',
   announcements: 'Announcements',
@@ -67,6 +68,7 @@ export const wallboardWords: Catalog<typeof en> = {
   en,
   zh: {
     wallboard: '监控大屏',
+    administration: '管理',
     noQueues: '还没有队列。',
     queuesUnread: '无法读取队列。',
     announcements: '公告',
