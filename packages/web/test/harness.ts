@@ -150,11 +150,23 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /**
+ * Chromium's switches for the call tests: a fake camera (a test pattern) and
+ * microphone (a beep) granted without asking, and audio that may play before
+ * anyone clicks (hold music, the remote party).
+ */
+export const fakeMediaArgs: readonly string[] = [
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+/**
  * Launches Debian's chromium headless. Playwright gives each launch a fresh
  * temporary profile (its own --user-data-dir), and each test person gets a
- * context of its own (separate storage, like separate browsers).
+ * context of its own (separate storage, like separate browsers). `extraArgs`
+ * add switches (`fakeMediaArgs` for the call tests).
  */
-export async function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!existsSync(chromiumPath)) {
     throw new Error(
       `${chromiumPath} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does.`,
@@ -172,6 +184,7 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }
