@@ -2,7 +2,8 @@ import { CallRecorder } from '../shared/calls/call-recorder.ts';
 import { HoldMusic } from '../shared/calls/hold-music.ts';
 import { audioContext } from '../shared/calls/audio-mixer.ts';
 import { LocalMedia } from '../shared/calls/local-media.ts';
-import { PeerMesh, type PairPlan, type SignalPayload } from '../shared/calls/peer-mesh.ts';
+import type { PairPlan } from '../shared/calls/pair-plans.ts';
+import { PeerMesh, type SignalPayload } from '../shared/calls/peer-mesh.ts';
 import { meshTrafficOf, type PairTraffic } from '../shared/calls/traffic.ts';
 
 /*

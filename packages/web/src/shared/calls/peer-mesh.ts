@@ -1,5 +1,6 @@
 import { AudioMixer } from './audio-mixer.ts';
 import type { LocalMedia } from './local-media.ts';
+import type { PairPlan } from './pair-plans.ts';
 
 /*
  * The media of one call in one browser: a mesh of RTCPeerConnections, one
@@ -19,19 +20,6 @@ import type { LocalMedia } from './local-media.ts';
 export interface SignalPayload {
   description?: RTCSessionDescriptionInit;
   candidate?: RTCIceCandidateInit;
-}
-
-/** What this side of one pair sends. */
-export interface PairPlan {
-  /** This side makes the offer; exactly one side of a pair does. */
-  isOfferer: boolean;
-  /** The pair carries video; fixed for the pair's life. */
-  hasVideo: boolean;
-  sendsMicrophone: boolean;
-  /** Sends the local video (camera or screen, whichever LocalMedia says). */
-  sendsVideo: boolean;
-  /** Parties whose received audio this side forwards on the pair's second audio (listen). */
-  forwardsAudioOf: readonly string[];
 }
 
 /** What one pair receives: null until the other side's track arrives. */

@@ -1,3 +1,5 @@
+import type { QualitySample } from '@lineup/protocol';
+
 /*
  * A call's quality from getStats, as the supervisor sees it live and the
  * contact keeps it: round-trip time, jitter, packet loss and received
@@ -5,15 +7,6 @@
  * Entries of every pair of the call come together: a call is as good as its
  * worst pair, so times and loss take the worst pair and the bitrate the sum.
  */
-
-/** One sample, as `call.quality` carries it (times in ms, loss a fraction 0–1). */
-export interface QualitySample {
-  at: number;
-  rttMs?: number;
-  jitterMs?: number;
-  packetLoss?: number;
-  bitrateKbps?: number;
-}
 
 /** Counters of the previous sample: loss and bitrate are over the time between two samples. */
 export interface QualityTotals {
@@ -57,7 +50,7 @@ export function qualityOf(
       totals.packetsLost += Math.max(0, numberOf(entry, 'packetsLost') ?? 0);
     }
   }
-  const sample: QualitySample = { at: atMs };
+  const sample: QualitySample = { atMs };
   const rttMs = maxOf(rttsMs);
   if (rttMs !== undefined) sample.rttMs = Math.round(rttMs);
   const jitterMs = maxOf(jittersMs);
@@ -67,16 +60,10 @@ export function qualityOf(
     const lost = totals.packetsLost - previous.packetsLost;
     // Counters restart when a pair is replaced (a transfer): such an interval says nothing.
     if (received >= 0 && lost >= 0 && received + lost > 0) {
-      sample.packetLoss = Math.round((lost / (received + lost)) * 1000) / 1000;
+      sample.packetLossPercent = Math.round((lost / (received + lost)) * 1000) / 10;
     }
     const bytes = totals.bytesReceived - previous.bytesReceived;
     if (bytes >= 0) sample.bitrateKbps = Math.round((bytes * 8) / (atMs - previous.atMs));
   }
   return { sample, totals };
-}
-
-/** Every stats entry of a set of connections, read now. */
-export async function statsOf(connections: readonly RTCPeerConnection[]): Promise<StatsEntry[]> {
-  const reports = await Promise.all(connections.map((connection) => connection.getStats()));
-  return reports.flatMap((report) => [...(report.values() as Iterable<StatsEntry>)]);
 }

@@ -1,5 +1,5 @@
 import type { PeerMesh } from './peer-mesh.ts';
-import { statsOf, type StatsEntry } from './quality.ts';
+import type { StatsEntry } from './quality.ts';
 
 /*
  * Bytes moving on each pair of a call, by what they carry: what the browser
@@ -20,6 +20,12 @@ export interface PairTraffic {
   /** The selected ICE candidate pair's local type: host, srflx or relay; null before one. */
   candidateType: string | null;
   connectionState: RTCPeerConnectionState;
+}
+
+/** Every stats entry of a set of connections, read now. */
+export async function statsOf(connections: readonly RTCPeerConnection[]): Promise<StatsEntry[]> {
+  const reports = await Promise.all(connections.map((connection) => connection.getStats()));
+  return reports.flatMap((report) => [...(report.values() as Iterable<StatsEntry>)]);
 }
 
 function numberOf(entry: StatsEntry | undefined, field: string): number {
