@@ -1,4 +1,4 @@
-import { CallRecorder } from '../shared/calls/call-recorder.ts';
+import { CallRecorder, recordedTracksOf } from '../shared/calls/call-recorder.ts';
 import { HoldMusic } from '../shared/calls/hold-music.ts';
 import { audioContext } from '../shared/calls/audio-mixer.ts';
 import { LocalMedia } from '../shared/calls/local-media.ts';
@@ -74,13 +74,7 @@ function showRemotes(): void {
 }
 
 function recordedTracks(): MediaStreamTrack[] {
-  if (local === null || mesh === null) return [];
-  const tracks = [local.microphoneTrack];
-  for (const peer of mesh.peers) {
-    const audio = mesh.remote(peer)?.audio;
-    if (audio !== undefined && audio !== null) tracks.push(audio);
-  }
-  return tracks;
+  return local === null || mesh === null ? [] : recordedTracksOf(local, mesh);
 }
 
 window.lineupCallLab = {

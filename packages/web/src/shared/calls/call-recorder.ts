@@ -1,4 +1,6 @@
 import { AudioMixer } from './audio-mixer.ts';
+import type { LocalMedia } from './local-media.ts';
+import type { PeerMesh } from './peer-mesh.ts';
 
 /*
  * Recording in the agent's browser: its microphone and every party it hears,
@@ -17,6 +19,16 @@ export type ChunkUpload = (index: number, chunk: Blob) => Promise<void>;
 export function recordingMimeType(): string {
   const preferred = 'audio/webm;codecs=opus';
   return MediaRecorder.isTypeSupported(preferred) ? preferred : 'audio/webm';
+}
+
+/** What a recording hears: this browser's microphone and the main audio of every pair. */
+export function recordedTracksOf(local: LocalMedia, mesh: PeerMesh): MediaStreamTrack[] {
+  const tracks = [local.microphoneTrack];
+  for (const peer of mesh.peers) {
+    const audio = mesh.remote(peer)?.audio;
+    if (audio !== undefined && audio !== null) tracks.push(audio);
+  }
+  return tracks;
 }
 
 /** Records one call; `setTracks` follows the parties as they join and leave. */
