@@ -59,7 +59,7 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
-    files: ['packages/*/test/**/*.ts', 'test/**/*.ts'],
+    files: ['packages/*/test/**/*.ts', 'test/**/*.ts', 'e2e/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
     },

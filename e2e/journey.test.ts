@@ -1,7 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { sees, startStage, waitMsMax, type Stage } from './harness.ts';
+import { sees, snapshot, startStage, waitMsMax, type Stage } from './harness.ts';
 
 /*
  * The three web apps in a real browser against the real `lineup serve`, signed
@@ -24,13 +23,6 @@ afterAll(async () => {
 
 const open = (url: string): Promise<Page> => stage.open(url);
 const link = (name: string): string => stage.link(name);
-
-const artifacts = fileURLToPath(new URL('../../../e2e/artifacts/', import.meta.url));
-
-/** Saves what the page shows now under e2e/artifacts/ (not committed), for people to look at. */
-async function snapshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${artifacts}${name}.png` });
-}
 
 /** A number on the wallboard's tile of a queue. */
 const tileMetric = (page: Page, queue: string, metric: string) =>

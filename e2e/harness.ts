@@ -3,33 +3,37 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createInterface } from 'node:readline';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 /*
- * The real `lineup serve` and a real browser for the web apps' tests: the
+ * The real `lineup serve` and a real browser for the journeys of e2e/: the
  * server a child process on a free loopback port over a temp data dir, with
  * its demo tenant, so the tests sign in through the links it prints; the
  * browser Debian's chromium (.ci/run installs it), driven by playwright-core.
- * The web package may import only sdk and protocol, so the server is a
- * process here, never an import.
+ * e2e/ is no package: it drives the server as a person's browser meets it,
+ * a process here, never an import, and uses the SDK and protocol only
+ * through their indexes.
  */
 
 /** How long a test waits for something real (a process, a page, a message) before it fails. */
 export const waitMsMax = 15_000;
 
-const cliMain = new URL('../../cli/src/main.ts', import.meta.url).pathname;
+const cliMain = fileURLToPath(new URL('../packages/cli/src/main.ts', import.meta.url));
 /** The operator key the test server accepts, for set-up and checks over REST. */
 export const operatorKey = 'lo_web-tests-operator-key-0123456789';
 /** Debian's chromium; the tests fail, never skip, when it is missing. */
 export const chromiumPath = '/usr/bin/chromium';
 
-const buildScript = new URL('../build/build.ts', import.meta.url).pathname;
+const buildScript = fileURLToPath(new URL('../packages/web/build/build.ts', import.meta.url));
 
 /**
  * Builds the apps from the sources as they are now, in a process of its own:
  * a production build (NODE_ENV=production), whatever the test runner's mode.
+ * Run once per test run by e2e/global-setup.ts, before any journey starts, so
+ * that journeys running side by side never read a half-written dist/.
  */
 export async function buildWeb(): Promise<void> {
   await promisify(execFile)(process.execPath, ['--import', 'tsx', buildScript], {
@@ -203,12 +207,11 @@ export interface Stage {
 }
 
 /**
- * Builds the apps (the tests check the sources as they are now, not an earlier
- * build), starts the server and the browser; what did start is stopped if a
- * later step fails.
+ * Starts the server and the browser (the apps were built from the sources as
+ * they are now by e2e/global-setup.ts); what did start is stopped if a later
+ * step fails.
  */
 export async function startStage(viewport: { width: number; height: number }): Promise<Stage> {
-  await buildWeb();
   const server = await startServer();
   let browser: Browser;
   try {
@@ -246,4 +249,12 @@ export async function startStage(viewport: { width: number; height: number }): P
 /** Waits, bounded, until the locator shows the text; fails naming what was missing. */
 export async function sees(locator: Locator, text: string | RegExp): Promise<void> {
   await locator.filter({ hasText: text }).first().waitFor({ state: 'visible', timeout: waitMsMax });
+}
+
+/** Where the screenshots go: e2e/artifacts/ (gitignored), for people to look at. */
+export const artifactsDirectory = fileURLToPath(new URL('./artifacts/', import.meta.url));
+
+/** Saves what the page shows now as e2e/artifacts/<name>.png. */
+export async function snapshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(artifactsDirectory, `${name}.png`) });
 }
