@@ -7,13 +7,13 @@ import { fakeMediaArgs, launchBrowser, waitMsMax } from './harness.ts';
 
 /*
  * The call media engine on bare pages, without the server: the lab page
- * (src/calls-lab/lab.ts) bundled by esbuild and served from a loopback HTTP
+ * (packages/web/src/calls-lab/lab.ts) bundled by esbuild and served from a loopback HTTP
  * server (a page on 127.0.0.1 may use the camera), one browser context per
  * party, and signals relayed between the pages by the test, as the server's
  * `call.signal` would relay them.
  */
 
-const labEntry = new URL('../src/calls-lab/lab.ts', import.meta.url).pathname;
+const labEntry = new URL('../packages/web/src/calls-lab/lab.ts', import.meta.url).pathname;
 
 /** What this side of a pair sends (the engine's PairPlan, restated for Node's types). */
 export interface Plan {
