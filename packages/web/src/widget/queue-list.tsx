@@ -1,14 +1,24 @@
 import { useEffect, useRef, useState, type SubmitEvent } from 'react';
 import type { QueueId } from '@lineup/protocol';
+
+/** How the customer joins: a chat, or a voice or video call that the agent places once it takes the contact. */
+export type JoinChannel = 'chat' | 'voice' | 'video';
 import type { LineupCustomer, PublicQueueStatus } from '@lineup/sdk';
 import { waitInWords } from '../shared/words.ts';
 import { messageOf } from '../shared/messages.ts';
 
 /*
- * The first screen of the widget: the queues that take chat with their live
- * status, a Chat button for an open queue and Leave a message for one that is
+ * The first screen of the widget: the queues that take chat, voice or video
+ * with their live status, a Chat, Video call or Voice call button for an open
+ * queue (by the channels it takes) and Leave a message for one that is
  * offline or closed.
  */
+
+/** The channels a customer joins from the widget, with their buttons' words. */
+const joinChannels = [
+  { channel: 'video', label: 'Video call' },
+  { channel: 'voice', label: 'Voice call' },
+] as const;
 
 /** How often the list of queues is read again while the customer chooses. */
 const queueRefreshMs = 5000;
@@ -20,7 +30,7 @@ export function QueueList({
   onWriteMessage,
 }: {
   customer: LineupCustomer;
-  onJoin: (queue: PublicQueueStatus, name: string) => Promise<void>;
+  onJoin: (queue: PublicQueueStatus, name: string, channel: JoinChannel) => Promise<void>;
   onWriteMessage: (queueId: QueueId, queueName: string) => void;
 }) {
   const [queues, setQueues] = useState<PublicQueueStatus[] | null>(null);
@@ -35,7 +45,13 @@ export function QueueList({
       customer.queueStatuses().then(
         (page) => {
           if (!isMounted.current) return;
-          setQueues(page.items.filter((queue) => queue.channels.includes('chat')));
+          setQueues(
+            page.items.filter((queue) =>
+              queue.channels.some(
+                (channel) => channel === 'chat' || channel === 'voice' || channel === 'video',
+              ),
+            ),
+          );
           setFailure(null);
         },
         (error: unknown) => {
@@ -51,12 +67,15 @@ export function QueueList({
     };
   }, [customer]);
 
-  const submit = (queue: PublicQueueStatus) => (event: SubmitEvent) => {
-    event.preventDefault();
+  const joinBy = (queue: PublicQueueStatus, channel: JoinChannel) => {
     setJoining(queue.queueId);
-    void onJoin(queue, name.trim()).finally(() => {
+    void onJoin(queue, name.trim(), channel).finally(() => {
       if (isMounted.current) setJoining(null);
     });
+  };
+  const submit = (queue: PublicQueueStatus) => (event: SubmitEvent) => {
+    event.preventDefault();
+    joinBy(queue, 'chat');
   };
 
   return (
@@ -80,7 +99,7 @@ export function QueueList({
       {queues === null ? (
         <p className="muted">Loading…</p>
       ) : queues.length === 0 ? (
-        <p className="muted">No chat is available right now.</p>
+        <p className="muted">Nobody is available right now.</p>
       ) : (
         <ul className="queue-list">
           {queues.map((queue) => (
@@ -91,7 +110,7 @@ export function QueueList({
                   <span className="queue-status">{statusInWords(queue)}</span>
                 </div>
                 <div className="queue-actions">
-                  {queue.isOpen ? (
+                  {queue.isOpen && queue.channels.includes('chat') ? (
                     <button
                       type="submit"
                       disabled={joining !== null}
@@ -100,6 +119,22 @@ export function QueueList({
                       Chat
                     </button>
                   ) : null}
+                  {joinChannels
+                    .filter(({ channel }) => queue.isOpen && queue.channels.includes(channel))
+                    .map(({ channel, label }) => (
+                      <button
+                        key={channel}
+                        type="button"
+                        className="secondary"
+                        disabled={joining !== null}
+                        aria-label={`${label} with ${queue.name}`}
+                        onClick={() => {
+                          joinBy(queue, channel);
+                        }}
+                      >
+                        {label}
+                      </button>
+                    ))}
                   {/* An offline queue may still let customers wait (its whenEmpty); both are offered. */}
                   {queue.isOpen && !queue.isOffline ? null : (
                     <button

@@ -4,7 +4,7 @@ import { Chat } from '../shared/chat.tsx';
 import { placeInWords } from '../shared/words.ts';
 import { CallBackForm, Rating } from './contact-forms.tsx';
 import { MessageForm } from './message-form.tsx';
-import { QueueList } from './queue-list.tsx';
+import { QueueList, type JoinChannel } from './queue-list.tsx';
 import type { Stage } from './stage.ts';
 
 /*
@@ -24,7 +24,7 @@ export interface ScreenProps {
   onSeen: (contactId: ContactId, upToSeq: number) => void;
   onAttach: (contactId: ContactId, file: File) => Promise<void>;
   loadAttachment: (attachmentId: string) => Promise<Blob>;
-  onJoin: (queue: PublicQueueStatus, name: string) => Promise<void>;
+  onJoin: (queue: PublicQueueStatus, name: string, channel: JoinChannel) => Promise<void>;
   onWriteMessage: (queueId: QueueId, queueName: string) => void;
   onLeaveMessage: (queueId: QueueId, input: MessageInput) => Promise<void>;
   onLeave: (contactId: ContactId) => Promise<void>;

@@ -11,6 +11,7 @@ import {
 import { sendFile } from '../shared/chat-attachment.tsx';
 import { ConnectionNote } from '../shared/connection-note.tsx';
 import { merged, messageOf } from '../shared/messages.ts';
+import type { JoinChannel } from './queue-list.tsx';
 import { Screen } from './screen.tsx';
 import { keepStage, keptStage, type Stage } from './stage.ts';
 
@@ -198,13 +199,13 @@ export function WidgetApp({ url, token }: WidgetProps) {
     keepStage(stage);
   }, [stage]);
 
-  const join = async (queue: PublicQueueStatus, name: string) => {
+  const join = async (queue: PublicQueueStatus, name: string, channel: JoinChannel) => {
     if (customer === null) return;
     setFailure(null);
     try {
       const outcome = await customer.join({
         queueId: queue.queueId,
-        channel: 'chat',
+        channel,
         ...(name === '' ? {} : { customer: { name } }),
       });
       setEntries([]);

@@ -62,6 +62,7 @@ export class CallSession {
   readonly #local: LocalMedia;
   #call: Call;
   #recorder: CallRecorder | null = null;
+  #finishRecording: (() => Promise<unknown>) | null = null;
   #qualityTimer: ReturnType<typeof setInterval> | null = null;
   #totals: QualityTotals | null = null;
 
@@ -154,19 +155,28 @@ export class CallSession {
     return meshTrafficOf(this.#mesh);
   }
 
-  /** Records the call (this browser's microphone and everyone it hears) in chunks to `upload`. */
-  startRecording(upload: ChunkUpload): string {
-    this.#recorder ??= new CallRecorder(recordedTracksOf(this.#local, this.#mesh), upload);
+  /**
+   * Records the call (this browser's microphone and everyone it hears) in
+   * chunks to `upload`; `finish` runs after the last chunk, when the recording
+   * or the call stops.
+   */
+  startRecording(upload: ChunkUpload, finish: () => Promise<unknown>): void {
+    if (this.#recorder !== null) return;
+    this.#recorder = new CallRecorder(recordedTracksOf(this.#local, this.#mesh), upload);
+    this.#finishRecording = finish;
     this.#onChange();
-    return this.#recorder.mimeType;
   }
 
-  /** Stops recording once the last chunk is uploaded. */
+  /** Stops recording once the last chunk is uploaded, and finishes the recording. */
   async stopRecording(): Promise<void> {
     const recorder = this.#recorder;
+    const finish = this.#finishRecording;
     this.#recorder = null;
+    this.#finishRecording = null;
     this.#onChange();
-    await recorder?.stop();
+    if (recorder === null) return;
+    await recorder.stop();
+    await finish?.();
   }
 
   /** Ends the media (the call ended or the page leaves it); a recording is finished first. */
