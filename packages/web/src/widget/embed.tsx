@@ -1,6 +1,7 @@
 import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { TokenSource } from '@lineup/sdk';
+import callStyles from '../shared/calls/calls.css?inline';
 import chatStyles from '../shared/chat.css?inline';
 import { takeToken } from '../shared/token.ts';
 import widgetStyles from './widget.css?inline';
@@ -87,7 +88,7 @@ function mount(): void {
   document.body.append(hostElement);
   const shadow = hostElement.attachShadow({ mode: 'open' });
   const style = document.createElement('style');
-  style.textContent = `${widgetStyles}\n${chatStyles}`;
+  style.textContent = `${widgetStyles}\n${chatStyles}\n${callStyles}`;
   const container = document.createElement('div');
   shadow.append(style, container);
   createRoot(container).render(
