@@ -1,12 +1,13 @@
 import { asCallId, asPartyId, type Call, type Party } from '@lineup/protocol';
 import { describe, expect, it } from 'vitest';
 import { pairPlansOf } from '../src/shared/calls/pair-plans.ts';
+import { callStatusOf, otherPartiesOf, qualityInWords } from '../src/shared/calls/call-words.ts';
 import { qualityOf } from '../src/shared/calls/quality.ts';
 
 /*
  * Which peer connections each party of a call opens, and what each sends,
  * from the call as the server pushes it (docs/calls.md, "Media"); and the
- * quality sample from getStats numbers.
+ * quality sample from getStats numbers, and a call in words.
  */
 
 function party(id: string, extra: Partial<Party> = {}): Party {
@@ -142,5 +143,35 @@ describe('call quality', () => {
       packetLossPercent: 10,
       bitrateKbps: 200,
     });
+  });
+});
+
+describe('calls in words', () => {
+  it('[calls] names the others, the state with its timer, and how the call ended', () => {
+    const named = call(
+      [party('customer:c1', { name: 'Dana' }), party('agent:ada', { name: 'Ada' })],
+      {
+        answeredAtMs: 1_000,
+      },
+    );
+    expect(otherPartiesOf(named, 'agent:ada')).toBe('Dana');
+    expect(callStatusOf(named, 'agent:ada', 66_000)).toBe('In call 1:05');
+    const held = {
+      ...named,
+      state: 'held' as const,
+      log: [{ atMs: 60_000, what: 'held' as const }],
+    };
+    expect(callStatusOf(held, 'agent:ada', 72_000)).toBe('On hold 0:12');
+    expect(callStatusOf({ ...named, state: 'ended', endReason: 'rejected' }, 'agent:ada', 0)).toBe(
+      'Call declined',
+    );
+    const ringing = call([customer, party('agent:ada', { state: 'ringing' })], {
+      state: 'ringing',
+    });
+    expect(callStatusOf(ringing, 'agent:ada', 0)).toBe('Incoming call');
+    expect(callStatusOf(ringing, 'customer:c1', 0)).toBe('Ringing…');
+    expect(qualityInWords({ atMs: 0, rttMs: 42, packetLossPercent: 0.5, bitrateKbps: 820 })).toBe(
+      'rtt 42 ms · loss 0.5% · 820 kbps',
+    );
   });
 });
