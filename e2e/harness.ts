@@ -52,8 +52,11 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** Starts `lineup serve --port 0` with the demo, and waits for its links and for /readyz. */
-export async function startServer(): Promise<TestServer> {
+/**
+ * Starts `lineup serve --port 0` with the demo, and waits for its links and for /readyz;
+ * `extraArgs` add flags (`--config <file>` for the calls' TURN settings).
+ */
+export async function startServer(extraArgs: readonly string[] = []): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'lineup-web-'));
   const child = spawn(
     process.execPath,
@@ -68,6 +71,7 @@ export async function startServer(): Promise<TestServer> {
       '127.0.0.1',
       '--data-dir',
       dataDir,
+      ...extraArgs,
     ],
     {
       env: { ...process.env, LINEUP_OPERATOR_KEY: operatorKey },
@@ -211,11 +215,14 @@ export interface Stage {
  * they are now by e2e/global-setup.ts); what did start is stopped if a later
  * step fails.
  */
-export async function startStage(viewport: { width: number; height: number }): Promise<Stage> {
-  const server = await startServer();
+export async function startStage(
+  viewport: { width: number; height: number },
+  options: { serverArgs?: readonly string[]; browserArgs?: readonly string[] } = {},
+): Promise<Stage> {
+  const server = await startServer(options.serverArgs);
   let browser: Browser;
   try {
-    browser = await launchBrowser();
+    browser = await launchBrowser(options.browserArgs);
   } catch (error: unknown) {
     await server.stop();
     throw error;
