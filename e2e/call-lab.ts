@@ -36,7 +36,8 @@ export interface Traffic {
   connectionState: string;
 }
 
-type Counter = Exclude<keyof Traffic, 'candidateType' | 'connectionState'>;
+/** A byte counter of a pair. */
+export type Counter = Exclude<keyof Traffic, 'candidateType' | 'connectionState'>;
 
 /**
  * The lab page's API, as seen from Node (`window.lineupCallLab`): functions given to
@@ -77,6 +78,30 @@ export interface Lab {
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits until a byte counter grows past its first reading; fails naming `what` if it does not. */
+export async function grows(read: () => Promise<number>, what: string): Promise<void> {
+  const first = await read();
+  // Bounded: polls for at most waitMsMax.
+  for (let waitedMs = 0; waitedMs < waitMsMax; waitedMs += 250) {
+    if ((await read()) > first) return;
+    await pause(250);
+  }
+  expect.fail(`${what} did not grow`);
+}
+
+/**
+ * Waits until a byte counter stays put across a whole second: stopped media
+ * shows no other way. A few packets in flight may land first, hence the tries.
+ */
+export async function staysPut(read: () => Promise<number>, what: string): Promise<void> {
+  for (let tries = 0; tries < 10; tries++) {
+    const before = await read();
+    await pause(1000);
+    if ((await read()) === before) return;
+  }
+  expect.fail(`${what} kept moving`);
+}
 
 /** Bundles the lab page, serves it on loopback, and launches chromium with fake devices. */
 export async function startLab(): Promise<Lab> {
@@ -149,25 +174,10 @@ export async function startLab(): Promise<Lab> {
           }, plans),
         traffic: () =>
           page.evaluate(() => (globalThis as unknown as LabWindow).lineupCallLab.traffic()),
-        async flows(peer, counter) {
-          const first = await readCounter(page, peer, counter);
-          // Bounded: polls for at most waitMsMax.
-          for (let waitedMs = 0; waitedMs < waitMsMax; waitedMs += 250) {
-            if ((await readCounter(page, peer, counter)) > first) return;
-            await pause(250);
-          }
-          expect.fail(`${id} received or sent no more ${counter} with ${peer}`);
-        },
-        async stops(peer, counter) {
-          // Stopped media shows as a counter that a whole second does not move; a few packets
-          // already in flight may land first, hence the retries.
-          for (let tries = 0; tries < 10; tries++) {
-            const before = await readCounter(page, peer, counter);
-            await pause(1000);
-            if ((await readCounter(page, peer, counter)) === before) return;
-          }
-          expect.fail(`${counter} of ${id} with ${peer} kept moving`);
-        },
+        flows: (peer, counter) =>
+          grows(() => readCounter(page, peer, counter), `${counter} of ${id} with ${peer}`),
+        stops: (peer, counter) =>
+          staysPut(() => readCounter(page, peer, counter), `${counter} of ${id} with ${peer}`),
       };
     },
     async stop() {
