@@ -24,33 +24,40 @@ interface Target {
   target: { agentId: string } | { queueId: string };
 }
 
-/** The agents (logged in, not this one) and queues, read when the agent first needs them. */
+/** How often the colleagues one may call are read again: who is logged in changes. */
+const targetsEveryMs = 5000;
+
+/** The agents (logged in, not this one) and queues, read again every few seconds. */
 function useTargets(agent: LineupAgent, self: string | null): Target[] {
   const [targets, setTargets] = useState<Target[]>([]);
   useEffect(() => {
     let isCurrent = true;
-    void Promise.all([agent.agents({ limit: 1_000 }), agent.queues({ limit: 1_000 })]).then(
-      ([agents, queues]) => {
-        if (!isCurrent) return;
-        setTargets([
-          ...agents.items
-            .filter((other) => other.id !== self && other.presence !== 'offline')
-            .map((other) => ({
-              key: `agent ${other.id}`,
-              label: `Agent: ${other.name}`,
-              target: { agentId: other.id },
+    const read = () =>
+      void Promise.all([agent.agents({ limit: 1_000 }), agent.queues({ limit: 1_000 })]).then(
+        ([agents, queues]) => {
+          if (!isCurrent) return;
+          setTargets([
+            ...agents.items
+              .filter((other) => other.id !== self && other.presence !== 'offline')
+              .map((other) => ({
+                key: `agent ${other.id}`,
+                label: `Agent: ${other.name}`,
+                target: { agentId: other.id },
+              })),
+            ...queues.items.map((queue) => ({
+              key: `queue ${queue.id}`,
+              label: `Queue: ${queue.name}`,
+              target: { queueId: queue.id },
             })),
-          ...queues.items.map((queue) => ({
-            key: `queue ${queue.id}`,
-            label: `Queue: ${queue.name}`,
-            target: { queueId: queue.id },
-          })),
-        ]);
-      },
-      () => undefined,
-    );
+          ]);
+        },
+        () => undefined,
+      );
+    read();
+    const timer = setInterval(read, targetsEveryMs);
     return () => {
       isCurrent = false;
+      clearInterval(timer);
     };
   }, [agent, self]);
   return targets;
@@ -236,14 +243,7 @@ function CallCard({
                 className="secondary"
                 onClick={() => {
                   act(async () => {
-                    const recording = await client.startRecording(call.callId, 'audio/webm');
-                    session.startRecording(
-                      (index, chunk) =>
-                        client
-                          .uploadRecordingChunk(call.callId, recording.recordingId, index, chunk)
-                          .then(() => undefined),
-                      () => client.finishRecording(call.callId, recording.recordingId),
-                    );
+                    session.startRecording(await client.startRecording(call.callId, 'audio/webm'));
                   });
                 }}
               >
@@ -326,7 +326,7 @@ function ContactCalls({
 }: {
   client: AgentCallClient;
   contactId: ContactId;
-  version: number;
+  version: string;
 }) {
   const [records, setRecords] = useState<CallRecord[]>([]);
   useEffect(() => {
@@ -390,7 +390,11 @@ export function AgentCalls({
   );
   const live = mine.filter((call) => call.state !== 'ended');
   const hasSelectedCall = live.some((call) => call.contactId === selectedContactId);
-  const ended = calls.calls.filter((call) => call.state === 'ended').length;
+  // The contact's calls are read again when one of them starts or stops recording, or ends.
+  const version = calls.calls
+    .filter((call) => call.contactId === selectedContactId)
+    .map((call) => `${call.callId} ${call.state} ${String(call.isRecording)}`)
+    .join();
   return (
     <section className="card calls" aria-label="Calls">
       {[failure, calls.failure].map((text) =>
@@ -445,7 +449,7 @@ export function AgentCalls({
         />
       </div>
       {selectedContactId === null ? null : (
-        <ContactCalls client={client} contactId={selectedContactId} version={ended} />
+        <ContactCalls client={client} contactId={selectedContactId} version={version} />
       )}
     </section>
   );

@@ -109,9 +109,12 @@ window.lineupCallLab = {
   },
   startRecording() {
     chunks = [];
-    recorder = new CallRecorder(recordedTracks(), (_index, chunk) => {
-      chunks.push(chunk);
-      return Promise.resolve();
+    recorder = new CallRecorder(recordedTracks(), {
+      add: (chunk) => {
+        chunks.push(chunk);
+        return Promise.resolve();
+      },
+      finish: () => Promise.resolve(),
     });
   },
   async stopRecording() {

@@ -1,5 +1,12 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { CallId, CallRecord, MonitorMode, PartyId, QualitySample } from '@lineup/protocol';
+import type {
+  CallId,
+  CallRecord,
+  ContactId,
+  MonitorMode,
+  PartyId,
+  QualitySample,
+} from '@lineup/protocol';
 import type { SupervisorCallClient } from '../shared/calls/call-client.ts';
 import { CallMediaView } from '../shared/calls/call-media-view.tsx';
 import { callStatusOf, otherPartiesOf, qualityInWords } from '../shared/calls/call-words.ts';
@@ -27,7 +34,7 @@ function ContactRecordings({
   contactId,
 }: {
   client: SupervisorCallClient;
-  contactId: string;
+  contactId: ContactId;
 }) {
   const [records, setRecords] = useState<CallRecord[] | null>(null);
   useEffect(() => {

@@ -1,9 +1,11 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { announcementLengthMax, type QueueStatus } from '@lineup/protocol';
 import { LineupSupervisor, type ConnectionChange, type QueueView } from '@lineup/sdk';
+import { supervisorCallClient } from '../shared/calls/call-client.ts';
 import { ConnectionNote } from '../shared/connection-note.tsx';
 import type { SignedInProps } from '../shared/signed-in-page.tsx';
 import { AgentTable } from './agent-table.tsx';
+import { LiveCalls } from './live-calls.tsx';
 import { WaitingTable } from './waiting-table.tsx';
 import { HourChart } from './hour-chart.tsx';
 import { sampleEveryMs, withSample, type Sample } from './samples.ts';
@@ -172,6 +174,19 @@ export function WallboardApp({ url, token, onSignOut }: SignedInProps) {
     };
   }, [url, token, reread]);
 
+  const [subject, setSubject] = useState<string | null>(null);
+  useEffect(() => {
+    void supervisor?.opened().then(
+      (welcome) => {
+        setSubject(welcome.subject);
+      },
+      () => undefined,
+    );
+  }, [supervisor]);
+  const callClient = useMemo(
+    () => (supervisor === null ? null : supervisorCallClient(supervisor)),
+    [supervisor],
+  );
   const nowMs = useNow();
   const asa = useAsa(supervisor, queues);
   const samples = useSamples(queues);
@@ -232,6 +247,9 @@ export function WallboardApp({ url, token, onSignOut }: SignedInProps) {
       )}
       {supervisor === null ? null : <AnnounceCard supervisor={supervisor} />}
       {supervisor === null ? null : <AgentTable supervisor={supervisor} />}
+      {callClient === null || subject === null ? null : (
+        <LiveCalls client={callClient} subject={subject} />
+      )}
     </div>
   );
 }

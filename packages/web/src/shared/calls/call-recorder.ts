@@ -5,15 +5,19 @@ import type { PeerMesh } from './peer-mesh.ts';
 /*
  * Recording in the agent's browser: its microphone and every party it hears,
  * mixed with Web Audio into one track, recorded by MediaRecorder as WebM/Opus
- * and handed over in chunks as they come, in order, so that the server holds
- * most of a call even if the page dies before the end.
+ * and handed to the uploader chunk by chunk as they come (the SDK's
+ * RecordingUpload keeps them in order), so that the server holds most of a
+ * call even if the page dies before the end.
  */
 
 /** How often MediaRecorder hands over a chunk. */
 export const recordingChunkMs = 2000;
 
-/** Sends one chunk; the recorder sends the next only once this one resolved. */
-export type ChunkUpload = (index: number, chunk: Blob) => Promise<void>;
+/** Where the chunks go, in order: the SDK's RecordingUpload, or a test's memory. */
+export interface ChunkUploader {
+  add(chunk: Blob): Promise<void>;
+  finish(): Promise<unknown>;
+}
 
 /** The MIME type the recording uses: WebM with Opus where the browser has it. */
 export function recordingMimeType(): string {
@@ -35,29 +39,20 @@ export function recordedTracksOf(local: LocalMedia, mesh: PeerMesh): MediaStream
 export class CallRecorder {
   readonly #mixer = new AudioMixer();
   readonly #recorder: MediaRecorder;
-  readonly #upload: ChunkUpload;
-  #index = 0;
-  /** The chain of uploads: chunks reach the server in order, one at a time. */
-  #uploads: Promise<void> = Promise.resolve();
+  readonly #uploader: ChunkUploader;
+  /** The first chunk that could not be sent: the rest would leave a hole, so `stop` reports it. */
   #failure: unknown = null;
 
-  constructor(tracks: readonly MediaStreamTrack[], upload: ChunkUpload) {
-    this.#upload = upload;
+  constructor(tracks: readonly MediaStreamTrack[], uploader: ChunkUploader) {
+    this.#uploader = uploader;
     this.#mixer.setTracks(tracks);
     this.#recorder = new MediaRecorder(new MediaStream([this.#mixer.track]), {
       mimeType: recordingMimeType(),
     });
     this.#recorder.addEventListener('dataavailable', (event) => {
-      if (event.data.size === 0) return;
-      const index = this.#index++;
-      this.#uploads = this.#uploads.then(async () => {
-        if (this.#failure !== null) return;
-        try {
-          await this.#upload(index, event.data);
-        } catch (error: unknown) {
-          // Later chunks would leave a hole in the file: stop sending and report at `stop`.
-          this.#failure = error;
-        }
+      if (event.data.size === 0 || this.#failure !== null) return;
+      this.#uploader.add(event.data).catch((error: unknown) => {
+        this.#failure ??= error;
       });
     });
     this.#recorder.start(recordingChunkMs);
@@ -72,7 +67,7 @@ export class CallRecorder {
     this.#mixer.setTracks(tracks);
   }
 
-  /** Stops, waits for the last chunk's upload; rejects if any chunk failed. */
+  /** Stops, hands over the last chunk and finishes the upload; rejects if a chunk failed. */
   async stop(): Promise<void> {
     if (this.#recorder.state !== 'inactive') {
       const stopped = new Promise((resolve) => {
@@ -81,10 +76,14 @@ export class CallRecorder {
       this.#recorder.stop();
       await stopped;
     }
-    await this.#uploads;
     this.#mixer.close();
+    try {
+      await this.#uploader.finish();
+    } catch (error: unknown) {
+      this.#failure ??= error;
+    }
     if (this.#failure !== null) {
-      throw new Error('A chunk of the recording could not be uploaded.', { cause: this.#failure });
+      throw new Error('The recording could not be uploaded whole.', { cause: this.#failure });
     }
   }
 }

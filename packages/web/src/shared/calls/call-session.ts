@@ -1,5 +1,5 @@
 import type { Call, CallId, CallSignalMessage, PartyId, QualitySample } from '@lineup/protocol';
-import { CallRecorder, recordedTracksOf, type ChunkUpload } from './call-recorder.ts';
+import { CallRecorder, recordedTracksOf, type ChunkUploader } from './call-recorder.ts';
 import { HoldMusic } from './hold-music.ts';
 import type { LocalMedia } from './local-media.ts';
 import { pairPlansOf } from './pair-plans.ts';
@@ -62,7 +62,6 @@ export class CallSession {
   readonly #local: LocalMedia;
   #call: Call;
   #recorder: CallRecorder | null = null;
-  #finishRecording: (() => Promise<unknown>) | null = null;
   #qualityTimer: ReturnType<typeof setInterval> | null = null;
   #totals: QualityTotals | null = null;
 
@@ -155,28 +154,19 @@ export class CallSession {
     return meshTrafficOf(this.#mesh);
   }
 
-  /**
-   * Records the call (this browser's microphone and everyone it hears) in
-   * chunks to `upload`; `finish` runs after the last chunk, when the recording
-   * or the call stops.
-   */
-  startRecording(upload: ChunkUpload, finish: () => Promise<unknown>): void {
+  /** Records the call (this browser's microphone and everyone it hears) into `uploader`. */
+  startRecording(uploader: ChunkUploader): void {
     if (this.#recorder !== null) return;
-    this.#recorder = new CallRecorder(recordedTracksOf(this.#local, this.#mesh), upload);
-    this.#finishRecording = finish;
+    this.#recorder = new CallRecorder(recordedTracksOf(this.#local, this.#mesh), uploader);
     this.#onChange();
   }
 
-  /** Stops recording once the last chunk is uploaded, and finishes the recording. */
+  /** Stops recording once the last chunk is uploaded and the recording finished. */
   async stopRecording(): Promise<void> {
     const recorder = this.#recorder;
-    const finish = this.#finishRecording;
     this.#recorder = null;
-    this.#finishRecording = null;
     this.#onChange();
-    if (recorder === null) return;
-    await recorder.stop();
-    await finish?.();
+    await recorder?.stop();
   }
 
   /** Ends the media (the call ended or the page leaves it); a recording is finished first. */
