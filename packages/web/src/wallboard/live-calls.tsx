@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type {
   CallId,
   CallRecord,
@@ -76,12 +76,24 @@ export function LiveCalls({ client, subject }: { client: SupervisorCallClient; s
   const [quality, setQuality] = useState<ReadonlyMap<CallId, QualitySample>>(new Map());
   const [failure, setFailure] = useState<string | null>(null);
   const [opened, setOpened] = useState<CallId | null>(null);
+  const { learn } = calls;
+  const asked = useRef(new Set<CallId>());
   useEffect(
     () =>
-      client.onQuality(({ callId, sample }) => {
+      client.onQuality(({ callId, contactId, sample }) => {
         setQuality((current) => new Map(current).set(callId, sample));
+        // The socket pushes calls as they change: one that began before this page opened shows
+        // first by its quality samples, and its contact's calls say the rest.
+        if (contactId === undefined || asked.current.has(callId)) return;
+        asked.current.add(callId);
+        void client.contactCalls(contactId).then(
+          (records) => {
+            for (const record of records) if (record.call.state !== 'ended') learn(record.call);
+          },
+          () => undefined,
+        );
       }),
-    [client],
+    [client, learn],
   );
   const act = (action: () => Promise<unknown>) => {
     setFailure(null);

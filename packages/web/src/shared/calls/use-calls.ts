@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Call, CallId, CallSignalMessage, PartyId } from '@lineup/protocol';
 import type { CallClient } from './call-client.ts';
 import { CallSession } from './call-session.ts';
@@ -25,6 +25,8 @@ export interface Calls {
   local(callId: CallId): LocalMedia | undefined;
   /** Why media could not start (the camera refused, no microphone). */
   failure: string | null;
+  /** Adds a call read over REST (a wallboard opened during a call it never heard start). */
+  learn: (call: Call) => void;
   /** Turns the camera, microphone or screen sharing of a call on or off, and tells the server. */
   switchMedia(
     callId: CallId,
@@ -57,6 +59,7 @@ export function useCalls(
   const locals = useRef(new Map<boolean, { media: LocalMedia; users: Set<CallId> }>());
   const selfOfRef = useRef(selfOf);
   selfOfRef.current = selfOf;
+  const learnRef = useRef<(call: Call) => void>(() => undefined);
   const sendsCameraRef = useRef(sendsCamera);
   sendsCameraRef.current = sendsCamera;
 
@@ -131,7 +134,10 @@ export function useCalls(
       early.current.delete(call.callId);
     };
 
-    const stopCall = client.onCall(({ call }) => {
+    const accept = (call: Call) => {
+      // A call read over REST may be older than what the socket already pushed.
+      const known = latest.get(call.callId);
+      if (known !== undefined && known.log.length > call.log.length) return;
       latest.set(call.callId, call);
       follow(call);
       setCalls((current) => {
@@ -145,6 +151,10 @@ export function useCalls(
         }
         return updated;
       });
+    };
+    learnRef.current = accept;
+    const stopCall = client.onCall(({ call }) => {
+      accept(call);
     });
     const stopSignal = client.onSignal((message) => {
       const session = sessions.current.get(message.callId);
@@ -168,6 +178,9 @@ export function useCalls(
     };
   }, [client]);
 
+  const learn = useCallback((call: Call) => {
+    learnRef.current(call);
+  }, []);
   const localOf = (callId: CallId) =>
     [...locals.current.values()].find((entry) => entry.users.has(callId))?.media;
 
@@ -176,6 +189,7 @@ export function useCalls(
     session: (callId) => sessions.current.get(callId),
     local: localOf,
     failure,
+    learn,
     async switchMedia(callId, change, isOn) {
       const local = localOf(callId);
       if (local === undefined || client === null) return;
