@@ -193,8 +193,22 @@ export async function launchBrowser(extraArgs: readonly string[] = []): Promise<
       '--disable-component-update',
       '--disable-sync',
       ...extraArgs,
+      // A host page the tests fulfil themselves (OpenOptions.hostHtml) has no address space of
+      // its own, so Chromium's Local Network Access would block its calls to the loopback server.
+      '--disable-features=LocalNetworkAccessChecks',
     ],
   });
+}
+
+/** How a person's browser opens a page. */
+export interface OpenOptions {
+  /** The browser's language (navigator.language and Accept-Language), e.g. 'zh-CN'. */
+  locale?: string;
+  /**
+   * The HTML the browser gets at `url` instead of asking the server: a page
+   * standing for a customer's own web site, on the server's origin.
+   */
+  hostHtml?: string;
 }
 
 /** The real server and a browser for one test file, and the hands that drive them. */
@@ -203,7 +217,7 @@ export interface Stage {
   /** Errors the pages threw, each with its page's address (without the token). */
   pageErrors: string[];
   /** A page in a context of its own (one person's browser), its errors collected. */
-  open(url: string): Promise<Page>;
+  open(url: string, options?: OpenOptions): Promise<Page>;
   /** A sign-in link the server printed, by name ('widget', 'agent ada', 'wallboard', …). */
   link(name: string): string;
   /** Stops the browser and the server. */
@@ -231,9 +245,18 @@ export async function startStage(
   return {
     server,
     pageErrors,
-    async open(url) {
-      const context = await browser.newContext({ viewport });
+    async open(url, options = {}) {
+      const context = await browser.newContext({
+        viewport,
+        ...(options.locale === undefined ? {} : { locale: options.locale }),
+      });
       const page = await context.newPage();
+      const { hostHtml } = options;
+      if (hostHtml !== undefined) {
+        await page.route(url, (route) =>
+          route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: hostHtml }),
+        );
+      }
       page.setDefaultTimeout(waitMsMax);
       page.on('pageerror', (error) =>
         pageErrors.push(`${url.split('#')[0] ?? ''}: ${error.message}`),
@@ -253,9 +276,22 @@ export async function startStage(
   };
 }
 
-/** Waits, bounded, until the locator shows the text; fails naming what was missing. */
+/**
+ * Waits, bounded, until the locator shows the text; fails naming what was
+ * missing and what the locator showed instead.
+ */
 export async function sees(locator: Locator, text: string | RegExp): Promise<void> {
-  await locator.filter({ hasText: text }).first().waitFor({ state: 'visible', timeout: waitMsMax });
+  try {
+    await locator
+      .filter({ hasText: text })
+      .first()
+      .waitFor({ state: 'visible', timeout: waitMsMax });
+  } catch (error: unknown) {
+    const shown = await locator.allInnerTexts().catch(() => []);
+    throw new Error(`expected ${String(text)}; the page showed ${JSON.stringify(shown)}`, {
+      cause: error,
+    });
+  }
 }
 
 /** Where the screenshots go: e2e/artifacts/ (gitignored), for people to look at. */

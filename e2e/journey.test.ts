@@ -114,6 +114,8 @@ describe('the web apps', () => {
     await sees(agent.locator('.typing'), 'Mia is typing…');
     await customer.getByRole('button', { name: 'Send' }).click();
     await sees(agent.locator('.message.theirs'), 'Hello, my card is lost');
+    // Ada's desk read it: the customer's widget says so under the message.
+    await sees(customer.locator('.message.mine .message-read'), 'Read');
 
     await agent.getByLabel('Message').fill('I have blocked it. Anything else?');
     await agent.getByRole('button', { name: 'Send' }).click();
@@ -125,10 +127,12 @@ describe('the web apps', () => {
     await snapshot(agent, 'agent-chat');
   });
 
-  it('[web] a reload of the widget keeps the conversation', async () => {
+  it('[web] a reload of the widget keeps the conversation and what the agent read', async () => {
     await customer.reload();
     await sees(customer.locator('.with-agent'), 'You are chatting with Ada');
     await sees(customer.locator('.message.mine'), 'Hello, my card is lost');
+    // The transcript carries the receipts: "Read" is back before Ada reads anything new.
+    await sees(customer.locator('.message.mine .message-read'), 'Read');
     await sees(customer.locator('.message.theirs'), 'I have blocked it. Anything else?');
     // Still live after the reload: a message from the agent arrives.
     await agent.getByLabel('Message').fill('Still there?');

@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import WebSocket from 'ws';
 import type { ChatMessage, ChatReadMessage, ContactId, OfferId } from '@lineup/protocol';
 import { LineupAgent, attachmentBytesMax } from '@lineup/sdk';
-import { sees, startStage, waitMsMax, type Stage } from './harness.ts';
+import { sees, snapshot, startStage, waitMsMax, type OpenOptions, type Stage } from './harness.ts';
 
 /*
  * The customer widget's leave-a-message, read receipts and files, in a real
@@ -44,7 +44,7 @@ afterAll(async () => {
   expect(stage.pageErrors).toEqual([]);
 });
 
-const open = (url: string): Promise<Page> => stage.open(url);
+const open = (url: string, options?: OpenOptions): Promise<Page> => stage.open(url, options);
 
 const link = (name: string): string => stage.link(name);
 
@@ -96,6 +96,77 @@ describe('leave a message', () => {
     expect(await messagesOf('holidays')).toMatchObject([
       { customer: { email: 'mia@example.com' }, text: 'When do you open again?' },
     ]);
+    await customer.context().close();
+  });
+});
+
+/** The token in a sign-in link's fragment. */
+const tokenOf = (name: string): string => new URL(link(name)).hash.replace('#token=', '');
+
+/**
+ * A page standing for a customer's web site: its own <html lang>, and the
+ * widget's one script tag with the demo customer's token and, if given, data-lang.
+ */
+function shopPage(pageLanguage: string, widgetLanguage?: string): string {
+  const lang = widgetLanguage === undefined ? '' : ` data-lang="${widgetLanguage}"`;
+  return `<!doctype html><html lang="${pageLanguage}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Shop</title></head><body><h1>Shop</h1><script src="/widget/widget.js" data-token="${tokenOf('widget')}"${lang} defer></script></body></html>`;
+}
+
+describe('in Chinese, at phone width', () => {
+  beforeAll(async () => {
+    // Chen serves Support and is logged in, not ready: Support is online and a customer waits.
+    const chen = new LineupAgent({
+      url: stage.server.url,
+      token: tokenOf('agent chen'),
+      WebSocket,
+    });
+    stops.push(() => {
+      chen.close();
+      return Promise.resolve();
+    });
+    await chen.logIn('Break');
+  });
+
+  it('[web] on a page in Chinese the widget speaks Chinese: the queues, the place in line, the way out', async () => {
+    const customer = await open(`${stage.server.url}/shop/zh.html`, {
+      hostHtml: shopPage('zh-CN'),
+    });
+    await customer.getByRole('button', { name: '在线咨询' }).click();
+    const panel = customer.getByRole('dialog', { name: '在线咨询' });
+    await sees(panel.getByRole('heading', { level: 2 }), '有什么可以帮您？');
+    await sees(customer.locator('.queue'), /Support\s*无人等待/);
+    await customer.getByLabel('您的姓名（选填）').fill('李华');
+    await customer.getByRole('button', { name: '咨询Support' }).click();
+    await sees(customer.locator('.place'), /^您是下一位/);
+    await sees(customer.getByRole('button', { name: '改为回电' }), '改为回电');
+    // At phone width the panel fits the screen.
+    const box = await panel.boundingBox();
+    expect(box).not.toBeNull();
+    expect(box!.x).toBeGreaterThanOrEqual(0);
+    expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+    await snapshot(customer, 'widget-zh-waiting');
+
+    // The switch turns the same place into English, and back.
+    await customer.getByRole('combobox', { name: /Language/ }).selectOption('en');
+    await sees(customer.locator('.place'), /^You are next/);
+    await customer.getByRole('combobox', { name: /语言/ }).selectOption('zh');
+    await sees(customer.locator('.place'), /^您是下一位/);
+
+    await customer.getByRole('button', { name: '退出排队' }).click();
+    await sees(panel.getByRole('heading', { level: 2 }), '有什么可以帮您？');
+    await customer.context().close();
+  });
+
+  it("[web] the script's data-lang overrides the page's language; the person's own choice overrides both, across a reload", async () => {
+    const customer = await open(`${stage.server.url}/shop/en.html`, {
+      hostHtml: shopPage('en', 'zh'),
+    });
+    await customer.getByRole('button', { name: '在线咨询' }).click();
+    await sees(customer.getByRole('heading', { level: 2 }), '有什么可以帮您？');
+    await customer.getByRole('combobox', { name: /Language/ }).selectOption('en');
+    await sees(customer.getByRole('heading', { level: 2 }), 'How can we help?');
+    await customer.reload();
+    await sees(customer.getByRole('heading', { level: 2 }), 'How can we help?');
     await customer.context().close();
   });
 });

@@ -47,6 +47,7 @@ export type {
   LeftMessageCustomer,
   OfferView,
   PublicQueueStatus,
+  QueueSample,
   QueueView,
   Rating,
   Transcript,

@@ -14,7 +14,7 @@ import {
 import { LineupClient, type ClientEvents, type CommandResult } from './client.ts';
 import type { ClientOptions } from './options.ts';
 import { segment } from './rest.ts';
-import type { AgentView, ContactView, Page, PageQuery, QueueView } from './views.ts';
+import type { AgentView, ContactView, Page, PageQuery, QueueSample, QueueView } from './views.ts';
 
 /*
  * The supervisor's client: every engine event of its tenant, announcements,
@@ -127,6 +127,21 @@ export class LineupSupervisor extends LineupClient<SupervisorEvents> {
       { limit },
     );
     return body.contacts;
+  }
+
+  /**
+   * A queue's last hour, a sample a minute, oldest first: those of minutes
+   * that end after `sinceMs` (default an hour ago), for a chart that starts
+   * with the hour before it was opened.
+   */
+  async queueSamples(queueId: QueueId, sinceMs?: number): Promise<QueueSample[]> {
+    const body = await this.rest.call<{ samples: QueueSample[] }>(
+      'GET',
+      `/queues/${segment(queueId)}/samples`,
+      undefined,
+      { sinceMs },
+    );
+    return body.samples;
   }
 
   /** A queue's statistics: today and the last 15 minutes. */

@@ -76,11 +76,25 @@ export interface Rating {
   createdAtMs: number;
 }
 
+/** One minute of a queue's last hour; the server's QueueSamplesSchema. */
+export interface QueueSample {
+  /** Start of the minute, epoch ms. */
+  atMs: number;
+  /** Contacts waiting at the minute's last status. */
+  waiting: number;
+  /** The most contacts waiting in the minute. */
+  waitingMax: number;
+  /** The service level (0–1) at the minute's last status, or null before any answer. */
+  serviceLevel: number | null;
+}
+
 /** A contact's conversation, live or ended; the server's TranscriptSchema. */
 export interface Transcript {
   contactId: ContactId;
   customerId: CustomerId;
   messages: ChatEntry[];
+  /** The read receipts so far: the highest seq the customer, and any agent, read; 0 before any. */
+  readUpToSeq: { customer: number; agent: number };
 }
 
 /** The wrap-up an agent gave a contact it handled; the server's DispositionSchema. */

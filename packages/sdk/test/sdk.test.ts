@@ -429,6 +429,11 @@ describe('supervisor', () => {
       [joined.contact.id, 1],
     ]);
     expect((await supervisor.queueReport(support)).queueId).toBe('support');
+    // The chart's last hour: this minute's sample has the one waiting.
+    expect((await supervisor.queueSamples(support)).at(-1)).toMatchObject({
+      waiting: 1,
+      waitingMax: 1,
+    });
 
     const announced = next(agent, 'announcement');
     await supervisor.announce('Team meeting at 3', [ann]);

@@ -49,6 +49,8 @@ import { Feedback } from './feedback.ts';
 import { openServerStore, type ServerStore } from './store.ts';
 import { setUpCalls, type CallOptions } from './calls/setup.ts';
 import { callRoutes } from './routes/calls.ts';
+import { QueueSamples } from './queue-samples.ts';
+import { queueSampleRoutes } from './routes/queue-samples.ts';
 
 /*
  * The HTTP app: REST under /v1 with the tenant in the path, OpenAPI at
@@ -381,6 +383,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
     ...(options.socket === undefined ? {} : { settings: options.socket }),
   });
   app.decorate('sockets', hub);
+  const queueSamples = new QueueSamples({ host, clock, scheduler });
+  app.addHook('preClose', (done) => {
+    queueSamples.close();
+    done();
+  });
   // Before the socket plugin closes the sockets: a stopping server ends no session.
   app.addHook('preClose', (done) => {
     hub.close();
@@ -436,6 +443,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       recordRoutes(tenant, { host, records, feedback, nowMs: () => clock.nowMs() });
       // Like chat: the REST side of calls (ICE servers, recordings' files) where the host set it up.
       if (options.calls !== undefined) callRoutes(tenant, { ...calls, nowMs: () => clock.nowMs() });
+      queueSampleRoutes(tenant, queueSamples);
       done();
     },
     { prefix: '/v1/tenants/:tenantId' },

@@ -59,6 +59,8 @@ export interface Transcript {
   contactId: ContactId;
   customerId: string;
   messages: ChatEntry[];
+  /** How far each side has read (its receipts): the highest seq, 0 before any; any agent's for agents. */
+  readUpToSeq: { customer: number; agent: number };
 }
 
 const notAssigned = (contactId: ContactId): Rejection =>
@@ -211,7 +213,20 @@ export class Chat {
       contactId,
       customerId: first.customer_id,
       messages: rows.map((row) => this.#entryOf(tenantId, row)),
+      readUpToSeq: this.#readUpToSeq(tenantId, contactId),
     };
+  }
+
+  /** How far each side of a conversation has read, from the receipts kept by markRead. */
+  #readUpToSeq(tenantId: TenantId, contactId: ContactId): Transcript['readUpToSeq'] {
+    const rows = this.#store.db
+      .prepare<[string, string], { role: string; up_to_seq: number }>(
+        `SELECT role, max(up_to_seq) AS up_to_seq FROM chat_reads
+         WHERE tenant_id = ? AND contact_id = ? GROUP BY role`,
+      )
+      .all(tenantId, contactId);
+    const of = (role: string) => rows.find((row) => row.role === role)?.up_to_seq ?? 0;
+    return { customer: of('customer'), agent: of('agent') };
   }
 
   /** The customer of a contact: the live contact's, else its transcript's; null when unknown. */

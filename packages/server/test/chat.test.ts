@@ -181,4 +181,20 @@ describe('chat', () => {
     const late = await carol.client.request({ type: 'chat.send', contactId: 'c1', text: 'thanks' });
     expect(late).toMatchObject({ ok: false, error: { code: 'contact_not_found' } });
   });
+
+  it('[chat] the transcript carries the read receipts, so that a page that reloads shows them again', async () => {
+    const { carol, ann } = await assignedChat();
+    const read = () =>
+      server.call<{ readUpToSeq: unknown }>('GET', `${acme}/contacts/c1/transcript`, undefined, {
+        as: carol.token,
+      });
+    await carol.client.request({ type: 'chat.send', contactId: 'c1', text: 'Is it shipped?' });
+    expect((await read()).body.readUpToSeq).toEqual({ customer: 0, agent: 0 });
+    await ann.client.request({ type: 'chat.send', contactId: 'c1', text: 'Yes, today' });
+    await ann.client.request({ type: 'chat.read', contactId: 'c1', upToSeq: 1 });
+    await carol.client.request({ type: 'chat.read', contactId: 'c1', upToSeq: 2 });
+    // A receipt never goes back: an older one after a newer one changes nothing.
+    await carol.client.request({ type: 'chat.read', contactId: 'c1', upToSeq: 1 });
+    expect((await read()).body.readUpToSeq).toEqual({ customer: 2, agent: 1 });
+  });
 });

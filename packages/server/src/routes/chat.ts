@@ -44,6 +44,16 @@ const TranscriptSchema = Type.Object(
         atMs: Type.Integer({ minimum: 0 }),
       }),
     ),
+    readUpToSeq: Type.Object(
+      {
+        customer: Type.Integer({ minimum: 0 }),
+        agent: Type.Integer({ minimum: 0 }),
+      },
+      {
+        description:
+          'The read receipts: the highest seq the customer, and any agent, said it read (chat.read); 0 before any. A page that reloads shows them again.',
+      },
+    ),
   },
   { description: 'The conversation of a contact, oldest message first' },
 );

@@ -1,6 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { ChatAttachment, ChatEntry, ContactId } from '@lineup/protocol';
 import { attachmentBytesMax, type LineupCustomer } from '@lineup/sdk';
+import { useLanguage } from './i18n.tsx';
+import type { Language } from './languages.ts';
+import { sharedWords } from './shared-words.ts';
 
 /*
  * A file in a conversation. The download route needs the token in a header,
@@ -20,17 +23,22 @@ export type FileSender = Pick<LineupCustomer, 'uploadAttachment' | 'sendChat'>;
 
 /**
  * Sends a file into a conversation (docs/api.md § Chat): past the server's
- * limit it says so before uploading; else it uploads, then sends the message
- * that carries it, and answers with that message.
+ * limit it says so (in `language`) before uploading; else it uploads, then
+ * sends the message that carries it, and answers with that message.
  */
 export async function sendFile(
   client: FileSender,
   contactId: ContactId,
   file: File,
+  language: Language = 'en',
 ): Promise<ChatEntry> {
   if (file.size > attachmentBytesMax) {
     throw new Error(
-      `${file.name} is too large to send (${sizeInWords(file.size)}); a file may be up to ${sizeInWords(attachmentBytesMax)}. Please choose a smaller one.`,
+      sharedWords[language].fileTooLarge(
+        file.name,
+        sizeInWords(file.size, language),
+        sizeInWords(attachmentBytesMax, language),
+      ),
     );
   }
   const attachment = await client.uploadAttachment(contactId, {
@@ -42,8 +50,8 @@ export async function sendFile(
 }
 
 /** "12 KB", "1.5 MB": a file's size as people read it. */
-export function sizeInWords(sizeBytes: number): string {
-  if (sizeBytes < 1024) return `${sizeBytes} bytes`;
+export function sizeInWords(sizeBytes: number, language: Language = 'en'): string {
+  if (sizeBytes < 1024) return sharedWords[language].bytes(sizeBytes);
   if (sizeBytes < 1_048_576) return `${Math.round(sizeBytes / 1024)} KB`;
   return `${(sizeBytes / 1_048_576).toFixed(1)} MB`;
 }
@@ -58,6 +66,7 @@ export function AttachmentView({
 }) {
   const [url, setUrl] = useState<string | null>(null);
   const [isFailed, setFailed] = useState(false);
+  const language = useLanguage();
 
   useEffect(() => {
     let objectUrl: string | null = null;
@@ -78,8 +87,14 @@ export function AttachmentView({
     };
   }, [attachment.id, load]);
 
-  const label = `${attachment.name} (${sizeInWords(attachment.bytes)})`;
-  if (isFailed) return <span className="message-attachment">{label}: could not be loaded</span>;
+  const label = `${attachment.name} (${sizeInWords(attachment.bytes, language)})`;
+  if (isFailed) {
+    return (
+      <span className="message-attachment">
+        {label}: {sharedWords[language].couldNotLoad}
+      </span>
+    );
+  }
   if (url === null) return <span className="message-attachment">{label}…</span>;
   if (imageTypes.has(attachment.contentType)) {
     return (

@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState, type ChangeEvent, type SubmitEvent } from 'react';
 import type { ChatEntry } from '@lineup/protocol';
 import { AttachmentView, type AttachmentLoader } from './chat-attachment.tsx';
+import { useWords } from './i18n.tsx';
+import { sharedWords } from './shared-words.ts';
 
 /*
  * One conversation: the messages in the order the server numbered them, who
@@ -42,6 +44,7 @@ export function Chat(props: ChatProps) {
   const { entries, selfRole, otherName, isOtherTyping, canWrite, onSend, onTyping } = props;
   const { readUpToSeq, onSeen, onAttach, loadAttachment } = props;
   const isEnded = props.isEnded === true;
+  const t = useWords(sharedWords);
   const [isAttaching, setAttaching] = useState(false);
   const [draft, setDraft] = useState('');
   const [failure, setFailure] = useState<string | null>(null);
@@ -101,7 +104,7 @@ export function Chat(props: ChatProps) {
         setDraft('');
       },
       (error: unknown) => {
-        setFailure(error instanceof Error ? error.message : 'The message was not sent.');
+        setFailure(error instanceof Error ? error.message : t.notSent);
       },
     );
   };
@@ -115,7 +118,7 @@ export function Chat(props: ChatProps) {
     setAttaching(true);
     onAttach(file)
       .catch((error: unknown) => {
-        setFailure(error instanceof Error ? error.message : 'The file was not sent.');
+        setFailure(error instanceof Error ? error.message : t.fileNotSent);
       })
       .finally(() => {
         setAttaching(false);
@@ -123,14 +126,14 @@ export function Chat(props: ChatProps) {
   };
 
   return (
-    <section className="chat" aria-label={`Conversation with ${otherName}`}>
+    <section className="chat" aria-label={t.conversationWith(otherName)}>
       <ol className="chat-messages" ref={list} aria-live="polite">
         {entries.map((entry) => {
           const isMine = entry.from.role === selfRole;
           return (
             <li key={entry.seq} className={isMine ? 'message mine' : 'message theirs'}>
               <span className="message-author">
-                {isMine ? 'You' : (entry.from.name ?? otherName)}
+                {isMine ? t.you : (entry.from.name ?? otherName)}
               </span>
               <span className="message-text">{entry.text}</span>
               {entry.attachment === null ? null : loadAttachment === undefined ? (
@@ -139,7 +142,7 @@ export function Chat(props: ChatProps) {
                 <AttachmentView attachment={entry.attachment} load={loadAttachment} />
               )}
               {isMine && readUpToSeq !== undefined && entry.seq <= readUpToSeq ? (
-                <span className="message-read">Read</span>
+                <span className="message-read">{t.read}</span>
               ) : null}
             </li>
           );
@@ -147,13 +150,13 @@ export function Chat(props: ChatProps) {
       </ol>
       {isEnded ? null : (
         <p className="typing" aria-live="polite">
-          {isOtherTyping ? `${otherName} is typing…` : ''}
+          {isOtherTyping ? t.isTyping(otherName) : ''}
         </p>
       )}
       {isEnded ? null : (
         <form className="chat-form" onSubmit={submit}>
           <label className="visually-hidden" htmlFor={`chat-input-${selfRole}`}>
-            Message
+            {t.message}
           </label>
           <input
             id={`chat-input-${selfRole}`}
@@ -161,7 +164,7 @@ export function Chat(props: ChatProps) {
             disabled={!canWrite}
             autoComplete="off"
             maxLength={5000}
-            placeholder={canWrite ? 'Write a message' : 'The conversation is closed'}
+            placeholder={canWrite ? t.writeMessage : t.conversationClosed}
             onChange={(event) => {
               changed(event.target.value);
             }}
@@ -169,7 +172,7 @@ export function Chat(props: ChatProps) {
           {onAttach === undefined ? null : (
             <label className={canWrite && !isAttaching ? 'attach' : 'attach disabled'}>
               <span aria-hidden="true">📎</span>
-              <span className="visually-hidden">Attach a file</span>
+              <span className="visually-hidden">{t.attachFile}</span>
               <input
                 type="file"
                 className="visually-hidden"
@@ -179,7 +182,7 @@ export function Chat(props: ChatProps) {
             </label>
           )}
           <button type="submit" disabled={!canWrite || draft.trim() === ''}>
-            Send
+            {t.send}
           </button>
         </form>
       )}

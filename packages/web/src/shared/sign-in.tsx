@@ -1,4 +1,6 @@
 import { useState, type SubmitEvent } from 'react';
+import { LanguageSwitch, useWords } from './i18n.tsx';
+import { sharedWords } from './shared-words.ts';
 
 /**
  * Shown when a page has no token: how to get one, and a box to paste it
@@ -6,20 +8,22 @@ import { useState, type SubmitEvent } from 'react';
  */
 export function SignIn({ title, onToken }: { title: string; onToken: (token: string) => void }) {
   const [token, setToken] = useState('');
+  const t = useWords(sharedWords);
   const submit = (event: SubmitEvent) => {
     event.preventDefault();
     if (token.trim() !== '') onToken(token.trim());
   };
   return (
     <main className="sign-in">
+      <LanguageSwitch />
       <h1>{title}</h1>
       <p>
-        Open this page with a sign-in link (<code>…#token=…</code>): <code>lineup serve</code>{' '}
-        prints links for the demo, and your back-end mints tokens with{' '}
-        <code>POST /v1/tenants/&lt;tenant&gt;/tokens</code>. Or paste a token here.
+        {t.signInHelpBefore} (<code>…#token=…</code>): <code>lineup serve</code>{' '}
+        {t.signInHelpPrints} <code>POST /v1/tenants/&lt;tenant&gt;/tokens</code>.{' '}
+        {t.signInHelpPaste}
       </p>
       <form onSubmit={submit}>
-        <label htmlFor="token">Token</label>
+        <label htmlFor="token">{t.token}</label>
         <textarea
           id="token"
           rows={4}
@@ -28,7 +32,7 @@ export function SignIn({ title, onToken }: { title: string; onToken: (token: str
             setToken(event.target.value);
           }}
         />
-        <button type="submit">Sign in</button>
+        <button type="submit">{t.signIn}</button>
       </form>
     </main>
   );

@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { LineupSupervisor, AgentView } from '@lineup/sdk';
+import { useWords } from '../shared/i18n.tsx';
+import { wallboardWords } from './wallboard-words.ts';
 
 /*
  * Every agent's state and what it holds, on the wallboard. Agent events mark
@@ -45,16 +47,18 @@ async function allAgents(supervisor: LineupSupervisor): Promise<AgentView[]> {
   return agents;
 }
 
-const presenceWords: Record<AgentView['presence'], string> = {
-  offline: 'Logged out',
-  ready: 'Ready',
-  notReady: 'Not ready',
-  wrapUp: 'Wrap-up',
-};
+/** The words' key for each presence. */
+const presenceWords = {
+  offline: 'loggedOut',
+  ready: 'ready',
+  notReady: 'notReady',
+  wrapUp: 'wrapUp',
+} as const satisfies Record<AgentView['presence'], keyof (typeof wallboardWords)['en']>;
 
 /** The agents' table, kept fresh from the supervisor's events. */
 export function AgentTable({ supervisor }: { supervisor: LineupSupervisor }) {
   const [agents, setAgents] = useState<AgentView[] | null>(null);
+  const t = useWords(wallboardWords);
   useEffect(() => {
     let isStale = true;
     let isReading = false;
@@ -93,16 +97,16 @@ export function AgentTable({ supervisor }: { supervisor: LineupSupervisor }) {
     (a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id),
   );
   return (
-    <section className="card agents-card" aria-label="Agents">
-      <h2>Agents</h2>
+    <section className="card agents-card" aria-label={t.agents}>
+      <h2>{t.agents}</h2>
       <table className="agent-table">
         <thead>
           <tr>
-            <th scope="col">Agent</th>
-            <th scope="col">State</th>
-            <th scope="col">Contacts</th>
-            <th scope="col">Ringing</th>
-            <th scope="col">Presence</th>
+            <th scope="col">{t.agent}</th>
+            <th scope="col">{t.state}</th>
+            <th scope="col">{t.contacts}</th>
+            <th scope="col">{t.ringing}</th>
+            <th scope="col">{t.presence}</th>
           </tr>
         </thead>
         <tbody>
@@ -110,7 +114,7 @@ export function AgentTable({ supervisor }: { supervisor: LineupSupervisor }) {
             <tr key={agent.id} className={`presence-${agent.presence}`}>
               <th scope="row">{agent.name}</th>
               <td>
-                {presenceWords[agent.presence]}
+                {t[presenceWords[agent.presence]]}
                 {agent.presence === 'notReady' && agent.reason !== null ? ` — ${agent.reason}` : ''}
               </td>
               <td>{agent.contactIds.length}</td>
@@ -126,7 +130,11 @@ export function AgentTable({ supervisor }: { supervisor: LineupSupervisor }) {
   );
 }
 
-/** Reason given when a supervisor sets an agent not ready. */
+/**
+ * Reason given when a supervisor sets an agent not ready. It is data the
+ * server keeps and the agent's desktop shows, so it stays one fixed phrase
+ * whatever the supervisor's language.
+ */
 const supervisorReason = 'Set by supervisor';
 
 /**
@@ -135,6 +143,7 @@ const supervisorReason = 'Set by supervisor';
  */
 function PresenceAction({ supervisor, agent }: { supervisor: LineupSupervisor; agent: AgentView }) {
   const [failure, setFailure] = useState<string | null>(null);
+  const t = useWords(wallboardWords);
   if (agent.presence === 'offline') return null;
   const isReady = agent.presence === 'ready';
   const change = () => {
@@ -143,13 +152,13 @@ function PresenceAction({ supervisor, agent }: { supervisor: LineupSupervisor; a
       ? supervisor.setPresence(agent.id, 'notReady', supervisorReason)
       : supervisor.setPresence(agent.id, 'ready');
     changed.catch((error: unknown) => {
-      setFailure(error instanceof Error ? error.message : 'Not changed.');
+      setFailure(error instanceof Error ? error.message : t.notChanged);
     });
   };
   return (
     <>
       <button type="button" className="secondary small" onClick={change}>
-        {isReady ? `Set ${agent.name} not ready` : `Set ${agent.name} ready`}
+        {isReady ? t.setNotReady(agent.name) : t.setReady(agent.name)}
       </button>
       {failure === null ? null : (
         <span role="alert" className="error">

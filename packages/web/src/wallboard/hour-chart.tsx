@@ -1,7 +1,9 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { useLanguage } from '../shared/i18n.tsx';
 import { summaryOf, type Sample } from './samples.ts';
+import { wallboardWords } from './wallboard-words.ts';
 
 /*
  * A queue's last hour on the wallboard: contacts waiting and the service
@@ -14,6 +16,10 @@ import { summaryOf, type Sample } from './samples.ts';
 export function HourChart({ samples, label }: { samples: readonly Sample[]; label: string }) {
   const holder = useRef<HTMLDivElement | null>(null);
   const chart = useRef<uPlot | null>(null);
+  const language = useLanguage();
+  const t = wallboardWords[language];
+  const latestSamples = useRef(samples);
+  latestSamples.current = samples;
 
   useEffect(() => {
     if (holder.current === null) return;
@@ -27,33 +33,40 @@ export function HourChart({ samples, label }: { samples: readonly Sample[]; labe
         axes: [{}, { scale: 'y', size: 36 }, { scale: 'percent', size: 40, grid: { show: false } }],
         series: [
           {},
-          { label: 'Waiting', scale: 'y', stroke: '#2151c5', width: 2 },
-          { label: 'Service level %', scale: 'percent', stroke: '#17703a', width: 2 },
+          { label: t.waiting, scale: 'y', stroke: '#2151c5', width: 2 },
+          { label: t.serviceLevelPercent, scale: 'percent', stroke: '#17703a', width: 2 },
         ],
       },
       [[], [], []],
       holder.current,
     );
+    chart.current.setData(dataOf(latestSamples.current));
     return () => {
       chart.current?.destroy();
       chart.current = null;
     };
-  }, []);
+    // The chart is drawn again when the language changes: its legend speaks it.
+  }, [t]);
 
   useEffect(() => {
-    chart.current?.setData([
-      samples.map((sample) => sample.atMs / 1000),
-      samples.map((sample) => sample.waiting),
-      samples.map((sample) =>
-        sample.serviceLevel === null ? null : Math.round(sample.serviceLevel * 100),
-      ),
-    ]);
+    chart.current?.setData(dataOf(samples));
   }, [samples]);
 
   return (
     <figure className="hour-chart" aria-label={label}>
       <div ref={holder} />
-      <figcaption>{summaryOf(samples)}</figcaption>
+      <figcaption>{summaryOf(samples, language)}</figcaption>
     </figure>
   );
+}
+
+/** uPlot's columns: times in seconds, waiting counts, service levels in whole percent. */
+function dataOf(samples: readonly Sample[]): uPlot.AlignedData {
+  return [
+    samples.map((sample) => sample.atMs / 1000),
+    samples.map((sample) => sample.waiting),
+    samples.map((sample) =>
+      sample.serviceLevel === null ? null : Math.round(sample.serviceLevel * 100),
+    ),
+  ];
 }

@@ -4,6 +4,9 @@
  * step's sample, an hour kept; and the sentence that says what they show.
  */
 
+import { timeOfDay, type Language } from '../shared/languages.ts';
+import { wallboardWords } from './wallboard-words.ts';
+
 /** One sample of a queue's status. */
 export interface Sample {
   atMs: number;
@@ -30,15 +33,16 @@ export function withSample(samples: readonly Sample[], sample: Sample): Sample[]
 }
 
 /** The chart's sentence: the highest waiting count and the service level's range. */
-export function summaryOf(samples: readonly Sample[]): string {
-  if (samples.length === 0) return 'No samples yet.';
+export function summaryOf(samples: readonly Sample[], language: Language = 'en'): string {
+  const t = wallboardWords[language];
+  if (samples.length === 0) return t.noSamples;
   const waitingMax = Math.max(...samples.map((sample) => sample.waiting));
   const levels = samples.flatMap((sample) =>
     sample.serviceLevel === null ? [] : [Math.round(sample.serviceLevel * 100)],
   );
   const level =
     levels.length === 0
-      ? 'no service level yet'
-      : `service level ${Math.min(...levels)}–${Math.max(...levels)} %`;
-  return `Since ${new Date(samples[0]?.atMs ?? 0).toLocaleTimeString()}: at most ${waitingMax} waiting, ${level}.`;
+      ? t.noServiceLevel
+      : t.serviceLevelRange(Math.min(...levels), Math.max(...levels));
+  return t.chartSummary(timeOfDay(samples[0]?.atMs ?? 0, language), String(waitingMax), level);
 }

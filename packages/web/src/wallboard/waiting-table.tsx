@@ -1,7 +1,11 @@
 import { useEffect, useState } from 'react';
 import type { QueueId } from '@lineup/protocol';
 import type { ContactView, LineupSupervisor } from '@lineup/sdk';
+import { useLanguage } from '../shared/i18n.tsx';
+import { timeOfDay } from '../shared/languages.ts';
+import { sharedWords } from '../shared/shared-words.ts';
 import { clockOf } from '../shared/words.ts';
+import { wallboardWords } from './wallboard-words.ts';
 
 /*
  * The waiting contacts of one queue, in serving order, as a supervisor
@@ -15,12 +19,13 @@ const shownMax = 50;
 /** Shortest time between two reads. */
 const rereadEveryMs = 1_000;
 
-const joinedWords: Record<ContactView['joinedType'], string> = {
-  inbound: 'Joined',
-  callback: 'Callback',
-  transfer: 'Transferred',
-  overflow: 'Overflowed',
-};
+/** The words' key for each way a contact joined. */
+const joinedWords = {
+  inbound: 'joined',
+  callback: 'callback',
+  transfer: 'transferred',
+  overflow: 'overflowed',
+} as const satisfies Record<ContactView['joinedType'], keyof (typeof wallboardWords)['en']>;
 
 /** A queue's waiting contacts, read through the supervisor's client. */
 export function WaitingTable({
@@ -37,6 +42,8 @@ export function WaitingTable({
   onClose: () => void;
 }) {
   const [contacts, setContacts] = useState<ContactView[] | null>(null);
+  const language = useLanguage();
+  const t = wallboardWords[language];
   useEffect(() => {
     let isStale = true;
     const read = () => {
@@ -58,28 +65,28 @@ export function WaitingTable({
   }, [supervisor, queueId]);
 
   return (
-    <section className="card waiting-card" aria-label={`Waiting in ${queueName}`}>
+    <section className="card waiting-card" aria-label={t.waitingIn(queueName)}>
       <header className="tile-head">
-        <h2>Waiting in {queueName}</h2>
+        <h2>{t.waitingIn(queueName)}</h2>
         <button type="button" className="secondary small" onClick={onClose}>
-          Close
+          {t.close}
         </button>
       </header>
       {contacts === null ? (
-        <p className="muted">Loading…</p>
+        <p className="muted">{sharedWords[language].loading}</p>
       ) : contacts.length === 0 ? (
-        <p className="muted">Nobody is waiting.</p>
+        <p className="muted">{t.nobodyWaiting}</p>
       ) : (
         <table className="agent-table">
           <thead>
             <tr>
               <th scope="col">#</th>
-              <th scope="col">Customer</th>
-              <th scope="col">Type</th>
-              <th scope="col">How</th>
-              <th scope="col">Joined at</th>
-              <th scope="col">Waiting</th>
-              <th scope="col">Priority</th>
+              <th scope="col">{t.customer}</th>
+              <th scope="col">{t.type}</th>
+              <th scope="col">{t.how}</th>
+              <th scope="col">{t.joinedAt}</th>
+              <th scope="col">{t.waiting}</th>
+              <th scope="col">{t.priority}</th>
             </tr>
           </thead>
           <tbody>
@@ -87,9 +94,9 @@ export function WaitingTable({
               <tr key={contact.id}>
                 <td>{contact.position ?? '—'}</td>
                 <th scope="row">{contact.customer.name ?? contact.customer.id}</th>
-                <td>{contact.customer.type === 'vip' ? 'VIP' : 'Normal'}</td>
-                <td>{joinedWords[contact.joinedType]}</td>
-                <td>{new Date(contact.joinedAtMs).toLocaleTimeString()}</td>
+                <td>{contact.customer.type === 'vip' ? t.vip : t.normal}</td>
+                <td>{t[joinedWords[contact.joinedType]]}</td>
+                <td>{timeOfDay(contact.joinedAtMs, language)}</td>
                 <td>{clockOf(Math.max(0, nowMs - contact.joinedAtMs))}</td>
                 <td>{contact.priority}</td>
               </tr>

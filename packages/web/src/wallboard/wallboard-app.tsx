@@ -3,6 +3,8 @@ import { announcementLengthMax, type QueueStatus } from '@lineup/protocol';
 import { LineupSupervisor, type ConnectionChange, type QueueView } from '@lineup/sdk';
 import { supervisorCallClient } from '../shared/calls/call-client.ts';
 import { ConnectionNote } from '../shared/connection-note.tsx';
+import { LanguageSwitch, useWords } from '../shared/i18n.tsx';
+import { sharedWords } from '../shared/shared-words.ts';
 import type { SignedInProps } from '../shared/signed-in-page.tsx';
 import { AgentTable } from './agent-table.tsx';
 import { LiveCalls } from './live-calls.tsx';
@@ -12,6 +14,7 @@ import { sampleEveryMs, withSample, type Sample } from './samples.ts';
 import { useNow } from '../shared/use-now.ts';
 import { clockOf, percentOf } from '../shared/words.ts';
 import { serviceLevelLevel, staffingLevel, waitLevel, worst, type Level } from './thresholds.ts';
+import { wallboardWords } from './wallboard-words.ts';
 
 /*
  * The supervisor wallboard: one tile per queue with its live numbers. The
@@ -133,8 +136,11 @@ function useSamples(queues: readonly QueueView[] | null): ReadonlyMap<string, Sa
 export function WallboardApp({ url, token, onSignOut }: SignedInProps) {
   const [connection, setConnection] = useState<ConnectionChange | null>(null);
   const [queues, setQueues] = useState<QueueView[] | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
+  /** Why the queues could not be read; shown in the language of the moment. */
+  const [failure, setFailure] = useState<{ error: unknown } | null>(null);
   const [supervisor, setSupervisor] = useState<LineupSupervisor | null>(null);
+  const t = useWords(wallboardWords);
+  const shared = useWords(sharedWords);
 
   const reread = useCallback((client: LineupSupervisor) => {
     allQueues(client).then(
@@ -143,7 +149,7 @@ export function WallboardApp({ url, token, onSignOut }: SignedInProps) {
         setFailure(null);
       },
       (error: unknown) => {
-        setFailure(error instanceof Error ? error.message : 'The queues could not be read.');
+        setFailure({ error });
       },
     );
   }, []);
@@ -195,8 +201,9 @@ export function WallboardApp({ url, token, onSignOut }: SignedInProps) {
   return (
     <div className="board">
       <header className="topbar">
-        <h1>Wallboard</h1>
+        <h1>{t.wallboard}</h1>
         <span className="spacer" />
+        <LanguageSwitch />
         <button
           type="button"
           className="secondary"
@@ -205,19 +212,19 @@ export function WallboardApp({ url, token, onSignOut }: SignedInProps) {
             onSignOut();
           }}
         >
-          Sign out
+          {shared.signOut}
         </button>
       </header>
       <ConnectionNote change={connection} />
       {failure === null ? null : (
         <p className="banner error" role="alert">
-          {failure}
+          {failure.error instanceof Error ? failure.error.message : t.queuesUnread}
         </p>
       )}
       {queues === null ? (
-        <p className="muted board-empty">Loading…</p>
+        <p className="muted board-empty">{shared.loading}</p>
       ) : queues.length === 0 ? (
-        <p className="muted board-empty">No queues yet.</p>
+        <p className="muted board-empty">{t.noQueues}</p>
       ) : (
         <div className="tiles">
           {queues.map((queue) => (
@@ -258,8 +265,10 @@ export function WallboardApp({ url, token, onSignOut }: SignedInProps) {
 function AnnounceCard({ supervisor }: { supervisor: LineupSupervisor }) {
   const [text, setText] = useState('');
   const [outcome, setOutcome] = useState<{ isSent: boolean; words: string } | null>(null);
+  const t = useWords(wallboardWords);
+  const shared = useWords(sharedWords);
   return (
-    <section className="card announce-card" aria-label="Announcements">
+    <section className="card announce-card" aria-label={t.announcements}>
       <form
         onSubmit={(event) => {
           event.preventDefault();
@@ -267,32 +276,32 @@ function AnnounceCard({ supervisor }: { supervisor: LineupSupervisor }) {
           if (message === '') return;
           supervisor.announce(message).then(
             () => {
-              setOutcome({ isSent: true, words: `Sent to every agent: “${message}”` });
+              setOutcome({ isSent: true, words: t.sentToEveryAgent(message) });
               setText('');
             },
             (error: unknown) => {
               setOutcome({
                 isSent: false,
-                words: error instanceof Error ? error.message : 'The announcement was not sent.',
+                words: error instanceof Error ? error.message : t.announcementNotSent,
               });
             },
           );
         }}
       >
         <label>
-          Announcement to agents
+          {t.announcementToAgents}
           <input
             type="text"
             value={text}
             maxLength={announcementLengthMax}
-            placeholder="Team meeting at 15:00"
+            placeholder={t.announcementExample}
             onChange={(event) => {
               setText(event.target.value);
             }}
           />
         </label>
         <button type="submit" disabled={text.trim() === ''}>
-          Send
+          {shared.send}
         </button>
       </form>
       {outcome === null ? null : (
@@ -321,13 +330,14 @@ function Metric({
   value: string;
   level?: Level;
 }) {
+  const t = useWords(wallboardWords);
   return (
     <div className={`metric metric-${name} level-${level}`}>
       <dt>{label}</dt>
       <dd>
         {value}
         {level === 'ok' ? null : (
-          <span className="visually-hidden">{level === 'alert' ? ' (alert)' : ' (warning)'}</span>
+          <span className="visually-hidden">{level === 'alert' ? t.alert : t.warning}</span>
         )}
       </dd>
     </div>
@@ -356,7 +366,8 @@ function QueueTile({
     staffing: staffingLevel(status),
   };
   const tileLevel = worst(levels.wait, levels.serviceLevel, levels.staffing);
-  const state = !status.isOpen ? 'Closed' : status.isOffline ? 'Offline' : 'Open';
+  const t = useWords(wallboardWords);
+  const state = !status.isOpen ? 'closed' : status.isOffline ? 'offline' : 'open';
   return (
     <section
       className={`card tile level-${tileLevel}`}
@@ -365,45 +376,45 @@ function QueueTile({
     >
       <header className="tile-head">
         <h2>{queue.name}</h2>
-        <span className={`state state-${state.toLowerCase()}`}>{state}</span>
+        <span className={`state state-${state}`}>{t[state]}</span>
       </header>
       <dl className="metrics">
         <Metric
           name="waiting"
-          label="Waiting"
+          label={t.waiting}
           value={String(status.waiting)}
           level={levels.staffing}
         />
         <Metric
           name="longest-wait"
-          label="Longest wait"
+          label={t.longestWait}
           value={clockOf(waitMs)}
           level={levels.wait}
         />
         <Metric
           name="ewt"
-          label="EWT"
+          label={t.ewt}
           value={status.ewtMs === null ? '—' : clockOf(status.ewtMs)}
         />
         <Metric
           name="service-level"
-          label="Service level"
+          label={t.serviceLevel}
           value={percentOf(status.serviceLevel)}
           level={levels.serviceLevel}
         />
-        <Metric name="asa" label="ASA" value={asaMs == null ? '—' : clockOf(asaMs)} />
-        <Metric name="abandoned" label="Abandoned" value={percentOf(status.abandonRate)} />
-        <Metric name="offered" label="Ringing" value={String(status.offered)} />
+        <Metric name="asa" label={t.asa} value={asaMs == null ? '—' : clockOf(asaMs)} />
+        <Metric name="abandoned" label={t.abandoned} value={percentOf(status.abandonRate)} />
+        <Metric name="offered" label={t.ringing} value={String(status.offered)} />
       </dl>
-      <dl className="agents" aria-label="Agents by state">
-        <Metric name="ready" label="Ready" value={String(status.agents.ready)} />
-        <Metric name="busy" label="Busy" value={String(status.agents.busy)} />
-        <Metric name="wrap-up" label="Wrap-up" value={String(status.agents.wrapUp)} />
-        <Metric name="not-ready" label="Not ready" value={String(status.agents.notReady)} />
+      <dl className="agents" aria-label={t.agentsByState}>
+        <Metric name="ready" label={t.ready} value={String(status.agents.ready)} />
+        <Metric name="busy" label={t.busy} value={String(status.agents.busy)} />
+        <Metric name="wrap-up" label={t.wrapUp} value={String(status.agents.wrapUp)} />
+        <Metric name="not-ready" label={t.notReady} value={String(status.agents.notReady)} />
       </dl>
-      <HourChart samples={samples} label={`The last hour of ${queue.name}`} />
+      <HourChart samples={samples} label={t.lastHourOf(queue.name)} />
       <button type="button" className="secondary small" onClick={onShowWaiting}>
-        Who is waiting
+        {t.whoIsWaiting}
       </button>
     </section>
   );

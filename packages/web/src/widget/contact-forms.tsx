@@ -1,4 +1,6 @@
 import { useState, type SubmitEvent } from 'react';
+import { useWords } from '../shared/i18n.tsx';
+import { widgetWords } from './widget-words.ts';
 
 /*
  * The widget's small forms around a contact: the rating after the end, and
@@ -15,6 +17,7 @@ export function Rating({
 }) {
   const [score, setScore] = useState<number | null>(null);
   const [comment, setComment] = useState('');
+  const t = useWords(widgetWords);
   const submit = (event: SubmitEvent) => {
     event.preventDefault();
     if (score !== null) void onRate(score, comment.trim());
@@ -22,7 +25,7 @@ export function Rating({
   return (
     <form className="rating" onSubmit={submit}>
       <fieldset>
-        <legend>How was your conversation?</legend>
+        <legend>{t.howWasIt}</legend>
         <div className="stars">
           {[1, 2, 3, 4, 5].map((value) => (
             <label key={value} className={score !== null && value <= score ? 'star on' : 'star'}>
@@ -36,14 +39,12 @@ export function Rating({
                 }}
               />
               <span aria-hidden="true">★</span>
-              <span className="visually-hidden">
-                {value} {value === 1 ? 'star' : 'stars'}
-              </span>
+              <span className="visually-hidden">{t.stars(value)}</span>
             </label>
           ))}
         </div>
       </fieldset>
-      <label htmlFor="lineup-comment">Comment (optional)</label>
+      <label htmlFor="lineup-comment">{t.commentOptional}</label>
       <textarea
         id="lineup-comment"
         rows={2}
@@ -55,10 +56,10 @@ export function Rating({
       />
       <div className="actions">
         <button type="submit" disabled={score === null}>
-          Send rating
+          {t.sendRating}
         </button>
         <button type="button" className="secondary" onClick={onSkip}>
-          Skip
+          {t.skip}
         </button>
       </div>
     </form>
@@ -69,6 +70,7 @@ export function Rating({
 export function CallBackForm({ onCallBack }: { onCallBack: (number: string) => Promise<void> }) {
   const [isOpen, setOpen] = useState(false);
   const [number, setNumber] = useState('');
+  const t = useWords(widgetWords);
   if (!isOpen) {
     return (
       <button
@@ -78,7 +80,7 @@ export function CallBackForm({ onCallBack }: { onCallBack: (number: string) => P
           setOpen(true);
         }}
       >
-        Call me back instead
+        {t.callMeBackInstead}
       </button>
     );
   }
@@ -88,7 +90,7 @@ export function CallBackForm({ onCallBack }: { onCallBack: (number: string) => P
   };
   return (
     <form className="callback" onSubmit={submit}>
-      <label htmlFor="lineup-number">Your phone number</label>
+      <label htmlFor="lineup-number">{t.yourPhoneNumber}</label>
       <input
         id="lineup-number"
         type="tel"
@@ -101,7 +103,7 @@ export function CallBackForm({ onCallBack }: { onCallBack: (number: string) => P
       />
       <div className="actions">
         <button type="submit" disabled={number.trim() === ''}>
-          Call me back
+          {t.callMeBack}
         </button>
       </div>
     </form>

@@ -3,9 +3,11 @@ import { createRoot } from 'react-dom/client';
 import type { TokenSource } from '@lineup/sdk';
 import callStyles from '../shared/calls/calls.css?inline';
 import chatStyles from '../shared/chat.css?inline';
+import { LanguageProvider, LanguageSwitch, startLanguage, useWords } from '../shared/i18n.tsx';
 import { takeToken } from '../shared/token.ts';
 import widgetStyles from './widget.css?inline';
 import { WidgetApp } from './widget-app.tsx';
+import { widgetWords } from './widget-words.ts';
 
 /*
  * The widget's one script tag (docs/web.md, Embedding):
@@ -22,7 +24,9 @@ import { WidgetApp } from './widget-app.tsx';
  * - data-token-from="fragment": the page's #token=… (the demo's sign-in link);
  *   off unless asked for, so nobody can hand a visitor a token by a link.
  * data-server says where Lineup is (default: where the script came from);
- * data-open="true" opens the panel at once.
+ * data-open="true" opens the panel at once; data-lang="zh" (or "en") names
+ * the language, else the host page's <html lang>, else the browser's; the
+ * panel's switch changes it and is remembered.
  */
 
 const script = document.currentScript as HTMLScriptElement | null;
@@ -50,6 +54,7 @@ function Launcher({ url, token }: { url: string; token: TokenSource | null }) {
   const [isOpen, setOpen] = useState(
     () => script?.dataset.open === 'true' || sessionStorage.getItem(openKey) === 'true',
   );
+  const t = useWords(widgetWords);
   const toggle = () => {
     sessionStorage.setItem(openKey, String(!isOpen));
     setOpen(!isOpen);
@@ -57,16 +62,17 @@ function Launcher({ url, token }: { url: string; token: TokenSource | null }) {
   return (
     <div className="lineup-widget">
       {isOpen ? (
-        <section className="panel" role="dialog" aria-label="Chat with us">
+        <section className="panel" role="dialog" aria-label={t.chatWithUs}>
           <header className="panel-header">
-            <h1>Chat with us</h1>
-            <button type="button" className="close" aria-label="Close the chat" onClick={toggle}>
+            <h1>{t.chatWithUs}</h1>
+            <LanguageSwitch />
+            <button type="button" className="close" aria-label={t.closeChat} onClick={toggle}>
               ×
             </button>
           </header>
           {token === null ? (
             <p className="error" role="alert">
-              This widget has no token: give its script tag data-token-url or data-token.
+              {t.noToken}
             </p>
           ) : (
             <WidgetApp url={url} token={token} />
@@ -74,7 +80,7 @@ function Launcher({ url, token }: { url: string; token: TokenSource | null }) {
         </section>
       ) : null}
       <button type="button" className="launcher" aria-expanded={isOpen} onClick={toggle}>
-        {isOpen ? 'Hide chat' : 'Chat with us'}
+        {isOpen ? t.hideChat : t.chatWithUs}
       </button>
     </div>
   );
@@ -91,9 +97,18 @@ function mount(): void {
   style.textContent = `${widgetStyles}\n${chatStyles}\n${callStyles}`;
   const container = document.createElement('div');
   shadow.append(style, container);
+  // The widget's language is its own, so that screen readers say its words right on any page.
+  const markLanguage = (language: string) => {
+    container.lang = language;
+  };
   createRoot(container).render(
     <StrictMode>
-      <Launcher url={url} token={tokenSourceOf(script)} />
+      <LanguageProvider
+        initial={startLanguage([script.dataset.lang, document.documentElement.lang])}
+        onChange={markLanguage}
+      >
+        <Launcher url={url} token={tokenSourceOf(script)} />
+      </LanguageProvider>
     </StrictMode>,
   );
 }

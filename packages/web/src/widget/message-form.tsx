@@ -1,6 +1,9 @@
 import { useState, type SubmitEvent } from 'react';
 import type { QueueId } from '@lineup/protocol';
 import { leftMessageTextLengthMax, type MessageInput } from '@lineup/sdk';
+import { useLanguage } from '../shared/i18n.tsx';
+import { countOf } from '../shared/languages.ts';
+import { widgetWords } from './widget-words.ts';
 
 /*
  * "Leave a message" for a queue that is offline or closed (R11, R16): a name
@@ -28,17 +31,19 @@ export function MessageForm({ queueId, queueName, onSend, onCancel }: MessageFor
   const [text, setText] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const [isSending, setSending] = useState(false);
+  const language = useLanguage();
+  const t = widgetWords[language];
 
   const submit = (event: SubmitEvent) => {
     event.preventDefault();
     const contact = reach.trim();
     const isEmail = contact.includes('@');
     if (isEmail ? !emailPattern.test(contact) : !numberPattern.test(contact)) {
-      setProblem('Give a phone number or an e-mail address, so that we can answer you.');
+      setProblem(t.giveReach);
       return;
     }
     if (text.trim() === '') {
-      setProblem('Write your message.');
+      setProblem(t.writeYourMessage);
       return;
     }
     setProblem(null);
@@ -53,14 +58,10 @@ export function MessageForm({ queueId, queueName, onSend, onCancel }: MessageFor
   };
 
   return (
-    <form
-      className="leave-message"
-      aria-label={`Leave a message for ${queueName}`}
-      onSubmit={submit}
-    >
-      <h2>Leave a message for {queueName}</h2>
-      <p className="muted">Nobody can chat right now; we will answer you as soon as we can.</p>
-      <label htmlFor="lineup-message-name">Your name (optional)</label>
+    <form className="leave-message" aria-label={t.leaveMessageFor(queueName)} onSubmit={submit}>
+      <h2>{t.leaveMessageFor(queueName)}</h2>
+      <p className="muted">{t.nobodyCanChat}</p>
+      <label htmlFor="lineup-message-name">{t.yourNameOptional}</label>
       <input
         id="lineup-message-name"
         value={name}
@@ -70,7 +71,7 @@ export function MessageForm({ queueId, queueName, onSend, onCancel }: MessageFor
           setName(event.target.value);
         }}
       />
-      <label htmlFor="lineup-message-reach">Phone number or e-mail</label>
+      <label htmlFor="lineup-message-reach">{t.phoneOrEmail}</label>
       <input
         id="lineup-message-reach"
         value={reach}
@@ -80,7 +81,7 @@ export function MessageForm({ queueId, queueName, onSend, onCancel }: MessageFor
           setReach(event.target.value);
         }}
       />
-      <label htmlFor="lineup-message-text">Your message</label>
+      <label htmlFor="lineup-message-text">{t.yourMessage}</label>
       <textarea
         id="lineup-message-text"
         rows={4}
@@ -91,7 +92,7 @@ export function MessageForm({ queueId, queueName, onSend, onCancel }: MessageFor
         }}
       />
       <p className="muted count" aria-live="polite">
-        {text.length} / {leftMessageTextLengthMax.toLocaleString('en')}
+        {countOf(text.length, language)} / {countOf(leftMessageTextLengthMax, language)}
       </p>
       {problem === null ? null : (
         <p className="error" role="alert">
@@ -100,10 +101,10 @@ export function MessageForm({ queueId, queueName, onSend, onCancel }: MessageFor
       )}
       <div className="actions">
         <button type="submit" disabled={isSending}>
-          Send message
+          {t.sendMessage}
         </button>
         <button type="button" className="secondary" onClick={onCancel}>
-          Back
+          {t.back}
         </button>
       </div>
     </form>

@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState, type SubmitEvent } from 'react';
 import type { QueueId } from '@lineup/protocol';
-
-/** How the customer joins: a chat, or a voice or video call that the agent places once it takes the contact. */
-export type JoinChannel = 'chat' | 'voice' | 'video';
 import type { LineupCustomer, PublicQueueStatus } from '@lineup/sdk';
-import { waitInWords } from '../shared/words.ts';
+import { useLanguage } from '../shared/i18n.tsx';
+import { countOf, type Language } from '../shared/languages.ts';
 import { messageOf } from '../shared/messages.ts';
+import { sharedWords } from '../shared/shared-words.ts';
+import { waitInWords } from '../shared/words.ts';
+import { widgetWords } from './widget-words.ts';
 
 /*
  * The first screen of the widget: the queues that take chat, voice or video
@@ -14,10 +15,13 @@ import { messageOf } from '../shared/messages.ts';
  * offline or closed.
  */
 
-/** The channels a customer joins from the widget, with their buttons' words. */
+/** How the customer joins: a chat, or a voice or video call that the agent places once it takes the contact. */
+export type JoinChannel = 'chat' | 'voice' | 'video';
+
+/** The calls a customer joins from the widget, with their buttons' words. */
 const joinChannels = [
-  { channel: 'video', label: 'Video call' },
-  { channel: 'voice', label: 'Voice call' },
+  { channel: 'video', label: 'videoCall', labelWith: 'videoCallWith' },
+  { channel: 'voice', label: 'voiceCall', labelWith: 'voiceCallWith' },
 ] as const;
 
 /** How often the list of queues is read again while the customer chooses. */
@@ -38,6 +42,8 @@ export function QueueList({
   const [name, setName] = useState('');
   const [joining, setJoining] = useState<QueueId | null>(null);
   const isMounted = useRef(true);
+  const language = useLanguage();
+  const t = widgetWords[language];
 
   useEffect(() => {
     isMounted.current = true;
@@ -55,7 +61,7 @@ export function QueueList({
           setFailure(null);
         },
         (error: unknown) => {
-          if (isMounted.current) setFailure(messageOf(error));
+          if (isMounted.current) setFailure(messageOf(error, language));
         },
       );
     };
@@ -79,9 +85,9 @@ export function QueueList({
   };
 
   return (
-    <section className="queues" aria-label="How can we help?">
-      <h2>How can we help?</h2>
-      <label htmlFor="lineup-name">Your name (optional)</label>
+    <section className="queues" aria-label={t.howCanWeHelp}>
+      <h2>{t.howCanWeHelp}</h2>
+      <label htmlFor="lineup-name">{t.yourNameOptional}</label>
       <input
         id="lineup-name"
         value={name}
@@ -97,9 +103,9 @@ export function QueueList({
         </p>
       )}
       {queues === null ? (
-        <p className="muted">Loading…</p>
+        <p className="muted">{sharedWords[language].loading}</p>
       ) : queues.length === 0 ? (
-        <p className="muted">Nobody is available right now.</p>
+        <p className="muted">{t.noChat}</p>
       ) : (
         <ul className="queue-list">
           {queues.map((queue) => (
@@ -107,32 +113,32 @@ export function QueueList({
               <form onSubmit={submit(queue)}>
                 <div>
                   <strong>{queue.name}</strong>
-                  <span className="queue-status">{statusInWords(queue)}</span>
+                  <span className="queue-status">{statusInWords(queue, language)}</span>
                 </div>
                 <div className="queue-actions">
                   {queue.isOpen && queue.channels.includes('chat') ? (
                     <button
                       type="submit"
                       disabled={joining !== null}
-                      aria-label={`Chat with ${queue.name}`}
+                      aria-label={t.chatWith(queue.name)}
                     >
-                      Chat
+                      {t.chat}
                     </button>
                   ) : null}
                   {joinChannels
                     .filter(({ channel }) => queue.isOpen && queue.channels.includes(channel))
-                    .map(({ channel, label }) => (
+                    .map(({ channel, label, labelWith }) => (
                       <button
                         key={channel}
                         type="button"
                         className="secondary"
                         disabled={joining !== null}
-                        aria-label={`${label} with ${queue.name}`}
+                        aria-label={t[labelWith](queue.name)}
                         onClick={() => {
                           joinBy(queue, channel);
                         }}
                       >
-                        {label}
+                        {t[label]}
                       </button>
                     ))}
                   {/* An offline queue may still let customers wait (its whenEmpty); both are offered. */}
@@ -140,12 +146,12 @@ export function QueueList({
                     <button
                       type="button"
                       className="secondary"
-                      aria-label={`Leave a message for ${queue.name}`}
+                      aria-label={t.leaveMessageFor(queue.name)}
                       onClick={() => {
                         onWriteMessage(queue.queueId, queue.name);
                       }}
                     >
-                      Leave a message
+                      {t.leaveMessage}
                     </button>
                   )}
                 </div>
@@ -159,14 +165,11 @@ export function QueueList({
 }
 
 /** A queue's live status as a customer reads it. */
-function statusInWords(queue: PublicQueueStatus): string {
-  if (!queue.isOpen) return 'Closed now';
-  if (queue.isOffline) return 'Nobody is available right now';
+function statusInWords(queue: PublicQueueStatus, language: Language): string {
+  const t = widgetWords[language];
+  if (!queue.isOpen) return t.closedNow;
+  if (queue.isOffline) return t.nobodyAvailable;
   const waiting =
-    queue.waiting === 0
-      ? 'Nobody waiting'
-      : queue.waiting === 1
-        ? '1 waiting'
-        : `${queue.waiting} waiting`;
-  return queue.ewtMs === null ? waiting : `${waiting} · ${waitInWords(queue.ewtMs)}`;
+    queue.waiting === 0 ? t.nobodyWaiting : t.waitingCount(countOf(queue.waiting, language));
+  return queue.ewtMs === null ? waiting : `${waiting} · ${waitInWords(queue.ewtMs, language)}`;
 }

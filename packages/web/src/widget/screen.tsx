@@ -1,11 +1,13 @@
 import type { ChatEntry, ContactId, QueueId } from '@lineup/protocol';
 import type { LineupCustomer, MessageInput, PublicQueueStatus } from '@lineup/sdk';
 import { Chat } from '../shared/chat.tsx';
+import { useLanguage } from '../shared/i18n.tsx';
 import { placeInWords } from '../shared/words.ts';
 import { CallBackForm, Rating } from './contact-forms.tsx';
 import { MessageForm } from './message-form.tsx';
 import { QueueList, type JoinChannel } from './queue-list.tsx';
-import type { Stage } from './stage.ts';
+import type { LeftReason, Stage } from './stage.ts';
+import { widgetWords } from './widget-words.ts';
 
 /*
  * What the widget shows at each stage: the list, the place in line, the
@@ -36,9 +38,12 @@ export interface ScreenProps {
 /** The screen of the widget's stage. */
 export function Screen(props: ScreenProps) {
   const { customer, stage } = props;
+  const language = useLanguage();
+  const t = widgetWords[language];
+  const agentName = 'agentName' in stage && stage.agentName !== '' ? stage.agentName : t.yourAgent;
   switch (stage.kind) {
     case 'loading':
-      return <p className="muted">One moment…</p>;
+      return <p className="muted">{t.oneMoment}</p>;
     case 'choose':
       return (
         <QueueList
@@ -58,14 +63,14 @@ export function Screen(props: ScreenProps) {
       );
     case 'waiting':
       return (
-        <section className="waiting" aria-label="Your place in line">
+        <section className="waiting" aria-label={t.yourPlace}>
           <h2>{stage.queueName}</h2>
           <p className="place" aria-live="polite">
             {stage.position === null
-              ? 'You are in line'
-              : placeInWords(stage.position, stage.ewtMs)}
+              ? t.inLine
+              : placeInWords(stage.position, stage.ewtMs, language)}
           </p>
-          <p className="muted">Keep this page open: an agent will be with you here.</p>
+          <p className="muted">{t.keepOpen}</p>
           <CallBackForm onCallBack={(number) => props.onCallBack(stage.contactId, number)} />
           <button
             type="button"
@@ -74,22 +79,22 @@ export function Screen(props: ScreenProps) {
               void props.onLeave(stage.contactId);
             }}
           >
-            Leave the line
+            {t.leaveLine}
           </button>
         </section>
       );
     case 'callback':
       return (
-        <section className="waiting" aria-label="Your callback">
+        <section className="waiting" aria-label={t.yourCallback}>
           <h2>{stage.queueName}</h2>
           <p className="place" role="status">
             {stage.isCalling
-              ? `An agent is calling you now at ${stage.number}.`
+              ? t.callingNow(stage.number)
               : stage.isRetrying
-                ? `We could not reach you; we will try ${stage.number} again.`
-                : `We will call you at ${stage.number}.`}
+                ? t.willRetry(stage.number)
+                : t.willCall(stage.number)}
           </p>
-          <p className="muted">You keep your place in line; you may close this page.</p>
+          <p className="muted">{t.keepPlaceMayClose}</p>
         </section>
       );
     case 'deflected': {
@@ -105,11 +110,11 @@ export function Screen(props: ScreenProps) {
                   props.onWriteMessage(messageQueue.queueId, messageQueue.queueName);
                 }}
               >
-                Leave a message
+                {t.leaveMessage}
               </button>
             )}
             <button type="button" className="secondary" onClick={props.onRestart}>
-              Back to the list
+              {t.backToList}
             </button>
           </div>
         </section>
@@ -118,9 +123,9 @@ export function Screen(props: ScreenProps) {
     case 'left':
       return (
         <section className="notice">
-          <p role="status">{stage.message}</p>
+          <p role="status">{leftInWords(stage.why, t)}</p>
           <button type="button" onClick={props.onRestart}>
-            Back to the list
+            {t.backToList}
           </button>
         </section>
       );
@@ -128,12 +133,14 @@ export function Screen(props: ScreenProps) {
       return (
         <>
           <p className="with-agent" role="status">
-            You are chatting with <strong>{stage.agentName}</strong>
+            {t.chattingWith[0]}
+            <strong>{agentName}</strong>
+            {t.chattingWith[1]}
           </p>
           <Chat
             entries={props.entries}
             selfRole="customer"
-            otherName={stage.agentName}
+            otherName={agentName}
             isOtherTyping={props.isAgentTyping}
             canWrite={props.isOpen}
             onSend={async (text) => {
@@ -154,12 +161,12 @@ export function Screen(props: ScreenProps) {
     case 'ended':
       return (
         <section className="ended">
-          <p role="status">{stage.agentName} ended the conversation.</p>
+          <p role="status">{t.endedBy(agentName)}</p>
           {props.entries.length === 0 ? null : (
             <Chat
               entries={props.entries}
               selfRole="customer"
-              otherName={stage.agentName}
+              otherName={agentName}
               isOtherTyping={false}
               canWrite={false}
               isEnded
@@ -171,9 +178,9 @@ export function Screen(props: ScreenProps) {
           )}
           {stage.isRated ? (
             <>
-              <p role="status">Thank you for your rating!</p>
+              <p role="status">{t.thanksForRating}</p>
               <button type="button" onClick={props.onRestart}>
-                Start a new conversation
+                {t.startNew}
               </button>
             </>
           ) : (
@@ -184,5 +191,21 @@ export function Screen(props: ScreenProps) {
           )}
         </section>
       );
+  }
+}
+
+/** Why a contact is over, in the customer's words. */
+function leftInWords(why: LeftReason, t: (typeof widgetWords)['en']): string {
+  switch (why.kind) {
+    case 'talked':
+      return t.thanksForTalking;
+    case 'unreached':
+      return t.couldNotReach(why.number);
+    case 'abandoned':
+      return t.youLeft;
+    case 'timedOut':
+      return t.timedOut;
+    case 'messageSent':
+      return t.messageSent(why.reach);
   }
 }

@@ -35,7 +35,18 @@ export type Stage =
   | { kind: 'message'; queueId: QueueId; queueName: string }
   | { kind: 'chat'; contactId: ContactId; queueName: string; agentName: string }
   | { kind: 'ended'; contactId: ContactId; agentName: string; isRated: boolean }
-  | { kind: 'left'; message: string };
+  | { kind: 'left'; why: LeftReason };
+
+/**
+ * Why a contact is over, said in the customer's language when shown (so that
+ * a change of language changes it too).
+ */
+export type LeftReason =
+  | { kind: 'talked' }
+  | { kind: 'unreached'; number: string }
+  | { kind: 'abandoned' }
+  | { kind: 'timedOut' }
+  | { kind: 'messageSent'; reach: string };
 
 /** What is kept across a reload: the contact and the names shown with it. */
 export interface KeptStage {

@@ -11,12 +11,13 @@ import {
 import { customerCallClient } from '../shared/calls/call-client.ts';
 import { sendFile } from '../shared/chat-attachment.tsx';
 import { ConnectionNote } from '../shared/connection-note.tsx';
+import { useLanguage } from '../shared/i18n.tsx';
 import { merged, messageOf } from '../shared/messages.ts';
 import type { JoinChannel } from './queue-list.tsx';
 import { CustomerCalls } from './customer-calls.tsx';
 import { QueueWaitAudio } from './queue-wait-audio.tsx';
 import { Screen } from './screen.tsx';
-import { keepStage, keptStage, type Stage } from './stage.ts';
+import { keepStage, keptStage, type LeftReason, type Stage } from './stage.ts';
 
 /*
  * The customer widget: the queues to join with their live status, the place
@@ -43,6 +44,7 @@ export function WidgetApp({ url, token }: WidgetProps) {
   /** The highest seq this page told the server it read, so that each is sent once. */
   const readSentUpToSeq = useRef(0);
   const [failure, setFailure] = useState<string | null>(null);
+  const language = useLanguage();
 
   useEffect(() => {
     const client = new LineupCustomer({ url, token });
@@ -65,7 +67,7 @@ export function WidgetApp({ url, token }: WidgetProps) {
                 kind: 'chat',
                 contactId: event.contactId,
                 queueName: current.queueName,
-                agentName: message.agentName ?? 'Your agent',
+                agentName: message.agentName ?? '',
               }
             : current,
       );
@@ -93,7 +95,7 @@ export function WidgetApp({ url, token }: WidgetProps) {
       setAgentTyping(false);
       setStage((current) =>
         current.kind === 'callback' && current.contactId === event.contactId
-          ? { kind: 'left', message: 'Thank you for talking with us.' }
+          ? { kind: 'left', why: { kind: 'talked' } }
           : current.kind === 'chat' && current.contactId === event.contactId
             ? {
                 kind: 'ended',
@@ -110,24 +112,21 @@ export function WidgetApp({ url, token }: WidgetProps) {
         if (event.retryAtMs !== null) return { ...current, isCalling: false, isRetrying: true };
         return {
           kind: 'left',
-          message:
+          why:
             event.outcome === 'reached'
-              ? 'Thank you for talking with us.'
-              : `Sorry — we could not reach you at ${current.number}.`,
+              ? { kind: 'talked' }
+              : { kind: 'unreached', number: current.number },
         };
       });
     });
-    const gone = (contactId: ContactId, message: string) => {
-      setStage((current) => (isOurs(current, contactId) ? { kind: 'left', message } : current));
+    const gone = (contactId: ContactId, why: LeftReason) => {
+      setStage((current) => (isOurs(current, contactId) ? { kind: 'left', why } : current));
     };
     client.on('contactAbandoned', (event) => {
-      gone(event.contactId, 'You left the line.');
+      gone(event.contactId, { kind: 'abandoned' });
     });
     client.on('contactTimedOut', (event) => {
-      gone(
-        event.contactId,
-        'Sorry — nobody could take your request in time. Please try again later.',
-      );
+      gone(event.contactId, { kind: 'timedOut' });
     });
     client.on('chat', ({ message }) => {
       setEntries((current) => merged(current, [message]));
@@ -180,12 +179,14 @@ export function WidgetApp({ url, token }: WidgetProps) {
       }
       const transcript = await client.transcript(kept.contactId);
       setEntries((current) => merged(current, transcript.messages));
+      // The receipts so far come with it: "Read" shows again under what the agent read.
+      setAgentReadUpToSeq((current) => Math.max(current, transcript.readUpToSeq.agent));
+      readSentUpToSeq.current = Math.max(readSentUpToSeq.current, transcript.readUpToSeq.customer);
       // Assigned while the page reloaded: the agent's name is on its messages, if it wrote yet.
       const agentName =
         kept.agentName !== ''
           ? kept.agentName
-          : (transcript.messages.find((entry) => entry.from.role === 'agent')?.from.name ??
-            'Your agent');
+          : (transcript.messages.find((entry) => entry.from.role === 'agent')?.from.name ?? '');
       if (contact.status === 'wrapUp') {
         return { kind: 'ended', contactId: contact.id, agentName, isRated: false };
       }
@@ -193,7 +194,7 @@ export function WidgetApp({ url, token }: WidgetProps) {
     } catch (error: unknown) {
       if (error instanceof LineupError && error.code === 'contact_not_found')
         return { kind: 'choose' };
-      setFailure(messageOf(error));
+      setFailure(messageOf(error, language));
       return { kind: 'choose' };
     }
   }
@@ -233,7 +234,7 @@ export function WidgetApp({ url, token }: WidgetProps) {
             },
       );
     } catch (error: unknown) {
-      setFailure(messageOf(error));
+      setFailure(messageOf(error, language));
     }
   };
 
@@ -243,12 +244,9 @@ export function WidgetApp({ url, token }: WidgetProps) {
     try {
       await customer.leaveMessage(queueId, input);
       const reach = input.email ?? input.number ?? '';
-      setStage({
-        kind: 'left',
-        message: `Thank you — your message was sent. We will answer you at ${reach}.`,
-      });
+      setStage({ kind: 'left', why: { kind: 'messageSent', reach } });
     } catch (error: unknown) {
-      setFailure(messageOf(error));
+      setFailure(messageOf(error, language));
     }
   };
 
@@ -263,7 +261,7 @@ export function WidgetApp({ url, token }: WidgetProps) {
       await customer.leave(contactId);
       setStage({ kind: 'choose' });
     } catch (error: unknown) {
-      setFailure(messageOf(error));
+      setFailure(messageOf(error, language));
     }
   };
 
@@ -285,7 +283,7 @@ export function WidgetApp({ url, token }: WidgetProps) {
           : current,
       );
     } catch (error: unknown) {
-      setFailure(messageOf(error));
+      setFailure(messageOf(error, language));
     }
   };
 
@@ -296,7 +294,7 @@ export function WidgetApp({ url, token }: WidgetProps) {
       await customer.rate(contactId, score, comment === '' ? undefined : comment);
       setStage((current) => (current.kind === 'ended' ? { ...current, isRated: true } : current));
     } catch (error: unknown) {
-      setFailure(messageOf(error));
+      setFailure(messageOf(error, language));
     }
   };
 
@@ -312,7 +310,7 @@ export function WidgetApp({ url, token }: WidgetProps) {
   /** Uploads a file, then sends it (docs/api.md § Chat); past the server's limit, says so first. */
   const attach = async (contactId: ContactId, file: File) => {
     if (customer === null) return;
-    const entry = await sendFile(customer, contactId, file);
+    const entry = await sendFile(customer, contactId, file, language);
     setEntries((current) => merged(current, [entry]));
   };
 
