@@ -244,7 +244,8 @@ describe('calls', () => {
     const calls = (body as { calls: { call: { log: { what: string }[] } }[] }).calls;
     const logs = calls.map(({ call }) => call.log.map((entry) => entry.what));
     // Ada's call: answered, held and resumed, recorded, consulted Bo who took it over, then Bo's
-    // blind transfer to Chen ended it (the call bar's makecall … answer … transfer … after).
+    // blind transfer to Chen ended it (the call bar's makecall, outringing, answer, agentconsult,
+    // consultationcalls, transfercall, transfering, after).
     expect(logs).toContainEqual([
       'ringing',
       'answered',
@@ -257,6 +258,7 @@ describe('calls', () => {
       'transferred',
       'consultEnded',
       'resumed',
+      'transferStarted',
       'transferred',
       'ended',
     ]);
