@@ -3,6 +3,7 @@ import type { Call, CallId, CallSignalMessage, PartyId } from '@lineup/protocol'
 import type { CallClient } from './call-client.ts';
 import { CallSession } from './call-session.ts';
 import { LocalMedia } from './local-media.ts';
+import { messageOf } from '../messages.ts';
 
 /*
  * The calls of a page, for React: every call the server pushes, and for each
@@ -126,10 +127,15 @@ export function useCalls(
       }
       if (session !== undefined) {
         sessions.current.delete(call.callId);
-        void session.close().finally(() => {
-          release(call.callId);
-          changed();
-        });
+        session
+          .close()
+          .catch((error: unknown) => {
+            setFailure(messageOf(error));
+          })
+          .finally(() => {
+            release(call.callId);
+            changed();
+          });
       }
       early.current.delete(call.callId);
     };
@@ -171,7 +177,8 @@ export function useCalls(
     return () => {
       stopCall();
       stopSignal();
-      for (const session of current.values()) void session.close();
+      // The page is leaving the calls: a recording that cannot finish now has nobody to tell.
+      for (const session of current.values()) session.close().catch(() => undefined);
       current.clear();
       for (const entry of media.values()) entry.media.close();
       media.clear();
