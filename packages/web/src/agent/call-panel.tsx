@@ -3,6 +3,7 @@ import type { Call, CallRecord, ContactId, PartyId } from '@lineup/protocol';
 import type { LineupAgent } from '@lineup/sdk';
 import type { AgentCallClient } from '../shared/calls/call-client.ts';
 import { CallMediaView } from '../shared/calls/call-media-view.tsx';
+import { DevicePicker } from '../shared/calls/device-picker.tsx';
 import { callStatusOf, otherPartiesOf } from '../shared/calls/call-words.ts';
 import { RecordingPlayer } from '../shared/calls/recording-player.tsx';
 import { useCalls, type Calls } from '../shared/calls/use-calls.ts';
@@ -225,6 +226,9 @@ function CallCard({
                 </>
               ) : null}
             </>
+          )}
+          {local === undefined ? null : (
+            <DevicePicker local={local} hasVideo={call.media === 'video'} act={act} />
           )}
           {hasCustomer && session !== undefined ? (
             session.isRecording ? (

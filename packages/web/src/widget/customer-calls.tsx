@@ -2,6 +2,7 @@ import { useCallback, useState } from 'react';
 import type { Call, PartyId } from '@lineup/protocol';
 import type { CallClient } from '../shared/calls/call-client.ts';
 import { CallMediaView } from '../shared/calls/call-media-view.tsx';
+import { DevicePicker } from '../shared/calls/device-picker.tsx';
 import { callStatusOf, otherPartiesOf } from '../shared/calls/call-words.ts';
 import { useCalls } from '../shared/calls/use-calls.ts';
 import { messageOf } from '../shared/messages.ts';
@@ -124,6 +125,9 @@ export function CustomerCalls({ client }: { client: CallClient }) {
                     >
                       {switches.camera ? 'Camera off' : 'Camera on'}
                     </button>
+                  )}
+                  {local === undefined ? null : (
+                    <DevicePicker local={local} hasVideo={call.media === 'video'} act={act} />
                   )}
                   <button
                     type="button"

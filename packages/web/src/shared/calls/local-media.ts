@@ -108,6 +108,12 @@ export class LocalMedia {
     this.#changed();
   }
 
+  /** The device the microphone or camera track comes from, when the browser says. */
+  deviceIdOf(kind: MediaDevice['kind']): string | undefined {
+    const track = kind === 'audioinput' ? this.#microphone : this.#camera;
+    return track?.getSettings().deviceId;
+  }
+
   /** Opens another microphone or camera and sends it instead of the current one. */
   async chooseDevice(kind: MediaDevice['kind'], deviceId: string): Promise<void> {
     const isAudio = kind === 'audioinput';
