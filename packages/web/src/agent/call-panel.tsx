@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { Call, CallRecord, ContactId, PartyId } from '@lineup/protocol';
+import type { Call, ContactId, PartyId } from '@lineup/protocol';
 import type { LineupAgent } from '@lineup/sdk';
 import type { AgentCallClient } from '../shared/calls/call-client.ts';
 import { CallMediaView } from '../shared/calls/call-media-view.tsx';
-import { DevicePicker } from '../shared/calls/device-picker.tsx';
+import { AnswerButtons, MediaSwitches } from '../shared/calls/call-buttons.tsx';
 import { callStatusOf, otherPartiesOf } from '../shared/calls/call-words.ts';
-import { RecordingPlayer } from '../shared/calls/recording-player.tsx';
+import { ContactRecordings } from '../shared/calls/recording-player.tsx';
 import { useCalls, type Calls } from '../shared/calls/use-calls.ts';
 import { messageOf } from '../shared/messages.ts';
 import { useNow } from '../shared/use-now.ts';
@@ -127,7 +127,6 @@ function CallCard({
   const me = call.parties.find((party) => party.partyId === self);
   const session = calls.session(call.callId);
   const local = calls.local(call.callId);
-  const switches = local?.switches;
   const hasCustomer = call.parties.some((party) => party.role === 'customer');
   const isJoined = me?.state === 'joined';
   const others = otherPartiesOf(call, self);
@@ -147,27 +146,7 @@ function CallCard({
         </span>
         {call.isRecording ? <span className="call-recording">● Recording</span> : null}
       </header>
-      {me?.state === 'ringing' ? (
-        <div className="actions">
-          <button
-            type="button"
-            onClick={() => {
-              act(() => client.answer(call.callId));
-            }}
-          >
-            Answer
-          </button>
-          <button
-            type="button"
-            className="danger"
-            onClick={() => {
-              act(() => client.hangUp(call.callId, 'rejected'));
-            }}
-          >
-            Decline
-          </button>
-        </div>
-      ) : null}
+      {me?.state === 'ringing' ? <AnswerButtons client={client} call={call} act={act} /> : null}
       {isJoined ? (
         <div className="actions call-controls">
           {hasCustomer && call.state === 'active' ? (
@@ -191,45 +170,7 @@ function CallCard({
               Resume
             </button>
           ) : null}
-          {switches === undefined ? null : (
-            <>
-              <button
-                type="button"
-                className="secondary"
-                aria-pressed={!switches.microphone}
-                onClick={() => {
-                  act(() => calls.switchMedia(call.callId, 'microphone', !switches.microphone));
-                }}
-              >
-                {switches.microphone ? 'Mute' : 'Unmute'}
-              </button>
-              {call.media === 'video' ? (
-                <>
-                  <button
-                    type="button"
-                    className="secondary"
-                    onClick={() => {
-                      act(() => calls.switchMedia(call.callId, 'camera', !switches.camera));
-                    }}
-                  >
-                    {switches.camera ? 'Camera off' : 'Camera on'}
-                  </button>
-                  <button
-                    type="button"
-                    className="secondary"
-                    onClick={() => {
-                      act(() => calls.switchMedia(call.callId, 'screen', !switches.screen));
-                    }}
-                  >
-                    {switches.screen ? 'Stop sharing' : 'Share screen'}
-                  </button>
-                </>
-              ) : null}
-            </>
-          )}
-          {local === undefined ? null : (
-            <DevicePicker local={local} hasVideo={call.media === 'video'} act={act} />
-          )}
+          <MediaSwitches calls={calls} call={call} act={act} canShareScreen />
           {hasCustomer && session !== undefined ? (
             session.isRecording ? (
               <button
@@ -319,47 +260,6 @@ function CallCard({
       ) : null}
       <CallMediaView session={session} local={local} />
     </article>
-  );
-}
-
-/** The selected contact's calls: when, how long, how they ended, and their recordings. */
-function ContactCalls({
-  client,
-  contactId,
-  version,
-}: {
-  client: AgentCallClient;
-  contactId: ContactId;
-  version: string;
-}) {
-  const [records, setRecords] = useState<CallRecord[]>([]);
-  useEffect(() => {
-    let isCurrent = true;
-    void client.contactCalls(contactId).then(
-      (found) => {
-        if (isCurrent) setRecords(found);
-      },
-      () => undefined,
-    );
-    return () => {
-      isCurrent = false;
-    };
-  }, [client, contactId, version]);
-  const withRecordings = records.filter((record) => record.recordings.length > 0);
-  if (withRecordings.length === 0) return null;
-  return (
-    <div className="contact-calls" aria-label="Recordings of this contact">
-      <h3>Recordings</h3>
-      {withRecordings.flatMap((record) =>
-        record.recordings.map((recording) => (
-          <RecordingPlayer
-            key={recording.recordingId}
-            recording={recording}
-            download={() => client.downloadRecording(record.call.callId, recording.recordingId)}
-          />
-        )),
-      )}
-    </div>
   );
 }
 
@@ -453,7 +353,7 @@ export function AgentCalls({
         />
       </div>
       {selectedContactId === null ? null : (
-        <ContactCalls client={client} contactId={selectedContactId} version={version} />
+        <ContactRecordings client={client} contactId={selectedContactId} version={version} />
       )}
     </section>
   );

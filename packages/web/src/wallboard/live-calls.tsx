@@ -1,16 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type {
-  CallId,
-  CallRecord,
-  ContactId,
-  MonitorMode,
-  PartyId,
-  QualitySample,
-} from '@lineup/protocol';
+import type { CallId, MonitorMode, PartyId, QualitySample } from '@lineup/protocol';
 import type { SupervisorCallClient } from '../shared/calls/call-client.ts';
 import { CallMediaView } from '../shared/calls/call-media-view.tsx';
 import { callStatusOf, otherPartiesOf, qualityInWords } from '../shared/calls/call-words.ts';
-import { RecordingPlayer } from '../shared/calls/recording-player.tsx';
+import { ContactRecordings } from '../shared/calls/recording-player.tsx';
 import { useCalls } from '../shared/calls/use-calls.ts';
 import { messageOf } from '../shared/messages.ts';
 import { useNow } from '../shared/use-now.ts';
@@ -28,44 +21,6 @@ const monitorModes: readonly { mode: MonitorMode; label: string }[] = [
   { mode: 'whisper', label: 'Whisper' },
   { mode: 'barge', label: 'Barge' },
 ];
-
-function ContactRecordings({
-  client,
-  contactId,
-}: {
-  client: SupervisorCallClient;
-  contactId: ContactId;
-}) {
-  const [records, setRecords] = useState<CallRecord[] | null>(null);
-  useEffect(() => {
-    let isCurrent = true;
-    void client.contactCalls(contactId).then(
-      (found) => {
-        if (isCurrent) setRecords(found);
-      },
-      () => undefined,
-    );
-    return () => {
-      isCurrent = false;
-    };
-  }, [client, contactId]);
-  if (records === null) return <span className="muted">Loading…</span>;
-  const recordings = records.flatMap((record) =>
-    record.recordings.map((recording) => ({ callId: record.call.callId, recording })),
-  );
-  if (recordings.length === 0) return <span className="muted">No recording</span>;
-  return (
-    <>
-      {recordings.map(({ callId, recording }) => (
-        <RecordingPlayer
-          key={recording.recordingId}
-          recording={recording}
-          download={() => client.downloadRecording(callId, recording.recordingId)}
-        />
-      ))}
-    </>
-  );
-}
 
 /** Live calls, their quality, monitoring, and recordings of the calls that ended. */
 export function LiveCalls({ client, subject }: { client: SupervisorCallClient; subject: string }) {
@@ -167,7 +122,11 @@ export function LiveCalls({ client, subject }: { client: SupervisorCallClient; s
                         <CallMediaView session={calls.session(call.callId)} local={undefined} />
                       </span>
                     ) : call.contactId === undefined ? null : opened === call.callId ? (
-                      <ContactRecordings client={client} contactId={call.contactId} />
+                      <ContactRecordings
+                        client={client}
+                        contactId={call.contactId}
+                        version={call.callId}
+                      />
                     ) : (
                       <button
                         type="button"

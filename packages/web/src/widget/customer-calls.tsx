@@ -2,7 +2,7 @@ import { useCallback, useState } from 'react';
 import type { Call, PartyId } from '@lineup/protocol';
 import type { CallClient } from '../shared/calls/call-client.ts';
 import { CallMediaView } from '../shared/calls/call-media-view.tsx';
-import { DevicePicker } from '../shared/calls/device-picker.tsx';
+import { AnswerButtons, MediaSwitches } from '../shared/calls/call-buttons.tsx';
 import { callStatusOf, otherPartiesOf } from '../shared/calls/call-words.ts';
 import { useCalls } from '../shared/calls/use-calls.ts';
 import { messageOf } from '../shared/messages.ts';
@@ -53,7 +53,6 @@ export function CustomerCalls({ client }: { client: CallClient }) {
         const self = customerSelfOf(call);
         const me = call.parties.find((party) => party.partyId === self);
         const local = calls.local(call.callId);
-        const switches = local?.switches;
         const kind = call.media === 'video' ? 'video call' : 'call';
         return (
           <section
@@ -68,25 +67,7 @@ export function CustomerCalls({ client }: { client: CallClient }) {
                 <p className="call-ring" role="status">
                   {otherPartiesOf(call, self)} is calling you ({kind})
                 </p>
-                <div className="call-actions">
-                  <button
-                    type="button"
-                    onClick={() => {
-                      act(() => client.answer(call.callId));
-                    }}
-                  >
-                    Answer
-                  </button>
-                  <button
-                    type="button"
-                    className="secondary"
-                    onClick={() => {
-                      act(() => client.hangUp(call.callId, 'rejected'));
-                    }}
-                  >
-                    Decline
-                  </button>
-                </div>
+                <AnswerButtons client={client} call={call} act={act} />
               </>
             ) : (
               <>
@@ -102,33 +83,7 @@ export function CustomerCalls({ client }: { client: CallClient }) {
                 ) : null}
                 <CallMediaView session={calls.session(call.callId)} local={local} />
                 <div className="call-actions">
-                  {switches === undefined ? null : (
-                    <button
-                      type="button"
-                      className="secondary"
-                      onClick={() => {
-                        act(() =>
-                          calls.switchMedia(call.callId, 'microphone', !switches.microphone),
-                        );
-                      }}
-                    >
-                      {switches.microphone ? 'Mute' : 'Unmute'}
-                    </button>
-                  )}
-                  {switches === undefined || call.media !== 'video' ? null : (
-                    <button
-                      type="button"
-                      className="secondary"
-                      onClick={() => {
-                        act(() => calls.switchMedia(call.callId, 'camera', !switches.camera));
-                      }}
-                    >
-                      {switches.camera ? 'Camera off' : 'Camera on'}
-                    </button>
-                  )}
-                  {local === undefined ? null : (
-                    <DevicePicker local={local} hasVideo={call.media === 'video'} act={act} />
-                  )}
+                  <MediaSwitches calls={calls} call={call} act={act} canShareScreen={false} />
                   <button
                     type="button"
                     onClick={() => {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { Recording } from '@lineup/protocol';
+import type { CallId, CallRecord, ContactId, Recording } from '@lineup/protocol';
 import { clockOf } from '../words.ts';
 
 /*
@@ -54,6 +54,56 @@ export function RecordingPlayer({
         <audio src={address} controls autoPlay aria-label="Recording" />
       )}
       {failure === null ? null : <span className="error">{failure}</span>}
+    </div>
+  );
+}
+
+/** What reads a contact's recordings: the agent's or the supervisor's call client. */
+interface RecordingSource {
+  contactCalls(contactId: ContactId): Promise<CallRecord[]>;
+  downloadRecording(callId: CallId, recordingId: string): Promise<Blob>;
+}
+
+/**
+ * A contact's recordings, read again whenever `version` changes (a recording
+ * started, finished, or a call ended); nothing while it has none.
+ */
+export function ContactRecordings({
+  client,
+  contactId,
+  version,
+}: {
+  client: RecordingSource;
+  contactId: ContactId;
+  version: string;
+}) {
+  const [records, setRecords] = useState<CallRecord[]>([]);
+  useEffect(() => {
+    let isCurrent = true;
+    void client.contactCalls(contactId).then(
+      (found) => {
+        if (isCurrent) setRecords(found);
+      },
+      () => undefined,
+    );
+    return () => {
+      isCurrent = false;
+    };
+  }, [client, contactId, version]);
+  const recordings = records.flatMap((record) =>
+    record.recordings.map((recording) => ({ callId: record.call.callId, recording })),
+  );
+  if (recordings.length === 0) return null;
+  return (
+    <div className="contact-calls" aria-label="Recordings of this contact">
+      <h3>Recordings</h3>
+      {recordings.map(({ callId, recording }) => (
+        <RecordingPlayer
+          key={recording.recordingId}
+          recording={recording}
+          download={() => client.downloadRecording(callId, recording.recordingId)}
+        />
+      ))}
     </div>
   );
 }
