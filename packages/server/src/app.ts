@@ -217,6 +217,8 @@ declare module 'fastify' {
     sockets: SocketHub;
     /** The contact history and the queues' 15-minute intervals (records.ts). */
     records: Records;
+    /** Each queue's last hour, a minute at a time (queue-samples.ts). */
+    queueSamples: QueueSamples;
   }
   interface FastifyContextConfig {
     /** Who may call the route (route.ts); absent on routes outside the API (docs, OpenAPI). */
@@ -384,6 +386,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
   app.decorate('sockets', hub);
   const queueSamples = new QueueSamples({ host, clock, scheduler });
+  app.decorate('queueSamples', queueSamples);
   app.addHook('preClose', (done) => {
     queueSamples.close();
     done();

@@ -77,6 +77,14 @@ export class QueueSamples {
       .map((sample) => ({ ...sample }));
   }
 
+  /**
+   * Follows every tenant the host has now. The app calls it after creating
+   * tenants beside the API (the demo); the minute's tick finds others.
+   */
+  followAll(): void {
+    for (const tenantId of this.#host.tenantIds()) this.#follow(tenantId);
+  }
+
   /** Stops: ends the subscriptions and the minute's timer. */
   close(): void {
     for (const unsubscribe of this.#unsubscribes.values()) unsubscribe();

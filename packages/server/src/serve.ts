@@ -179,6 +179,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
   const demo = isFirstStart && options.isDemoCreated !== false ? await createDemo(host) : null;
   // The demo tenant is created beside the API's route: its records start now.
   app.records.trackAll();
+  app.queueSamples.followAll();
   const demoKey = demo === null ? null : auth.createKey(demo, 'demo admin', [Scope.admin]);
   if (demoKey !== null && 'code' in demoKey) throw new Error(`demo: ${demoKey.message}`);
   const address = app.server.address();

@@ -3,6 +3,7 @@ import {
   chartSpanMs,
   sampleEveryMs,
   summaryOf,
+  withHistory,
   withSample,
   type Sample,
 } from '../src/wallboard/samples.ts';
@@ -41,5 +42,28 @@ describe('the chart samples', () => {
     const said = summaryOf([sample(0, 2, 0.9), sample(5_000, 5, null), sample(10_000, 1, 0.75)]);
     expect(said).toMatch(/at most 5 waiting, service level 75–90 %\.$/);
     expect(summaryOf([sample(0, 0)])).toMatch(/no service level yet\.$/);
+  });
+
+  it("[web] the server's minutes before the page opened go in front, each at its peak", () => {
+    const minute = (atMs: number, waitingMax: number) => ({
+      atMs,
+      waiting: 0,
+      waitingMax,
+      serviceLevel: 0.9,
+    });
+    const live = [sample(chartSpanMs + 90_000, 1), sample(chartSpanMs + 95_000, 2)];
+    const merged = withHistory(live, [
+      minute(0, 9), // older than the hour before the newest sample: left out
+      minute(120_000, 3),
+      minute(chartSpanMs + 60_000, 4),
+      minute(chartSpanMs + 120_000, 5), // the page has its own samples from then on
+    ]);
+    expect(merged.map((item) => [item.atMs, item.waiting])).toEqual([
+      [120_000, 3],
+      [chartSpanMs + 60_000, 4],
+      [chartSpanMs + 90_000, 1],
+      [chartSpanMs + 95_000, 2],
+    ]);
+    expect(withHistory([], [minute(0, 2)]).map((item) => item.waiting)).toEqual([2]);
   });
 });

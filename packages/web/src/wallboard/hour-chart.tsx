@@ -32,7 +32,7 @@ export function HourChart({ samples, label }: { samples: readonly Sample[]; labe
         scales: { x: { time: true }, percent: { range: [0, 100] } },
         axes: [{}, { scale: 'y', size: 36 }, { scale: 'percent', size: 40, grid: { show: false } }],
         series: [
-          {},
+          { label: t.time },
           { label: t.waiting, scale: 'y', stroke: '#2151c5', width: 2 },
           { label: t.serviceLevelPercent, scale: 'percent', stroke: '#17703a', width: 2 },
         ],

@@ -32,6 +32,27 @@ export function withSample(samples: readonly Sample[], sample: Sample): Sample[]
   return [...kept, sample];
 }
 
+/**
+ * The samples with the server's history of the queue in front (its minute
+ * samples, each charted at its peak): those older than the first sample the
+ * page took, within the span of the newest one.
+ */
+export function withHistory(
+  samples: readonly Sample[],
+  history: readonly { atMs: number; waitingMax: number; serviceLevel: number | null }[],
+): Sample[] {
+  const firstMs = samples[0]?.atMs ?? Number.POSITIVE_INFINITY;
+  const lastMs = samples.at(-1)?.atMs ?? history.at(-1)?.atMs ?? 0;
+  const older = history
+    .filter((item) => item.atMs < firstMs && item.atMs > lastMs - chartSpanMs)
+    .map((item) => ({
+      atMs: item.atMs,
+      waiting: item.waitingMax,
+      serviceLevel: item.serviceLevel,
+    }));
+  return [...older, ...samples];
+}
+
 /** The chart's sentence: the highest waiting count and the service level's range. */
 export function summaryOf(samples: readonly Sample[], language: Language = 'en'): string {
   const t = wallboardWords[language];

@@ -10,7 +10,7 @@ import { AgentTable } from './agent-table.tsx';
 import { LiveCalls } from './live-calls.tsx';
 import { WaitingTable } from './waiting-table.tsx';
 import { HourChart } from './hour-chart.tsx';
-import { sampleEveryMs, withSample, type Sample } from './samples.ts';
+import { sampleEveryMs, withHistory, withSample, type Sample } from './samples.ts';
 import { useNow } from '../shared/use-now.ts';
 import { clockOf, percentOf } from '../shared/words.ts';
 import { serviceLevelLevel, staffingLevel, waitLevel, worst, type Level } from './thresholds.ts';
@@ -85,11 +85,38 @@ function useAsa(
 }
 
 /**
- * Each queue's samples for its chart: one per sampling step from the
+ * Each queue's samples for its chart: the server's minutes of the hour before
+ * the page opened (read once per queue), then one per sampling step from the
  * statuses the wallboard holds, the last hour kept.
  */
-function useSamples(queues: readonly QueueView[] | null): ReadonlyMap<string, Sample[]> {
+function useSamples(
+  supervisor: LineupSupervisor | null,
+  queues: readonly QueueView[] | null,
+): ReadonlyMap<string, Sample[]> {
   const [samples, setSamples] = useState<ReadonlyMap<string, Sample[]>>(new Map());
+  // The history is read for the first asaQueuesMax queues, once each: one request a queue.
+  const historyRead = useRef(new Set<string>());
+  const ids = (queues ?? []).slice(0, asaQueuesMax).map((queue) => queue.id);
+  const key = ids.join(' ');
+  useEffect(() => {
+    if (supervisor === null || key === '') return;
+    for (const queueId of key.split(' ') as QueueView['id'][]) {
+      if (historyRead.current.has(queueId)) continue;
+      historyRead.current.add(queueId);
+      supervisor.queueSamples(queueId).then(
+        (history) => {
+          setSamples((current) => {
+            const next = new Map(current);
+            next.set(queueId, withHistory(current.get(queueId) ?? [], history));
+            return next;
+          });
+        },
+        () => {
+          // Without its history the chart starts now; the next page load tries again.
+        },
+      );
+    }
+  }, [supervisor, key]);
   const latest = useRef(queues);
   latest.current = queues;
   useEffect(() => {
@@ -195,7 +222,7 @@ export function WallboardApp({ url, token, onSignOut }: SignedInProps) {
   );
   const nowMs = useNow();
   const asa = useAsa(supervisor, queues);
-  const samples = useSamples(queues);
+  const samples = useSamples(supervisor, queues);
   const [watched, setWatched] = useState<QueueView['id'] | null>(null);
   const watchedQueue = queues?.find((queue) => queue.id === watched);
   return (

@@ -31,6 +31,7 @@ const en = {
   alert: ' (alert)',
   lastHourOf: (queue: string) => `The last hour of ${queue}`,
   serviceLevelPercent: 'Service level %',
+  time: 'Time',
   noSamples: 'No samples yet.',
   chartSummary: (since: string, waitingMax: string, level: string) =>
     `Since ${since}: at most ${waitingMax} waiting, ${level}.`,
@@ -93,6 +94,7 @@ export const wallboardWords: Catalog<typeof en> = {
     alert: '（告警）',
     lastHourOf: (queue) => `${queue}最近一小时`,
     serviceLevelPercent: '服务水平 %',
+    time: '时间',
     noSamples: '还没有数据。',
     chartSummary: (since, waitingMax, level) => `自${since}起：最多${waitingMax}人等待，${level}。`,
     noServiceLevel: '尚无服务水平',
