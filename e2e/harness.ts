@@ -52,8 +52,11 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** Starts `lineup serve --port 0` with the demo, and waits for its links and for /readyz. */
-export async function startServer(): Promise<TestServer> {
+/**
+ * Starts `lineup serve --port 0` with the demo, and waits for its links and for /readyz;
+ * `extraArgs` add flags (`--config <file>` for the calls' TURN settings).
+ */
+export async function startServer(extraArgs: readonly string[] = []): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'lineup-web-'));
   const child = spawn(
     process.execPath,
@@ -68,6 +71,7 @@ export async function startServer(): Promise<TestServer> {
       '127.0.0.1',
       '--data-dir',
       dataDir,
+      ...extraArgs,
     ],
     {
       env: { ...process.env, LINEUP_OPERATOR_KEY: operatorKey },
@@ -154,11 +158,23 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /**
+ * Chromium's switches for the call tests: a fake camera (a test pattern) and
+ * microphone (a beep) granted without asking, and audio that may play before
+ * anyone clicks (hold music, the remote party).
+ */
+export const fakeMediaArgs: readonly string[] = [
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+/**
  * Launches Debian's chromium headless. Playwright gives each launch a fresh
  * temporary profile (its own --user-data-dir), and each test person gets a
- * context of its own (separate storage, like separate browsers).
+ * context of its own (separate storage, like separate browsers). `extraArgs`
+ * add switches (`fakeMediaArgs` for the call tests).
  */
-export async function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!existsSync(chromiumPath)) {
     throw new Error(
       `${chromiumPath} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does.`,
@@ -176,6 +192,7 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
       // A host page the tests fulfil themselves (OpenOptions.hostHtml) has no address space of
       // its own, so Chromium's Local Network Access would block its calls to the loopback server.
       '--disable-features=LocalNetworkAccessChecks',
@@ -212,11 +229,14 @@ export interface Stage {
  * they are now by e2e/global-setup.ts); what did start is stopped if a later
  * step fails.
  */
-export async function startStage(viewport: { width: number; height: number }): Promise<Stage> {
-  const server = await startServer();
+export async function startStage(
+  viewport: { width: number; height: number },
+  options: { serverArgs?: readonly string[]; browserArgs?: readonly string[] } = {},
+): Promise<Stage> {
+  const server = await startServer(options.serverArgs);
   let browser: Browser;
   try {
-    browser = await launchBrowser();
+    browser = await launchBrowser(options.browserArgs);
   } catch (error: unknown) {
     await server.stop();
     throw error;

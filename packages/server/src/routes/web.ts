@@ -20,13 +20,15 @@ export const webApps = ['agent', 'wallboard', 'widget'] as const;
  * Pages may load scripts, styles and images only from this server and talk
  * only to it ('self' covers its WebSocket too, CSP level 3); no page may
  * frame them. The widget's demo
- * page has an inline style, hence 'unsafe-inline' for styles only.
+ * page has an inline style, hence 'unsafe-inline' for styles only. A call's
+ * recording plays from an object URL, hence blob: media.
  */
 const contentSecurityPolicy = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
   "connect-src 'self'",
   "frame-ancestors 'none'",
   "base-uri 'none'",

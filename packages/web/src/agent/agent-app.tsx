@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ChatEntry, ContactId, QueueId, TransferTarget } from '@lineup/protocol';
 import {
   LineupAgent,
@@ -7,7 +7,9 @@ import {
   type ConnectionChange,
   type ContactView,
 } from '@lineup/sdk';
+import { agentCallClient } from '../shared/calls/call-client.ts';
 import { Chat } from '../shared/chat.tsx';
+import { AgentCalls } from './call-panel.tsx';
 import { sendFile } from '../shared/chat-attachment.tsx';
 import { ConnectionNote } from '../shared/connection-note.tsx';
 import { merged, messageOf } from '../shared/messages.ts';
@@ -199,6 +201,7 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
     }
   };
 
+  const callClient = useMemo(() => (agent === null ? null : agentCallClient(agent)), [agent]);
   const offerContact =
     view?.offer === null || view === null ? undefined : contacts.get(view.offer.contactId);
   useEffect(() => {
@@ -278,6 +281,9 @@ export function AgentApp({ url, token, onSignOut }: SignedInProps) {
           )}
         </aside>
         <main className="work">
+          {callClient === null ? null : (
+            <AgentCalls agent={agent} client={callClient} selectedContactId={selected} />
+          )}
           {view?.offer == null ? null : (
             <OfferCard
               offer={view.offer}

@@ -1,5 +1,6 @@
 import '../shared/base.css';
 import '../shared/chat.css';
+import '../shared/calls/calls.css';
 import './agent.css';
 import { mountSignedInPage } from '../shared/signed-in-page.tsx';
 import { AgentApp } from './agent-app.tsx';

@@ -1,4 +1,5 @@
 import '../shared/base.css';
+import '../shared/calls/calls.css';
 import './wallboard.css';
 import { mountSignedInPage } from '../shared/signed-in-page.tsx';
 import type { SignedInProps } from '../shared/signed-in-page.tsx';

@@ -1,11 +1,13 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { announcementLengthMax, type QueueStatus } from '@lineup/protocol';
 import { LineupSupervisor, type ConnectionChange, type QueueView } from '@lineup/sdk';
+import { supervisorCallClient } from '../shared/calls/call-client.ts';
 import { ConnectionNote } from '../shared/connection-note.tsx';
 import { LanguageSwitch, useWords } from '../shared/i18n.tsx';
 import { sharedWords } from '../shared/shared-words.ts';
 import type { SignedInProps } from '../shared/signed-in-page.tsx';
 import { AgentTable } from './agent-table.tsx';
+import { LiveCalls } from './live-calls.tsx';
 import { WaitingTable } from './waiting-table.tsx';
 import { HourChart } from './hour-chart.tsx';
 import { sampleEveryMs, withHistory, withSample, type Sample } from './samples.ts';
@@ -205,6 +207,19 @@ export function WallboardApp({ url, token, onSignOut }: SignedInProps) {
     };
   }, [url, token, reread]);
 
+  const [subject, setSubject] = useState<string | null>(null);
+  useEffect(() => {
+    void supervisor?.opened().then(
+      (welcome) => {
+        setSubject(welcome.subject);
+      },
+      () => undefined,
+    );
+  }, [supervisor]);
+  const callClient = useMemo(
+    () => (supervisor === null ? null : supervisorCallClient(supervisor)),
+    [supervisor],
+  );
   const nowMs = useNow();
   const asa = useAsa(supervisor, queues);
   const samples = useSamples(supervisor, queues);
@@ -267,6 +282,9 @@ export function WallboardApp({ url, token, onSignOut }: SignedInProps) {
       )}
       {supervisor === null ? null : <AnnounceCard supervisor={supervisor} />}
       {supervisor === null ? null : <AgentTable supervisor={supervisor} />}
+      {callClient === null || subject === null ? null : (
+        <LiveCalls client={callClient} subject={subject} />
+      )}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { TokenSource } from '@lineup/sdk';
+import callStyles from '../shared/calls/calls.css?inline';
 import chatStyles from '../shared/chat.css?inline';
 import { LanguageProvider, LanguageSwitch, startLanguage, useWords } from '../shared/i18n.tsx';
 import { takeToken } from '../shared/token.ts';
@@ -93,7 +94,7 @@ function mount(): void {
   document.body.append(hostElement);
   const shadow = hostElement.attachShadow({ mode: 'open' });
   const style = document.createElement('style');
-  style.textContent = `${widgetStyles}\n${chatStyles}`;
+  style.textContent = `${widgetStyles}\n${chatStyles}\n${callStyles}`;
   const container = document.createElement('div');
   shadow.append(style, container);
   // The widget's language is its own, so that screen readers say its words right on any page.

@@ -9,10 +9,20 @@ import { waitInWords } from '../shared/words.ts';
 import { widgetWords } from './widget-words.ts';
 
 /*
- * The first screen of the widget: the queues that take chat with their live
- * status, a Chat button for an open queue and Leave a message for one that is
+ * The first screen of the widget: the queues that take chat, voice or video
+ * with their live status, a Chat, Video call or Voice call button for an open
+ * queue (by the channels it takes) and Leave a message for one that is
  * offline or closed.
  */
+
+/** How the customer joins: a chat, or a voice or video call that the agent places once it takes the contact. */
+export type JoinChannel = 'chat' | 'voice' | 'video';
+
+/** The calls a customer joins from the widget, with their buttons' words. */
+const joinChannels = [
+  { channel: 'video', label: 'videoCall', labelWith: 'videoCallWith' },
+  { channel: 'voice', label: 'voiceCall', labelWith: 'voiceCallWith' },
+] as const;
 
 /** How often the list of queues is read again while the customer chooses. */
 const queueRefreshMs = 5000;
@@ -24,7 +34,7 @@ export function QueueList({
   onWriteMessage,
 }: {
   customer: LineupCustomer;
-  onJoin: (queue: PublicQueueStatus, name: string) => Promise<void>;
+  onJoin: (queue: PublicQueueStatus, name: string, channel: JoinChannel) => Promise<void>;
   onWriteMessage: (queueId: QueueId, queueName: string) => void;
 }) {
   const [queues, setQueues] = useState<PublicQueueStatus[] | null>(null);
@@ -41,7 +51,13 @@ export function QueueList({
       customer.queueStatuses().then(
         (page) => {
           if (!isMounted.current) return;
-          setQueues(page.items.filter((queue) => queue.channels.includes('chat')));
+          setQueues(
+            page.items.filter((queue) =>
+              queue.channels.some(
+                (channel) => channel === 'chat' || channel === 'voice' || channel === 'video',
+              ),
+            ),
+          );
           setFailure(null);
         },
         (error: unknown) => {
@@ -57,12 +73,15 @@ export function QueueList({
     };
   }, [customer]);
 
-  const submit = (queue: PublicQueueStatus) => (event: SubmitEvent) => {
-    event.preventDefault();
+  const joinBy = (queue: PublicQueueStatus, channel: JoinChannel) => {
     setJoining(queue.queueId);
-    void onJoin(queue, name.trim()).finally(() => {
+    void onJoin(queue, name.trim(), channel).finally(() => {
       if (isMounted.current) setJoining(null);
     });
+  };
+  const submit = (queue: PublicQueueStatus) => (event: SubmitEvent) => {
+    event.preventDefault();
+    joinBy(queue, 'chat');
   };
 
   return (
@@ -97,7 +116,7 @@ export function QueueList({
                   <span className="queue-status">{statusInWords(queue, language)}</span>
                 </div>
                 <div className="queue-actions">
-                  {queue.isOpen ? (
+                  {queue.isOpen && queue.channels.includes('chat') ? (
                     <button
                       type="submit"
                       disabled={joining !== null}
@@ -106,6 +125,22 @@ export function QueueList({
                       {t.chat}
                     </button>
                   ) : null}
+                  {joinChannels
+                    .filter(({ channel }) => queue.isOpen && queue.channels.includes(channel))
+                    .map(({ channel, label, labelWith }) => (
+                      <button
+                        key={channel}
+                        type="button"
+                        className="secondary"
+                        disabled={joining !== null}
+                        aria-label={t[labelWith](queue.name)}
+                        onClick={() => {
+                          joinBy(queue, channel);
+                        }}
+                      >
+                        {t[label]}
+                      </button>
+                    ))}
                   {/* An offline queue may still let customers wait (its whenEmpty); both are offered. */}
                   {queue.isOpen && !queue.isOffline ? null : (
                     <button

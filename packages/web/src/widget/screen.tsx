@@ -5,7 +5,7 @@ import { useLanguage } from '../shared/i18n.tsx';
 import { placeInWords } from '../shared/words.ts';
 import { CallBackForm, Rating } from './contact-forms.tsx';
 import { MessageForm } from './message-form.tsx';
-import { QueueList } from './queue-list.tsx';
+import { QueueList, type JoinChannel } from './queue-list.tsx';
 import type { LeftReason, Stage } from './stage.ts';
 import { widgetWords } from './widget-words.ts';
 
@@ -26,7 +26,7 @@ export interface ScreenProps {
   onSeen: (contactId: ContactId, upToSeq: number) => void;
   onAttach: (contactId: ContactId, file: File) => Promise<void>;
   loadAttachment: (attachmentId: string) => Promise<Blob>;
-  onJoin: (queue: PublicQueueStatus, name: string) => Promise<void>;
+  onJoin: (queue: PublicQueueStatus, name: string, channel: JoinChannel) => Promise<void>;
   onWriteMessage: (queueId: QueueId, queueName: string) => void;
   onLeaveMessage: (queueId: QueueId, input: MessageInput) => Promise<void>;
   onLeave: (contactId: ContactId) => Promise<void>;

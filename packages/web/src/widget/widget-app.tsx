@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ChatEntry, ContactId, QueueId } from '@lineup/protocol';
 import {
   LineupCustomer,
@@ -8,10 +8,14 @@ import {
   type PublicQueueStatus,
   type TokenSource,
 } from '@lineup/sdk';
+import { customerCallClient } from '../shared/calls/call-client.ts';
 import { sendFile } from '../shared/chat-attachment.tsx';
 import { ConnectionNote } from '../shared/connection-note.tsx';
 import { useLanguage } from '../shared/i18n.tsx';
 import { merged, messageOf } from '../shared/messages.ts';
+import type { JoinChannel } from './queue-list.tsx';
+import { CustomerCalls } from './customer-calls.tsx';
+import { QueueWaitAudio } from './queue-wait-audio.tsx';
 import { Screen } from './screen.tsx';
 import { keepStage, keptStage, type LeftReason, type Stage } from './stage.ts';
 
@@ -199,13 +203,13 @@ export function WidgetApp({ url, token }: WidgetProps) {
     keepStage(stage);
   }, [stage]);
 
-  const join = async (queue: PublicQueueStatus, name: string) => {
+  const join = async (queue: PublicQueueStatus, name: string, channel: JoinChannel) => {
     if (customer === null) return;
     setFailure(null);
     try {
       const outcome = await customer.join({
         queueId: queue.queueId,
-        channel: 'chat',
+        channel,
         ...(name === '' ? {} : { customer: { name } }),
       });
       setEntries([]);
@@ -318,6 +322,11 @@ export function WidgetApp({ url, token }: WidgetProps) {
     [customer],
   );
 
+  const callClient = useMemo(
+    () => (customer === null ? null : customerCallClient(customer)),
+    [customer],
+  );
+
   const restart = () => {
     setEntries([]);
     setAgentReadUpToSeq(0);
@@ -333,6 +342,15 @@ export function WidgetApp({ url, token }: WidgetProps) {
         <p className="error" role="alert">
           {failure}
         </p>
+      )}
+      {callClient === null ? null : <CustomerCalls client={callClient} />}
+      {customer === null || stage.kind !== 'waiting' ? null : (
+        <QueueWaitAudio
+          customer={customer}
+          contactId={stage.contactId}
+          position={stage.position}
+          ewtMs={stage.ewtMs}
+        />
       )}
       {customer === null ? null : (
         <Screen
