@@ -47,6 +47,9 @@ import { recordRoutes } from './routes/records.ts';
 import { Records, trackingHost } from './records.ts';
 import { Feedback } from './feedback.ts';
 import { openServerStore, type ServerStore } from './store.ts';
+import { WebChat, type WebChatSettings } from './compat/web-chat.ts';
+import { webChatRoutes } from './compat/web-chat-routes.ts';
+import type { ChatRobot } from './compat/robot.ts';
 
 /*
  * The HTTP app: REST under /v1 with the tenant in the path, OpenAPI at
@@ -109,6 +112,11 @@ export interface AppOptions {
    * package: its host names the folder.
    */
   webDirectory?: string;
+  /**
+   * The web-chat REST for clients without a WebSocket (Huawei's, docs/compat.md),
+   * served with `chat`: its robot (none by default) and settings.
+   */
+  webChat?: { robot?: ChatRobot | null; settings?: Partial<WebChatSettings> };
 }
 
 /** How many REST requests a caller may send. */
@@ -432,6 +440,22 @@ export function buildApp(options: AppOptions): FastifyInstance {
     },
     { prefix: '/v1/tenants/:tenantId' },
   );
+  if (options.chat !== undefined) {
+    const webChat = new WebChat({
+      host,
+      chat: options.chat,
+      clock,
+      scheduler,
+      robot: options.webChat?.robot ?? null,
+      ...(options.webChat?.settings === undefined ? {} : { settings: options.webChat.settings }),
+    });
+    app.addHook('preClose', (done) => {
+      webChat.close();
+      done();
+    });
+    const services = { host, auth: options.auth, chat: options.chat, feedback, records, clock };
+    webChatRoutes(app, { webChat, ...services });
+  }
   return app;
 }
 

@@ -164,3 +164,18 @@ export {
   /** Why the server could not start. */
   type ServeRefusal,
 } from './serve.ts';
+export {
+  FaqRobot,
+  loadFaqRobot,
+  parseFaq,
+  type ChatRobot,
+  type FaqFile,
+  type RobotContext,
+  type RobotReply,
+} from './compat/robot.ts';
+export {
+  webChatSettingsDefault,
+  type DownlinkMessage,
+  type WebChatSettings,
+} from './compat/web-chat.ts';
+export { webChatPrefix, webChatTokenHeader, uploadFileTypes } from './compat/web-chat-routes.ts';

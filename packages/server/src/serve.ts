@@ -7,6 +7,8 @@ import { buildApp, type RequestRates } from './app.ts';
 import type { SocketSettings } from './socket-hub.ts';
 import { Auth, operatorKeyPattern } from './auth.ts';
 import { Chat } from './chat.ts';
+import { loadFaqRobot } from './compat/robot.ts';
+import type { WebChatSettings } from './compat/web-chat.ts';
 import { openServerStore } from './store.ts';
 import { SystemScheduler, systemClock } from './clock.ts';
 import { EngineHost } from './engine-host.ts';
@@ -48,6 +50,8 @@ export interface ServeOptions {
   socket?: Partial<SocketSettings>;
   /** The built web apps to serve (packages/web/dist); none without it. */
   webDirectory?: string;
+  /** The web chat's robot FAQ file (none: no robot) and settings (docs/compat.md). */
+  webChat?: { faqFile?: string } & Partial<WebChatSettings>;
   /** Log level of the server's JSON log; default info. */
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
 }
@@ -97,6 +101,11 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
         'The operator key must be lo_ followed by at least 24 letters, digits, _ or -; ' +
         'generate one, e.g. lo_$(openssl rand -hex 24).',
     };
+  }
+  const { faqFile, ...webChatSettings } = options.webChat ?? {};
+  const loaded = faqFile === undefined ? null : loadFaqRobot(faqFile);
+  if (loaded !== null && !loaded.ok) {
+    return { message: `Cannot use the FAQ file ${faqFile ?? ''}: ${loaded.message}.` };
   }
   let metrics: Metrics | null = null;
   const opened = openSqliteJournal({
@@ -149,6 +158,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
     ...(options.requestRates === undefined ? {} : { requestRates: options.requestRates }),
     ...(options.socket === undefined ? {} : { socket: options.socket }),
     ...(options.webDirectory === undefined ? {} : { webDirectory: options.webDirectory }),
+    webChat: { robot: loaded?.robot ?? null, settings: webChatSettings },
   });
   for (const [who, caughtUp] of [
     ['webhooks', webhooks.caughtUp],

@@ -22,6 +22,7 @@ import {
   type WebhookSettings,
   Webhooks,
   type ServerStore,
+  type AppOptions,
 } from '../src/index.ts';
 
 /*
@@ -123,6 +124,8 @@ export async function startServer(
     startMs?: number;
     /** Web sites whose pages may call the API (CORS); none by default. */
     corsOrigins?: string[];
+    /** The web chat's robot and settings (docs/compat.md). */
+    webChat?: AppOptions['webChat'];
   } = {},
 ): Promise<Server> {
   const clock = new ManualClock(options.startMs ?? T0);
@@ -165,6 +168,7 @@ export async function startServer(
     logger: { level: 'info', stream },
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
     ...(options.corsOrigins === undefined ? {} : { corsOrigins: options.corsOrigins }),
+    ...(options.webChat === undefined ? {} : { webChat: options.webChat }),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
