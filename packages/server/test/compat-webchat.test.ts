@@ -296,6 +296,24 @@ describe('Huawei web chat: polling', () => {
     expect((await poll(token)).downlinkMessages).toEqual([]);
   });
 
+  it('[limits] past downlinkBufferedMax unacknowledged messages the oldest go', async () => {
+    await start({ robot: true, settings: { downlinkBufferedMax: 2 } });
+    const token = await apply();
+    await send(token, 'CONNECT');
+    await send(token, 'CHAT', 'TEXT', 'hours');
+    await send(token, 'CHAT', 'TEXT', 'card');
+    expect((await poll(token)).downlinkMessages.map((m) => m.seq)).toEqual([2, 3]);
+  });
+
+  it('[limits] a session sends 40 requests at once; the 41st is rate_limited', async () => {
+    await start();
+    const token = await apply();
+    for (let index = 0; index < 40; index++) await poll(token);
+    const refused = await hwCall('GET', 'poll?waitMs=0', token);
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({ resultCode: 'rate_limited' });
+  });
+
   it('[limits] a long poll with nothing to say answers empty after its wait, bounded by pollWaitMsMax', async () => {
     await start({ settings: { pollWaitMsMax: 5_000 } });
     const token = await apply();

@@ -250,7 +250,14 @@ function route<B extends TSchema, Q extends TSchema>(
       if (!services.host.hasTenant(tenantId)) return sendRefusal(reply, tenantNotFound(tenantId));
       const header = request.headers[webChatTokenHeader];
       const token = typeof header === 'string' ? header : undefined;
-      const waitMs = limiter.take(token ?? `address ${request.ip}`);
+      const isSessionNeeded = spec.isSessionNeeded !== false;
+      const found = isSessionNeeded ? services.webChat.session(token) : null;
+      // A token of another tenant is no token here: nobody learns another tenant's sessions.
+      const session =
+        found !== null && !('code' in found) && found.tenantId === tenantId ? found : null;
+      // Only a live session spends from a bucket of its own: guessed tokens share their
+      // address's, so that guessing can neither grow the buckets nor escape the limit.
+      const waitMs = limiter.take(session === null ? `address ${request.ip}` : session.token);
       if (waitMs > 0) {
         void reply.header('retry-after', String(Math.ceil(waitMs / 1000)));
         return sendRefusal(
@@ -260,17 +267,15 @@ function route<B extends TSchema, Q extends TSchema>(
           }),
         );
       }
-      let session: WebChatSession | null = null;
-      if (spec.isSessionNeeded !== false) {
-        const found = services.webChat.session(token);
-        if ('code' in found) return sendRefusal(reply, found);
-        // A token of another tenant is no token here: nobody learns another tenant's sessions.
-        if (found.tenantId !== tenantId) {
-          return sendRefusal(reply, rejection('unauthorized', 'The ccmessaging-token is unknown.'));
-        }
-        session = found;
-        void reply.header(webChatTokenHeader, found.token);
+      if (isSessionNeeded && session === null) {
+        return sendRefusal(
+          reply,
+          found !== null && 'code' in found
+            ? found
+            : rejection('unauthorized', 'The ccmessaging-token is unknown.'),
+        );
       }
+      if (session !== null) void reply.header(webChatTokenHeader, session.token);
       const answer = await spec.handler({
         tenantId,
         session,

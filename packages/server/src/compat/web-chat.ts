@@ -290,7 +290,10 @@ export class WebChat {
       case 'robot': {
         const robot = this.#robot;
         if (robot === null || content.text === undefined) {
-          return rejection('contact_not_assigned', 'The robot reads text only; send TEXT.');
+          return rejection(
+            'invalid_command',
+            'The robot reads text only; send TEXT, or TRANS2AGENT to reach an agent.',
+          );
         }
         const reply = robot.reply(content.text, this.#robotContext(session));
         this.#pushRobot(session, robot, reply.text);
