@@ -305,10 +305,10 @@ describe('Huawei web chat: polling', () => {
     expect((await poll(token)).downlinkMessages.map((m) => m.seq)).toEqual([2, 3]);
   });
 
-  it('[limits] a session sends 40 requests at once; the 41st is rate_limited', async () => {
-    await start();
+  it('[limits] a session sends requestBurst requests at once; the next is rate_limited', async () => {
+    await start({ settings: { requestBurst: webChatSettingsDefault.requestBurst } });
     const token = await apply();
-    for (let index = 0; index < 40; index++) await poll(token);
+    for (let index = 0; index < webChatSettingsDefault.requestBurst; index++) await poll(token);
     const refused = await hwCall('GET', 'poll?waitMs=0', token);
     expect(refused.status).toBe(429);
     expect(refused.body).toMatchObject({ resultCode: 'rate_limited' });

@@ -18,7 +18,7 @@ import type { Clock } from '../clock.ts';
 import { errorBody, rejectionOfFastifyError } from '../errors.ts';
 import type { Feedback } from '../feedback.ts';
 import { tenantNotFound, type Host } from '../host.ts';
-import { RateLimiter, type Rate } from '../rate-limit.ts';
+import { RateLimiter } from '../rate-limit.ts';
 import type { Records } from '../records.ts';
 import { MediaType, mediaTypeOf, type WebChat, type WebChatSession } from './web-chat.ts';
 
@@ -39,8 +39,6 @@ import { MediaType, mediaTypeOf, type WebChat, type WebChatSession } from './web
 export const webChatPrefix = '/compat/huawei/:tenantId/apiaccess/ccmessaging';
 /** The header that carries the session's token, as Huawei names it. */
 export const webChatTokenHeader = 'ccmessaging-token';
-/** Requests per second a session (or an address applying for tokens) may send, on average. */
-export const webChatRequestRate: Rate = { perSecond: 20, burst: 40 };
 /** Most history messages one queryHistoryChatMessage answers. */
 export const historyLimitMax = 100;
 /** Most contacts whose transcripts a history reads (the newest). */
@@ -291,7 +289,10 @@ function route<B extends TSchema, Q extends TSchema>(
 
 function registerAll(app: FastifyInstance, services: WebChatServices): void {
   const { webChat, chat } = services;
-  const limiter = new RateLimiter(webChatRequestRate, services.clock);
+  const limiter = new RateLimiter(
+    { perSecond: webChat.settings.requestsPerSecond, burst: webChat.settings.requestBurst },
+    services.clock,
+  );
   const must = (session: WebChatSession | null): WebChatSession => {
     if (session === null) throw new Error('a session route runs with its session');
     return session;

@@ -99,6 +99,10 @@ export interface WebChatSettings {
   downlinkBufferedMax: number;
   /** Most sessions at once on this server. */
   sessionsMax: number;
+  /** Requests a second a session (or an address applying for tokens) may send, on average. */
+  requestsPerSecond: number;
+  /** Requests at once above that average. */
+  requestBurst: number;
 }
 
 /** Defaults of the web chat's settings. */
@@ -108,6 +112,8 @@ export const webChatSettingsDefault: WebChatSettings = {
   pollMessagesMax: 100,
   downlinkBufferedMax: 1_000,
   sessionsMax: 10_000,
+  requestsPerSecond: 20,
+  requestBurst: 40,
 };
 
 /** Where a session's chat stands. */
