@@ -144,6 +144,31 @@ describe('Voximplant ACD requests', () => {
     expect((await late.getStatus()).position).toBe(1);
   });
 
+  it('[R13] with isWaitingPushed, Waiting follows each new place the server pushes', async () => {
+    const t = await tenant();
+    const ahead = await customer(t, 'caller-ahead');
+    const behind = await customer(t, 'caller-behind');
+    const first = enqueueACDRequest('MainQueue', '+4930121', { client: ahead });
+    await next(first, ACDEvents.Queued);
+    const second = enqueueACDRequest('MainQueue', '+4930122', {
+      client: behind,
+      isWaitingPushed: true,
+    });
+    await next(second, ACDEvents.Queued);
+    const movedUp = new Promise<ACDEventPayloads['Waiting']>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error(`no Waiting at position 1 within ${waitMsMax} ms`));
+      }, waitMsMax);
+      second.addEventListener(ACDEvents.Waiting, (event) => {
+        if (event.position !== 1) return;
+        clearTimeout(timer);
+        resolve(event);
+      });
+    });
+    await first.cancel();
+    expect(await movedUp).toMatchObject({ name: 'ACD.Waiting', position: 1 });
+  });
+
   it('[R11] a queue nobody serves answers Offline, with the queue message and no wait', async () => {
     const t = await tenant({ whenEmpty: 'reject', closedMessage: 'Nobody is here; call later.' });
     const caller = await customer(t, 'caller-2');

@@ -372,6 +372,35 @@ describe('Huawei web chat: offline, leaving, refusals', () => {
     ]);
   });
 
+  it('[R16] CONNECT outside opening hours says so; the message left there reaches the queue', async () => {
+    await start({
+      queue: {
+        hours: { timeZone: 'UTC', weekly: [], holidays: [] },
+        whenClosed: 'leaveMessage',
+        closedMessage: 'We are closed; leave a message.',
+      },
+    });
+    const token = await apply();
+    const connected = await send(token, 'CONNECT');
+    expect(connected.body).toMatchObject({ resultDesc: 'We are closed; leave a message.' });
+    expect((await poll(token)).downlinkMessages).toMatchObject([
+      { sourceType: 'SYSTEM', isOfflineStatus: true, content: 'We are closed; leave a message.' },
+    ]);
+    const early = await hwCall('POST', 'send', token, message('CHAT', 'TEXT', 'anyone?'));
+    expect(early.body).toMatchObject({ resultCode: 'contact_not_found' });
+    const left = await hwCall('POST', 'doLeaveMessage', token, {
+      caller: '+4930999',
+      leaveMessage: 'Call me tomorrow',
+      channel: 'WEB',
+    });
+    expect(left.body).toMatchObject({ resultCode: '0' });
+    const messages = await server.call<{ messages: unknown[] }>(
+      'GET',
+      `${acme}/queues/q1/messages`,
+    );
+    expect(messages.body.messages).toMatchObject([{ text: 'Call me tomorrow' }]);
+  });
+
   it('[webchat] DISCONNECT while waiting takes the contact out of the line', async () => {
     await start();
     const token = await apply();
