@@ -230,7 +230,7 @@ function route<B extends TSchema, Q extends TSchema>(
       body: Static<B>;
       query: Static<Q>;
       request: FastifyRequest;
-    }) => Promise<Success | Rejection>;
+    }) => Success | Rejection | Promise<Success | Rejection>;
   },
 ): void {
   app.route({
@@ -367,7 +367,7 @@ function registerAll(app: FastifyInstance, services: WebChatServices): void {
     method: 'POST',
     url: '/queryQueueInfo',
     body: QueueInfoBody,
-    handler: ({ session }) => Promise.resolve(queueInfo(services, must(session))),
+    handler: ({ session }) => queueInfo(services, must(session)),
   });
 
   route(app, services, limiter, {
@@ -379,23 +379,20 @@ function registerAll(app: FastifyInstance, services: WebChatServices): void {
     handler: ({ session, body }) => {
       const own = must(session);
       const contactId = webChat.liveContact(own);
-      if (typeof contactId !== 'string') return Promise.resolve(contactId);
+      if (typeof contactId !== 'string') return contactId;
       const extension = body.fileType.toLowerCase();
       const contentType = uploadFileTypes[extension];
       if (contentType === undefined) {
-        return Promise.resolve(
-          rejection(
-            'invalid_command',
-            `fileType must be one of ${Object.keys(uploadFileTypes).join(', ')}.`,
-            {
-              problems: [{ path: '/body/fileType', message: 'is not a known file type' }],
-            },
-          ),
+        return rejection(
+          'invalid_command',
+          `fileType must be one of ${Object.keys(uploadFileTypes).join(', ')}.`,
+          {
+            problems: [{ path: '/body/fileType', message: 'is not a known file type' }],
+          },
         );
       }
       const bytes = Buffer.from(body.fileStream, 'base64');
-      if (bytes.length > chat.attachmentBytesMax)
-        return Promise.resolve(rejection('payload_too_large'));
+      if (bytes.length > chat.attachmentBytesMax) return rejection('payload_too_large');
       const attached = chat.attach(
         own.tenantId,
         contactId,
@@ -406,10 +403,8 @@ function registerAll(app: FastifyInstance, services: WebChatServices): void {
           bytes,
         },
       );
-      if ('code' in attached) return Promise.resolve(attached);
-      return Promise.resolve(
-        success('upload success', { returnCode: '0', objectKey: attached.id }),
-      );
+      if ('code' in attached) return attached;
+      return success('upload success', { returnCode: '0', objectKey: attached.id });
     },
   });
 
@@ -422,16 +417,14 @@ function registerAll(app: FastifyInstance, services: WebChatServices): void {
       const found = chat.attachment(own.tenantId, body.fileId);
       // Another customer's file does not exist for this one.
       if (found?.customerId !== own.customerId) {
-        return Promise.resolve(rejection('not_found', 'No file of this chat has this fileId.'));
+        return rejection('not_found', 'No file of this chat has this fileId.');
       }
-      return Promise.resolve(
-        success('download success', {
-          fileStream: found.bytes.toString('base64'),
-          fileName: found.attachment.name,
-          contentType: found.attachment.contentType,
-          mediaType: mediaTypeOf(found.attachment.contentType),
-        }),
-      );
+      return success('download success', {
+        fileStream: found.bytes.toString('base64'),
+        fileName: found.attachment.name,
+        contentType: found.attachment.contentType,
+        mediaType: mediaTypeOf(found.attachment.contentType),
+      });
     },
   });
 
@@ -442,18 +435,14 @@ function registerAll(app: FastifyInstance, services: WebChatServices): void {
     handler: ({ session, body }) => {
       const own = must(session);
       if (own.lastContactId === null) {
-        return Promise.resolve(
-          rejection('contact_not_found', 'This session has had no chat to rate.'),
-        );
+        return rejection('contact_not_found', 'This session has had no chat to rate.');
       }
       const rating = services.feedback.rate(own.tenantId, own.lastContactId, {
         score: Number(body.evaluation),
         ...(body.comment === undefined || body.comment === '' ? {} : { comment: body.comment }),
       });
-      if ('code' in rating) return Promise.resolve(rating);
-      return Promise.resolve(
-        success('satisfaction saved', { returnCode: '0', callId: rating.contactId }),
-      );
+      if ('code' in rating) return rating;
+      return success('satisfaction saved', { returnCode: '0', callId: rating.contactId });
     },
   });
 
@@ -467,8 +456,8 @@ function registerAll(app: FastifyInstance, services: WebChatServices): void {
         customer: { id: asCustomerId(own.customerId), name: own.name, number: body.caller },
         text: body.leaveMessage,
       });
-      if ('code' in message) return Promise.resolve(message);
-      return Promise.resolve(success('message saved', { messageId: message.id }));
+      if ('code' in message) return message;
+      return success('message saved', { messageId: message.id });
     },
   });
 
@@ -479,11 +468,9 @@ function registerAll(app: FastifyInstance, services: WebChatServices): void {
     handler: ({ session, body }) => {
       const own = must(session);
       if (body.userId !== undefined && body.userId !== own.customerId) {
-        return Promise.resolve(
-          rejection('forbidden', 'A session reads only its own customer’s history.'),
-        );
+        return rejection('forbidden', 'A session reads only its own customer’s history.');
       }
-      return Promise.resolve(success('success', { messageList: history(services, own, body) }));
+      return success('success', { messageList: history(services, own, body) });
     },
   });
 }
@@ -493,7 +480,7 @@ function sent(
   webChat: WebChat,
   session: WebChatSession,
   body: Static<typeof SendBody>,
-): Promise<string | Rejection> {
+): Rejection | Promise<string | Rejection> {
   switch (body.controlType) {
     case 'CONNECT':
       return webChat.connect(session);
@@ -504,18 +491,17 @@ function sent(
     case 'CHAT': {
       const content = body.content ?? '';
       if (content === '') {
-        return Promise.resolve(
-          rejection('invalid_command', 'A CHAT message needs its content.', {
-            problems: [{ path: '/body/content', message: 'must not be empty' }],
-          }),
-        );
+        return rejection('invalid_command', 'A CHAT message needs its content.', {
+          problems: [{ path: '/body/content', message: 'must not be empty' }],
+        });
       }
       if (body.mediaType === MediaType.TEXT) return webChat.say(session, { text: content });
       // IMAGE, AUDIO, VIDEO carry the objectKey; FILE carries name,size,objectKey,type.
       const attachmentId = body.mediaType === MediaType.FILE ? content.split(',')[2] : content;
       if (attachmentId === undefined || attachmentId === '') {
-        return Promise.resolve(
-          rejection('invalid_command', 'A FILE message’s content is name,size,objectKey,type.'),
+        return rejection(
+          'invalid_command',
+          'A FILE message’s content is name,size,objectKey,type.',
         );
       }
       return webChat.say(session, { attachmentId });
