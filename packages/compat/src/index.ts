@@ -7,3 +7,16 @@
 
 /** The products whose interfaces this package answers (docs/compat.md). */
 export const compatProducts = ['cloudroom-queue', 'call-bar', 'acd-requests'] as const;
+
+export {
+  ACDEvents,
+  ACDRequest,
+  ACDRequestStatus,
+  attachACDRequest,
+  enqueueACDRequest,
+  type ACDEventName,
+  type ACDEventPayloads,
+  type ACDListener,
+  type ACDRequestOptions,
+  type ACDStatus,
+} from './acd-requests.ts';

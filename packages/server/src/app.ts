@@ -54,6 +54,9 @@ import { QueueSamples } from './queue-samples.ts';
 import { queueSampleRoutes } from './routes/queue-samples.ts';
 import { setUpCalls, type CallOptions } from './calls/setup.ts';
 import { callRoutes } from './routes/calls.ts';
+import { WebChat, type WebChatSettings } from './compat/web-chat.ts';
+import { webChatRoutes } from './compat/web-chat-routes.ts';
+import type { ChatRobot } from './compat/robot.ts';
 
 /*
  * The HTTP app: REST under /v1 with the tenant in the path, OpenAPI at
@@ -118,6 +121,11 @@ export interface AppOptions {
   webDirectory?: string;
   /** Calls: ring time, limits, recordings' folder, STUN and TURN (docs/calls.md). */
   calls?: CallOptions;
+  /**
+   * The web-chat REST for clients without a WebSocket (Huawei's, docs/compat.md),
+   * served with `chat`: its robot (none by default) and settings.
+   */
+  webChat?: { robot?: ChatRobot | null; settings?: Partial<WebChatSettings> };
 }
 
 /** How many REST requests a caller may send. */
@@ -456,6 +464,22 @@ export function buildApp(options: AppOptions): FastifyInstance {
     },
     { prefix: '/v1/tenants/:tenantId' },
   );
+  if (options.chat !== undefined) {
+    const webChat = new WebChat({
+      host,
+      chat: options.chat,
+      clock,
+      scheduler,
+      robot: options.webChat?.robot ?? null,
+      ...(options.webChat?.settings === undefined ? {} : { settings: options.webChat.settings }),
+    });
+    app.addHook('preClose', (done) => {
+      webChat.close();
+      done();
+    });
+    const services = { host, auth: options.auth, chat: options.chat, feedback, records, clock };
+    webChatRoutes(app, { webChat, ...services });
+  }
   return app;
 }
 

@@ -70,8 +70,26 @@ const notAssigned = (contactId: ContactId): Rejection =>
     { contactId },
   );
 
+/** A message posted in a live contact's conversation, with the conversation's customer and agent. */
+export interface PostedMessage {
+  entry: ChatEntry;
+  customerId: string;
+  agentId: AgentId;
+}
+
+/**
+ * Hears every message posted in any conversation, whoever posted it: the
+ * WebSocket API, the web-chat REST (compat/), a back-end.
+ */
+export type PostedListener = (
+  tenantId: TenantId,
+  contactId: ContactId,
+  posted: PostedMessage,
+) => void;
+
 /** The conversations of every tenant. */
 export class Chat {
+  readonly #postedListeners = new Set<PostedListener>();
   readonly #store: ServerStore;
   readonly #host: Host;
   readonly #clock: Clock;
@@ -115,13 +133,28 @@ export class Chat {
     return { customerId: contact.customer.id, agentId: contact.agentId };
   }
 
-  /** Adds a message to a live, assigned contact's conversation; its entry, or why not. */
+  /** Calls the listener with every message posted from now on; returns the function that stops it. */
+  onPosted(listener: PostedListener): () => void {
+    const own: PostedListener = (...args) => {
+      listener(...args);
+    };
+    this.#postedListeners.add(own);
+    return () => {
+      this.#postedListeners.delete(own);
+    };
+  }
+
+  /**
+   * Adds a message to a live, assigned contact's conversation; its entry, or
+   * why not. The posted listeners hear it before this returns, so that the
+   * conversation's parties have it before the writer's answer leaves.
+   */
   post(
     tenantId: TenantId,
     contactId: ContactId,
     writer: Writer,
     content: { text?: string; attachmentId?: string },
-  ): { entry: ChatEntry; customerId: string; agentId: AgentId } | Rejection {
+  ): PostedMessage | Rejection {
     const conversation = this.#conversation(tenantId, contactId, writer);
     if ('code' in conversation) return conversation;
     if (content.text === undefined && content.attachmentId === undefined) {
@@ -168,7 +201,9 @@ export class Chat {
       );
       return entry;
     });
-    return { entry: insert.immediate(), ...conversation };
+    const posted: PostedMessage = { entry: insert.immediate(), ...conversation };
+    for (const listener of [...this.#postedListeners]) listener(tenantId, contactId, posted);
+    return posted;
   }
 
   /** Records that a party read the conversation up to a seq; the conversation's parties, or why not. */

@@ -3,6 +3,8 @@ import { Compile } from 'typebox/compile';
 import { socketSettingsDefault } from './socket-hub.ts';
 import { requestRatesDefault } from './app.ts';
 import { callServerSettingsDefault } from './calls/setup.ts';
+import { parseJsonFile } from './json-file.ts';
+import { webChatSettingsDefault } from './compat/web-chat.ts';
 
 /*
  * The settings file of `lineup serve --config <file>` (docs/api.md,
@@ -106,6 +108,25 @@ export const ServerConfigSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    webChat: Type.Optional(
+      Type.Object(
+        {
+          faqFile: Type.Optional(
+            Type.String({
+              minLength: 1,
+              description: "The web chat robot's FAQ file (docs/compat.md); no robot without it",
+            }),
+          ),
+          ...Object.fromEntries(
+            Object.entries(webChatSettingsDefault).map(([name, value]) => [
+              name,
+              Type.Optional(positive(`Default ${value}`)),
+            ]),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -118,14 +139,6 @@ const checkConfig = Compile(ServerConfigSchema);
 export function parseServerConfig(
   text: string,
 ): { ok: true; config: ServerConfig } | { ok: false; message: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(text) as unknown;
-  } catch (error: unknown) {
-    return { ok: false, message: `it is not JSON (${(error as Error).message})` };
-  }
-  if (checkConfig.Check(value)) return { ok: true, config: value };
-  const [first] = checkConfig.Errors(value);
-  const at = first?.instancePath === '' ? 'the top level' : (first?.instancePath ?? '?');
-  return { ok: false, message: `${at}: ${first?.message ?? 'is not valid'}` };
+  const parsed = parseJsonFile(checkConfig, text);
+  return parsed.ok ? { ok: true, config: parsed.value } : parsed;
 }

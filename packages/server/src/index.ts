@@ -176,3 +176,18 @@ export {
   /** The TURN REST password of a username: base64(HMAC-SHA1(secret, username)). */
   turnCredentialOf,
 } from './calls/ice-servers.ts';
+export {
+  FaqRobot,
+  loadFaqRobot,
+  parseFaq,
+  type ChatRobot,
+  type FaqFile,
+  type RobotContext,
+  type RobotReply,
+} from './compat/robot.ts';
+export {
+  webChatSettingsDefault,
+  type DownlinkMessage,
+  type WebChatSettings,
+} from './compat/web-chat.ts';
+export { webChatPrefix, webChatTokenHeader, uploadFileTypes } from './compat/web-chat-routes.ts';

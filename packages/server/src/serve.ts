@@ -8,6 +8,8 @@ import type { SocketSettings } from './socket-hub.ts';
 import type { CallServerSettings } from './calls/setup.ts';
 import { Auth, operatorKeyPattern } from './auth.ts';
 import { Chat } from './chat.ts';
+import { loadFaqRobot } from './compat/robot.ts';
+import type { WebChatSettings } from './compat/web-chat.ts';
 import { openServerStore } from './store.ts';
 import { SystemScheduler, systemClock } from './clock.ts';
 import { EngineHost } from './engine-host.ts';
@@ -51,6 +53,8 @@ export interface ServeOptions {
   webDirectory?: string;
   /** Settings of calls: ring time, limits, STUN and TURN (docs/calls.md); each has a default. */
   calls?: Partial<CallServerSettings>;
+  /** The web chat's robot FAQ file (none: no robot) and settings (docs/compat.md). */
+  webChat?: { faqFile?: string } & Partial<WebChatSettings>;
   /** Log level of the server's JSON log; default info. */
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
 }
@@ -100,6 +104,11 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
         'The operator key must be lo_ followed by at least 24 letters, digits, _ or -; ' +
         'generate one, e.g. lo_$(openssl rand -hex 24).',
     };
+  }
+  const { faqFile, ...webChatSettings } = options.webChat ?? {};
+  const loaded = faqFile === undefined ? null : loadFaqRobot(faqFile);
+  if (loaded !== null && !loaded.ok) {
+    return { message: `Cannot use the FAQ file ${faqFile ?? ''}: ${loaded.message}.` };
   }
   let metrics: Metrics | null = null;
   const opened = openSqliteJournal({
@@ -156,6 +165,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
       recordingsDir: join(options.dataDir, 'recordings'),
       ...(options.calls === undefined ? {} : { settings: options.calls }),
     },
+    webChat: { robot: loaded?.robot ?? null, settings: webChatSettings },
   });
   for (const [who, caughtUp] of [
     ['webhooks', webhooks.caughtUp],

@@ -240,6 +240,7 @@ export class SocketHub {
   /** The answers to requests sent with an idempotency key, by person, type and key. */
   readonly #recentReplies = new RecentMap<string, ReplyResult>(recentRepliesMax);
   #isClosing = false;
+  readonly #stopHearingChat: () => void;
 
   constructor(options: {
     host: Host;
@@ -260,6 +261,15 @@ export class SocketHub {
     this.#clock = options.clock;
     this.#scheduler = options.scheduler;
     this.settings = { ...socketSettingsDefault, ...options.settings };
+    // Every posted message reaches the conversation's sockets, whoever posted it (socket or REST).
+    this.#stopHearingChat =
+      this.#chat?.onPosted((tenantId, contactId, posted) => {
+        const channel = this.#channels.get(tenantId);
+        if (channel === undefined) return;
+        for (const party of this.#conversationSessions(channel, posted)) {
+          this.#push(party, { type: 'chat', seq: 0, contactId, message: posted.entry });
+        }
+      }) ?? (() => undefined);
   }
 
   /** Sessions open now, live or in their grace period. */
@@ -316,6 +326,7 @@ export class SocketHub {
   /** Closes every socket and forgets every session, without ending any contact or agent. */
   close(): void {
     this.#isClosing = true;
+    this.#stopHearingChat();
     for (const session of this.#sessions.values()) {
       session.graceTimer?.();
       session.expiryTimer?.();
@@ -833,9 +844,7 @@ export class SocketHub {
           fail(posted);
           return;
         }
-        for (const party of this.#conversationSessions(session.channel, posted)) {
-          this.#push(party, { type: 'chat', seq: 0, contactId, message: posted.entry });
-        }
+        // The conversation's sessions got it from the chat's posted listener (the constructor).
         this.#succeeded(session, connection, message, { events: [], chat: posted.entry });
         return;
       }

@@ -23,6 +23,7 @@ import {
   Webhooks,
   type ServerStore,
   type CallServerSettings,
+  type AppOptions,
 } from '../src/index.ts';
 
 /*
@@ -126,6 +127,8 @@ export async function startServer(
     corsOrigins?: string[];
     /** Settings of calls (ring time, limits, TURN); recordings go under the files folder. */
     calls?: Partial<CallServerSettings>;
+    /** The web chat's robot and settings (docs/compat.md). */
+    webChat?: AppOptions['webChat'];
   } = {},
 ): Promise<Server> {
   const clock = new ManualClock(options.startMs ?? T0);
@@ -172,6 +175,7 @@ export async function startServer(
       recordingsDir: join(filesDir, 'recordings'),
       ...(options.calls === undefined ? {} : { settings: options.calls }),
     },
+    ...(options.webChat === undefined ? {} : { webChat: options.webChat }),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
