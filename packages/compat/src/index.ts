@@ -7,3 +7,17 @@
 
 /** The products whose interfaces this package answers (docs/compat.md). */
 export const compatProducts = ['cloudroom-queue', 'call-bar', 'acd-requests'] as const;
+
+export {
+  createCloudRoomQueue,
+  installCloudRoomQueue,
+  type CallbackSlot,
+  type CloudRoomQueue,
+  type CloudRoomQueueOptions,
+  type Cookie,
+  type CRVideoQueStatus,
+  type CRVideoQueUser,
+  type CRVideoQueueInfo,
+  type CRVideoQueuingInfo,
+} from './cloudroom.ts';
+export { codeOfSdkErr, sdkErrNone, sdkErrOf } from './sdk-err.ts';
