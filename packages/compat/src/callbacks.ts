@@ -1,3 +1,5 @@
+import { LineupError } from '@lineup/sdk';
+
 /*
  * What the adapters share: calling code written for another product without
  * letting it break the adapter, running the adapter's reactions one at a
@@ -31,9 +33,15 @@ export function callSafely<A extends unknown[]>(
 export class SerialTasks {
   #tail: Promise<void> = Promise.resolve();
 
-  /** Runs `task` after every task given before it; a task that fails does not stop the next. */
+  /**
+   * Runs `task` after every task given before it; a task that fails does not
+   * stop the next. A notification whose read failed (a LineupError: the
+   * connection closed, the contact ended) has nobody to tell and is dropped;
+   * any other failure is a bug, rethrown where the platform reports it.
+   */
   run(task: () => Promise<void> | void): Promise<void> {
     const next = this.#tail.then(task).catch((error: unknown) => {
+      if (error instanceof LineupError) return;
       setTimeout(() => {
         throw error;
       }, 0);

@@ -21,3 +21,14 @@ export {
   type CRVideoQueuingInfo,
 } from './cloudroom.ts';
 export { codeOfSdkErr, sdkErrNone, sdkErrOf } from './sdk-err.ts';
+export {
+  callBarIdOf,
+  callBarTimeOf,
+  createCallCenter,
+  monitorCallersMax,
+  queueNumEveryMsDefault,
+  type CallBarListener,
+  type CallCenter,
+  type CallCenterOptions,
+} from './call-bar.ts';
+export type * from './call-bar-events.ts';
