@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LineupAgent, LineupCustomer, type LineupClient } from '@lineup/sdk';
+import { errorCodeList } from '@lineup/protocol';
+import { ClientErrorCode, LineupAgent, LineupCustomer, type LineupClient } from '@lineup/sdk';
 import {
   codeOfSdkErr,
   createCloudRoomQueue,
@@ -257,5 +259,15 @@ describe('CloudRoom queue API', () => {
     expect(codeOfSdkErr(28)).toBe('no_contact_waiting');
     expect(codeOfSdkErr(901)).toBe('connection_lost');
     expect(codeOfSdkErr(0)).toBeNull();
+  });
+
+  it('[compat] docs/compat.md lists every sdkErr with its Lineup code, as the module numbers them', async () => {
+    const doc = await readFile(new URL('../../../docs/compat.md', import.meta.url), 'utf8');
+    const rows = [...doc.matchAll(/^\| (\d+) +\| `([a-z_]+)` +\|$/gm)].map((match) => [
+      Number(match[1]),
+      match[2],
+    ]);
+    const codes = [...errorCodeList, ...Object.values(ClientErrorCode)];
+    expect(rows).toEqual(codes.map((code) => [sdkErrOf(code), code]));
   });
 });
