@@ -250,6 +250,71 @@ export const errorCodes = {
     isRetryable: false,
     message: 'The contact has no rating; rate it first.',
   },
+  call_not_found: {
+    status: 404,
+    isRetryable: false,
+    message: 'No live call has this id; it may have ended already.',
+  },
+  not_in_call: {
+    status: 403,
+    isRetryable: false,
+    message: 'You are not a party of this call; only its parties may act on it.',
+  },
+  media_not_allowed: {
+    status: 403,
+    isRetryable: false,
+    message: 'These two parties may not exchange media; docs/calls.md lists the allowed pairs.',
+  },
+  call_not_ringing: {
+    status: 409,
+    isRetryable: false,
+    message: 'The call does not ring for you any more; it was answered, declined or ended.',
+  },
+  call_not_active: {
+    status: 409,
+    isRetryable: false,
+    message: 'The call is not active; answer or resume it first.',
+  },
+  party_in_call: {
+    status: 409,
+    isRetryable: true,
+    message: 'The person called is in another call; try again when that call ends.',
+  },
+  customer_not_connected: {
+    status: 409,
+    isRetryable: true,
+    message: 'The customer is not connected; call when its widget is open.',
+  },
+  agent_not_connected: {
+    status: 409,
+    isRetryable: true,
+    message: 'The agent called is not connected; pick an agent who is online.',
+  },
+  consult_in_progress: {
+    status: 409,
+    isRetryable: false,
+    message: 'An attended transfer is in progress on this call; complete or cancel it first.',
+  },
+  no_consult: {
+    status: 409,
+    isRetryable: false,
+    message: 'No attended transfer is in progress on this call; start a consult first.',
+  },
+  recording_not_found: {
+    status: 404,
+    isRetryable: false,
+    message: "The call has no recording with this id; list the contact's calls to find it.",
+  },
+  recording_finished: {
+    status: 409,
+    isRetryable: false,
+    message: 'The recording is finished already; start a new one to record more.',
+  },
+  chunk_out_of_order: {
+    status: 409,
+    isRetryable: false,
+    message: 'Recording chunks go in order from 0; send the chunk details name next.',
+  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 /** A stable, machine-readable error code. */

@@ -1,5 +1,5 @@
 /** Version of the protocol types; bumped on any change to commands, events or error codes. */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 export * from './ids.ts';
 export * from './domain.ts';
@@ -11,3 +11,4 @@ export * from './status.ts';
 export * from './errors.ts';
 export * from './access.ts';
 export * from './socket.ts';
+export * from './calls.ts';

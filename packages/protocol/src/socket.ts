@@ -9,6 +9,14 @@ import {
   type QueueId,
 } from './ids.ts';
 import { roleList } from './access.ts';
+import {
+  CallRequestSchema,
+  type CallId,
+  type CallMessage,
+  type CallQualityMessage,
+  type CallRequest,
+  type CallSignalMessage,
+} from './calls.ts';
 import type { Event } from './events.ts';
 
 /*
@@ -157,6 +165,7 @@ export const ClientMessageSchema = Type.Union([
   ChatSendSchema,
   ChatTypingSchema,
   ChatReadSchema,
+  CallRequestSchema,
 ]);
 /** A message a client sends after its hello. */
 export type ClientMessage =
@@ -165,7 +174,8 @@ export type ClientMessage =
   | Static<typeof PingSchema>
   | ChatSend
   | Static<typeof ChatTypingSchema>
-  | Static<typeof ChatReadSchema>;
+  | Static<typeof ChatReadSchema>
+  | CallRequest;
 
 // --- Server to client ----------------------------------------------------------------------------
 
@@ -216,6 +226,8 @@ export type Reply =
 export interface ReplyResult {
   events: Event[];
   chat?: ChatEntry;
+  /** For a call request: the call it concerns (the new one for call.start and call.consult). */
+  callId?: CallId;
 }
 
 /** An engine event the session's role may see, with context people need. */
@@ -317,6 +329,9 @@ export type SequencedMessage =
   | WaitingMessage
   | AnnouncementMessage
   | ChatMessage
-  | ChatReadMessage;
+  | ChatReadMessage
+  | CallMessage
+  | CallSignalMessage
+  | CallQualityMessage;
 /** Every message the server sends. */
 export type ServerMessage = Welcome | Reply | SequencedMessage | ChatTypingMessage | ErrorMessage;

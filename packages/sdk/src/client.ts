@@ -1,6 +1,9 @@
 import type {
   AgentId,
   AnnouncementMessage,
+  CallMessage,
+  CallQualityMessage,
+  CallSignalMessage,
   ChatAttachment,
   ChatEntry,
   ChatMessage,
@@ -68,6 +71,12 @@ export type ClientEvents = EngineEventListeners & {
   chatRead: [message: ChatReadMessage];
   /** Someone else started or stopped typing. */
   chatTyping: [message: ChatTypingMessage];
+  /** A call the client takes part in (for supervisors: any call of the tenant) changed. */
+  call: [message: CallMessage];
+  /** Signalling (an SDP description or an ICE candidate) from another party of a call. */
+  callSignal: [message: CallSignalMessage];
+  /** Supervisors: a quality sample a party of a call reported. */
+  callQuality: [message: CallQualityMessage];
   /** The connection's state changed: connecting, open, reconnecting, closed. */
   connection: [change: ConnectionChange];
   /** The server refused a message that had no reply to carry it (a typing indicator). */
@@ -149,6 +158,15 @@ export class LineupClient<E extends Partial<ClientEvents>> {
         return;
       case 'chatTyping':
         this.#emitter.emit('chatTyping', message);
+        return;
+      case 'call':
+        this.#emitter.emit('call', message);
+        return;
+      case 'callSignal':
+        this.#emitter.emit('callSignal', message);
+        return;
+      case 'callQuality':
+        this.#emitter.emit('callQuality', message);
         return;
     }
   }

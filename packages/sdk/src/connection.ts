@@ -270,6 +270,9 @@ export class Connection {
       case 'announcement':
       case 'chat':
       case 'chatRead':
+      case 'call':
+      case 'callSignal':
+      case 'callQuality':
         // A resume replays only what came after lastSeq; this guards against delivering twice.
         if (message.seq <= this.#lastSeq) return;
         this.#lastSeq = message.seq;

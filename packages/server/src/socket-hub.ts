@@ -755,6 +755,23 @@ export class SocketHub {
       case 'chat.typing':
         this.#chatMessage(session, connection, message);
         return;
+      case 'call.start':
+      case 'call.answer':
+      case 'call.hangup':
+      case 'call.hold':
+      case 'call.resume':
+      case 'call.signal':
+      case 'call.transfer':
+      case 'call.consult':
+      case 'call.consultComplete':
+      case 'call.consultCancel':
+      case 'call.conference':
+      case 'call.monitor':
+      case 'call.monitorStop':
+      case 'call.media':
+      case 'call.quality':
+        fail(rejection('unavailable', 'Calls are not enabled on this server.'));
+        return;
     }
   }
 
