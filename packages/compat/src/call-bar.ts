@@ -1,4 +1,13 @@
-import type { AgentId, ContactId, EventOf, QueueId, StickyLeaveType } from '@lineup/protocol';
+import {
+  asPartyId,
+  type AgentId,
+  type Call,
+  type CallId,
+  type ContactId,
+  type EventOf,
+  type QueueId,
+  type StickyLeaveType,
+} from '@lineup/protocol';
 import type {
   AgentView,
   ContactView,
@@ -15,6 +24,7 @@ import type {
   MemberEnqueueEvent,
   MonitorCaller,
 } from './call-bar-events.ts';
+import { callBarCallEvents, type CallBarCallEvents, type CallContext } from './call-bar-calls.ts';
 import { SerialTasks, allPages, callSafely } from './callbacks.ts';
 
 /*
@@ -31,10 +41,15 @@ import { SerialTasks, allPages, callSafely } from './callbacks.ts';
  * on a timer of the same period.
  */
 
+/** Every event of the call bar, by name: the queue events and the call flows. */
+export type CallBarEvents = CallBarQueueEvents & CallBarCallEvents;
+
 /** The supervisor's queuenum period: the document's 5 s. */
 export const queueNumEveryMsDefault = 5_000;
 /** Most waiting calls monitorcaller lists per skill group (the first, in serving order). */
 export const monitorCallersMax = 100;
+/** Most live calls an agent's call bar follows at once; the oldest is forgotten past it. */
+export const callBarCallsMax = 50;
 
 /** How a call bar is made. */
 export interface CallCenterOptions {
@@ -51,19 +66,14 @@ export interface CallCenterOptions {
 }
 
 /** A listener of one call-bar event. */
-export type CallBarListener<K extends keyof CallBarQueueEvents> = (
-  json: CallBarQueueEvents[K],
-) => void;
+export type CallBarListener<K extends keyof CallBarEvents> = (json: CallBarEvents[K]) => void;
 
 /** The call bar's `CallCenter` object, as far as events go. */
 export interface CallCenter {
   /** Calls `listener` with every `name` event from now on. */
-  addEventListener<K extends keyof CallBarQueueEvents>(name: K, listener: CallBarListener<K>): void;
+  addEventListener<K extends keyof CallBarEvents>(name: K, listener: CallBarListener<K>): void;
   /** Stops a listener added with `addEventListener`. */
-  removeEventListener<K extends keyof CallBarQueueEvents>(
-    name: K,
-    listener: CallBarListener<K>,
-  ): void;
+  removeEventListener<K extends keyof CallBarEvents>(name: K, listener: CallBarListener<K>): void;
   /** Supervisors: starts monitoring (monitorqueue, monitorcaller, agentbegingroup, agentstopgroup). */
   monitoragent(): void;
   /** Lineup's addition: stops listening to the clients and the timer (the clients stay open). */
@@ -127,7 +137,7 @@ export function createCallCenter(options: CallCenterOptions): CallCenter {
   /** The contacts waiting for a memory agent, read at enqueue for their dequeue. */
   const memoryContacts = new Map<ContactId, ContactView>();
 
-  const emit = <K extends keyof CallBarQueueEvents>(name: K, json: CallBarQueueEvents[K]) => {
+  const emit = <K extends keyof CallBarEvents>(name: K, json: CallBarEvents[K]) => {
     if (isClosed) return;
     for (const listener of [...(listeners.get(name) ?? [])]) {
       callSafely(listener as CallBarListener<K>, json);
@@ -239,8 +249,49 @@ export function createCallCenter(options: CallCenterOptions): CallCenter {
     );
   };
 
+  /** The calls the agent takes part in, as last seen, with what their contact says. */
+  const calls = new Map<CallId, { call: Call; context: CallContext }>();
+  const callContextOf = async (client: LineupAgent, call: Call): Promise<CallContext> => {
+    const contact =
+      call.contactId === undefined
+        ? undefined
+        : await client.contact(call.contactId).catch(() => undefined);
+    if (contact === undefined) {
+      return {
+        customerNumber: null,
+        groupid: '',
+        serviceNumber: '',
+        userdata: {},
+        isTransferIn: false,
+      };
+    }
+    return {
+      customerNumber: contact.customer.number ?? contact.customer.id,
+      groupid: groupIdOf(contact.queueId),
+      serviceNumber: contact.queueId,
+      userdata: contact.attributes,
+      isTransferIn: contact.joinedType === 'transfer',
+    };
+  };
+
   if (agent !== undefined) {
     listenToMemoryLine(agent);
+    stops.push(
+      agent.on('call', ({ call }) => {
+        void tasks.run(async () => {
+          const self = asPartyId(`agent:${await agent.agentId()}`);
+          const known = calls.get(call.callId);
+          const context = known?.context ?? (await callContextOf(agent, call));
+          const events = callBarCallEvents(known?.call ?? null, call, self, context);
+          calls.delete(call.callId);
+          if (call.state !== 'ended') calls.set(call.callId, { call, context });
+          // Maps keep insertion order: the first key is the call heard of longest ago.
+          const oldest = calls.keys().next();
+          if (calls.size > callBarCallsMax && oldest.done !== true) calls.delete(oldest.value);
+          for (const { name, json } of events) emit(name, json as never);
+        });
+      }),
+    );
     stops.push(
       agent.on('waiting', (message) => {
         for (const { queueId, waiting } of message.queues) {

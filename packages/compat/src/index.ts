@@ -22,13 +22,23 @@ export {
 } from './cloudroom.ts';
 export { codeOfSdkErr, sdkErrNone, sdkErrOf } from './sdk-err.ts';
 export {
+  callBarCallsMax,
   callBarIdOf,
   callBarTimeOf,
   createCallCenter,
   monitorCallersMax,
   queueNumEveryMsDefault,
+  type CallBarEvents,
   type CallBarListener,
   type CallCenter,
   type CallCenterOptions,
 } from './call-bar.ts';
 export type * from './call-bar-events.ts';
+export {
+  callBarCallEvents,
+  type CallBarArea,
+  type CallBarCallEvent,
+  type CallBarCallEvents,
+  type CallBarCallFields,
+  type CallContext,
+} from './call-bar-calls.ts';
