@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   asAgentId,
   asContactId,
@@ -9,7 +9,7 @@ import {
 } from '@lineup/protocol';
 import { LineupAgent, LineupCustomer, LineupSupervisor, type LineupClient } from '@lineup/sdk';
 import { createCallCenter, type CallBarQueueEvents, type CallCenter } from '@lineup/compat';
-import { Heard, startLiveServer, type LiveServer } from './live-server.ts';
+import { Heard, useLiveServer, type LiveServer } from './live-server.ts';
 
 /*
  * The call bar's queue events (seed 002, 6.8–6.11) against the real server:
@@ -19,21 +19,7 @@ import { Heard, startLiveServer, type LiveServer } from './live-server.ts';
  * agentstopgroup — each with the document's field names and types.
  */
 
-let server: LiveServer;
-const clients: LineupClient<object>[] = [];
-const bars: CallCenter[] = [];
-let tenantCount = 0;
-
-beforeAll(async () => {
-  server = await startLiveServer();
-});
-afterAll(async () => {
-  await server.stop();
-});
-afterEach(() => {
-  for (const bar of bars.splice(0)) bar.close();
-  for (const client of clients.splice(0)) client.close();
-});
+const live = useLiveServer();
 
 const group802 = asQueueId('802');
 const sales = asQueueId('sales');
@@ -52,24 +38,23 @@ const eventNames = [
 
 /** A tenant with the skill groups 802 (voice, memory agent) and sales (voice and callbacks); Ann serves both. */
 async function tenant(): Promise<string> {
-  tenantCount += 1;
-  const id = `cb${tenantCount}`;
-  await server.call('POST', '/v1/tenants', { id });
-  await server.call('POST', `/v1/tenants/${id}/queues`, {
+  const id = live.tenantId('cb');
+  await live.server.call('POST', '/v1/tenants', { id });
+  await live.server.call('POST', `/v1/tenants/${id}/queues`, {
     id: '802',
     name: 'Hotline',
     channels: ['voice'],
     stickyTimeoutMs: 600_000,
     offerTimeoutMs: 60_000,
   });
-  await server.call('POST', `/v1/tenants/${id}/queues`, {
+  await live.server.call('POST', `/v1/tenants/${id}/queues`, {
     id: 'sales',
     name: 'Sales',
     channels: ['voice', 'callback'],
     callbacks: { isAllowed: true, retryDelayMs: 60_000, attemptsMax: 2 },
     offerTimeoutMs: 60_000,
   });
-  await server.call('POST', `/v1/tenants/${id}/agents`, {
+  await live.server.call('POST', `/v1/tenants/${id}/agents`, {
     id: 'ann',
     name: 'Ann',
     memberships: [
@@ -86,8 +71,8 @@ async function connect<C extends LineupClient<object>>(
   role: 'customer' | 'agent' | 'supervisor',
   subject: string,
 ): Promise<C> {
-  const created = new Client(await server.clientOptions(tenantId, role, subject));
-  clients.push(created);
+  const created = new Client(await live.server.clientOptions(tenantId, role, subject));
+  live.closeAfterTest(created);
   await created.opened();
   return created;
 }
@@ -98,7 +83,7 @@ function bar(options: Parameters<typeof createCallCenter>[0]): {
   heard: Heard<[json: unknown]>;
 } {
   const callCenter = createCallCenter(options);
-  bars.push(callCenter);
+  live.closeAfterTest(callCenter);
   const heard = new Heard<[json: unknown]>();
   for (const name of eventNames) callCenter.addEventListener(name, heard.listener(name));
   return { callCenter, heard };

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { errorCodeList } from '@lineup/protocol';
-import { ClientErrorCode, LineupAgent, LineupCustomer, type LineupClient } from '@lineup/sdk';
+import { ClientErrorCode, LineupAgent, LineupCustomer } from '@lineup/sdk';
 import {
   codeOfSdkErr,
   createCloudRoomQueue,
@@ -9,7 +9,7 @@ import {
   sdkErrOf,
   type CloudRoomQueue,
 } from '@lineup/compat';
-import { Heard, startLiveServer, type LiveServer } from './live-server.ts';
+import { Heard, useLiveServer } from './live-server.ts';
 
 /*
  * CloudRoom's queue module (seeds 000 and 001) driven as the documents'
@@ -19,32 +19,17 @@ import { Heard, startLiveServer, type LiveServer } from './live-server.ts';
  * queuing is cancelled, and in do-not-disturb the agent asks for customers.
  */
 
-let server: LiveServer;
-const clients: LineupClient<object>[] = [];
-const modules: CloudRoomQueue[] = [];
-let tenantCount = 0;
-
-beforeAll(async () => {
-  server = await startLiveServer();
-});
-afterAll(async () => {
-  await server.stop();
-});
-afterEach(() => {
-  for (const module of modules.splice(0)) module.close();
-  for (const client of clients.splice(0)) client.close();
-});
+const live = useLiveServer();
 
 /** A tenant with the queues vip (priority 10) and general (1), video, and the agent Ann in both. */
 async function tenant(): Promise<string> {
-  tenantCount += 1;
-  const id = `cr${tenantCount}`;
-  await server.call('POST', '/v1/tenants', { id });
+  const id = live.tenantId('cr');
+  await live.server.call('POST', '/v1/tenants', { id });
   for (const [queueId, name, priority] of [
     ['vip', 'VIP desk', 10],
     ['general', 'General desk', 1],
   ] as const) {
-    await server.call('POST', `/v1/tenants/${id}/queues`, {
+    await live.server.call('POST', `/v1/tenants/${id}/queues`, {
       id: queueId,
       name,
       priority,
@@ -54,7 +39,7 @@ async function tenant(): Promise<string> {
       whenEmpty: 'wait',
     });
   }
-  await server.call('POST', `/v1/tenants/${id}/agents`, {
+  await live.server.call('POST', `/v1/tenants/${id}/agents`, {
     id: 'ann',
     name: 'Ann',
     memberships: [
@@ -72,15 +57,15 @@ async function page(
   subject: string,
   name?: string,
 ): Promise<{ queue: CloudRoomQueue; heard: Heard }> {
-  const options = await server.clientOptions(tenantId, role, subject);
+  const options = await live.server.clientOptions(tenantId, role, subject);
   const client = role === 'agent' ? new LineupAgent(options) : new LineupCustomer(options);
-  clients.push(client);
+  live.closeAfterTest(client);
   const queue = createCloudRoomQueue(
     client instanceof LineupAgent
       ? { agent: client }
       : { customer: client, ...(name === undefined ? {} : { profile: { name } }) },
   );
-  modules.push(queue);
+  live.closeAfterTest(queue);
   const heard = new Heard();
   for (const [key, value] of Object.entries(queue)) {
     if (typeof value === 'object' && value !== null && 'callback' in value) {
@@ -211,7 +196,7 @@ describe('CloudRoom queue API', () => {
 
   it('[compat] refusals arrive as sdkErr with the cookie: unknown queue, a queue not served, the other role', async () => {
     const t = await tenant();
-    await server.call('POST', `/v1/tenants/${t}/queues`, {
+    await live.server.call('POST', `/v1/tenants/${t}/queues`, {
       id: 'other',
       name: 'Other',
       channels: ['video'],

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import WebSocket from 'ws';
 import type { ClientOptions } from '@lineup/sdk';
 
@@ -89,6 +90,47 @@ export async function startLiveServer(): Promise<LiveServer> {
     await stop();
     throw error;
   }
+}
+
+/** A test file's server, and what its tests open, closed after each test. */
+export interface LiveServerOfFile {
+  /** The server, started before the file's tests. */
+  readonly server: LiveServer;
+  /** Closes `closable` after the test (the last opened first); returns it. */
+  closeAfterTest<T extends { close(): void }>(closable: T): T;
+  /** A fresh tenant id for one test: `prefix` and a count. */
+  tenantId(prefix: string): string;
+}
+
+/** Starts a server before the file's tests and stops it after them; closes what each test opened. */
+export function useLiveServer(): LiveServerOfFile {
+  let server: LiveServer | null = null;
+  const opened: { close(): void }[] = [];
+  let tenantCount = 0;
+  beforeAll(async () => {
+    server = await startLiveServer();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  afterEach(() => {
+    // Adapters first, then the clients they listen to.
+    for (const closable of opened.splice(0).reverse()) closable.close();
+  });
+  return {
+    get server() {
+      if (server === null) throw new Error('the server starts before the first test');
+      return server;
+    },
+    closeAfterTest(closable) {
+      opened.push(closable);
+      return closable;
+    },
+    tenantId(prefix) {
+      tenantCount += 1;
+      return `${prefix}${String(tenantCount)}`;
+    },
+  };
 }
 
 /** Reads the child's stdout until it says where it listens, then keeps draining it. */
