@@ -1,8 +1,12 @@
 import {
   Role,
   asAgentId,
+  asContactId,
+  asQueueId,
   type AgentId,
   type AgentMode,
+  type CallId,
+  type CallMedia,
   type CallbackOutcome,
   type ContactId,
   type OfferId,
@@ -13,6 +17,7 @@ import { LineupClient, type ClientEvents, type CommandResult } from './client.ts
 import type { ClientOptions } from './options.ts';
 import type { AgentView, ContactHistoryItem, Page, PageQuery, QueueView } from './views.ts';
 import { segment } from './rest.ts';
+import type { CallTarget, RecordingUpload } from './calls.ts';
 
 /*
  * The agent's client: log in and out, presence and mode, answer offers
@@ -20,8 +25,8 @@ import { segment } from './rest.ts';
  * for the agent the token names; the server refuses any other (R5–R8).
  */
 
-/** What an agent hears: events naming it, its queues' waiting counts, announcements, its chats. */
-export type AgentEvents = Omit<ClientEvents, 'place'>;
+/** What an agent hears: events naming it, its queues' waiting counts, announcements, its chats and calls. */
+export type AgentEvents = Omit<ClientEvents, 'place' | 'callQuality'>;
 
 /** An agent's connection to Lineup. */
 export class LineupAgent extends LineupClient<AgentEvents> {
@@ -120,6 +125,70 @@ export class LineupAgent extends LineupClient<AgentEvents> {
       contactId,
       outcome,
     });
+  }
+
+  // --- Calls (docs/calls.md) ---------------------------------------------------------------------
+
+  /**
+   * Calls the customer of a contact it holds (or of a callback whose customer
+   * is connected), or another agent; resolves with the new call's id while it rings.
+   */
+  startCall(target: CallTarget, media: CallMedia): Promise<CallId> {
+    return this.calls.send(
+      'contactId' in target
+        ? { type: 'call.start', contactId: asContactId(target.contactId), media }
+        : { type: 'call.start', agentId: asAgentId(target.agentId), media },
+    );
+  }
+
+  /** Puts the customer on hold (it hears hold music). */
+  hold(callId: CallId): Promise<CallId> {
+    return this.calls.send({ type: 'call.hold', callId });
+  }
+
+  /** Takes the customer off hold. */
+  resume(callId: CallId): Promise<CallId> {
+    return this.calls.send({ type: 'call.resume', callId });
+  }
+
+  /** Blind transfer to a queue or an agent: the call ends for this agent, the contact moves on. */
+  transferCall(callId: CallId, target: { queueId: string } | { agentId: string }): Promise<CallId> {
+    return this.calls.send(
+      'queueId' in target
+        ? { type: 'call.transfer', callId, queueId: asQueueId(target.queueId) }
+        : { type: 'call.transfer', callId, agentId: asAgentId(target.agentId) },
+    );
+  }
+
+  /** Starts an attended transfer: the customer is held, the other agent rings; resolves with the consult call's id. */
+  consult(callId: CallId, agentId: string): Promise<CallId> {
+    return this.calls.send({ type: 'call.consult', callId, agentId: asAgentId(agentId) });
+  }
+
+  /** Completes the attended transfer: the contact and the customer's call go to the consulted agent. */
+  completeConsult(callId: CallId): Promise<CallId> {
+    return this.calls.send({ type: 'call.consultComplete', callId });
+  }
+
+  /** Cancels the attended transfer: the consult ends, the customer is back with this agent. */
+  cancelConsult(callId: CallId): Promise<CallId> {
+    return this.calls.send({ type: 'call.consultCancel', callId });
+  }
+
+  /** Adds another agent to the customer's call (three-way conference); it rings first. */
+  conference(callId: CallId, agentId: string): Promise<CallId> {
+    return this.calls.send({ type: 'call.conference', callId, agentId: asAgentId(agentId) });
+  }
+
+  /**
+   * Starts recording a call it is in (the customer sees `isRecording`); add
+   * the recorder's chunks to the upload in order, then finish it.
+   */
+  startRecording(
+    callId: CallId,
+    contentType: 'audio/webm' | 'video/webm',
+  ): Promise<RecordingUpload> {
+    return this.calls.startRecording(callId, contentType);
   }
 
   /** The agent as the server holds it: presence, mode, pending offer, contacts held. */

@@ -1,7 +1,9 @@
 import type {
   AgentId,
   AnnouncementMessage,
+  CallId,
   CallMessage,
+  CallRecord,
   CallQualityMessage,
   CallSignalMessage,
   ChatAttachment,
@@ -15,7 +17,11 @@ import type {
   EventMessage,
   EventOf,
   EventType,
+  HangupReason,
+  IceServers,
+  PartyId,
   PlaceMessage,
+  QualitySample,
   QueueId,
   Role,
   WaitingMessage,
@@ -28,6 +34,7 @@ import {
   type PushedMessage,
 } from './connection.ts';
 import { Emitter, type Unsubscribe } from './emitter.ts';
+import { CallActions, type MediaState, type Signal } from './calls.ts';
 import type { LineupError } from './errors.ts';
 import { randomId, resolveOptions, type ClientOptions } from './options.ts';
 import { Rest, segment } from './rest.ts';
@@ -110,6 +117,8 @@ export class LineupClient<E extends Partial<ClientEvents>> {
   protected readonly connection: Connection;
   /** The REST half, for reads and uploads. */
   protected readonly rest: Rest;
+  /** Call requests and the REST routes of calls (calls.ts). */
+  protected readonly calls: CallActions;
 
   protected constructor(options: ClientOptions, role: Role) {
     const resolved = resolveOptions(options);
@@ -133,6 +142,7 @@ export class LineupClient<E extends Partial<ClientEvents>> {
       },
     });
     this.rest = new Rest(resolved.url, resolved.fetch, this.connection);
+    this.calls = new CallActions(this.connection, this.rest);
     // Connect once the caller's synchronous code has registered its listeners.
     queueMicrotask(() => {
       this.connection.start();
@@ -316,6 +326,48 @@ export class LineupClient<E extends Partial<ClientEvents>> {
       { ...page },
     );
     return { items: body.contacts, next: body.next };
+  }
+
+  // --- Calls (docs/calls.md) ---------------------------------------------------------------------
+
+  /** Answers a call that rings for this client; `call_not_ringing` once it stopped ringing. */
+  answerCall(callId: CallId): Promise<CallId> {
+    return this.calls.answer(callId);
+  }
+
+  /** Hangs up (a supervisor stops monitoring), or declines a ringing call. */
+  hangUp(callId: CallId, reason?: HangupReason): Promise<CallId> {
+    return this.calls.hangUp(callId, reason);
+  }
+
+  /** Relays an SDP description or an ICE candidate to one party of the call. */
+  signal(callId: CallId, to: PartyId, signal: Signal): Promise<CallId> {
+    return this.calls.signal(callId, to, signal);
+  }
+
+  /** Says which media this client sends now: camera, microphone, screen. */
+  setMedia(callId: CallId, media: MediaState): Promise<CallId> {
+    return this.calls.setMedia(callId, media);
+  }
+
+  /** Reports a getStats sample of the call; supervisors see it live, the contact keeps it. */
+  sendQuality(callId: CallId, sample: QualitySample): Promise<CallId> {
+    return this.calls.sendQuality(callId, sample);
+  }
+
+  /** STUN and TURN servers for RTCPeerConnection, with TURN credentials valid for `ttlSeconds`. */
+  iceServers(): Promise<IceServers> {
+    return this.calls.iceServers();
+  }
+
+  /** A contact's calls with their logs, quality samples and recordings (agents and supervisors). */
+  contactCalls(contactId: ContactId): Promise<CallRecord[]> {
+    return this.calls.ofContact(contactId);
+  }
+
+  /** A recording's file (the call's agents and supervisors): make an object URL of it to play it. */
+  downloadRecording(callId: CallId, recordingId: string): Promise<Blob> {
+    return this.calls.downloadRecording(callId, recordingId);
   }
 
   /** A contact's conversation so far (also after it ended): to show it after a reload or a gap. */

@@ -29,7 +29,7 @@ import type {
  */
 
 /** What a customer hears: its contacts' events, its place in line, its conversations. */
-export type CustomerEvents = Omit<ClientEvents, 'waiting' | 'announcement'>;
+export type CustomerEvents = Omit<ClientEvents, 'waiting' | 'announcement' | 'callQuality'>;
 
 /** How a customer joins a queue. */
 export interface JoinInput {

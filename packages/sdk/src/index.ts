@@ -22,6 +22,7 @@ export {
   type EngineEventListeners,
 } from './client.ts';
 export { ConnectionState, type ConnectionChange } from './connection.ts';
+export { RecordingUpload, type CallTarget, type MediaState, type Signal } from './calls.ts';
 export { ClientErrorCode, LineupError, isServerErrorCode } from './errors.ts';
 export type { Unsubscribe } from './emitter.ts';
 export {

@@ -3,7 +3,9 @@ import {
   type AgentId,
   type AgentMode,
   type AgentReport,
+  type CallId,
   type CommandInput,
+  type MonitorMode,
   type ContactId,
   type QueueId,
   type QueueReport,
@@ -20,7 +22,7 @@ import type { AgentView, ContactView, Page, PageQuery, QueueView } from './views
  * waiting contacts over REST.
  */
 
-/** What a supervisor hears: every event of its tenant, announcements, every conversation. */
+/** What a supervisor hears: every event of its tenant, announcements, every conversation, every call and its quality. */
 export type SupervisorEvents = Omit<ClientEvents, 'place' | 'waiting'>;
 
 /** A supervisor's connection to Lineup. */
@@ -33,6 +35,19 @@ export class LineupSupervisor extends LineupClient<SupervisorEvents> {
   /** Sends any engine command (a supervisor may send them all); resolves with its events. */
   override command(command: CommandInput): Promise<CommandResult> {
     return super.command(command);
+  }
+
+  /**
+   * Monitors a call of the tenant: listen (nobody hears it), whisper (the
+   * agent hears it), barge (both do); again with another mode to change it.
+   */
+  monitor(callId: CallId, mode: MonitorMode): Promise<CallId> {
+    return this.calls.send({ type: 'call.monitor', callId, mode });
+  }
+
+  /** Leaves a call it monitors. */
+  stopMonitor(callId: CallId): Promise<CallId> {
+    return this.calls.send({ type: 'call.monitorStop', callId });
   }
 
   /** Broadcasts an announcement to every agent of the tenant, or to the agents named. */

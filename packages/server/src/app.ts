@@ -47,6 +47,8 @@ import { recordRoutes } from './routes/records.ts';
 import { Records, trackingHost } from './records.ts';
 import { Feedback } from './feedback.ts';
 import { openServerStore, type ServerStore } from './store.ts';
+import { setUpCalls, type CallOptions } from './calls/setup.ts';
+import { callRoutes } from './routes/calls.ts';
 
 /*
  * The HTTP app: REST under /v1 with the tenant in the path, OpenAPI at
@@ -109,6 +111,8 @@ export interface AppOptions {
    * package: its host names the folder.
    */
   webDirectory?: string;
+  /** Calls: ring time, limits, recordings' folder, STUN and TURN (docs/calls.md). */
+  calls?: CallOptions;
 }
 
 /** How many REST requests a caller may send. */
@@ -365,12 +369,14 @@ export function buildApp(options: AppOptions): FastifyInstance {
   void app.register(swaggerUi, { routePrefix: '/docs' });
 
   const scheduler = options.scheduler ?? new SystemScheduler(clock);
-  const { records, feedback } = recordsOf(app, options, clock, scheduler);
+  const { records, feedback, store } = recordsOf(app, options, clock, scheduler);
+  const calls = setUpCalls(app, { host, store, clock, scheduler, calls: options.calls });
   const hub = new SocketHub({
     host,
     auth: options.auth,
     clock,
     scheduler,
+    calls: calls.calls,
     ...(options.chat === undefined ? {} : { chat: options.chat }),
     ...(options.socket === undefined ? {} : { settings: options.socket }),
   });
@@ -428,6 +434,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
       contactRoutes(tenant, host);
       if (options.webhooks !== undefined) webhookRoutes(tenant, options.webhooks);
       recordRoutes(tenant, { host, records, feedback, nowMs: () => clock.nowMs() });
+      // Like chat: the REST side of calls (ICE servers, recordings' files) where the host set it up.
+      if (options.calls !== undefined) callRoutes(tenant, { ...calls, nowMs: () => clock.nowMs() });
       done();
     },
     { prefix: '/v1/tenants/:tenantId' },
@@ -444,7 +452,7 @@ function recordsOf(
   options: AppOptions,
   clock: Clock,
   scheduler: TimerScheduler,
-): { records: Records; feedback: Feedback } {
+): { records: Records; feedback: Feedback; store: ServerStore } {
   let store = options.store;
   if (store === undefined) {
     const opened = openServerStore();
@@ -468,7 +476,7 @@ function recordsOf(
     records.close();
     done();
   });
-  return { records, feedback: new Feedback({ store, clock, records }) };
+  return { records, feedback: new Feedback({ store, clock, records }), store };
 }
 
 /**

@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { socketSettingsDefault } from './socket-hub.ts';
 import { requestRatesDefault } from './app.ts';
+import { callServerSettingsDefault } from './calls/setup.ts';
 
 /*
  * The settings file of `lineup serve --config <file>` (docs/api.md,
@@ -39,6 +40,53 @@ export const ServerConfigSchema = Type.Object(
             positive(`Default ${requestRatesDefault.refusedPerSecond}`),
           ),
           refusedBurst: Type.Optional(positive(`Default ${requestRatesDefault.refusedBurst}`)),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    calls: Type.Optional(
+      Type.Object(
+        {
+          stunUrls: Type.Optional(
+            Type.Array(Type.String({ pattern: '^stuns?:[^\\s]+$', maxLength: 500 }), {
+              maxItems: 20,
+              description: 'STUN servers, e.g. stun:turn.example.com:3478',
+            }),
+          ),
+          turnUrls: Type.Optional(
+            Type.Array(Type.String({ pattern: '^turns?:[^\\s]+$', maxLength: 500 }), {
+              maxItems: 20,
+              description: 'TURN servers, e.g. turn:turn.example.com:3478?transport=udp',
+            }),
+          ),
+          turnSecret: Type.Optional(
+            Type.String({
+              minLength: 16,
+              maxLength: 512,
+              description: "coturn's static-auth-secret (use-auth-secret)",
+            }),
+          ),
+          turnTtlSeconds: Type.Optional(
+            Type.Integer({
+              minimum: 60,
+              maximum: 86_400,
+              description: `Default ${callServerSettingsDefault.turnTtlSeconds}`,
+            }),
+          ),
+          ...Object.fromEntries(
+            (
+              [
+                'ringTimeoutMs',
+                'liveCallsPerTenantMax',
+                'qualitySamplesPerCallMax',
+                'recordingChunkBytesMax',
+                'recordingBytesMax',
+              ] as const
+            ).map((name) => [
+              name,
+              Type.Optional(positive(`Default ${callServerSettingsDefault[name]}`)),
+            ]),
+          ),
         },
         { additionalProperties: false },
       ),

@@ -164,3 +164,15 @@ export {
   /** Why the server could not start. */
   type ServeRefusal,
 } from './serve.ts';
+export {
+  /** Every setting of calls: ring time and limits, recordings, STUN and TURN. */
+  type CallServerSettings,
+  /** Defaults of every setting of calls. */
+  callServerSettingsDefault,
+  /** How a server's calls are set up: settings and the recordings' folder. */
+  type CallOptions,
+} from './calls/setup.ts';
+export {
+  /** The TURN REST password of a username: base64(HMAC-SHA1(secret, username)). */
+  turnCredentialOf,
+} from './calls/ice-servers.ts';

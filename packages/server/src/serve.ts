@@ -5,6 +5,7 @@ import { openSqliteJournal } from '@lineup/journal';
 import { Scope, asTenantId, type Role, type TenantId } from '@lineup/protocol';
 import { buildApp, type RequestRates } from './app.ts';
 import type { SocketSettings } from './socket-hub.ts';
+import type { CallServerSettings } from './calls/setup.ts';
 import { Auth, operatorKeyPattern } from './auth.ts';
 import { Chat } from './chat.ts';
 import { openServerStore } from './store.ts';
@@ -48,6 +49,8 @@ export interface ServeOptions {
   socket?: Partial<SocketSettings>;
   /** The built web apps to serve (packages/web/dist); none without it. */
   webDirectory?: string;
+  /** Settings of calls: ring time, limits, STUN and TURN (docs/calls.md); each has a default. */
+  calls?: Partial<CallServerSettings>;
   /** Log level of the server's JSON log; default info. */
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
 }
@@ -149,6 +152,10 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
     ...(options.requestRates === undefined ? {} : { requestRates: options.requestRates }),
     ...(options.socket === undefined ? {} : { socket: options.socket }),
     ...(options.webDirectory === undefined ? {} : { webDirectory: options.webDirectory }),
+    calls: {
+      recordingsDir: join(options.dataDir, 'recordings'),
+      ...(options.calls === undefined ? {} : { settings: options.calls }),
+    },
   });
   for (const [who, caughtUp] of [
     ['webhooks', webhooks.caughtUp],

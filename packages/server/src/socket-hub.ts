@@ -10,6 +10,7 @@ import {
   rejection,
   type AgentId,
   type Announce,
+  type CallRequest,
   type ClientMessage,
   type CommandMessage,
   type ContactId,
@@ -22,6 +23,7 @@ import {
 } from '@lineup/protocol';
 import type { Auth, Principal } from './auth.ts';
 import type { Chat } from './chat.ts';
+import type { CallSink, Calls } from './calls/calls.ts';
 import { errorBody, problemsMax } from './errors.ts';
 import { agentIdsOf, contactIdOf, queueIdOf } from './event-subjects.ts';
 import type { CancelTimer, Clock, TimerScheduler } from './clock.ts';
@@ -223,6 +225,7 @@ export class SocketHub {
   readonly #clock: Clock;
   readonly #scheduler: TimerScheduler;
   readonly #chat: Chat | null;
+  readonly #calls: Calls | null;
   readonly #channels = new Map<TenantId, TenantChannel>();
   readonly #sessions = new Map<string, Session>();
   #isClosing = false;
@@ -234,9 +237,13 @@ export class SocketHub {
     scheduler: TimerScheduler;
     /** The conversations; without it chat messages are refused. */
     chat?: Chat;
+    /** The calls; without them call requests are refused. */
+    calls?: Calls;
     settings?: Partial<SocketSettings>;
   }) {
     this.#chat = options.chat ?? null;
+    this.#calls = options.calls ?? null;
+    this.#calls?.connect(this.#callSink());
     this.#host = options.host;
     this.#auth = options.auth;
     this.#clock = options.clock;
@@ -444,6 +451,10 @@ export class SocketHub {
     this.#sessions.delete(session.id);
     const { channel } = session;
     this.#leave(channel, session);
+    // The person's calls end before anything else of it: an agent's contact is requeued after.
+    if (this.#calls !== null && !this.#isConnected(channel, session.role, session.subject)) {
+      await this.#calls.partyGone(channel.tenantId, session.role, session.subject);
+    }
     if (session.role === Role.supervisor) return;
     // Another session of the same person keeps it present.
     if ((channel.sessionsOf(session.role, session.subject)?.size ?? 0) > 0) return;
@@ -770,7 +781,7 @@ export class SocketHub {
       case 'call.monitorStop':
       case 'call.media':
       case 'call.quality':
-        fail(rejection('unavailable', 'Calls are not enabled on this server.'));
+        void this.#callRequest(session, connection, message);
         return;
     }
   }
@@ -858,6 +869,58 @@ export class SocketHub {
         return;
       }
     }
+  }
+
+  /** A call request: run by the calls, answered with the call it concerns. */
+  async #callRequest(session: Session, connection: Connection, message: CallRequest) {
+    const answer =
+      this.#calls === null
+        ? rejection('unavailable', 'Calls are not enabled on this server.')
+        : await this.#calls.request(
+            { tenantId: session.principal.tenantId, role: session.role, subject: session.subject },
+            message,
+          );
+    if ('code' in answer) {
+      send(connection, { type: 'reply', id: message.id, ok: false, error: errorOf(answer) });
+      return;
+    }
+    send(connection, {
+      type: 'reply',
+      id: message.id,
+      ok: true,
+      result: { events: [], callId: answer.callId },
+    });
+  }
+
+  /** The sessions of one person (a supervisor by its subject). */
+  #sessionsOfPerson(channel: TenantChannel, role: Role, subject: string): Session[] {
+    if (role === Role.supervisor)
+      return [...channel.supervisors].filter((session) => session.subject === subject);
+    return [...(channel.sessionsOf(role, subject) ?? [])];
+  }
+
+  #isConnected(channel: TenantChannel, role: Role, subject: string): boolean {
+    return this.#sessionsOfPerson(channel, role, subject).length > 0;
+  }
+
+  /** How the calls reach the sessions of their parties and the tenant's supervisors. */
+  #callSink(): CallSink {
+    return {
+      push: (tenantId, role, subject, message) => {
+        const channel = this.#channels.get(tenantId);
+        if (channel === undefined) return;
+        for (const session of this.#sessionsOfPerson(channel, role, subject))
+          this.#push(session, message);
+      },
+      pushSupervisors: (tenantId, message) => {
+        for (const session of this.#channels.get(tenantId)?.supervisors ?? [])
+          this.#push(session, message);
+      },
+      isConnected: (tenantId, role, subject) => {
+        const channel = this.#channels.get(tenantId);
+        return channel !== undefined && this.#isConnected(channel, role, subject);
+      },
+    };
   }
 
   /** The sessions in a contact's conversation: its customer's, its agent's, and supervisors. */

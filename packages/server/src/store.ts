@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { openSqliteFile, type Migration, type SqliteFileKind } from '@lineup/journal';
+import { callTablesSql } from './calls/call-store.ts';
 
 /*
  * The server's own durable records, beside the journal in the data dir: what
@@ -215,6 +216,11 @@ const migrations: readonly Migration[] = [
       ALTER TABLE contact_history ADD COLUMN disposition_notes TEXT;
       ALTER TABLE contact_history ADD COLUMN disposed_at_ms INTEGER;
     `,
+  },
+  {
+    version: 6,
+    description: 'calls: their logs, quality samples and recordings (calls/call-store.ts)',
+    sql: callTablesSql,
   },
 ];
 

@@ -22,6 +22,7 @@ import {
   type WebhookSettings,
   Webhooks,
   type ServerStore,
+  type CallServerSettings,
 } from '../src/index.ts';
 
 /*
@@ -123,6 +124,8 @@ export async function startServer(
     startMs?: number;
     /** Web sites whose pages may call the API (CORS); none by default. */
     corsOrigins?: string[];
+    /** Settings of calls (ring time, limits, TURN); recordings go under the files folder. */
+    calls?: Partial<CallServerSettings>;
   } = {},
 ): Promise<Server> {
   const clock = new ManualClock(options.startMs ?? T0);
@@ -165,6 +168,10 @@ export async function startServer(
     logger: { level: 'info', stream },
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
     ...(options.corsOrigins === undefined ? {} : { corsOrigins: options.corsOrigins }),
+    calls: {
+      recordingsDir: join(filesDir, 'recordings'),
+      ...(options.calls === undefined ? {} : { settings: options.calls }),
+    },
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
