@@ -8,9 +8,13 @@ import type { CallBarId } from './call-bar-events.ts';
  * compared with the one before it, and what changed for this agent becomes
  * the document's events, with its field names.
  *
- * The agent's browser is its phone: when it starts a call its own leg is up
- * at once, so makecall, outringing and outcall come together, then
- * calledringing and answer follow the other side. Lineup plays no TTS to the
+ * The agent's browser is its phone, and in Lineup the agent's client starts
+ * every call. The call it starts to the customer of a contact that came in
+ * is the call bar's inbound flow (inringing while the customer's side rings,
+ * incall once it answers; transferinringing and transferincall when the
+ * contact came by a transfer). Any other call it starts is the outbound flow:
+ * its own leg is up at once, so makecall, outringing and outcall come
+ * together, then calledringing and answer follow the other side. Lineup plays no TTS to the
  * agent (playtts is never sent) and knows no area of a number (callerArea and
  * calledArea are empty).
  */
@@ -129,7 +133,7 @@ export function callBarCallEvents(
     ? isStarter
       ? [personOf(self), otherName]
       : [otherName, personOf(self)]
-    : isStarter
+    : isStarter && call.direction === 'outbound'
       ? [context.serviceNumber, customer]
       : [customer, context.serviceNumber];
   const fields: CallBarCallFields = {
@@ -143,14 +147,22 @@ export function callBarCallEvents(
     followData: {},
     uuiData: '',
   };
-  const dir: 0 | 1 = isStarter ? 1 : 0;
+  // The document's dir: 0 a call that came in, 1 one that went out.
+  const dir: 0 | 1 =
+    call.direction === 'outbound' || (call.direction === 'internal' && isStarter) ? 1 : 0;
   const events: CallBarCallEvent[] = [];
   const push = <K extends keyof CallBarCallEvents>(name: K, json: CallBarCallEvents[K]) => {
     events.push({ name, json } as CallBarCallEvent);
   };
 
   if (isStarter) {
-    if (previous === null && !isConsult) {
+    const isInbound = call.direction === 'inbound' && !isConsult;
+    if (previous === null && isInbound) {
+      // The media leg of a contact that came in: the call bar's inbound flow.
+      if (context.isTransferIn)
+        push('transferinringing', { type: 'transferinringing', ...fields, dir });
+      else push('inringing', { type: 'inringing', ...fields });
+    } else if (previous === null && !isConsult) {
       push('makecall', { type: 'makecall', status: 0, reason: '', callid: call.callId });
       const outFields = { ...fields, preview: {}, callerArea: noArea, calledArea: noArea };
       push('outringing', { type: 'outringing', ...outFields });
@@ -162,7 +174,7 @@ export function callBarCallEvents(
         party.state === 'ringing' &&
         partyOf(previous, party.partyId)?.state !== 'ringing',
     );
-    if (rang && !isConsult) {
+    if (rang && !isConsult && !isInbound) {
       push('calledringing', {
         type: 'calledringing',
         ...fields,
@@ -173,6 +185,9 @@ export function callBarCallEvents(
     }
     if (call.answeredAtMs !== undefined && previous?.answeredAtMs === undefined) {
       if (isConsult) push('consultationcalls', { type: 'consultationcalls' });
+      else if (isInbound && context.isTransferIn)
+        push('transferincall', { type: 'transferincall', ...fields });
+      else if (isInbound) push('incall', { type: 'incall', called, caller, callid: call.callId });
       else push('answer', { type: 'answer', called, caller, callid: call.callId });
     }
   } else {
@@ -191,11 +206,18 @@ export function callBarCallEvents(
     }
   }
 
-  for (const entry of call.log.slice(previous?.log.length ?? 0)) {
-    if (entry.by !== self) continue;
+  const seen = previous?.log.length ?? 0;
+  for (const [index, entry] of call.log.entries()) {
+    if (index < seen || entry.by !== self) continue;
+    const transferCall = { type: 'transfercall', dir, reason: '', status: 0 } as const;
     if (entry.what === 'transferStarted') {
-      push('transfercall', { type: 'transfercall', dir, reason: '', status: 0 });
+      push('transfercall', transferCall);
     } else if (entry.what === 'transferred') {
+      // A blind transfer is done at once: its transfercall comes with it.
+      const wasStarted = call.log
+        .slice(0, index)
+        .some((earlier) => earlier.what === 'transferStarted' && earlier.by === self);
+      if (!wasStarted) push('transfercall', transferCall);
       push('transfering', { type: 'transfering' });
     } else if (entry.what === 'consultStarted') {
       push('agentconsult', { type: 'agentconsultback', dir, reason: '', status: 0 });
@@ -210,9 +232,11 @@ export function callBarCallEvents(
     if (isStarter && isInternal && !isConsult && call.answeredAtMs === undefined) {
       push('innercallout', { type: 'innercallout', callid: call.callId, reason, status: 1 });
     } else {
+      // A transfer ends the agent's part without a hang-up of its own.
       const isOwnHangup =
-        call.endedBy === self ||
-        call.log.some((entry) => entry.what === 'partyLeft' && entry.by === self);
+        call.endReason !== 'transferred' &&
+        (call.endedBy === self ||
+          call.log.some((entry) => entry.what === 'partyLeft' && entry.by === self));
       if (isOwnHangup) {
         push('cancelmakecall', { type: 'cancelmakecall', callid: call.callId, status: 0, reason });
       }

@@ -81,21 +81,21 @@ function walk(versions: Call[], self: PartyId, context: CallContext) {
 const names = (heard: { name: string }[]) => heard.map((event) => event.name);
 
 describe('call-bar call flows', () => {
-  it('[compat] inbound: the customer calls, the agent hears inringing, incall, then cancelmakecall and after when it hangs up', () => {
-    const ringing = call([party(mia, 'joined'), party(ann, 'ringing')], [['ringing', mia]]);
+  it('[compat] inbound: the agent connects the customer who came in: inringing, incall, then cancelmakecall and after when it hangs up', () => {
+    const ringing = call([party(ann, 'joined'), party(mia, 'ringing')], [['ringing', ann]]);
     const active = call(
-      [party(mia, 'joined'), party(ann, 'joined')],
+      [party(ann, 'joined'), party(mia, 'joined')],
       [
-        ['ringing', mia],
-        ['answered', ann],
+        ['ringing', ann],
+        ['answered', mia],
       ],
       { state: 'active', answeredAtMs: startedAtMs + 3_000 },
     );
     const ended = call(
-      [party(mia, 'left'), party(ann, 'left')],
+      [party(ann, 'left'), party(mia, 'left')],
       [
-        ['ringing', mia],
-        ['answered', ann],
+        ['ringing', ann],
+        ['answered', mia],
         ['ended', ann],
       ],
       { state: 'ended', answeredAtMs: startedAtMs + 3_000, endedBy: ann, endReason: 'hangup' },
