@@ -165,6 +165,9 @@ function connect(load: Load, credential: Credential, role: 'agent' | 'customer')
         case 'chat':
         case 'chatRead':
         case 'chatTyping':
+        case 'call':
+        case 'callSignal':
+        case 'callQuality':
           return;
       }
     });

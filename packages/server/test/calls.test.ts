@@ -80,6 +80,15 @@ async function logIn(person: Person, agentId: string) {
   await ok(person.client, { type: 'command', command: { type: 'logIn', agentId } });
 }
 
+/** Waits for the agent's offer and accepts it. */
+async function acceptOffer(person: Person, agentId: string) {
+  const offered = await person.client.next<EventMessage>(
+    (m) => m.type === 'event' && m.event.type === 'offerCreated',
+  );
+  const offerId = offered.event.type === 'offerCreated' ? offered.event.offerId : '';
+  await ok(person.client, { type: 'command', command: { type: 'acceptOffer', agentId, offerId } });
+}
+
 /** Carol's video contact c1, accepted by ann; bob logged in after it (ready, free); sue watches. */
 async function assigned() {
   const carol = await as('customer', 'carol');
@@ -98,14 +107,7 @@ async function assigned() {
     },
   });
   await logIn(ann, 'ann');
-  const offer = await ann.client.next<EventMessage>(
-    (m) => m.type === 'event' && m.event.type === 'offerCreated',
-  );
-  const offerId = offer.event.type === 'offerCreated' ? offer.event.offerId : '';
-  await ok(ann.client, {
-    type: 'command',
-    command: { type: 'acceptOffer', agentId: 'ann', offerId },
-  });
+  await acceptOffer(ann, 'ann');
   await logIn(bob, 'bob');
   return { carol, ann, bob, sue };
 }
@@ -121,6 +123,12 @@ async function answered(people: Awaited<ReturnType<typeof assigned>>) {
   await ok(people.carol.client, { type: 'call.answer', callId });
   await callWhere(people.ann.client, callId, (call) => call.state === 'active');
   return callId;
+}
+
+/** Carol's contact assigned to ann, ann calling carol, carol answered: the people and the call. */
+async function inCall() {
+  const people = await assigned();
+  return { ...people, callId: await answered(people) };
 }
 
 const offer = { type: 'offer', sdp: 'v=0\r\n' };
@@ -216,8 +224,8 @@ describe('calls', () => {
   });
 
   it('[calls] only parties act on a call: a stranger’s signal is refused with not_in_call, a pair without media with media_not_allowed', async () => {
-    const people = await assigned();
-    const callId = await answered(people);
+    const people = await inCall();
+    const { callId } = people;
     const mallory = await as('customer', 'mallory');
     expect(await signalCode(mallory, callId, 'agent:ann')).toBe('not_in_call');
     expect(await signalCode(people.bob, callId, 'customer:c1')).toBe('not_in_call');
@@ -256,21 +264,12 @@ describe('calls', () => {
   });
 
   it('[calls] a blind transfer ends the call for the first agent; the second calls the customer again and the contact keeps both calls', async () => {
-    const people = await assigned();
-    const { carol, ann, bob } = people;
-    const callId = await answered(people);
+    const { carol, ann, bob, callId } = await inCall();
     await ok(ann.client, { type: 'call.transfer', callId, agentId: 'bob' });
     const ended = await callWhere(carol.client, callId, (call) => call.state === 'ended');
     expect(ended).toMatchObject({ endReason: 'transferred', endedBy: 'agent:ann' });
     expect(ended.log.at(-2)).toMatchObject({ what: 'transferred', detail: 'agent:bob' });
-    const offered = await bob.client.next<EventMessage>(
-      (m) => m.type === 'event' && m.event.type === 'offerCreated',
-    );
-    const offerId = offered.event.type === 'offerCreated' ? offered.event.offerId : '';
-    await ok(bob.client, {
-      type: 'command',
-      command: { type: 'acceptOffer', agentId: 'bob', offerId },
-    });
+    await acceptOffer(bob, 'bob');
     const second = (await ok(bob.client, {
       type: 'call.start',
       contactId: 'c1',
@@ -282,9 +281,7 @@ describe('calls', () => {
   });
 
   it('[calls] consult then complete: the customer is held while the agents talk, then the call goes on with the second agent', async () => {
-    const people = await assigned();
-    const { carol, ann, bob } = people;
-    const callId = await answered(people);
+    const { carol, ann, bob, callId } = await inCall();
     const { callId: consultId } = (await ok(ann.client, {
       type: 'call.consult',
       callId,
@@ -330,9 +327,7 @@ describe('calls', () => {
   });
 
   it('[calls] consult then cancel: the consult ends and the customer is back with the first agent', async () => {
-    const people = await assigned();
-    const { carol, ann, bob } = people;
-    const callId = await answered(people);
+    const { carol, ann, bob, callId } = await inCall();
     const { callId: consultId } = (await ok(ann.client, {
       type: 'call.consult',
       callId,
@@ -360,9 +355,7 @@ describe('calls', () => {
   });
 
   it('[calls] a conference: a second agent joins, all three exchange media, and leaves while the call goes on', async () => {
-    const people = await assigned();
-    const { carol, ann, bob } = people;
-    const callId = await answered(people);
+    const { carol, ann, bob, callId } = await inCall();
     await ok(ann.client, { type: 'call.conference', callId, agentId: 'bob' });
     await callWhere(bob.client, callId, (call) =>
       call.parties.some((p) => p.partyId === 'agent:bob' && p.state === 'ringing'),
@@ -384,9 +377,7 @@ describe('calls', () => {
   });
 
   it('[calls] a supervisor listens unheard, whispers to the agent only, then barges in to talk to both', async () => {
-    const people = await assigned();
-    const { carol, ann, sue } = people;
-    const callId = await answered(people);
+    const { carol, ann, sue, callId } = await inCall();
     await ok(sue.client, { type: 'call.monitor', callId, mode: 'listen' });
     const seenByAgent = await callWhere(ann.client, callId, (call) =>
       call.parties.some((p) => p.partyId === 'supervisor:sue'),
@@ -427,8 +418,8 @@ describe('calls', () => {
   });
 
   it('[calls] quality samples go live to supervisors and are kept with the contact', async () => {
-    const people = await assigned();
-    const callId = await answered(people);
+    const people = await inCall();
+    const { callId } = people;
     const sample = { atMs: 1, rttMs: 42, jitterMs: 3, packetLossPercent: 0.5, bitrateKbps: 900 };
     await ok(people.ann.client, { type: 'call.quality', callId, sample });
     const live = await people.sue.client.next((m) => m.type === 'callQuality');
@@ -439,9 +430,7 @@ describe('calls', () => {
   });
 
   it('[calls] recording: started by the agent (the customer is told), uploaded in order, read back by the agent and supervisors; 413 past the limits', async () => {
-    const people = await assigned();
-    const { carol, ann, bob, sue } = people;
-    const callId = await answered(people);
+    const { carol, ann, bob, sue, callId } = await inCall();
     const base = `${acme}/calls/${callId}/recordings`;
     const refused = await server.call(
       'POST',
@@ -531,8 +520,8 @@ describe('calls', () => {
   });
 
   it('[calls] a customer gone past the resume grace ends the call as disconnected and completes the contact', async () => {
-    const people = await assigned();
-    const callId = await answered(people);
+    const people = await inCall();
+    const { callId } = people;
     people.carol.client.drop();
     // Bounded wait for real I/O: the server notices the dropped socket (4 sockets remain).
     for (let attempt = 0; attempt < 500 && server.app.sockets.connectedCount() > 3; attempt++)

@@ -460,7 +460,8 @@ export class Calls {
     const customerCall = forId === undefined ? null : this.live(consult.tenantId, forId);
     if (customerCall === null) return;
     const call = customerCall.view;
-    if (call.consult?.callId !== consult.view.callId) return;
+    // The customer's call ending took its consult with it: nothing to give back.
+    if (call.state === 'ended' || call.consult?.callId !== consult.view.callId) return;
     delete call.consult;
     const nowMs = this.#clock.nowMs();
     logStep(call, nowMs, 'consultEnded', consult.view.endedBy, { detail: reason });
@@ -597,7 +598,10 @@ export class Calls {
     live.isMoving = false;
     if (outcome.rejection !== null) return outcome.rejection;
     const detail = 'queueId' in target ? `queue:${target.queueId}` : `agent:${target.agentId}`;
-    logStep(call, this.#clock.nowMs(), 'transferred', party.partyId, { detail });
+    // Logged once the engine took the transfer: a refused transfer leaves no trace in the log.
+    const nowMs = this.#clock.nowMs();
+    logStep(call, nowMs, 'transferStarted', party.partyId, { detail });
+    logStep(call, nowMs, 'transferred', party.partyId, { detail });
     await this.#end(live, 'transferred', party.partyId, false);
     return { callId: call.callId };
   }

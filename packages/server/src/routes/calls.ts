@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Type, type Static } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 import {
   CallIdSchema,
   CallRecordSchema,
@@ -11,6 +11,8 @@ import {
   TenantIdSchema,
   errorCodes,
   rejection,
+  type Recording,
+  type Rejection,
   type TenantId,
 } from '@lineup/protocol';
 import type { Caller, Calls } from '../calls/calls.ts';
@@ -129,109 +131,88 @@ export function callRoutes(app: FastifyInstance, services: CallServices): void {
 
 const recordingAccess: Access<never, never> = { scope: Scope.agents, isForAgents: true };
 
-function chunkRoute(app: FastifyInstance, recordings: CallRecordings): void {
-  app.put(
-    '/calls/:callId/recordings/:recordingId/chunks/:n',
-    {
-      config: { access: recordingAccess },
-      schema: {
-        tags: [Tag.contacts],
-        summary: 'Append chunk n (0, 1, 2, … in order) of a recording: the raw bytes',
-        params: ChunkParamsSchema,
-        response: {
-          200: RecordingSchema,
-          ...errorResponsesOf(
-            app,
-            'PUT',
-            [
-              'call_not_found',
-              'not_in_call',
-              'recording_not_found',
-              'recording_finished',
-              'chunk_out_of_order',
-              'unavailable',
-            ],
-            recordingAccess,
-          ),
-        },
+/**
+ * One write of a recording (start, chunk, finish): an agent's request that
+ * answers with the recording's metadata or a refusal.
+ */
+function recordingWrite<P extends TSchema>(
+  app: FastifyInstance,
+  spec: {
+    method: 'POST' | 'PUT';
+    url: string;
+    summary: string;
+    params: P;
+    body?: TSchema;
+    status: 200 | 201;
+    errors: Parameters<typeof errorCodesOf>[0]['errors'];
+    run(request: FastifyRequest, params: Static<P>, caller: Caller): Recording | Rejection;
+  },
+): void {
+  app.route({
+    method: spec.method,
+    url: spec.url,
+    config: { access: recordingAccess },
+    schema: {
+      tags: [Tag.contacts],
+      summary: spec.summary,
+      params: spec.params,
+      ...(spec.body === undefined ? {} : { body: spec.body }),
+      response: {
+        [spec.status]: RecordingSchema,
+        ...errorResponsesOf(app, spec.method, spec.errors, recordingAccess),
       },
     },
-    async (request: FastifyRequest, reply: FastifyReply) => {
-      const params = request.params as Static<typeof ChunkParamsSchema>;
-      const body = request.body;
-      if (!Buffer.isBuffer(body) || body.length === 0)
-        return sendRejection(reply, rejection('invalid_command', 'Send the chunk as the body.'));
-      const caller = callerOf(request, params.tenantId);
-      const added = recordings.addChunk(caller, params.callId, params.recordingId, params.n, body);
-      if ('code' in added) return sendRejection(reply, added);
-      return reply.code(200).send(added);
+    handler: async (request: FastifyRequest, reply: FastifyReply) => {
+      const { tenantId } = request.params as { tenantId: TenantId };
+      const done = spec.run(request, request.params as Static<P>, callerOf(request, tenantId));
+      if ('code' in done) return sendRejection(reply, done);
+      return reply.code(spec.status).send(done);
     },
-  );
+  });
+}
+
+function chunkRoute(app: FastifyInstance, recordings: CallRecordings): void {
+  recordingWrite(app, {
+    method: 'PUT',
+    url: '/calls/:callId/recordings/:recordingId/chunks/:n',
+    summary: 'Append chunk n (0, 1, 2, … in order) of a recording: the raw bytes',
+    params: ChunkParamsSchema,
+    status: 200,
+    errors: ['not_in_call', 'recording_not_found', 'recording_finished', 'chunk_out_of_order'],
+    run: (request, params, caller) => {
+      const { body } = request;
+      if (!Buffer.isBuffer(body) || body.length === 0)
+        return rejection('invalid_command', 'Send the chunk as the body.');
+      return recordings.addChunk(caller, params.callId, params.recordingId, params.n, body);
+    },
+  });
 }
 
 function recordingRoutes(app: FastifyInstance, recordings: CallRecordings): void {
-  app.post(
-    '/calls/:callId/recordings',
-    {
-      config: { access: recordingAccess },
-      schema: {
-        tags: [Tag.contacts],
-        summary: 'Start a recording of a live call (an agent in it); its chunks follow',
-        params: CallParamsSchema,
-        body: RecordingStartSchema,
-        response: {
-          201: RecordingSchema,
-          ...errorResponsesOf(
-            app,
-            'POST',
-            ['call_not_found', 'not_in_call', 'unavailable'],
-            recordingAccess,
-          ),
-        },
-      },
-    },
-    async (request: FastifyRequest, reply: FastifyReply) => {
-      const params = request.params as Static<typeof CallParamsSchema>;
-      const body = request.body as Static<typeof RecordingStartSchema>;
-      const started = recordings.start(
-        callerOf(request, params.tenantId),
+  recordingWrite(app, {
+    method: 'POST',
+    url: '/calls/:callId/recordings',
+    summary: 'Start a recording of a live call (an agent in it); its chunks follow',
+    params: CallParamsSchema,
+    body: RecordingStartSchema,
+    status: 201,
+    errors: ['call_not_found', 'not_in_call', 'unavailable'],
+    run: (request, params, caller) =>
+      recordings.start(
+        caller,
         params.callId,
-        body.contentType,
-      );
-      if ('code' in started) return sendRejection(reply, started);
-      return reply.code(201).send(started);
-    },
-  );
-  app.post(
-    '/calls/:callId/recordings/:recordingId/finish',
-    {
-      config: { access: recordingAccess },
-      schema: {
-        tags: [Tag.contacts],
-        summary: 'Finish a recording: no more chunks',
-        params: RecordingParamsSchema,
-        response: {
-          200: RecordingSchema,
-          ...errorResponsesOf(
-            app,
-            'POST',
-            ['recording_not_found', 'not_in_call', 'recording_finished'],
-            recordingAccess,
-          ),
-        },
-      },
-    },
-    async (request: FastifyRequest, reply: FastifyReply) => {
-      const params = request.params as Static<typeof RecordingParamsSchema>;
-      const finished = recordings.finish(
-        callerOf(request, params.tenantId),
-        params.callId,
-        params.recordingId,
-      );
-      if ('code' in finished) return sendRejection(reply, finished);
-      return reply.code(200).send(finished);
-    },
-  );
+        (request.body as Static<typeof RecordingStartSchema>).contentType,
+      ),
+  });
+  recordingWrite(app, {
+    method: 'POST',
+    url: '/calls/:callId/recordings/:recordingId/finish',
+    summary: 'Finish a recording: no more chunks',
+    params: RecordingParamsSchema,
+    status: 200,
+    errors: ['not_in_call', 'recording_not_found', 'recording_finished'],
+    run: (_request, params, caller) => recordings.finish(caller, params.callId, params.recordingId),
+  });
   app.get(
     '/calls/:callId/recordings/:recordingId',
     {
