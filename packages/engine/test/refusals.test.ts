@@ -781,6 +781,20 @@ describe('the registry', () => {
     'contact_not_ended',
     'rating_exists',
     'rating_not_found',
+    // Calls are kept by the server beside the engine (ADR 0016); server/test/calls.test.ts.
+    'call_not_found',
+    'not_in_call',
+    'media_not_allowed',
+    'call_not_ringing',
+    'call_not_active',
+    'party_in_call',
+    'customer_not_connected',
+    'agent_not_connected',
+    'consult_in_progress',
+    'no_consult',
+    'recording_not_found',
+    'recording_finished',
+    'chunk_out_of_order',
   ];
   /** Codes the engine returns, each with its test above. */
   const testedHere: ErrorCode[] = [

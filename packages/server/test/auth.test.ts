@@ -70,6 +70,9 @@ function pathOf(template: string, tenant: string): string {
     deliveryId: 'no-such-delivery',
     customerId: 'customer-c1',
     messageId: '00000000-0000-4000-8000-000000000000',
+    callId: 'call_none',
+    recordingId: 'rec_none',
+    n: '0',
   };
   return template.replace(/\{(\w+)\}/g, (_match, name: string) => {
     const id = ids[name];
@@ -90,6 +93,8 @@ function bodyOf(key: string): unknown {
   if (key === 'POST /v1/tenants/{tenantId}/queues/{queueId}/messages')
     return { customer: { id: 'customer-c-new' }, text: 'Please call me back.' };
   if (key === 'POST /v1/tenants/{tenantId}/contacts/{contactId}/rating') return { score: 5 };
+  if (key === 'POST /v1/tenants/{tenantId}/calls/{callId}/recordings')
+    return { contentType: 'video/webm' };
   return {};
 }
 
@@ -155,6 +160,12 @@ const allowed: Record<string, readonly ('agent' | 'read' | 'customer')[]> = {
   'POST /v1/tenants/{tenantId}/messages/{messageId}/handle': [],
   'POST /v1/tenants/{tenantId}/contacts/{contactId}/rating': ['customer'],
   'GET /v1/tenants/{tenantId}/contacts/{contactId}/rating': ['agent', 'read', 'customer'],
+  'GET /v1/tenants/{tenantId}/ice-servers': ['agent', 'read', 'customer'],
+  'GET /v1/tenants/{tenantId}/contacts/{contactId}/calls': ['agent', 'read'],
+  'POST /v1/tenants/{tenantId}/calls/{callId}/recordings': ['agent'],
+  'PUT /v1/tenants/{tenantId}/calls/{callId}/recordings/{recordingId}/chunks/{n}': ['agent'],
+  'POST /v1/tenants/{tenantId}/calls/{callId}/recordings/{recordingId}/finish': ['agent'],
+  'GET /v1/tenants/{tenantId}/calls/{callId}/recordings/{recordingId}': ['agent', 'read'],
 };
 
 /** Routes anyone may call with no credential. */

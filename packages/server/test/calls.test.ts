@@ -248,6 +248,51 @@ describe('calls', () => {
     ).toBe('contact_not_assigned');
   });
 
+  it('[calls] each refusal has its code: unknown call, not ringing, not active, busy, not connected, no consult, finished recording', async () => {
+    const { carol, ann, bob, callId } = await inCall();
+    const codeFor = async (person: Person, request: Record<string, unknown>) =>
+      codeOf(await person.client.request(request));
+    expect(await codeFor(ann, { type: 'call.hold', callId: 'call_none' })).toBe('call_not_found');
+    expect(await codeFor(carol, { type: 'call.answer', callId })).toBe('call_not_ringing');
+    expect(await codeFor(ann, { type: 'call.resume', callId })).toBe('call_not_active');
+    expect(await codeFor(ann, { type: 'call.consultComplete', callId })).toBe('no_consult');
+    expect(await codeFor(ann, { type: 'call.start', agentId: 'bob', media: 'audio' })).toBe(
+      'party_in_call',
+    );
+    await setUp(server, [['POST', `${acme}/agents`, agent('cid', ['q1'])]]);
+    expect(await codeFor(ann, { type: 'call.conference', callId, agentId: 'cid' })).toBe(
+      'agent_not_connected',
+    );
+    // A contact whose customer has no socket: bob takes it, but cannot call.
+    await setUp(server, [['POST', `${acme}/contacts`, contact('c2', 'q1', { channel: 'video' })]]);
+    await acceptOffer(bob, 'bob');
+    expect(await codeFor(bob, { type: 'call.start', contactId: 'c2', media: 'video' })).toBe(
+      'customer_not_connected',
+    );
+
+    const base = `${acme}/calls/${callId}/recordings`;
+    const started = await server.call<Recording>(
+      'POST',
+      base,
+      { contentType: 'audio/webm' },
+      { as: ann.token },
+    );
+    const finish = () =>
+      server.call('POST', `${base}/${started.body.recordingId}/finish`, undefined, {
+        as: ann.token,
+      });
+    expect((await finish()).status).toBe(200);
+    expect(await finish()).toMatchObject({
+      status: 409,
+      body: { error: { code: 'recording_finished' } },
+    });
+    const unknown = await server.call('GET', `${base}/rec_none`, undefined, { as: ann.token });
+    expect(unknown).toMatchObject({
+      status: 404,
+      body: { error: { code: 'recording_not_found' } },
+    });
+  });
+
   it('[calls] nobody answers: the call ends with noAnswer after the ring time', async () => {
     const { carol, ann } = await assigned();
     const { callId } = (await ok(ann.client, {

@@ -81,11 +81,11 @@ export class CallRecordings {
     const { tenantId } = caller;
     if (this.#directory === null)
       return rejection('unavailable', 'This server keeps no recordings: it has no data dir.');
+    // Whoever is not an agent in the live call learns nothing of it, not even that it exists.
     const live = this.#calls.live(tenantId, callId);
-    if (live === null) return rejection('call_not_found');
-    const party = this.#calls.partyOfCaller(live, caller);
-    if (caller.role !== Role.agent || party?.state !== 'joined')
-      return rejection('not_in_call', 'Only an agent in the call records it.');
+    const party = live === null ? undefined : this.#calls.partyOfCaller(live, caller);
+    if (live === null || caller.role !== Role.agent || party?.state !== 'joined')
+      return rejection('not_in_call', 'Only an agent in a live call records it.');
     const nowMs = this.#clock.nowMs();
     const recording: Recording = {
       recordingId: `rec_${randomBytes(12).toString('base64url')}`,
@@ -106,11 +106,13 @@ export class CallRecordings {
     return recording;
   }
 
-  /** The recording, when the caller is the agent that records it. */
+  /** The recording, when the caller is the agent that records it (others learn nothing of it). */
   #own(caller: Caller, callId: string, recordingId: string): Recording | Rejection {
     const recording = this.#store.recording(caller.tenantId, recordingId);
-    if (recording?.callId !== callId) return recordingNotFound(recordingId);
-    if (recording.by !== (`${caller.role}:${caller.subject}` as PartyId))
+    if (
+      recording?.callId !== callId ||
+      recording.by !== (`${caller.role}:${caller.subject}` as PartyId)
+    )
       return rejection('not_in_call', 'Only the agent that started a recording adds to it.');
     if (recording.finishedAtMs !== undefined) return rejection('recording_finished');
     return recording;

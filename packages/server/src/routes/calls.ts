@@ -178,7 +178,7 @@ function chunkRoute(app: FastifyInstance, recordings: CallRecordings): void {
     summary: 'Append chunk n (0, 1, 2, … in order) of a recording: the raw bytes',
     params: ChunkParamsSchema,
     status: 200,
-    errors: ['not_in_call', 'recording_not_found', 'recording_finished', 'chunk_out_of_order'],
+    errors: ['not_in_call', 'recording_finished', 'chunk_out_of_order'],
     run: (request, params, caller) => {
       const { body } = request;
       if (!Buffer.isBuffer(body) || body.length === 0)
@@ -196,7 +196,7 @@ function recordingRoutes(app: FastifyInstance, recordings: CallRecordings): void
     params: CallParamsSchema,
     body: RecordingStartSchema,
     status: 201,
-    errors: ['call_not_found', 'not_in_call', 'unavailable'],
+    errors: ['not_in_call', 'unavailable'],
     run: (request, params, caller) =>
       recordings.start(
         caller,
@@ -210,7 +210,7 @@ function recordingRoutes(app: FastifyInstance, recordings: CallRecordings): void
     summary: 'Finish a recording: no more chunks',
     params: RecordingParamsSchema,
     status: 200,
-    errors: ['not_in_call', 'recording_not_found', 'recording_finished'],
+    errors: ['not_in_call', 'recording_finished'],
     run: (_request, params, caller) => recordings.finish(caller, params.callId, params.recordingId),
   });
   app.get(
