@@ -5,9 +5,6 @@
  * translates names, never decides.
  */
 
-/** The products whose interfaces this package answers (docs/compat.md). */
-export const compatProducts = ['cloudroom-queue', 'call-bar', 'acd-requests'] as const;
-
 export {
   ACDEvents,
   ACDRequest,
@@ -20,3 +17,37 @@ export {
   type ACDRequestOptions,
   type ACDStatus,
 } from './acd-requests.ts';
+export {
+  createCloudRoomQueue,
+  installCloudRoomQueue,
+  type CallbackSlot,
+  type CloudRoomQueue,
+  type CloudRoomQueueOptions,
+  type Cookie,
+  type CRVideoQueStatus,
+  type CRVideoQueUser,
+  type CRVideoQueueInfo,
+  type CRVideoQueuingInfo,
+} from './cloudroom.ts';
+export { codeOfSdkErr, sdkErrNone, sdkErrOf } from './sdk-err.ts';
+export {
+  callBarCallsMax,
+  callBarIdOf,
+  callBarTimeOf,
+  createCallCenter,
+  monitorCallersMax,
+  queueNumEveryMsDefault,
+  type CallBarEvents,
+  type CallBarListener,
+  type CallCenter,
+  type CallCenterOptions,
+} from './call-bar.ts';
+export type * from './call-bar-events.ts';
+export {
+  callBarCallEvents,
+  type CallBarArea,
+  type CallBarCallEvent,
+  type CallBarCallEvents,
+  type CallBarCallFields,
+  type CallContext,
+} from './call-bar-calls.ts';
