@@ -118,6 +118,7 @@ const allowed: Record<string, readonly ('agent' | 'read' | 'customer')[]> = {
   'PATCH /v1/tenants/{tenantId}/queues/{queueId}': [],
   'DELETE /v1/tenants/{tenantId}/queues/{queueId}': [],
   'GET /v1/tenants/{tenantId}/queues/{queueId}/report': ['agent', 'read'],
+  'GET /v1/tenants/{tenantId}/queues/{queueId}/samples': ['agent', 'read'],
   'GET /v1/tenants/{tenantId}/queues/{queueId}/contacts': ['agent', 'read'],
   'POST /v1/tenants/{tenantId}/agents': [],
   'GET /v1/tenants/{tenantId}/agents': ['agent', 'read'],

@@ -13,8 +13,9 @@ import {
  * customers read it). Each app keeps its words in a catalog, one object per
  * language of the same type, so a missing translation does not compile:
  *
- *   const words = { en: { send: 'Send' }, zh: { send: '发送' } } satisfies Catalog<…>;
- *   const t = useWords(words);   // inside a component: t.send
+ *   const en = { send: 'Send', waiting: (n: string) => `${n} waiting` };
+ *   export const myWords: Catalog<typeof en> = { en, zh: { send: '发送', waiting: (n) => `${n}人在等待` } };
+ *   const t = useWords(myWords);   // inside a component: t.send, t.waiting('3')
  *
  * The language is chosen once when a page starts (a choice the person made
  * earlier with the switch, then the page's own hints, then the browser's
