@@ -114,6 +114,7 @@ const allowed: Record<string, readonly ('agent' | 'read' | 'customer')[]> = {
   'DELETE /v1/tenants/{tenantId}/queues/{queueId}': [],
   'GET /v1/tenants/{tenantId}/queues/{queueId}/report': ['agent', 'read'],
   'GET /v1/tenants/{tenantId}/queues/{queueId}/contacts': ['agent', 'read'],
+  'GET /v1/tenants/{tenantId}/queues/{queueId}/samples': ['agent', 'read'],
   'POST /v1/tenants/{tenantId}/agents': [],
   'GET /v1/tenants/{tenantId}/agents': ['agent', 'read'],
   'GET /v1/tenants/{tenantId}/agents/{agentId}': ['agent', 'read'],

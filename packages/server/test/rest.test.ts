@@ -275,8 +275,9 @@ describe('REST journeys', () => {
       contactId: 'c1',
       expiresAtMs: T0 + 10_000,
     });
-    // The offer's expiry, and the records' next 15-minute boundary (records.ts).
-    expect(server.scheduler.pendingCount()).toBe(2);
+    // The offer's expiry, the records' next 15-minute boundary (records.ts) and the queues'
+    // next minute sample (queue-samples.ts).
+    expect(server.scheduler.pendingCount()).toBe(3);
 
     await server.advance(9_999);
     expect((await getAgent('ann')).offer).toMatchObject({ contactId: 'c1' });
