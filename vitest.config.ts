@@ -4,6 +4,9 @@ export default defineConfig({
   test: {
     // Property tests replay many command sequences; give them room on a 2-core CI machine.
     testTimeout: 120_000,
+    // Set-up hooks start real servers and browsers (child processes compiled by tsx): on a loaded
+    // 2-core machine that has taken more than vitest's default 10 s.
+    hookTimeout: 60_000,
     projects: [
       {
         extends: true,
