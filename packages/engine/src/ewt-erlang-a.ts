@@ -30,6 +30,15 @@ import type { EwtInput, EwtPredictor } from './ewt.ts';
  * - p is clipped to [0, abandonRateMax]; no p (no contact in 15 minutes) or a
  *   W̄ under waitMsMinForPatience (nobody has really waited, so there is no
  *   evidence of patience) gives θ = 0, i.e. QL.
+ * - p is read as if answeredPriorWeight more contacts had been answered:
+ *   abandoned / (answered + abandoned + answeredPriorWeight). One hang-up
+ *   among the first two calls of the day is not an abandon rate of 50 %.
+ * - W̄ is at least h/s, the mean time until one of s busy agents frees up,
+ *   which is what the head of a line behind busy agents waits. Without it,
+ *   a hang-up after a few seconds in a line that was served at once gave a
+ *   mean patience of seconds, so that everyone behind one busy agent was told
+ *   one handle time whatever their position (the demo's 3:08 for the fourth
+ *   in line and 3:07 for the third).
  * - The mean patience 1/θ is at least patienceMsMin.
  * The rejected alternative, θ = p·sμ / ((1 − p)·Q) from the flow balance
  * λp = θ·E[Q] with λ(1 − p) ≈ sμ, needs the mean queue length E[Q], which the
@@ -42,6 +51,8 @@ export const abandonRateMax = 0.95;
 export const waitMsMinForPatience = 1_000;
 /** Shortest mean patience ErlangA assumes: a few seconds of wait with many abandons says little more. */
 export const patienceMsMin = 5_000;
+/** How many answered contacts' worth of prior the abandon rate is read with: a few outcomes say little. */
+export const answeredPriorWeight = 10;
 
 /**
  * The abandonment rate θ (per ms) ErlangA assumes from what the engine knows:
@@ -49,9 +60,14 @@ export const patienceMsMin = 5_000;
  */
 export function abandonmentPerMs(input: EwtInput): number {
   if (input.abandonRate === null || input.abandonRate <= 0) return 0;
-  const waitMs = Math.max(input.lastEnteredServiceWaitMs ?? 0, input.headWaitMs);
-  if (waitMs < waitMsMinForPatience) return 0;
-  const rate = Math.min(input.abandonRate, abandonRateMax);
+  const observedWaitMs = Math.max(input.lastEnteredServiceWaitMs ?? 0, input.headWaitMs);
+  if (observedWaitMs < waitMsMinForPatience) return 0;
+  const waitMs = Math.max(observedWaitMs, input.handleMs / Math.max(1, input.agentsWorking));
+  const abandoned = input.abandonRate * input.answeredOrAbandoned;
+  const rate = Math.min(
+    abandoned / (input.answeredOrAbandoned + answeredPriorWeight),
+    abandonRateMax,
+  );
   return Math.min(rate / waitMs, 1 / patienceMsMin);
 }
 

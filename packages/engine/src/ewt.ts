@@ -23,6 +23,8 @@ export interface EwtInput {
   lastEnteredServiceWaitMs: number | null;
   /** Abandoned over answered plus abandoned, in the last 15 minutes, or null. */
   abandonRate: number | null;
+  /** How many contacts that rate rests on: answered plus abandoned in the last 15 minutes. */
+  answeredOrAbandoned: number;
 }
 
 /** Predicts the wait in ms, or null when it cannot (no agent works the queue). Must be pure. */

@@ -23,6 +23,7 @@ export {
 export {
   abandonRateMax,
   abandonmentPerMs,
+  answeredPriorWeight,
   digammaDifference,
   erlangAPredictor,
   erlangAWaitMs,

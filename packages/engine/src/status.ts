@@ -53,6 +53,7 @@ export function ewtInput(queue: Queue, position: number, atMs: number): EwtInput
     headWaitMs: head === undefined ? 0 : Math.max(0, atMs - head.joinedAtMs),
     lastEnteredServiceWaitMs: queue.lastEnteredServiceWaitMs,
     abandonRate: answeredOrAbandoned > 0 ? window.abandoned / answeredOrAbandoned : null,
+    answeredOrAbandoned,
   };
 }
 

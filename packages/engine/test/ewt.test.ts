@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   abandonRateMax,
   abandonmentPerMs,
+  answeredPriorWeight,
   builtInPredictors,
   digammaDifference,
   erlangAPredictor as ErlangA,
@@ -30,6 +31,7 @@ const input = (overrides: Partial<EwtInput> = {}): EwtInput => ({
   headWaitMs: 60_000,
   lastEnteredServiceWaitMs: 50_000,
   abandonRate: 0.1,
+  answeredOrAbandoned: 200,
   ...overrides,
 });
 
@@ -93,12 +95,35 @@ describe('Erlang-A predictor', () => {
   });
 
   it('[R13] bounds the patience it infers: abandon rate clipped, mean patience at least patienceMsMin', () => {
-    expect(abandonmentPerMs(input({ abandonRate: 1 }))).toBe(
-      abandonmentPerMs(input({ abandonRate: abandonRateMax })),
+    // Read with answeredPriorWeight more answers, rates of 100 % and 97 % are both above the clip.
+    expect(abandonmentPerMs(input({ abandonRate: 1, answeredOrAbandoned: 10_000 }))).toBe(
+      abandonmentPerMs(input({ abandonRate: 0.97, answeredOrAbandoned: 10_000 })),
+    );
+    expect(abandonmentPerMs(input({ abandonRate: 1, answeredOrAbandoned: 10_000 }))).toBe(
+      abandonRateMax / 60_000,
     );
     expect(
-      abandonmentPerMs(input({ abandonRate: 0.9, headWaitMs: 1_000, lastEnteredServiceWaitMs: 0 })),
+      abandonmentPerMs(
+        input({
+          abandonRate: 0.9,
+          headWaitMs: 1_000,
+          lastEnteredServiceWaitMs: 0,
+          handleMs: 10_000,
+        }),
+      ),
     ).toBe(1 / patienceMsMin);
+    // A few outcomes weigh little against answeredPriorWeight answered contacts: one hang-up
+    // among two contacts is read as 1 in 12, and a short wait as at least h/s.
+    expect(
+      abandonmentPerMs(
+        input({
+          abandonRate: 0.5,
+          answeredOrAbandoned: 2,
+          headWaitMs: 3_000,
+          lastEnteredServiceWaitMs: 0,
+        }),
+      ),
+    ).toBeCloseTo(1 / (2 + answeredPriorWeight) / (180_000 / 20), 15);
     // No real wait yet: no evidence of patience, so QL.
     const noWait = input({ headWaitMs: 0, lastEnteredServiceWaitMs: 500 });
     expect(ErlangA(noWait)).toBe(QL(noWait));

@@ -514,6 +514,7 @@ export class ReferenceModel {
           headWaitMs: headWaitMs(),
           lastEnteredServiceWaitMs: queue.lastEnteredServiceWaitMs,
           abandonRate: answered + abandoned > 0 ? abandoned / (answered + abandoned) : null,
+          answeredOrAbandoned: answered + abandoned,
         });
         break;
       }
