@@ -7,7 +7,14 @@ import {
   type QueueId,
   type WaitingMessage,
 } from '@lineup/protocol';
-import { eventOf, type LineupAgent, type LineupCustomer, type QueueView } from '@lineup/sdk';
+import {
+  LineupError,
+  eventOf,
+  type AgentView,
+  type LineupAgent,
+  type LineupCustomer,
+  type QueueView,
+} from '@lineup/sdk';
 import { SerialTasks, allPages, callSafely } from './callbacks.ts';
 import { sdkErrNone, sdkErrOf, sdkErrOfFailure } from './sdk-err.ts';
 
@@ -22,11 +29,11 @@ import { sdkErrNone, sdkErrOf, sdkErrOfFailure } from './sdk-err.ts';
  * It translates and never decides: every answer comes from the server (an
  * event, a reply, a read). Two things differ from CloudRoom, both because
  * Lineup's model is the one truth (DESIGN.md §1):
- * - Which queues an agent serves, and at what priority, are its memberships,
- *   set by an administrator; a logged-in agent serves all of them. So
- *   StartService of a member queue logs the agent in (it then serves all its
- *   queues) and StopService logs it out (it stops serving all of them);
- *   GetServingQueues always says what the agent serves now.
+ * - Which queues an agent may serve, and at what priority, are assigned by
+ *   an administrator (ADR 0017); the agent starts and stops serving each.
+ *   StartService serves one assigned queue (logging the agent in when it is
+ *   logged out, serving only that queue) and StopService stops that queue
+ *   only; GetServingQueues always says what the agent serves now.
  * - Customers may not read how many agents work a queue (api.md), so a
  *   customer's CRVideo_QueStatus has null `agent_num` and `srv_num`.
  */
@@ -294,15 +301,55 @@ export function createCloudRoomQueue(options: CloudRoomQueueOptions): CloudRoomQ
     });
   };
 
-  /** Reads the agent's memberships and presence: the truth GetServingQueues tells. */
-  const readAgent = async (): Promise<void> => {
-    if (agent === undefined) return;
-    const view = await agent.agent();
+  /** Keeps what GetServingQueues tells from an agent view the server answered. */
+  const keepAgentView = (view: AgentView): void => {
     memberQueueIds = view.memberships.map((membership) => membership.queueId);
     isLoggedIn = view.presence !== 'offline';
   };
 
-  /** Starts or stops serving: logs the agent in or out, as the module's header says. */
+  /** Reads the agent's memberships and presence: the truth GetServingQueues tells. */
+  const readAgent = async (): Promise<void> => {
+    if (agent === undefined) return;
+    keepAgentView(await agent.agent());
+  };
+
+  /**
+   * StartService: serves the assigned queue (the server answers
+   * `queue_not_assigned` for any other). A logged-out agent serves nothing in
+   * CloudRoom's terms, so before it logs in it stops serving the queues it
+   * did not start (they stay assigned): once logged in it serves exactly the
+   * queues started, and no customer of another queue is offered in between.
+   */
+  const startService = async (lineupAgent: LineupAgent, queueId: QueueId): Promise<void> => {
+    let view = await lineupAgent.startServing(queueId);
+    keepAgentView(view);
+    if (isLoggedIn) return;
+    for (const otherQueueId of memberQueueIds.filter((id) => id !== queueId)) {
+      view = await lineupAgent.stopServing(otherQueueId);
+    }
+    keepAgentView(view);
+    await lineupAgent.logIn();
+    isLoggedIn = true;
+  };
+
+  /**
+   * StopService: stops serving that queue only; the agent serves its other
+   * queues on, and stays logged in. A queue it does not serve now is stopped
+   * already (success) when it is assigned, else `queue_not_assigned`.
+   */
+  const stopService = async (lineupAgent: LineupAgent, queueId: QueueId): Promise<number> => {
+    try {
+      keepAgentView(await lineupAgent.stopServing(queueId));
+      return sdkErrNone;
+    } catch (error: unknown) {
+      if (!(error instanceof LineupError) || error.code !== 'agent_not_serving_queue') throw error;
+    }
+    const assignments = await lineupAgent.assignments();
+    const isAssigned = assignments.some((assignment) => assignment.queueId === queueId);
+    return isAssigned ? sdkErrNone : sdkErrOf('queue_not_assigned');
+  };
+
+  /** Starts or stops serving one queue, as the module's header says. */
   const changeServing = (queID: string, cookie: Cookie, isStart: boolean): void => {
     const result = isStart ? queue.CRVideo_StartServiceRslt : queue.CRVideo_StopServiceRslt;
     void tasks.run(async () => {
@@ -311,21 +358,15 @@ export function createCloudRoomQueue(options: CloudRoomQueueOptions): CloudRoomQ
         return;
       }
       const queueId = asQueueId(queID);
+      let sdkErr = sdkErrNone;
       try {
-        await readAgent();
-        if (!memberQueueIds.includes(queueId)) {
-          tell(result, queID, sdkErrOf('agent_not_serving_queue'), cookie);
-          return;
-        }
-        if (isStart && !isLoggedIn) await agent.logIn();
-        if (!isStart && isLoggedIn) await agent.logOut();
-        isLoggedIn = isStart;
+        if (isStart) await startService(agent, queueId);
+        else sdkErr = await stopService(agent, queueId);
       } catch (error: unknown) {
-        tell(result, queID, sdkErrOfFailure(error), cookie);
-        return;
+        sdkErr = sdkErrOfFailure(error);
       }
-      tell(result, queID, sdkErrNone, cookie);
-      for (const memberQueueId of memberQueueIds) await announceStatus(memberQueueId);
+      tell(result, queID, sdkErr, cookie);
+      if (sdkErr === sdkErrNone) await announceStatus(queueId);
     });
   };
 

@@ -1,6 +1,5 @@
-import WebSocket from 'ws';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LineupAgent, LineupCustomer, eventOf, type LineupClient } from '@lineup/sdk';
+import { describe, expect, it } from 'vitest';
+import { LineupAgent, LineupCustomer, eventOf } from '@lineup/sdk';
 import {
   ACDEvents,
   attachACDRequest,
@@ -9,7 +8,7 @@ import {
   type ACDEventPayloads,
   type ACDRequest,
 } from '../src/index.ts';
-import { startLineup, waitMsMax, type LineupServer } from './lineup-server.ts';
+import { useLiveServer, waitMsMax } from './live-server.ts';
 
 /*
  * Voximplant-style ACD requests against the real `lineup serve`, driven the
@@ -21,26 +20,13 @@ import { startLineup, waitMsMax, type LineupServer } from './lineup-server.ts';
  * with the same events.
  */
 
-let server: LineupServer;
-const clients: LineupClient<object>[] = [];
-let tenantCount = 0;
-
-beforeAll(async () => {
-  server = await startLineup();
-});
-afterAll(async () => {
-  await server.stop();
-});
-afterEach(() => {
-  for (const client of clients.splice(0)) client.close();
-});
+const live = useLiveServer();
 
 /** A fresh tenant with MainQueue (voice, callbacks allowed) served by the agent Ann. */
 async function tenant(queueSettings: Record<string, unknown> = {}): Promise<string> {
-  tenantCount += 1;
-  const id = `vox${tenantCount}`;
-  await server.call('POST', '/v1/tenants', { id });
-  await server.call('POST', `/v1/tenants/${id}/queues`, {
+  const id = live.tenantId('vox');
+  await live.server.call('POST', '/v1/tenants', { id });
+  await live.server.call('POST', `/v1/tenants/${id}/queues`, {
     id: 'MainQueue',
     name: 'Main queue',
     channels: ['voice', 'callback'],
@@ -48,7 +34,7 @@ async function tenant(queueSettings: Record<string, unknown> = {}): Promise<stri
     wrapUpMs: 0,
     ...queueSettings,
   });
-  await server.call('POST', `/v1/tenants/${id}/agents`, {
+  await live.server.call('POST', `/v1/tenants/${id}/agents`, {
     id: 'ann',
     name: 'Ann',
     memberships: [{ queueId: 'MainQueue', priority: 0 }],
@@ -57,18 +43,18 @@ async function tenant(queueSettings: Record<string, unknown> = {}): Promise<stri
 }
 
 async function customer(tenantId: string, subject: string): Promise<LineupCustomer> {
-  const token = await server.mint(tenantId, 'customer', subject);
-  const created = new LineupCustomer({ url: server.url, token, WebSocket });
-  clients.push(created);
+  const created = live.closeAfterTest(
+    new LineupCustomer(await live.server.clientOptions(tenantId, 'customer', subject)),
+  );
   await created.opened();
   return created;
 }
 
 /** Ann, logged in, accepting every offer. */
 async function annAccepting(tenantId: string): Promise<LineupAgent> {
-  const token = await server.mint(tenantId, 'agent', 'ann');
-  const ann = new LineupAgent({ url: server.url, token, WebSocket });
-  clients.push(ann);
+  const ann = live.closeAfterTest(
+    new LineupAgent(await live.server.clientOptions(tenantId, 'agent', 'ann')),
+  );
   ann.on('offerCreated', (offer) => {
     void ann.acceptOffer(offer.offerId);
   });
@@ -208,7 +194,7 @@ describe('Voximplant ACD requests', () => {
     const t = await tenant();
     const caller = await customer(t, 'web-form-7');
     // What a back-end does for a "call me back" form (Voximplant: StartScenarios with customData).
-    const created = await server.call<{ id: string; position: number }>(
+    const created = await live.server.call<{ id: string; position: number }>(
       'POST',
       `/v1/tenants/${t}/callbacks`,
       {

@@ -16,7 +16,8 @@ import { Heard, useLiveServer } from './live-server.ts';
  * examples drive it, against the real server: an agent serves two queues of
  * different priority, customers queue, the agent is assigned customers
  * automatically and rejects one and accepts one, a customer who stops
- * queuing is cancelled, and in do-not-disturb the agent asks for customers.
+ * queuing is cancelled, the agent stops serving one queue and keeps the
+ * other, and in do-not-disturb the agent asks for customers.
  */
 
 const live = useLiveServer();
@@ -143,13 +144,45 @@ describe('CloudRoom queue API', () => {
     ann.queue.CRVideo_AcceptAssignUser('vip', 'bea', 'accept-cookie');
     expect(await ann.heard.next('CRVideo_ResponseAssignUserRslt')).toEqual([0, 'accept-cookie']);
 
-    // Stopping the service logs the agent out: it holds Bea, so Lineup refuses with agent_busy.
-    ann.queue.CRVideo_StopService('vip', 'busy');
-    expect(await ann.heard.next('CRVideo_StopServiceRslt')).toEqual([
-      'vip',
-      sdkErrOf('agent_busy'),
-      'busy',
-    ]);
+    // Stopping one queue's service stops that queue only, even while the agent holds Bea.
+    ann.queue.CRVideo_StopService('vip', 'stop-vip');
+    expect(await ann.heard.next('CRVideo_StopServiceRslt')).toEqual(['vip', 0, 'stop-vip']);
+    expect(ann.queue.CRVideo_GetServingQueues()).toEqual(['general']);
+  });
+
+  it('[compat] an agent serving two queues stops one and is still assigned customers of the other', async () => {
+    const t = await tenant();
+    const ann = await page(t, 'agent', 'ann');
+    ann.queue.CRVideo_StartService('vip', 1);
+    expect(await ann.heard.next('CRVideo_StartServiceRslt')).toEqual(['vip', 0, 1]);
+    ann.queue.CRVideo_StartService('general', 2);
+    expect(await ann.heard.next('CRVideo_StartServiceRslt')).toEqual(['general', 0, 2]);
+    ann.queue.CRVideo_StopService('vip', 3);
+    expect(await ann.heard.next('CRVideo_StopServiceRslt')).toEqual(['vip', 0, 3]);
+    expect(ann.queue.CRVideo_GetServingQueues()).toEqual(['general']);
+    // The stopped queue's status says nobody serves it now.
+    await ann.heard.next('CRVideo_QueueStatusChanged', (status) => {
+      const { queID, agent_num } = status as { queID: string; agent_num: number };
+      return queID === 'vip' && agent_num === 0;
+    });
+
+    // Bea waits in vip first, which would be served first (R3) were Ann still serving it.
+    const bea = await page(t, 'customer', 'bea', 'Bea');
+    bea.queue.CRVideo_StartQueuing('vip');
+    expect(await bea.heard.next('CRVideo_StartQueuingRslt')).toEqual([0, undefined]);
+    const ali = await page(t, 'customer', 'ali', 'Ali');
+    ali.queue.CRVideo_StartQueuing('general');
+    expect(await ali.heard.next('CRVideo_StartQueuingRslt')).toEqual([0, undefined]);
+    const [user] = await ann.heard.next('CRVideo_AutoAssignUser');
+    expect(user).toMatchObject({ queID: 'general', usrID: 'ali' });
+    ann.queue.CRVideo_AcceptAssignUser('general', 'ali', 4);
+    expect(await ann.heard.next('CRVideo_ResponseAssignUserRslt')).toEqual([0, 4]);
+
+    // Stopping a queue already stopped succeeds; starting vip again serves both.
+    ann.queue.CRVideo_StopService('vip', 5);
+    expect(await ann.heard.next('CRVideo_StopServiceRslt')).toEqual(['vip', 0, 5]);
+    ann.queue.CRVideo_StartService('vip', 6);
+    expect(await ann.heard.next('CRVideo_StartServiceRslt')).toEqual(['vip', 0, 6]);
     expect(ann.queue.CRVideo_GetServingQueues().sort()).toEqual(['general', 'vip']);
   });
 
@@ -194,7 +227,7 @@ describe('CloudRoom queue API', () => {
     ]);
   });
 
-  it('[compat] refusals arrive as sdkErr with the cookie: unknown queue, a queue not served, the other role', async () => {
+  it('[compat] refusals arrive as sdkErr with the cookie: unknown queue, a queue not assigned, the other role', async () => {
     const t = await tenant();
     await live.server.call('POST', `/v1/tenants/${t}/queues`, {
       id: 'other',
@@ -212,8 +245,14 @@ describe('CloudRoom queue API', () => {
     ann.queue.CRVideo_StartService('other', 2);
     expect(await ann.heard.next('CRVideo_StartServiceRslt')).toEqual([
       'other',
-      sdkErrOf('agent_not_serving_queue'),
+      sdkErrOf('queue_not_assigned'),
       2,
+    ]);
+    ann.queue.CRVideo_StopService('other', 2.5);
+    expect(await ann.heard.next('CRVideo_StopServiceRslt')).toEqual([
+      'other',
+      sdkErrOf('queue_not_assigned'),
+      2.5,
     ]);
     ann.queue.CRVideo_StartQueuing('vip', 3);
     expect(await ann.heard.next('CRVideo_StartQueuingRslt')).toEqual([sdkErrOf('forbidden'), 3]);

@@ -8,18 +8,20 @@ import WebSocket from 'ws';
 import type { ClientOptions } from '@lineup/sdk';
 
 /*
- * The real `lineup serve` for the browser adapters' tests: a child process on
- * a free loopback port over a temp data dir, set up over REST with the
- * operator key (a tenant's back-end does this part). The compat package may
- * import only sdk and protocol, so the server is a process here, never an
- * import; the SDK's clients get the `ws` package's WebSocket, as in Node.
+ * The real `lineup serve` for every compat adapter's tests (the browser
+ * modules and the Node ACD requests alike): a child process on a free
+ * loopback port over a temp data dir, set up over REST with the operator key
+ * (a tenant's back-end does this part). The compat package may import only
+ * sdk and protocol, so neither the server nor the SDK's own test helper can
+ * be imported: the server is a process here, and the SDK's clients get the
+ * `ws` package's WebSocket, as in Node.
  */
 
 /** How long a test waits for something real (a process, a callback) before it fails. */
 export const waitMsMax = 10_000;
 
 const cliMain = new URL('../../cli/src/main.ts', import.meta.url).pathname;
-const operatorKey = 'lo_compat-browser-tests-operator-key-0123';
+const operatorKey = 'lo_compat-tests-operator-key-0123456789';
 
 /** A running server and how to set up tenants on it. */
 export interface LiveServer {
