@@ -42,11 +42,19 @@ export async function startLiveServer(): Promise<LiveServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'lineup-compat-'));
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', cliMain, 'serve', '--port', '0', '--host', '127.0.0.1'].concat([
+    [
+      '--import',
+      'tsx',
+      cliMain,
+      'serve',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
       '--data-dir',
       dataDir,
       '--no-demo',
-    ]),
+    ],
     {
       env: { ...process.env, LINEUP_OPERATOR_KEY: operatorKey },
       stdio: ['ignore', 'pipe', 'inherit'],
