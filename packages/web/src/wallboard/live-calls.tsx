@@ -37,6 +37,20 @@ export function LiveCalls({ client, subject }: { client: SupervisorCallClient; s
   const [opened, setOpened] = useState<CallId | null>(null);
   const { learn } = calls;
   const asked = useRef(new Set<CallId>());
+  // The socket pushes calls as they change; the calls already live when the page opened come
+  // from the list of the tenant's live calls.
+  useEffect(() => {
+    let isCurrent = true;
+    void client.liveCalls().then(
+      (live) => {
+        if (isCurrent) for (const call of live) learn(call);
+      },
+      () => undefined,
+    );
+    return () => {
+      isCurrent = false;
+    };
+  }, [client, learn]);
   useEffect(
     () =>
       client.onQuality(({ callId, contactId, sample }) => {
