@@ -63,6 +63,8 @@ describe('the wallboard', () => {
     const chart = wallboard.getByRole('figure', { name: 'Support最近一小时' });
     // Three waited before the page opened; the page itself only ever saw one.
     await sees(chart, /最多3人等待/);
+    // The call screens read Chinese too (docs/web.md, Calls).
+    await sees(wallboard.getByRole('region', { name: '通话' }), /暂无通话/);
     await snapshot(wallboard, 'wallboard-zh');
   });
 

@@ -1,4 +1,5 @@
 import type {
+  Call,
   CallId,
   CallMedia,
   CallRecord,
@@ -94,6 +95,12 @@ export class CallActions {
   /** The STUN and TURN servers to give RTCPeerConnection, with short-lived TURN credentials. */
   iceServers(): Promise<IceServers> {
     return this.#rest.call<IceServers>('GET', '/ice-servers');
+  }
+
+  /** The tenant's live calls, oldest first (supervisors). */
+  async live(): Promise<Call[]> {
+    const body = await this.#rest.call<{ calls: Call[] }>('GET', '/calls?state=live');
+    return body.calls;
   }
 
   /** A contact's calls with their logs, quality samples and recordings (agents and supervisors). */

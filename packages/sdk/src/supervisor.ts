@@ -5,6 +5,7 @@ import {
   type AgentInput,
   type AgentMode,
   type AgentReport,
+  type Call,
   type CallId,
   type CommandInput,
   type MonitorMode,
@@ -63,6 +64,14 @@ export class LineupSupervisor extends LineupClient<SupervisorEvents> {
    */
   monitor(callId: CallId, mode: MonitorMode): Promise<CallId> {
     return this.calls.send({ type: 'call.monitor', callId, mode });
+  }
+
+  /**
+   * The tenant's live calls (ringing, active, on hold), oldest first: a view
+   * opened during a call starts from these, then follows the `call` events.
+   */
+  liveCalls(): Promise<Call[]> {
+    return this.calls.live();
   }
 
   /** Leaves a call it monitors. */

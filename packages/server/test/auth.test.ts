@@ -175,6 +175,8 @@ const allowed: Record<string, readonly ('agent' | 'read' | 'customer')[]> = {
   'PUT /v1/tenants/{tenantId}/calls/{callId}/recordings/{recordingId}/chunks/{n}': ['agent'],
   'POST /v1/tenants/{tenantId}/calls/{callId}/recordings/{recordingId}/finish': ['agent'],
   'GET /v1/tenants/{tenantId}/calls/{callId}/recordings/{recordingId}': ['agent', 'read'],
+  // Every agent's live calls: a supervisor's view, not an agent's nor a read key's.
+  'GET /v1/tenants/{tenantId}/calls': [],
 };
 
 /** Routes anyone may call with no credential. */

@@ -462,6 +462,25 @@ describe('calls', () => {
     expect(await signalCode(sue, callId, 'agent:ann')).toBe('not_in_call');
   });
 
+  it('[calls] a supervisor lists the tenant’s live calls (a wallboard opened during a call); an agent is refused', async () => {
+    const people = await inCall();
+    const list = async (token: string) => {
+      const response = await fetch(`${server.baseUrl}${acme}/calls?state=live`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      return { status: response.status, body: (await response.json()) as { calls?: Call[] } };
+    };
+    const during = await list(people.sue.token);
+    expect(during.status).toBe(200);
+    expect(during.body.calls?.map((call) => [call.callId, call.state])).toEqual([
+      [people.callId, 'active'],
+    ]);
+    expect((await list(people.ann.token)).status).toBe(403);
+    await ok(people.ann.client, { type: 'call.hangup', callId: people.callId });
+    await callWhere(people.sue.client, people.callId, (call) => call.state === 'ended');
+    expect((await list(people.sue.token)).body.calls).toEqual([]);
+  });
+
   it('[calls] quality samples go live to supervisors and are kept with the contact', async () => {
     const people = await inCall();
     const { callId } = people;

@@ -1,7 +1,12 @@
 import { asCallId, asPartyId, type Call, type Party } from '@lineup/protocol';
 import { describe, expect, it } from 'vitest';
 import { pairPlansOf } from '../src/shared/calls/pair-plans.ts';
-import { callStatusOf, otherPartiesOf, qualityInWords } from '../src/shared/calls/call-words.ts';
+import {
+  callStatusOf,
+  callWords,
+  otherPartiesOf,
+  qualityInWords,
+} from '../src/shared/calls/call-words.ts';
 import { qualityOf } from '../src/shared/calls/quality.ts';
 
 /*
@@ -172,6 +177,28 @@ describe('calls in words', () => {
     expect(callStatusOf(ringing, 'customer:c1', 0)).toBe('Ringing…');
     expect(qualityInWords({ atMs: 0, rttMs: 42, packetLossPercent: 0.5, bitrateKbps: 820 })).toBe(
       'rtt 42 ms · loss 0.5% · 820 kbps',
+    );
+  });
+
+  it('[calls] says the same in Chinese: the others, the state with its timer, the quality', () => {
+    const zh = callWords.zh;
+    const pair = call(
+      [
+        party('customer:c1', { name: 'Dana' }),
+        party('agent:ada', { name: 'Ada' }),
+        party('agent:bo', { name: 'Bo' }),
+      ],
+      {
+        answeredAtMs: 1_000,
+      },
+    );
+    expect(otherPartiesOf(pair, 'agent:ada', zh)).toBe('Dana和Bo');
+    expect(callStatusOf(pair, 'agent:ada', 66_000, zh)).toBe('通话中 1:05');
+    expect(
+      callStatusOf({ ...pair, state: 'ended', endReason: 'noAnswer' }, 'agent:ada', 0, zh),
+    ).toBe('无人接听');
+    expect(qualityInWords({ atMs: 0, rttMs: 42, packetLossPercent: 0.5 }, zh)).toBe(
+      '往返 42 毫秒 · 丢包 0.5%',
     );
   });
 });

@@ -151,6 +151,17 @@ export class Calls {
     return this.live(tenantId, callId)?.view ?? this.#store.call(tenantId, callId);
   }
 
+  /**
+   * The tenant's live calls (ringing, active, held), oldest first, as its
+   * supervisors see them: a wallboard opened during a call loads them. At most
+   * liveCallsPerTenantMax; O(live calls of the tenant).
+   */
+  liveOf(tenantId: TenantId): Call[] {
+    return [...(this.#live.get(tenantId)?.values() ?? [])]
+      .map((live) => live.view)
+      .sort((a, b) => a.startedAtMs - b.startedAtMs || a.callId.localeCompare(b.callId));
+  }
+
   /** A contact's calls, oldest first, with their logs, quality samples and recordings. */
   ofContact(tenantId: TenantId, contactId: ContactId): CallRecord[] {
     return this.#store.ofContact(tenantId, contactId);

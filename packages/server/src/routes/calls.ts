@@ -3,6 +3,7 @@ import { Type, type Static, type TSchema } from 'typebox';
 import {
   CallIdSchema,
   CallRecordSchema,
+  CallSchema,
   IceServersSchema,
   RecordingSchema,
   RecordingStartSchema,
@@ -112,6 +113,23 @@ export function callRoutes(app: FastifyInstance, services: CallServices): void {
     access: { scope: Scope.read },
     handler: ({ params }) =>
       Promise.resolve(ok(200, { calls: calls.ofContact(params.tenantId, params.contactId) })),
+  });
+  addRoute(app, {
+    method: 'GET',
+    url: '/calls',
+    tag: Tag.contacts,
+    summary: "The tenant's live calls (ringing, active, on hold), oldest first (supervisors)",
+    params: Type.Object({ tenantId: TenantIdSchema }),
+    querystring: Type.Object(
+      { state: Type.Literal('live', { description: 'Only live calls are listed here' }) },
+      { additionalProperties: false },
+    ),
+    responses: { 200: Type.Object({ calls: Type.Array(CallSchema) }) },
+    errors: [],
+    // Every agent's calls are a supervisor's view (the socket pushes them to supervisors only):
+    // read is not enough, since agent tokens hold it; the scope to act for any agent is.
+    access: { scope: Scope.agents },
+    handler: ({ params }) => Promise.resolve(ok(200, { calls: calls.liveOf(params.tenantId) })),
   });
   void app.register((raw, _options, done) => {
     // Raw bodies: a chunk is bytes whatever its Content-Type says.

@@ -4,7 +4,8 @@ import type { LineupAgent } from '@lineup/sdk';
 import type { AgentCallClient } from '../shared/calls/call-client.ts';
 import { CallMediaView } from '../shared/calls/call-media-view.tsx';
 import { AnswerButtons, MediaSwitches } from '../shared/calls/call-buttons.tsx';
-import { callStatusOf, otherPartiesOf } from '../shared/calls/call-words.ts';
+import { callStatusOf, callWords, otherPartiesOf } from '../shared/calls/call-words.ts';
+import { useWords } from '../shared/i18n.tsx';
 import { ContactRecordings } from '../shared/calls/recording-player.tsx';
 import { useCalls, type Calls } from '../shared/calls/use-calls.ts';
 import { messageOf } from '../shared/messages.ts';
@@ -30,6 +31,7 @@ const targetsEveryMs = 5000;
 
 /** The agents (logged in, not this one) and queues, read again every few seconds. */
 function useTargets(agent: LineupAgent, self: string | null): Target[] {
+  const t = useWords(callWords);
   const [targets, setTargets] = useState<Target[]>([]);
   useEffect(() => {
     let isCurrent = true;
@@ -42,12 +44,12 @@ function useTargets(agent: LineupAgent, self: string | null): Target[] {
               .filter((other) => other.id !== self && other.presence !== 'offline')
               .map((other) => ({
                 key: `agent ${other.id}`,
-                label: `Agent: ${other.name}`,
+                label: t.agentTarget(other.name),
                 target: { agentId: other.id },
               })),
             ...queues.items.map((queue) => ({
               key: `queue ${queue.id}`,
-              label: `Queue: ${queue.name}`,
+              label: t.queueTarget(queue.name),
               target: { queueId: queue.id },
             })),
           ]);
@@ -60,7 +62,7 @@ function useTargets(agent: LineupAgent, self: string | null): Target[] {
       isCurrent = false;
       clearInterval(timer);
     };
-  }, [agent, self]);
+  }, [agent, self, t]);
   return targets;
 }
 
@@ -76,6 +78,7 @@ function TargetAction({
   withQueues: boolean;
   onChoose: (target: Target['target']) => void;
 }) {
+  const t = useWords(callWords);
   const offered = targets.filter((target) => withQueues || 'agentId' in target.target);
   const [key, setKey] = useState('');
   const chosen = offered.find((target) => target.key === key) ?? offered[0];
@@ -83,7 +86,7 @@ function TargetAction({
   return (
     <span className="call-target">
       <select
-        aria-label={`${label}: to whom`}
+        aria-label={t.toWhom(label)}
         value={chosen?.key ?? ''}
         onChange={(event) => {
           setKey(event.target.value);
@@ -124,27 +127,26 @@ function CallCard({
   act: (action: () => Promise<unknown>) => void;
 }) {
   const nowMs = useNow();
+  const t = useWords(callWords);
   const me = call.parties.find((party) => party.partyId === self);
   const session = calls.session(call.callId);
   const local = calls.local(call.callId);
   const hasCustomer = call.parties.some((party) => party.role === 'customer');
   const isJoined = me?.state === 'joined';
-  const others = otherPartiesOf(call, self);
+  const others = otherPartiesOf(call, self, t);
   return (
     <article
       className={`call-card ${call.state}`}
       data-call={call.callId}
       data-state={call.state}
-      aria-label={`Call with ${others}`}
+      aria-label={t.callWith(others)}
     >
       <header>
-        <strong>
-          {call.media === 'video' ? 'Video' : 'Voice'} call with {others}
-        </strong>
+        <strong>{t.mediaCallWith(call.media === 'video', others)}</strong>
         <span className="call-status" role="status">
-          {callStatusOf(call, self, nowMs)}
+          {callStatusOf(call, self, nowMs, t)}
         </span>
-        {call.isRecording ? <span className="call-recording">● Recording</span> : null}
+        {call.isRecording ? <span className="call-recording">{t.recording}</span> : null}
       </header>
       {me?.state === 'ringing' ? <AnswerButtons client={client} call={call} act={act} /> : null}
       {isJoined ? (
@@ -157,7 +159,7 @@ function CallCard({
                 act(() => client.hold(call.callId));
               }}
             >
-              Hold
+              {t.hold}
             </button>
           ) : null}
           {hasCustomer && call.state === 'held' && call.consult === undefined ? (
@@ -167,7 +169,7 @@ function CallCard({
                 act(() => client.resume(call.callId));
               }}
             >
-              Resume
+              {t.resume}
             </button>
           ) : null}
           <MediaSwitches calls={calls} call={call} act={act} canShareScreen />
@@ -180,7 +182,7 @@ function CallCard({
                   act(() => session.stopRecording());
                 }}
               >
-                Stop recording
+                {t.stopRecording}
               </button>
             ) : (
               <button
@@ -192,14 +194,14 @@ function CallCard({
                   });
                 }}
               >
-                Record
+                {t.record}
               </button>
             )
           ) : null}
           {call.contactId !== undefined && call.consult === undefined ? (
             <>
               <TargetAction
-                label="Transfer"
+                label={t.transfer}
                 targets={targets}
                 withQueues
                 onChoose={(target) => {
@@ -207,7 +209,7 @@ function CallCard({
                 }}
               />
               <TargetAction
-                label="Consult"
+                label={t.consult}
                 targets={targets}
                 withQueues={false}
                 onChoose={(target) => {
@@ -215,7 +217,7 @@ function CallCard({
                 }}
               />
               <TargetAction
-                label="Add to call"
+                label={t.addToCall}
                 targets={targets}
                 withQueues={false}
                 onChoose={(target) => {
@@ -234,7 +236,7 @@ function CallCard({
                   act(() => client.consultComplete(call.callId));
                 }}
               >
-                Complete transfer
+                {t.completeTransfer}
               </button>
               <button
                 type="button"
@@ -243,7 +245,7 @@ function CallCard({
                   act(() => client.consultCancel(call.callId));
                 }}
               >
-                Cancel consult
+                {t.cancelConsult}
               </button>
             </>
           ) : null}
@@ -254,7 +256,7 @@ function CallCard({
               act(() => client.hangUp(call.callId));
             }}
           >
-            Hang up
+            {t.hangUp}
           </button>
         </div>
       ) : null}
@@ -282,6 +284,7 @@ export function AgentCalls({
   const selfOf = useCallback(() => self, [self]);
   const calls = useCalls(client, selfOf);
   const targets = useTargets(agent, agentId);
+  const t = useWords(callWords);
   const act = (action: () => Promise<unknown>) => {
     setFailure(null);
     action().catch((error: unknown) => {
@@ -300,7 +303,7 @@ export function AgentCalls({
     .map((call) => `${call.callId} ${call.state} ${String(call.isRecording)}`)
     .join();
   return (
-    <section className="card calls" aria-label="Calls">
+    <section className="card calls" aria-label={t.calls}>
       {[failure, calls.failure].map((text) =>
         text === null ? null : (
           <p key={text} className="banner error" role="alert">
@@ -328,7 +331,7 @@ export function AgentCalls({
                 act(() => client.start({ contactId: selectedContactId }, 'video'));
               }}
             >
-              Video call
+              {t.videoCall}
             </button>
             <button
               type="button"
@@ -337,12 +340,12 @@ export function AgentCalls({
                 act(() => client.start({ contactId: selectedContactId }, 'audio'));
               }}
             >
-              Voice call
+              {t.voiceCall}
             </button>
           </>
         ) : null}
         <TargetAction
-          label="Call agent"
+          label={t.callAgent}
           targets={targets}
           withQueues={false}
           onChoose={(target) => {

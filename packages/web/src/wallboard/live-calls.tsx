@@ -2,7 +2,13 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CallId, MonitorMode, PartyId, QualitySample } from '@lineup/protocol';
 import type { SupervisorCallClient } from '../shared/calls/call-client.ts';
 import { CallMediaView } from '../shared/calls/call-media-view.tsx';
-import { callStatusOf, otherPartiesOf, qualityInWords } from '../shared/calls/call-words.ts';
+import {
+  callStatusOf,
+  callWords,
+  otherPartiesOf,
+  qualityInWords,
+} from '../shared/calls/call-words.ts';
+import { useWords } from '../shared/i18n.tsx';
 import { ContactRecordings } from '../shared/calls/recording-player.tsx';
 import { useCalls } from '../shared/calls/use-calls.ts';
 import { messageOf } from '../shared/messages.ts';
@@ -16,11 +22,8 @@ import { useNow } from '../shared/use-now.ts';
  * contact's recordings, playable here.
  */
 
-const monitorModes: readonly { mode: MonitorMode; label: string }[] = [
-  { mode: 'listen', label: 'Listen' },
-  { mode: 'whisper', label: 'Whisper' },
-  { mode: 'barge', label: 'Barge' },
-];
+/** The monitor modes in the order of their buttons; each mode's label is its word. */
+const monitorModes: readonly MonitorMode[] = ['listen', 'whisper', 'barge'];
 
 /** Live calls, their quality, monitoring, and recordings of the calls that ended. */
 export function LiveCalls({ client, subject }: { client: SupervisorCallClient; subject: string }) {
@@ -28,11 +31,26 @@ export function LiveCalls({ client, subject }: { client: SupervisorCallClient; s
   const selfOf = useCallback(() => self, [self]);
   const calls = useCalls(client, selfOf, () => false);
   const nowMs = useNow();
+  const t = useWords(callWords);
   const [quality, setQuality] = useState<ReadonlyMap<CallId, QualitySample>>(new Map());
   const [failure, setFailure] = useState<string | null>(null);
   const [opened, setOpened] = useState<CallId | null>(null);
   const { learn } = calls;
   const asked = useRef(new Set<CallId>());
+  // The socket pushes calls as they change; the calls already live when the page opened come
+  // from the list of the tenant's live calls.
+  useEffect(() => {
+    let isCurrent = true;
+    void client.liveCalls().then(
+      (live) => {
+        if (isCurrent) for (const call of live) learn(call);
+      },
+      () => undefined,
+    );
+    return () => {
+      isCurrent = false;
+    };
+  }, [client, learn]);
   useEffect(
     () =>
       client.onQuality(({ callId, contactId, sample }) => {
@@ -57,8 +75,8 @@ export function LiveCalls({ client, subject }: { client: SupervisorCallClient; s
     });
   };
   return (
-    <section className="card live-calls" aria-label="Calls">
-      <h2>Calls</h2>
+    <section className="card live-calls" aria-label={t.calls}>
+      <h2>{t.calls}</h2>
       {[failure, calls.failure].map((text) =>
         text === null ? null : (
           <p key={text} className="banner error" role="alert">
@@ -67,15 +85,15 @@ export function LiveCalls({ client, subject }: { client: SupervisorCallClient; s
         ),
       )}
       {calls.calls.length === 0 ? (
-        <p className="muted">No calls yet.</p>
+        <p className="muted">{t.noCalls}</p>
       ) : (
         <table>
           <thead>
             <tr>
-              <th scope="col">Call</th>
-              <th scope="col">State</th>
-              <th scope="col">Quality</th>
-              <th scope="col">Monitor</th>
+              <th scope="col">{t.call}</th>
+              <th scope="col">{t.state}</th>
+              <th scope="col">{t.quality}</th>
+              <th scope="col">{t.monitor}</th>
             </tr>
           </thead>
           <tbody>
@@ -87,15 +105,15 @@ export function LiveCalls({ client, subject }: { client: SupervisorCallClient; s
               return (
                 <tr key={call.callId} data-call={call.callId} data-state={call.state}>
                   <td>
-                    {call.media === 'video' ? 'Video' : 'Voice'}: {otherPartiesOf(call, self)}
-                    {call.isRecording ? ' ● Recording' : ''}
+                    {t.mediaOf(call.media === 'video', otherPartiesOf(call, self, t))}
+                    {call.isRecording ? ` ${t.recording}` : ''}
                   </td>
-                  <td>{callStatusOf(call, self, nowMs)}</td>
-                  <td className="call-quality">{qualityInWords(quality.get(call.callId))}</td>
+                  <td>{callStatusOf(call, self, nowMs, t)}</td>
+                  <td className="call-quality">{qualityInWords(quality.get(call.callId), t)}</td>
                   <td>
                     {isLive ? (
                       <span className="actions">
-                        {monitorModes.map(({ mode, label }) => (
+                        {monitorModes.map((mode) => (
                           <button
                             key={mode}
                             type="button"
@@ -105,7 +123,7 @@ export function LiveCalls({ client, subject }: { client: SupervisorCallClient; s
                               act(() => client.monitor(call.callId, mode));
                             }}
                           >
-                            {label}
+                            {t[mode]}
                           </button>
                         ))}
                         {me === undefined ? null : (
@@ -116,7 +134,7 @@ export function LiveCalls({ client, subject }: { client: SupervisorCallClient; s
                               act(() => client.monitorStop(call.callId));
                             }}
                           >
-                            Stop
+                            {t.stop}
                           </button>
                         )}
                         <CallMediaView session={calls.session(call.callId)} local={undefined} />
@@ -135,7 +153,7 @@ export function LiveCalls({ client, subject }: { client: SupervisorCallClient; s
                           setOpened(call.callId);
                         }}
                       >
-                        Recordings
+                        {t.recordings}
                       </button>
                     )}
                   </td>

@@ -3,7 +3,8 @@ import type { Call, PartyId } from '@lineup/protocol';
 import type { CallClient } from '../shared/calls/call-client.ts';
 import { CallMediaView } from '../shared/calls/call-media-view.tsx';
 import { AnswerButtons, MediaSwitches } from '../shared/calls/call-buttons.tsx';
-import { callStatusOf, otherPartiesOf } from '../shared/calls/call-words.ts';
+import { callStatusOf, callWords, otherPartiesOf } from '../shared/calls/call-words.ts';
+import { useWords } from '../shared/i18n.tsx';
 import { useCalls } from '../shared/calls/use-calls.ts';
 import { messageOf } from '../shared/messages.ts';
 import { useNow } from '../shared/use-now.ts';
@@ -26,6 +27,7 @@ export function CustomerCalls({ client }: { client: CallClient }) {
   const selfOf = useCallback(customerSelfOf, []);
   const calls = useCalls(client, selfOf);
   const nowMs = useNow();
+  const t = useWords(callWords);
   const [failure, setFailure] = useState<string | null>(null);
   const act = (action: () => Promise<unknown>) => {
     setFailure(null);
@@ -53,19 +55,18 @@ export function CustomerCalls({ client }: { client: CallClient }) {
         const self = customerSelfOf(call);
         const me = call.parties.find((party) => party.partyId === self);
         const local = calls.local(call.callId);
-        const kind = call.media === 'video' ? 'video call' : 'call';
         return (
           <section
             key={call.callId}
             className={`call ${call.state}`}
             data-call={call.callId}
             data-state={call.state}
-            aria-label="Call"
+            aria-label={t.call}
           >
             {me?.state === 'ringing' ? (
               <>
                 <p className="call-ring" role="status">
-                  {otherPartiesOf(call, self)} is calling you ({kind})
+                  {t.isCallingYou(otherPartiesOf(call, self, t), call.media === 'video')}
                 </p>
                 <AnswerButtons client={client} call={call} act={act} />
               </>
@@ -73,12 +74,15 @@ export function CustomerCalls({ client }: { client: CallClient }) {
               <>
                 <p className="call-status" role="status">
                   {call.state === 'held'
-                    ? 'You are on hold — please stay on the line.'
-                    : `${callStatusOf(call, self, nowMs)} with ${otherPartiesOf(call, self)}`}
+                    ? t.onHoldStay
+                    : t.statusWith(
+                        callStatusOf(call, self, nowMs, t),
+                        otherPartiesOf(call, self, t),
+                      )}
                 </p>
                 {call.isRecording ? (
                   <p className="call-recorded" role="note">
-                    This call is recorded.
+                    {t.isRecorded}
                   </p>
                 ) : null}
                 <CallMediaView session={calls.session(call.callId)} local={local} />
@@ -90,7 +94,7 @@ export function CustomerCalls({ client }: { client: CallClient }) {
                       act(() => client.hangUp(call.callId));
                     }}
                   >
-                    Hang up
+                    {t.hangUp}
                   </button>
                 </div>
               </>

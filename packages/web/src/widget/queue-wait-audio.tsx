@@ -2,6 +2,9 @@ import { useEffect, useRef, useState } from 'react';
 import type { ContactId } from '@lineup/protocol';
 import type { LineupCustomer } from '@lineup/sdk';
 import { HoldMusic } from '../shared/calls/hold-music.ts';
+import { callWords } from '../shared/calls/call-words.ts';
+import { useLanguage, useWords } from '../shared/i18n.tsx';
+import type { Language } from '../shared/languages.ts';
 import { placeInWords } from '../shared/words.ts';
 
 /*
@@ -13,6 +16,15 @@ import { placeInWords } from '../shared/words.ts';
 
 /** How often the place is announced when the embedding page does not say (data-announce-every). */
 export const announceEveryMsDefault = 30_000;
+
+/** The announcement as the speech synthesis reads it, in the page's language (a pause for the dash). */
+function speakable(text: string, language: Language): SpeechSynthesisUtterance {
+  const utterance = new SpeechSynthesisUtterance(
+    language === 'en' ? `${text.replace('—', ',')}.` : `${text}。`,
+  );
+  utterance.lang = language === 'zh' ? 'zh-CN' : 'en';
+  return utterance;
+}
 
 /** Hold music and spoken announcements while a voice or video contact waits. */
 export function QueueWaitAudio({
@@ -28,6 +40,8 @@ export function QueueWaitAudio({
   ewtMs: number | null;
   announceEveryMs?: number;
 }) {
+  const language = useLanguage();
+  const t = useWords(callWords);
   const [isCall, setIsCall] = useState(false);
   const [announcement, setAnnouncement] = useState<string | null>(null);
   const place = useRef({ position, ewtMs });
@@ -53,10 +67,10 @@ export function QueueWaitAudio({
     const announce = () => {
       const { position: now, ewtMs: wait } = place.current;
       if (now === null) return;
-      const text = placeInWords(now, wait);
+      const text = placeInWords(now, wait, language);
       setAnnouncement(text);
       if ('speechSynthesis' in window) {
-        window.speechSynthesis.speak(new SpeechSynthesisUtterance(`${text.replace('—', ',')}.`));
+        window.speechSynthesis.speak(speakable(text, language));
       }
     };
     announce();
@@ -66,12 +80,13 @@ export function QueueWaitAudio({
       music.stop();
       if ('speechSynthesis' in window) window.speechSynthesis.cancel();
     };
-  }, [isCall, announceEveryMs]);
+  }, [isCall, announceEveryMs, language]);
 
   if (!isCall) return null;
   return (
     <p className="queue-announcement" role="status" data-hold-music="playing">
-      ♪ Hold music{announcement === null ? '' : ` · ${announcement}`}
+      {t.holdMusic}
+      {announcement === null ? '' : ` · ${announcement}`}
     </p>
   );
 }

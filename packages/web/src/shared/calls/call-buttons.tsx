@@ -1,5 +1,7 @@
 import type { Call } from '@lineup/protocol';
 import type { CallClient } from './call-client.ts';
+import { useWords } from '../i18n.tsx';
+import { callWords } from './call-words.ts';
 import { DevicePicker } from './device-picker.tsx';
 import type { Calls } from './use-calls.ts';
 
@@ -14,6 +16,7 @@ type Act = (action: () => Promise<unknown>) => void;
 
 /** Answer and Decline of a call that rings for this person. */
 export function AnswerButtons({ client, call, act }: { client: CallClient; call: Call; act: Act }) {
+  const t = useWords(callWords);
   return (
     <div className="actions call-actions">
       <button
@@ -22,7 +25,7 @@ export function AnswerButtons({ client, call, act }: { client: CallClient; call:
           act(() => client.answer(call.callId));
         }}
       >
-        Answer
+        {t.answer}
       </button>
       <button
         type="button"
@@ -31,7 +34,7 @@ export function AnswerButtons({ client, call, act }: { client: CallClient; call:
           act(() => client.hangUp(call.callId, 'rejected'));
         }}
       >
-        Decline
+        {t.decline}
       </button>
     </div>
   );
@@ -49,6 +52,7 @@ export function MediaSwitches({
   act: Act;
   canShareScreen: boolean;
 }) {
+  const t = useWords(callWords);
   const local = calls.local(call.callId);
   if (local === undefined) return null;
   const switches = local.switches;
@@ -64,16 +68,16 @@ export function MediaSwitches({
         aria-pressed={!switches.microphone}
         onClick={toggle('microphone', !switches.microphone)}
       >
-        {switches.microphone ? 'Mute' : 'Unmute'}
+        {switches.microphone ? t.mute : t.unmute}
       </button>
       {isVideo ? (
         <button type="button" className="secondary" onClick={toggle('camera', !switches.camera)}>
-          {switches.camera ? 'Camera off' : 'Camera on'}
+          {switches.camera ? t.cameraOff : t.cameraOn}
         </button>
       ) : null}
       {isVideo && canShareScreen ? (
         <button type="button" className="secondary" onClick={toggle('screen', !switches.screen)}>
-          {switches.screen ? 'Stop sharing' : 'Share screen'}
+          {switches.screen ? t.stopSharing : t.shareScreen}
         </button>
       ) : null}
       <DevicePicker local={local} hasVideo={isVideo} act={act} />

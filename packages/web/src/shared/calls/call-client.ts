@@ -59,6 +59,7 @@ export interface SupervisorCallClient extends CallClient {
   monitorStop(callId: CallId): Promise<unknown>;
   downloadRecording(callId: CallId, recordingId: string): Promise<Blob>;
   contactCalls(contactId: ContactId): Promise<CallRecord[]>;
+  liveCalls(): Promise<Call[]>;
 }
 
 /** The engine's signal as the SDK sends it: a description or a candidate. */
@@ -128,5 +129,6 @@ export function supervisorCallClient(supervisor: LineupSupervisor): SupervisorCa
     monitorStop: (callId) => supervisor.stopMonitor(callId),
     downloadRecording: (callId, recordingId) => supervisor.downloadRecording(callId, recordingId),
     contactCalls: (contactId) => supervisor.contactCalls(contactId),
+    liveCalls: () => supervisor.liveCalls(),
   };
 }

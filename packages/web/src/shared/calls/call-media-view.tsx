@@ -1,4 +1,6 @@
 import { useEffect, useRef } from 'react';
+import { useWords } from '../i18n.tsx';
+import { callWords } from './call-words.ts';
 import type { CallSession } from './call-session.ts';
 import type { LocalMedia } from './local-media.ts';
 
@@ -39,6 +41,7 @@ function RemoteTile({
   forwardedAudio: MediaStreamTrack | null;
   isVideoCall: boolean;
 }) {
+  const t = useWords(callWords);
   const videoElement = useRef<HTMLVideoElement>(null);
   const audioElement = useRef<HTMLAudioElement>(null);
   const forwardedElement = useRef<HTMLAudioElement>(null);
@@ -48,7 +51,7 @@ function RemoteTile({
   return (
     <figure className="call-tile" data-party={partyId}>
       {isVideoCall ? (
-        <video ref={videoElement} autoPlay playsInline muted aria-label={`Video of ${name}`} />
+        <video ref={videoElement} autoPlay playsInline muted aria-label={t.videoOf(name)} />
       ) : (
         <div className="call-voice" aria-hidden="true">
           {name.slice(0, 1).toUpperCase()}

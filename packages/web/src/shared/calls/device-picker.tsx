@@ -1,4 +1,6 @@
 import { useEffect, useState } from 'react';
+import { useWords } from '../i18n.tsx';
+import { callWords } from './call-words.ts';
 import { mediaDevices, type LocalMedia, type MediaDevice } from './local-media.ts';
 
 /*
@@ -18,6 +20,7 @@ export function DevicePicker({
   /** Runs the change and shows its failure, as the page's other buttons do. */
   act: (action: () => Promise<unknown>) => void;
 }) {
+  const t = useWords(callWords);
   const [devices, setDevices] = useState<MediaDevice[]>([]);
   useEffect(() => {
     let isCurrent = true;
@@ -38,10 +41,10 @@ export function DevicePicker({
   }, []);
   const kinds = hasVideo
     ? ([
-        ['audioinput', 'Microphone'],
-        ['videoinput', 'Camera'],
+        ['audioinput', t.microphone],
+        ['videoinput', t.camera],
       ] as const)
-    : ([['audioinput', 'Microphone']] as const);
+    : ([['audioinput', t.microphone]] as const);
   return (
     <span className="call-devices">
       {kinds.map(([kind, label]) => {

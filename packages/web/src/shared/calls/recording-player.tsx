@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { CallId, CallRecord, ContactId, Recording } from '@lineup/protocol';
+import { useWords } from '../i18n.tsx';
 import { clockOf } from '../words.ts';
+import { callWords } from './call-words.ts';
 
 /*
  * A call's recording, playable where it is listed (the agent desktop's
@@ -17,6 +19,7 @@ export function RecordingPlayer({
   recording: Recording;
   download: () => Promise<Blob>;
 }) {
+  const t = useWords(callWords);
   const [address, setAddress] = useState<string | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   useEffect(
@@ -30,8 +33,8 @@ export function RecordingPlayer({
   return (
     <div className="recording" data-recording={recording.recordingId}>
       <span>
-        Recording of {new Date(recording.startedAtMs).toLocaleString()}
-        {lengthMs === null ? ' (in progress)' : ` · ${clockOf(lengthMs)}`}
+        {t.recordingOf(new Date(recording.startedAtMs).toLocaleString())}
+        {lengthMs === null ? t.inProgress : ` · ${clockOf(lengthMs)}`}
       </span>
       {address === null ? (
         <button
@@ -48,10 +51,10 @@ export function RecordingPlayer({
             );
           }}
         >
-          Play
+          {t.play}
         </button>
       ) : (
-        <audio src={address} controls autoPlay aria-label="Recording" />
+        <audio src={address} controls autoPlay aria-label={t.recordingAudio} />
       )}
       {failure === null ? null : <span className="error">{failure}</span>}
     </div>
@@ -77,6 +80,7 @@ export function ContactRecordings({
   contactId: ContactId;
   version: string;
 }) {
+  const t = useWords(callWords);
   const [records, setRecords] = useState<CallRecord[]>([]);
   useEffect(() => {
     let isCurrent = true;
@@ -95,8 +99,8 @@ export function ContactRecordings({
   );
   if (recordings.length === 0) return null;
   return (
-    <div className="contact-calls" aria-label="Recordings of this contact">
-      <h3>Recordings</h3>
+    <div className="contact-calls" aria-label={t.recordingsOfContact}>
+      <h3>{t.recordings}</h3>
       {recordings.map(({ callId, recording }) => (
         <RecordingPlayer
           key={recording.recordingId}
