@@ -100,6 +100,39 @@ describe('leave a message', () => {
   });
 });
 
+describe('waiting for a video agent', () => {
+  it('[web] the widget announces the place at the interval the queue sets, and never when it says 0', async () => {
+    for (const queue of [
+      { id: 'video-talk', name: 'Video talk', positionAnnouncementEveryMs: 1_000 },
+      { id: 'video-quiet', name: 'Video quiet', positionAnnouncementEveryMs: 0 },
+    ]) {
+      const created = await stage.server.call('POST', '/v1/tenants/demo/queues', {
+        ...queue,
+        channels: ['video'],
+        whenEmpty: 'wait',
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+    }
+    const join = async (name: string): Promise<Page> => {
+      const customer = await open(link('widget'));
+      await customer.getByRole('button', { name: 'Chat with us' }).click();
+      await customer.getByRole('button', { name: `Video call with ${name}` }).click();
+      await sees(customer.locator('.place'), /^You are next/);
+      return customer;
+    };
+    const talk = await join('Video talk');
+    await sees(talk.locator('.queue-announcement'), 'You are next');
+    const quiet = await join('Video quiet');
+    const music = quiet.locator('.queue-announcement');
+    await music.waitFor({ state: 'visible', timeout: waitMsMax });
+    // Two of the other queue's intervals pass: the quiet queue plays music and says nothing more.
+    await quiet.waitForTimeout(2_000);
+    expect(await music.textContent()).not.toContain('You are');
+    await talk.context().close();
+    await quiet.context().close();
+  });
+});
+
 /** The token in a sign-in link's fragment. */
 const tokenOf = (name: string): string => new URL(link(name)).hash.replace('#token=', '');
 

@@ -134,7 +134,24 @@ const queueFields = {
   rejectCooldownMs: durationMs('The same agent is not offered the contact again for this (R6)'),
   ewtPredictor: Type.String({ minLength: 1, maxLength: 32 }),
   expectedHandleMs: durationMs('Handle time assumed before any contact was handled', 1_000),
+  // Optional, so that queues journaled before it existed replay unchanged: read it with
+  // positionAnnouncementEveryMsOf, which gives the default when it is missing.
+  positionAnnouncementEveryMs: Type.Optional(
+    durationMs(
+      'How often a customer waiting for a voice or video agent hears its place and wait; 0 = never',
+    ),
+  ),
 };
+
+/** How often a waiting voice or video customer hears its place, when the queue does not say. */
+export const positionAnnouncementEveryMsDefault = 30_000;
+
+/** How often a queue's waiting voice or video customers hear their place and wait; 0 = never. */
+export function positionAnnouncementEveryMsOf(settings: {
+  positionAnnouncementEveryMs?: number;
+}): number {
+  return settings.positionAnnouncementEveryMs ?? positionAnnouncementEveryMsDefault;
+}
 
 /** Schema of a queue's full settings, as events carry them. */
 export const QueueSettingsSchema = Type.Object(

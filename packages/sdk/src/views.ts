@@ -32,6 +32,8 @@ export type PublicQueueStatus = Pick<
   Pick<QueueSettings, 'name' | 'channels'> & {
     /** Whether the queue takes callbacks (R10). */
     isCallbackAllowed: boolean;
+    /** How often a customer waiting for a voice or video agent hears its place; 0 = never. */
+    positionAnnouncementEveryMs: number;
   };
 
 /** An agent's pending offer; the server's OfferViewSchema. */

@@ -277,6 +277,11 @@ export const PublicQueueStatusSchema = Type.Object(
     ewtMs: nullable(Type.Integer({ minimum: 0 })),
     isOffline: Type.Boolean(),
     isOpen: Type.Boolean(),
+    positionAnnouncementEveryMs: Type.Integer({
+      minimum: 0,
+      description:
+        'How often a customer waiting here for a voice or video agent hears its place and wait; 0 = never',
+    }),
   },
   {
     additionalProperties: false,

@@ -1,4 +1,10 @@
-import type { AgentId, ContactId, QueueId, TenantId } from '@lineup/protocol';
+import {
+  positionAnnouncementEveryMsOf,
+  type AgentId,
+  type ContactId,
+  type QueueId,
+  type TenantId,
+} from '@lineup/protocol';
 import type { TenantView } from './host.ts';
 import {
   pageLimitDefault,
@@ -39,6 +45,7 @@ export function publicQueueStatusOf(view: TenantView, queueId: QueueId): PublicQ
     ewtMs: status.ewtMs,
     isOffline: status.isOffline,
     isOpen: status.isOpen,
+    positionAnnouncementEveryMs: positionAnnouncementEveryMsOf(settings),
   };
 }
 

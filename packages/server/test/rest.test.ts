@@ -440,6 +440,35 @@ describe('REST journeys', () => {
     expect((await getContact(reply.body.id)).body.position).toBe(1);
   });
 
+  it('[api] a queue sets how often its waiting voice customers hear their place; customers read it', async () => {
+    await center([queue('sales', { channels: ['voice'] }), queue('support')], []);
+    const intervals = async () =>
+      Object.fromEntries(
+        (
+          await server.call<{ queues: { queueId: string; positionAnnouncementEveryMs: number }[] }>(
+            'GET',
+            `${base}/queue-statuses`,
+          )
+        ).body.queues.map((status) => [status.queueId, status.positionAnnouncementEveryMs]),
+      );
+    // A queue that never said gets the default, as do queues journaled before the setting existed.
+    expect(await intervals()).toEqual({ sales: 30_000, support: 30_000 });
+
+    const changed = await server.call<QueueView>('PATCH', `${base}/queues/sales`, {
+      positionAnnouncementEveryMs: 45_000,
+    });
+    expect(changed).toMatchObject({ status: 200, body: { positionAnnouncementEveryMs: 45_000 } });
+    await server.call('PATCH', `${base}/queues/support`, { positionAnnouncementEveryMs: 0 });
+    expect(await intervals()).toEqual({ sales: 45_000, support: 0 });
+
+    const refused = await server.call<ErrorBody>('PATCH', `${base}/queues/sales`, {
+      positionAnnouncementEveryMs: -1,
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('invalid_command');
+    expect(await intervals()).toEqual({ sales: 45_000, support: 0 });
+  });
+
   it('[ops] /healthz answers, and /readyz says unavailable once the host stops', async () => {
     expect(await server.call('GET', '/healthz')).toMatchObject({
       status: 200,

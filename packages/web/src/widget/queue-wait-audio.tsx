@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { ContactId } from '@lineup/protocol';
+import { positionAnnouncementEveryMsDefault, type ContactId, type QueueId } from '@lineup/protocol';
 import type { LineupCustomer } from '@lineup/sdk';
 import { HoldMusic } from '../shared/calls/hold-music.ts';
 import { callWords } from '../shared/calls/call-words.ts';
@@ -14,8 +14,24 @@ import { placeInWords } from '../shared/words.ts';
  * browser without a voice, a muted tab, a person who cannot hear).
  */
 
-/** How often the place is announced when the embedding page does not say (data-announce-every). */
-export const announceEveryMsDefault = 30_000;
+/** Pages of queue statuses read at most to find the queue's announcement interval. */
+const statusPagesMax = 20;
+
+/**
+ * How often the queue announces the place (its `positionAnnouncementEveryMs`,
+ * 0 = never), as customers may read it; the default when the queue is not found.
+ */
+async function announcementEveryMsOf(customer: LineupCustomer, queueId: QueueId): Promise<number> {
+  let after: string | undefined;
+  for (let page = 0; page < statusPagesMax; page += 1) {
+    const { items, next } = await customer.queueStatuses(after === undefined ? {} : { after });
+    const queue = items.find((status) => status.queueId === queueId);
+    if (queue !== undefined) return queue.positionAnnouncementEveryMs;
+    if (next === null) break;
+    after = next;
+  }
+  return positionAnnouncementEveryMsDefault;
+}
 
 /** The announcement as the speech synthesis reads it, in the page's language (a pause for the dash). */
 function speakable(text: string, language: Language): SpeechSynthesisUtterance {
@@ -32,29 +48,34 @@ export function QueueWaitAudio({
   contactId,
   position,
   ewtMs,
-  announceEveryMs = announceEveryMsDefault,
 }: {
   customer: LineupCustomer;
   contactId: ContactId;
   position: number | null;
   ewtMs: number | null;
-  announceEveryMs?: number;
 }) {
   const language = useLanguage();
   const t = useWords(callWords);
   const [isCall, setIsCall] = useState(false);
+  const [announceEveryMs, setAnnounceEveryMs] = useState(positionAnnouncementEveryMsDefault);
   const [announcement, setAnnouncement] = useState<string | null>(null);
   const place = useRef({ position, ewtMs });
   place.current = { position, ewtMs };
 
   useEffect(() => {
     let isCurrent = true;
-    void customer.contact(contactId).then(
-      (contact) => {
-        if (isCurrent) setIsCall(contact.channel === 'voice' || contact.channel === 'video');
-      },
-      () => undefined,
-    );
+    void customer
+      .contact(contactId)
+      .then(async (contact) => {
+        if (contact.channel !== 'voice' && contact.channel !== 'video') return;
+        // The interval first, so that a queue that says "never" is never announced.
+        const everyMs = await announcementEveryMsOf(customer, contact.queueId);
+        if (!isCurrent) return;
+        setAnnounceEveryMs(everyMs);
+        setIsCall(true);
+      })
+      // Unread, the contact makes no sound and the interval stays the default.
+      .catch(() => undefined);
     return () => {
       isCurrent = false;
     };
@@ -73,8 +94,9 @@ export function QueueWaitAudio({
         window.speechSynthesis.speak(speakable(text, language));
       }
     };
-    announce();
-    const timer = setInterval(announce, announceEveryMs);
+    // 0: the queue plays hold music only.
+    const timer = announceEveryMs === 0 ? undefined : setInterval(announce, announceEveryMs);
+    if (timer !== undefined) announce();
     return () => {
       clearInterval(timer);
       music.stop();
