@@ -206,7 +206,8 @@ export class LineupClient<E extends Partial<ClientEvents>> {
 
   /**
    * Drops the socket as a network failure would; the client reconnects and
-   * resumes. For a UI's "reconnect now" and for tests.
+   * resumes. While it waits to retry, it retries now. For a UI's "reconnect
+   * now", a browser's `offline` and `online` events, and for tests.
    */
   reconnect(): void {
     this.connection.drop();

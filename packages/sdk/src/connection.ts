@@ -176,9 +176,18 @@ export class Connection {
     this.#finish(null);
   }
 
-  /** Drops the current socket as a network failure would (for tests and a UI's "retry now"). */
+  /**
+   * Drops the current socket as a network failure would (for tests and a UI's "retry now");
+   * while waiting to retry, tries now instead (the browser said the network is back).
+   */
   drop(): void {
-    if (this.#socket !== null) this.#abandon(this.#socket);
+    if (this.#socket !== null) {
+      this.#abandon(this.#socket);
+      return;
+    }
+    if (this.#retryTimer === null) return;
+    clearTimeout(this.#retryTimer);
+    void this.#connect();
   }
 
   // --- Sockets ----------------------------------------------------------------------------------

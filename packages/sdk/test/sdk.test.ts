@@ -510,6 +510,31 @@ describe('reconnect and resume', () => {
     expect(new Set(seqs).size).toBe(seqs.length);
   });
 
+  it('[sdk] reconnect() while waiting to retry retries now, and resumes the session', async () => {
+    const t = await tenant();
+    const network = new Network();
+    // The next attempt would come after 30 s or more, past the test's bound: only reconnect() can bring it sooner.
+    const customer = await client(LineupCustomer, t, 'customer', 'cust-c', {
+      WebSocket: network.WebSocket,
+      reconnect: { delayMsMin: 60_000, delayMsMax: 60_000 },
+    });
+    await customer.opened();
+    const joined = await customer.join({ queueId: support, channel: 'chat' });
+    if (joined.type !== 'contactQueued') throw new Error('the contact did not queue');
+
+    network.cut();
+    await next(customer, 'connection', (change) => change.state === 'reconnecting');
+    network.restore();
+    const resumed = next(customer, 'connection', (change) => change.state === 'open');
+    customer.reconnect();
+    const [change] = await resumed;
+    expect(change).toMatchObject({ state: 'open', welcome: { isResumed: true, isGap: false } });
+    expect(await customer.contact(joined.contact.id)).toMatchObject({
+      status: 'queued',
+      position: 1,
+    });
+  });
+
   it('[sdk] a command in flight when the network drops gets its one reply after the resume', async () => {
     const t = await tenant();
     const supervisor = await client(LineupSupervisor, t, 'supervisor', 'sam');

@@ -203,6 +203,8 @@ function leftInWords(why: LeftReason, t: (typeof widgetWords)['en']): string {
       return t.couldNotReach(why.number);
     case 'abandoned':
       return t.youLeft;
+    case 'lost':
+      return t.placeLost;
     case 'timedOut':
       return t.timedOut;
     case 'messageSent':

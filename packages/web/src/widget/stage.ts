@@ -45,6 +45,8 @@ export type LeftReason =
   | { kind: 'talked' }
   | { kind: 'unreached'; number: string }
   | { kind: 'abandoned' }
+  /** Away (reload or network) longer than the grace period: the server abandoned the contact. */
+  | { kind: 'lost' }
   | { kind: 'timedOut' }
   | { kind: 'messageSent'; reach: string };
 

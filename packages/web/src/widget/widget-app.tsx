@@ -50,7 +50,13 @@ export function WidgetApp({ url, token }: WidgetProps) {
     const client = new LineupCustomer({ url, token });
     const isOurs = (current: Stage, contactId: ContactId) =>
       'contactId' in current && current.contactId === contactId;
-    client.on('connection', setConnection);
+    client.on('connection', (change) => {
+      setConnection(change);
+      // Back after the grace period: a new session, and what happened meanwhile is not replayed
+      // (a waiting contact was abandoned), so the kept contact is read again. Within it, the
+      // SDK's resume replays what was missed and nothing needs reading.
+      if (change.state === 'open' && change.welcome.isGap) void resume(client).then(setStage);
+    });
     client.on('place', (place) => {
       setStage((current) =>
         current.kind === 'waiting' && current.contactId === place.contactId
@@ -137,9 +143,19 @@ export function WidgetApp({ url, token }: WidgetProps) {
     client.on('chatTyping', ({ from, isTyping }) => {
       if (from.role === 'agent') setAgentTyping(isTyping);
     });
+    // The browser knows of a lost network before the socket does (an open socket may stay
+    // silent until the ping finds it dead): drop it at once, and retry as soon as it is back.
+    // The SDK resumes the session, so nothing is missed either way.
+    const reconnect = () => {
+      client.reconnect();
+    };
+    window.addEventListener('offline', reconnect);
+    window.addEventListener('online', reconnect);
     setCustomer(client);
     void resume(client).then(setStage);
     return () => {
+      window.removeEventListener('offline', reconnect);
+      window.removeEventListener('online', reconnect);
       client.close();
     };
   }, [url, token]);
@@ -192,8 +208,13 @@ export function WidgetApp({ url, token }: WidgetProps) {
       }
       return { kind: 'chat', contactId: contact.id, queueName: kept.queueName, agentName };
     } catch (error: unknown) {
-      if (error instanceof LineupError && error.code === 'contact_not_found')
-        return { kind: 'choose' };
+      if (error instanceof LineupError && error.code === 'contact_not_found') {
+        // A waiting contact whose customer was away past the grace period (a reload or a network
+        // drop) was abandoned by the server: its place is lost, and the customer is told so.
+        return kept.kind === 'waiting'
+          ? { kind: 'left', why: { kind: 'lost' } }
+          : { kind: 'choose' };
+      }
       setFailure(messageOf(error, language));
       return { kind: 'choose' };
     }

@@ -60,6 +60,7 @@ const en = {
   thanksForTalking: 'Thank you for talking with us.',
   couldNotReach: (number: string) => `Sorry — we could not reach you at ${number}.`,
   youLeft: 'You left the line.',
+  placeLost: 'You were away too long and lost your place in line. You can join again.',
   timedOut: 'Sorry — nobody could take your request in time. Please try again later.',
   messageSent: (reach: string) =>
     `Thank you — your message was sent. We will answer you at ${reach}.`,
@@ -122,6 +123,7 @@ export const widgetWords: Catalog<typeof en> = {
     thanksForTalking: '感谢您与我们交谈。',
     couldNotReach: (number) => `抱歉，我们无法通过 ${number} 联系到您。`,
     youLeft: '您已退出排队。',
+    placeLost: '您离开的时间过长，排队位置已失效。您可以重新排队。',
     timedOut: '抱歉，我们未能及时处理您的请求。请稍后再试。',
     messageSent: (reach) => `谢谢，您的留言已发送。我们会通过 ${reach} 答复您。`,
   },
