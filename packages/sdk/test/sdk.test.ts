@@ -273,6 +273,7 @@ describe('a contact from join to rating', () => {
         ewtMs: null,
         isOffline: true,
         isOpen: true,
+        positionAnnouncementEveryMs: 30_000,
       },
     ]);
   });

@@ -333,6 +333,7 @@ describe('tokens', () => {
       'isOffline',
       'isOpen',
       'name',
+      'positionAnnouncementEveryMs',
       'queueId',
       'waiting',
     ]);
