@@ -17,8 +17,8 @@ import {
   type Reply,
 } from '@lineup/protocol';
 import { openServerStore, type ServerStore } from '../src/index.ts';
-import { agent, contact, queue, setUp, startServer, type Server } from './harness.ts';
-import { connect, type SocketClient } from './socket-client.ts';
+import { agent, connectAs, contact, queue, setUp, startServer, type Server } from './harness.ts';
+import type { SocketClient } from './socket-client.ts';
 
 /*
  * Calls (issue 9, docs/calls.md) over a real server and real sockets: an
@@ -33,18 +33,7 @@ const clients: SocketClient[] = [];
 const acme = '/v1/tenants/acme';
 const turnSecret = 'a-turn-secret-for-the-tests';
 
-async function mint(role: string, subject: string) {
-  const reply = await server.call<{ token: string }>('POST', `${acme}/tokens`, { role, subject });
-  if (reply.status !== 201) throw new Error(JSON.stringify(reply.body));
-  return reply.body.token;
-}
-
-async function as(role: string, subject: string) {
-  const token = await mint(role, subject);
-  const opened = await connect(server.baseUrl, token);
-  clients.push(opened.client);
-  return { ...opened, token };
-}
+const as = (role: string, subject: string) => connectAs(server, 'acme', role, subject, clients);
 
 type Person = Awaited<ReturnType<typeof as>>;
 

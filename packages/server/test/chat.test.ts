@@ -1,7 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatMessage, EventMessage, ServerMessage } from '@lineup/protocol';
-import { agent, contact, queue, setUp, startServer, type Server } from './harness.ts';
-import { connect, type SocketClient } from './socket-client.ts';
+import {
+  agent,
+  connectAs,
+  contact,
+  mintToken,
+  queue,
+  setUp,
+  startServer,
+  type Server,
+} from './harness.ts';
+import type { SocketClient } from './socket-client.ts';
 
 /*
  * Chat (issue 5): between a customer and the agent its contact is assigned
@@ -13,18 +22,8 @@ let server: Server;
 const clients: SocketClient[] = [];
 const acme = '/v1/tenants/acme';
 
-async function mint(role: string, subject: string) {
-  const reply = await server.call<{ token: string }>('POST', `${acme}/tokens`, { role, subject });
-  if (reply.status !== 201) throw new Error(JSON.stringify(reply.body));
-  return reply.body.token;
-}
-
-async function as(role: string, subject: string) {
-  const token = await mint(role, subject);
-  const opened = await connect(server.baseUrl, token);
-  clients.push(opened.client);
-  return { ...opened, token };
-}
+const mint = (role: string, subject: string) => mintToken(server, 'acme', role, subject);
+const as = (role: string, subject: string) => connectAs(server, 'acme', role, subject, clients);
 
 const isChat = (text: string) => (message: ServerMessage) =>
   message.type === 'chat' && message.message.text === text;

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { connect, type SocketClient } from './socket-client.ts';
 import { Writable } from 'node:stream';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -282,4 +283,36 @@ export async function setUp(
     if (reply.status >= 300)
       throw new Error(`${method} ${path} → ${reply.status} ${JSON.stringify(reply.body)}`);
   }
+}
+
+/** Mints a token of a tenant's person over REST with the operator key; throws on a refusal. */
+export async function mintToken(
+  server: Server,
+  tenantId: string,
+  role: string,
+  subject: string,
+): Promise<string> {
+  const reply = await server.call<{ token: string }>('POST', `/v1/tenants/${tenantId}/tokens`, {
+    role,
+    subject,
+  });
+  if (reply.status !== 201) throw new Error(JSON.stringify(reply.body));
+  return reply.body.token;
+}
+
+/**
+ * Mints a token for a tenant's person and connects a socket with it; the
+ * client is added to `clients`, which the test closes after it.
+ */
+export async function connectAs(
+  server: Server,
+  tenantId: string,
+  role: string,
+  subject: string,
+  clients: SocketClient[],
+) {
+  const token = await mintToken(server, tenantId, role, subject);
+  const opened = await connect(server.baseUrl, token);
+  clients.push(opened.client);
+  return { ...opened, token };
 }
