@@ -60,12 +60,16 @@ describe('the admin page', () => {
     await edit.getByLabel('Name', { exact: true }).fill('Billing & invoices');
     await edit.getByLabel('Offer timeout (s)').fill('45');
     await edit.getByLabel('voice').check();
+    await edit.getByLabel('Announce the place every (s, 0 = never)').fill('60');
+    await edit.getByLabel(/^Answer greeting/).fill('Agent {agent} will help you with your bill.');
     await edit.getByRole('button', { name: 'Save queue' }).click();
     await edit.waitFor({ state: 'detached', timeout: waitMsMax });
     expect(await read(`/queues/billing`)).toMatchObject({
       name: 'Billing & invoices',
       offerTimeoutMs: 45_000,
       channels: ['chat', 'voice'],
+      positionAnnouncementEveryMs: 60_000,
+      answerGreeting: 'Agent {agent} will help you with your bill.',
     });
 
     // A queue with a waiting contact is refused with the server's words.

@@ -96,6 +96,10 @@ describe('calls', () => {
   const customerParty = () => `customer:${contactId}`;
 
   it('[calls] a customer joins a video queue; the agent accepts and calls; both see the other, media flowing both ways', async () => {
+    const greeting = { answerGreeting: '{agent} from Support is here to help you.' };
+    expect(
+      (await stage.server.call('PATCH', '/v1/tenants/demo/queues/support', greeting)).status,
+    ).toBe(200);
     ada = await signIn('ada');
     customer = await stage.open(stage.link('widget'));
     await customer.getByRole('button', { name: 'Chat with us' }).click();
@@ -112,6 +116,8 @@ describe('calls', () => {
     await sees(ring, 'Ada is calling you (video call)');
     await ring.getByRole('button', { name: 'Answer' }).click();
     await sees(ada.locator('.call-card .call-status'), /^In call/);
+    // The queue's answer greeting, with Ada's name, as the customer answered.
+    await sees(customer.locator('.call-greeting'), 'Ada from Support is here to help you.');
 
     const view = await stage.server.call('GET', '/v1/tenants/demo/agents/ada');
     contactId = (view.body as { contactIds: string[] }).contactIds[0] ?? '';
@@ -243,12 +249,13 @@ describe('calls', () => {
     const { body } = await stage.server.call('GET', `/v1/tenants/demo/contacts/${contactId}/calls`);
     const calls = (body as { calls: { call: { log: { what: string }[] } }[] }).calls;
     const logs = calls.map(({ call }) => call.log.map((entry) => entry.what));
-    // Ada's call: answered, held and resumed, recorded, consulted Bo who took it over, then Bo's
+    // Ada's call: answered with the queue's greeting (playtts), held and resumed, recorded, consulted Bo who took it over, then Bo's
     // blind transfer to Chen ended it (the call bar's makecall, outringing, answer, agentconsult,
     // consultationcalls, transfercall, transfering, after).
     expect(logs).toContainEqual([
       'ringing',
       'answered',
+      'greeting',
       'held',
       'resumed',
       'recordingStarted',
@@ -262,10 +269,11 @@ describe('calls', () => {
       'transferred',
       'ended',
     ]);
-    // Chen's call: it rang and was answered, Dana rang and joined, the supervisor listens.
+    // Chen's call: it rang and was answered (greeted again, by Chen's name), Dana rang and joined, the supervisor listens.
     expect(logs).toContainEqual([
       'ringing',
       'answered',
+      'greeting',
       'ringing',
       'conferenced',
       'monitorStarted',

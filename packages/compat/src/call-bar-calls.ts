@@ -14,9 +14,10 @@ import type { CallBarId } from './call-bar-events.ts';
  * incall once it answers; transferinringing and transferincall when the
  * contact came by a transfer). Any other call it starts is the outbound flow:
  * its own leg is up at once, so makecall, outringing and outcall come
- * together, then calledringing and answer follow the other side. Lineup plays no TTS to the
- * agent (playtts is never sent) and knows no area of a number (callerArea and
- * calledArea are empty).
+ * together, then calledringing and answer follow the other side. When the
+ * contact's queue has an answer greeting, the customer hears it as it answers
+ * (the call's log says `greeting`), and playtts comes just before incall.
+ * Lineup knows no area of a number (callerArea and calledArea are empty).
  */
 
 /** A place's province and city, as the document spells them; Lineup knows neither. */
@@ -184,6 +185,11 @@ export function callBarCallEvents(
       });
     }
     if (call.answeredAtMs !== undefined && previous?.answeredAtMs === undefined) {
+      // The customer heard its queue's greeting as it answered: playtts comes before incall.
+      const wasGreeted = call.log
+        .slice(previous?.log.length ?? 0)
+        .some((entry) => entry.what === 'greeting');
+      if (isInbound && wasGreeted) push('playtts', { type: 'playtts' });
       if (isConsult) push('consultationcalls', { type: 'consultationcalls' });
       else if (isInbound && context.isTransferIn)
         push('transferincall', { type: 'transferincall', ...fields });

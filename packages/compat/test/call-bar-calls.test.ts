@@ -14,8 +14,8 @@ import { callBarCallEvents, type CallContext } from '@lineup/compat';
  * The call bar's call flows (seed 002, section 6) from Lineup's call
  * messages, for one agent: each test walks a call through the versions its
  * socket would receive and checks the events, in order, with the document's
- * fields. These drive the translation with protocol values; the server's
- * call registry is not merged yet, so no test here runs a call end to end.
+ * fields. These drive the translation with protocol values;
+ * call-bar-live-calls.test.ts runs the same flows on the real server's calls.
  */
 
 const ann = asPartyId('agent:ann');
@@ -127,6 +127,24 @@ describe('call-bar call flows', () => {
       reason: 'hangup',
     });
     expect(heard[3]?.json).toEqual({ type: 'after', callid: 'call_1' });
+  });
+
+  it('[compat] inbound with a greeting: the customer hears the queue greeting as it answers: inringing, playtts, incall', () => {
+    const ringing = call([party(ann, 'joined'), party(mia, 'ringing')], [['ringing', ann]]);
+    const greeted = call(
+      [party(ann, 'joined'), party(mia, 'joined')],
+      [['ringing', ann], ['answered', mia], ['greeting']],
+      { state: 'active', answeredAtMs: startedAtMs + 3_000 },
+    );
+    const heard = walk([ringing, greeted], ann, customerContext);
+    expect(names(heard)).toEqual(['inringing', 'playtts', 'incall']);
+    expect(heard[1]?.json).toEqual({ type: 'playtts' });
+    // The customer's own side, and an outbound call, never hear playtts.
+    expect(names(walk([ringing, greeted], mia, customerContext))).toEqual(['inringing', 'incall']);
+    const outbound = (version: Call): Call => ({ ...version, direction: 'outbound' });
+    expect(names(walk([outbound(ringing), outbound(greeted)], ann, customerContext))).not.toContain(
+      'playtts',
+    );
   });
 
   it('[compat] outbound: the agent calls the customer: makecall, outringing, outcall, calledringing, answer; the customer hangs up: after only', () => {

@@ -24,6 +24,7 @@ const callNames = [
   'innercall',
   'innercallout',
   'inringing',
+  'playtts',
   'incall',
   'transfercall',
   'transfering',
@@ -35,7 +36,7 @@ const callNames = [
   'consultincall',
 ] as const satisfies readonly (keyof CallBarCallEvents)[];
 
-/** A tenant with the skill group 802 (voice and callbacks) served by Ann and Bob. */
+/** A tenant with the skill group 802 (voice and callbacks, with a greeting) served by Ann and Bob. */
 async function tenant(): Promise<string> {
   const id = live.tenantId('calls');
   await live.server.call('POST', '/v1/tenants', { id });
@@ -45,6 +46,7 @@ async function tenant(): Promise<string> {
     channels: ['voice', 'callback'],
     callbacks: { isAllowed: true, retryDelayMs: 60_000, attemptsMax: 2 },
     offerTimeoutMs: 60_000,
+    answerGreeting: 'Agent {agent} is here to help you',
   });
   for (const agentId of ['ann', 'bob']) {
     await live.server.call('POST', `/v1/tenants/${id}/agents`, {
@@ -118,7 +120,7 @@ function drain(heard: Heard<[json: unknown]>): string[] {
 }
 
 describe('call-bar call flows on real calls', () => {
-  it('[compat] inbound then a blind transfer: inringing, incall, transfercall, transfering, after; the receiving agent transferinringing, transferincall', async () => {
+  it('[compat] inbound then a blind transfer: inringing, playtts, incall, transfercall, transfering, after; the receiving agent transferinringing, transferincall', async () => {
     const t = await tenant();
     const ann = await agentWithBar(t, 'ann');
     await ann.agent.logIn();
@@ -141,7 +143,17 @@ describe('call-bar call flows on real calls', () => {
       uuiData: '',
     });
     await ringing;
+    const greeted = nextCall(customer, (call) =>
+      call.log.some((entry) => entry.what === 'greeting'),
+    );
     await customer.answerCall(callId);
+    // The customer hears the queue's greeting with its agent's name; the agent's bar hears
+    // playtts, then incall.
+    expect((await greeted).log.find((entry) => entry.what === 'greeting')?.detail).toBe(
+      'Agent Ann is here to help you',
+    );
+    expect((await ann.heard.next('playtts'))[0]).toEqual({ type: 'playtts' });
+    expect(ann.heard.names()).toBe('incall');
     expect((await ann.heard.next('incall'))[0]).toEqual({
       type: 'incall',
       callid: callId,
@@ -291,6 +303,7 @@ describe('call-bar call flows on real calls', () => {
     const callId: CallId = await ann.agent.startCall({ contactId }, 'audio');
     await ann.heard.next('inringing');
     await customer.answerCall(callId);
+    await ann.heard.next('playtts');
     await ann.heard.next('incall');
 
     // The consulted agent takes the contact at the end, so it is logged in and ready.

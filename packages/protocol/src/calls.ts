@@ -6,6 +6,7 @@ import {
   type Brand,
   type ContactId,
 } from './ids.ts';
+import { answerGreetingLengthMax } from './limits.ts';
 import { closedSet } from './schema-kit.ts';
 
 /*
@@ -145,6 +146,11 @@ export const CallStep = {
   /** A party turned its camera, microphone or screen sharing on or off. */
   mediaChanged: 'mediaChanged',
   recordingEnded: 'recordingEnded',
+  /**
+   * The customer heard its queue's answer greeting as the call was answered
+   * (detail: the words, `{agent}` filled in).
+   */
+  greeting: 'greeting',
 } as const;
 /** A step of a call's log. */
 export type CallStep = (typeof CallStep)[keyof typeof CallStep];
@@ -186,8 +192,11 @@ export const CallLogEntrySchema = Type.Object(
     by: Type.Optional(PartyIdSchema),
     /** Whom it concerns, when not `by` (the agent conferenced, the supervisor monitoring). */
     party: Type.Optional(PartyIdSchema),
-    /** For a transfer: where the contact went; for a monitor: its mode; for hang-up: the reason. */
-    detail: Type.Optional(Type.String({ maxLength: 200 })),
+    /**
+     * For a transfer: where the contact went; for a monitor: its mode; for hang-up: the reason;
+     * for a greeting: its words.
+     */
+    detail: Type.Optional(Type.String({ maxLength: answerGreetingLengthMax })),
   },
   { additionalProperties: false },
 );

@@ -20,6 +20,8 @@ export const expansionStepsMax = 10;
 export const nameLengthMax = 200;
 /** A queue's closed/offline message, in characters. */
 export const messageLengthMax = 2_000;
+/** A queue's answer greeting, in characters: it fits a call log entry's detail. */
+export const answerGreetingLengthMax = 200;
 /** Free-form attributes per contact. */
 export const attributesMax = 50;
 /** One attribute's string value, in characters. */

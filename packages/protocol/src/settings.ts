@@ -21,6 +21,7 @@ import {
   expansionStepsMax,
   membershipsPerAgentMax,
   messageLengthMax,
+  answerGreetingLengthMax,
   nameLengthMax,
   priorityAbsMax,
   queueSizeMax,
@@ -141,6 +142,14 @@ const queueFields = {
       'How often a customer waiting for a voice or video agent hears its place and wait; 0 = never',
     ),
   ),
+  // Optional for the same reason: read it with answerGreetingOf.
+  answerGreeting: Type.Optional(
+    Type.String({
+      maxLength: answerGreetingLengthMax,
+      description:
+        "Spoken to a voice or video customer as the agent's call is answered; {agent} is the agent's name; empty = none",
+    }),
+  ),
 };
 
 /** How often a waiting voice or video customer hears its place, when the queue does not say. */
@@ -151,6 +160,16 @@ export function positionAnnouncementEveryMsOf(settings: {
   positionAnnouncementEveryMs?: number;
 }): number {
   return settings.positionAnnouncementEveryMs ?? positionAnnouncementEveryMsDefault;
+}
+
+/**
+ * What a queue's voice and video customers hear as the agent's call is
+ * answered, with `{agent}` replaced by the agent's name, cut to
+ * answerGreetingLengthMax; '' when the queue has no greeting.
+ */
+export function answerGreetingOf(settings: { answerGreeting?: string }, agentName: string): string {
+  const text = (settings.answerGreeting ?? '').replaceAll('{agent}', agentName);
+  return text.slice(0, answerGreetingLengthMax);
 }
 
 /** Schema of a queue's full settings, as events carry them. */

@@ -212,6 +212,44 @@ describe('calls', () => {
     expect(agentOf('ann')?.presence).toBe('wrapUp');
   });
 
+  it('[calls] a queue’s answer greeting: the customer hears it, with its agent’s name, as it answers; a transfer’s new agent greets again', async () => {
+    const patched = await server.call('PATCH', `${acme}/queues/q1`, {
+      answerGreeting: '{agent} is here to help you.',
+    });
+    expect(patched).toMatchObject({
+      status: 200,
+      body: { answerGreeting: '{agent} is here to help you.' },
+    });
+    const { carol, ann, bob, callId } = await inCall();
+    const greeted = await callWhere(carol.client, callId, (call) => call.state === 'active');
+    expect(greeted.log.map((entry) => [entry.what, entry.detail])).toEqual([
+      ['ringing', undefined],
+      ['answered', undefined],
+      ['greeting', 'Agent ann is here to help you.'],
+    ]);
+    expect(lastCall(ann.client, callId)?.log.at(-1)).toMatchObject({ what: 'greeting' });
+
+    await ok(ann.client, { type: 'call.transfer', callId, agentId: 'bob' });
+    await acceptOffer(bob, 'bob');
+    const second = (await ok(bob.client, {
+      type: 'call.start',
+      contactId: 'c1',
+      media: 'video',
+    })) as { callId: string };
+    await callWhere(carol.client, second.callId, (call) => call.state === 'ringing');
+    await ok(carol.client, { type: 'call.answer', callId: second.callId });
+    const again = await callWhere(carol.client, second.callId, (call) => call.state === 'active');
+    expect(again.log.at(-1)).toMatchObject({
+      what: 'greeting',
+      detail: 'Agent bob is here to help you.',
+    });
+
+    const tooLong = await server.call('PATCH', `${acme}/queues/q1`, {
+      answerGreeting: 'x'.repeat(201),
+    });
+    expect(tooLong).toMatchObject({ status: 400, body: { error: { code: 'invalid_command' } } });
+  });
+
   it('[calls] only parties act on a call: a stranger’s signal is refused with not_in_call, a pair without media with media_not_allowed', async () => {
     const people = await inCall();
     const { callId } = people;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import {
   PartyRole,
   Role,
+  answerGreetingOf,
   asCallId,
   callPartiesMax,
   rejection,
@@ -335,6 +336,8 @@ export class Calls {
       call.state = 'active';
       call.answeredAtMs = nowMs;
       logStep(call, nowMs, 'answered', party.partyId);
+      const greeting = this.#greetingOf(live);
+      if (greeting !== '') logStep(call, nowMs, 'greeting', undefined, { detail: greeting });
     } else {
       logStep(call, nowMs, 'conferenced', party.partyId);
     }
@@ -888,6 +891,22 @@ export class Calls {
     if (agentId !== null) return agentParty(agentId);
     // An internal call has no contact: the agent who started it.
     return live.view.contactId === undefined ? (live.view.parties[0]?.partyId ?? null) : null;
+  }
+
+  /**
+   * The words the customer of a contact that came in hears as the agent's
+   * call is answered: its queue's answer greeting, or '' when there is none.
+   */
+  #greetingOf(live: LiveCall): string {
+    const { contactId, direction, consultFor } = live.view;
+    if (contactId === undefined || direction !== 'inbound' || consultFor !== undefined) return '';
+    const view = this.#host.view(live.tenantId);
+    const contact = view?.contact(contactId) ?? null;
+    if (view === null || contact === null) return '';
+    const queue = view.queue(contact.queueId);
+    const agentName =
+      contact.agentId === null ? '' : (view.agent(contact.agentId)?.name ?? contact.agentId);
+    return queue === null ? '' : answerGreetingOf(queue, agentName);
   }
 
   #holderAgent(live: LiveCall): AgentId | null {

@@ -1,5 +1,13 @@
 import { useState } from 'react';
-import { Channel, WhenEmpty, asQueueId, type QueueChanges } from '@lineup/protocol';
+import {
+  Channel,
+  WhenEmpty,
+  answerGreetingLengthMax,
+  asQueueId,
+  positionAnnouncementEveryMsOf,
+  positionAnnouncementEveryMsDefault,
+  type QueueChanges,
+} from '@lineup/protocol';
 import type { QueueView } from '@lineup/sdk';
 import { AdminTable, type AdminSectionProps } from './admin-app.tsx';
 import { NumberField, TextField } from './admin-fields.tsx';
@@ -7,9 +15,10 @@ import { useWords } from '../shared/i18n.tsx';
 import { adminWords } from './admin-words.ts';
 
 /*
- * The queues: create, change the main settings, delete an empty one. Times
- * are edited in seconds and sent in milliseconds; every other setting keeps
- * its value (or the default, docs/routing.md).
+ * The queues: create, change the main settings (with what voice and video
+ * customers hear: the place announcements and the answer greeting), delete
+ * an empty one. Times are edited in seconds and sent in milliseconds; every
+ * other setting keeps its value (or the default, docs/routing.md).
  */
 
 const channels: readonly Channel[] = Object.values(Channel);
@@ -25,6 +34,8 @@ interface QueueForm {
   serviceLevelSeconds: number;
   whenEmpty: WhenEmpty;
   isCallbackAllowed: boolean;
+  announceEverySeconds: number;
+  answerGreeting: string;
 }
 
 function formOf(queue: QueueView): QueueForm {
@@ -37,6 +48,8 @@ function formOf(queue: QueueView): QueueForm {
     serviceLevelSeconds: queue.serviceLevelThresholdMs / 1000,
     whenEmpty: queue.whenEmpty,
     isCallbackAllowed: queue.callbacks.isAllowed,
+    announceEverySeconds: positionAnnouncementEveryMsOf(queue) / 1000,
+    answerGreeting: queue.answerGreeting ?? '',
   };
 }
 
@@ -49,6 +62,8 @@ const blank: QueueForm = {
   serviceLevelSeconds: 20,
   whenEmpty: 'wait',
   isCallbackAllowed: true,
+  announceEverySeconds: positionAnnouncementEveryMsDefault / 1000,
+  answerGreeting: '',
 };
 
 /** The form's settings but callbacks, whose other settings the page does not edit. */
@@ -61,6 +76,8 @@ function settingsOf(form: QueueForm): QueueChanges {
     wrapUpMs: Math.round(form.wrapUpSeconds * 1000),
     serviceLevelThresholdMs: Math.round(form.serviceLevelSeconds * 1000),
     whenEmpty: form.whenEmpty,
+    positionAnnouncementEveryMs: Math.round(form.announceEverySeconds * 1000),
+    answerGreeting: form.answerGreeting,
   };
 }
 
@@ -182,7 +199,7 @@ function QueueEditor({
     setForm((current) => ({ ...current, [key]: value }));
   };
   const seconds = (
-    key: 'offerTimeoutSeconds' | 'wrapUpSeconds' | 'serviceLevelSeconds',
+    key: 'offerTimeoutSeconds' | 'wrapUpSeconds' | 'serviceLevelSeconds' | 'announceEverySeconds',
     label: string,
   ) => (
     <NumberField
@@ -278,6 +295,15 @@ function QueueEditor({
         />
         {t.callbacksAllowed}
       </label>
+      {seconds('announceEverySeconds', t.announceEverySeconds)}
+      <TextField
+        label={t.answerGreeting}
+        value={form.answerGreeting}
+        onChange={(value) => {
+          set('answerGreeting', value);
+        }}
+        lengthMax={answerGreetingLengthMax}
+      />
       <div className="actions">
         <button type="submit">{idField === undefined ? t.saveQueue : t.createQueue}</button>
         {onCancel === undefined ? null : (

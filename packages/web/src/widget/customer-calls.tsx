@@ -1,10 +1,11 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { Call, PartyId } from '@lineup/protocol';
 import type { CallClient } from '../shared/calls/call-client.ts';
 import { CallMediaView } from '../shared/calls/call-media-view.tsx';
 import { AnswerButtons, MediaSwitches } from '../shared/calls/call-buttons.tsx';
 import { callStatusOf, callWords, otherPartiesOf } from '../shared/calls/call-words.ts';
-import { useWords } from '../shared/i18n.tsx';
+import { useLanguage, useWords } from '../shared/i18n.tsx';
+import { speak } from './speech.ts';
 import { useCalls } from '../shared/calls/use-calls.ts';
 import { messageOf } from '../shared/messages.ts';
 import { useNow } from '../shared/use-now.ts';
@@ -16,6 +17,25 @@ import { useNow } from '../shared/use-now.ts';
  * hold the agent's media stops and hold music plays here; a recorded call
  * says so from its start.
  */
+
+/**
+ * The queue's answer greeting the customer heard as the call was answered
+ * (the call's `greeting` step): spoken once and shown.
+ */
+function CallGreeting({ call }: { call: Call }) {
+  const language = useLanguage();
+  const greeting = call.log.find((entry) => entry.what === 'greeting')?.detail ?? null;
+  useEffect(() => {
+    if (greeting !== null) speak(greeting, language);
+    // Spoken once per call, in the language of the moment it came: not again on a switch.
+  }, [call.callId, greeting]);
+  if (greeting === null) return null;
+  return (
+    <p className="call-greeting" role="status">
+      {greeting}
+    </p>
+  );
+}
 
 /** A customer is `customer:<contactId>` in the calls of its contacts. */
 function customerSelfOf(call: Call): PartyId | null {
@@ -80,6 +100,7 @@ export function CustomerCalls({ client }: { client: CallClient }) {
                         otherPartiesOf(call, self, t),
                       )}
                 </p>
+                <CallGreeting call={call} />
                 {call.isRecording ? (
                   <p className="call-recorded" role="note">
                     {t.isRecorded}

@@ -4,14 +4,13 @@ import type { LineupCustomer } from '@lineup/sdk';
 import { HoldMusic } from '../shared/calls/hold-music.ts';
 import { callWords } from '../shared/calls/call-words.ts';
 import { useLanguage, useWords } from '../shared/i18n.tsx';
-import type { Language } from '../shared/languages.ts';
 import { placeInWords } from '../shared/words.ts';
+import { speak, stopSpeaking } from './speech.ts';
 
 /*
  * Waiting for a voice or video agent sounds like a phone queue: hold music,
- * and every so often the place in line and the expected wait, spoken with the
- * browser's speech synthesis where it has one and always shown as text (a
- * browser without a voice, a muted tab, a person who cannot hear).
+ * and every so often the place in line and the expected wait, spoken
+ * (speech.ts) and always shown as text.
  */
 
 /** Pages of queue statuses read at most to find the queue's announcement interval. */
@@ -31,15 +30,6 @@ async function announcementEveryMsOf(customer: LineupCustomer, queueId: QueueId)
     after = next;
   }
   return positionAnnouncementEveryMsDefault;
-}
-
-/** The announcement as the speech synthesis reads it, in the page's language (a pause for the dash). */
-function speakable(text: string, language: Language): SpeechSynthesisUtterance {
-  const utterance = new SpeechSynthesisUtterance(
-    language === 'en' ? `${text.replace('—', ',')}.` : `${text}。`,
-  );
-  utterance.lang = language === 'zh' ? 'zh-CN' : 'en';
-  return utterance;
 }
 
 /** Hold music and spoken announcements while a voice or video contact waits. */
@@ -90,9 +80,7 @@ export function QueueWaitAudio({
       if (now === null) return;
       const text = placeInWords(now, wait, language);
       setAnnouncement(text);
-      if ('speechSynthesis' in window) {
-        window.speechSynthesis.speak(speakable(text, language));
-      }
+      speak(text, language);
     };
     // 0: the queue plays hold music only.
     const timer = announceEveryMs === 0 ? undefined : setInterval(announce, announceEveryMs);
@@ -100,7 +88,7 @@ export function QueueWaitAudio({
     return () => {
       clearInterval(timer);
       music.stop();
-      if ('speechSynthesis' in window) window.speechSynthesis.cancel();
+      stopSpeaking();
     };
   }, [isCall, announceEveryMs, language]);
 
