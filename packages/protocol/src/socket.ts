@@ -259,7 +259,10 @@ export interface PlaceMessage {
   ewtMs: number | null;
 }
 
-/** For an agent: how many contacts wait in each queue it serves (every 5 s and on change). */
+/**
+ * For an agent: how many contacts wait in each queue it serves (every 5 s, and
+ * on change: at once, then at most once a second by default).
+ */
 export interface WaitingMessage {
   type: 'waiting';
   seq: number;

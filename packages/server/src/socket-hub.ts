@@ -59,6 +59,13 @@ export interface SocketSettings {
   resumeBufferMax: number;
   /** How often agents are sent the waiting count of every queue they serve. */
   waitingEveryMs: number;
+  /**
+   * Changed waiting counts reach agents at once, then at most once per this
+   * period per tenant, each agent told once of all its queues that changed:
+   * a busy queue served by hundreds of agents would otherwise cost a message
+   * to each of them per contact that joins or is taken.
+   */
+  waitingChangeEveryMs: number;
   /** How often customers' changed places in line are sent, at most. */
   placeEveryMs: number;
   /** Largest message a client may send, in bytes. */
@@ -74,6 +81,7 @@ export const socketSettingsDefault: SocketSettings = {
   socketsPerTenantMax: 10_000,
   resumeBufferMax: 1_000,
   waitingEveryMs: 5_000,
+  waitingChangeEveryMs: 1_000,
   placeEveryMs: 1_000,
   messageBytesMax: 64 * 1024,
 };
@@ -185,6 +193,11 @@ class TenantChannel {
   readonly waiting = new Map<QueueId, number>();
   placeTimer: CancelTimer | null = null;
   waitingTimer: CancelTimer | null = null;
+  /** Queues whose waiting count changed since agents were last told. */
+  readonly waitingChanged = new Set<QueueId>();
+  /** When changed waiting counts were last sent, and the timer of the next send. */
+  waitingSentAtMs = Number.NEGATIVE_INFINITY;
+  waitingChangeTimer: CancelTimer | null = null;
   unsubscribe: () => void = () => undefined;
 
   constructor(readonly tenantId: TenantId) {}
@@ -336,6 +349,7 @@ export class SocketHub {
       channel.unsubscribe();
       channel.placeTimer?.();
       channel.waitingTimer?.();
+      channel.waitingChangeTimer?.();
     }
     this.#sessions.clear();
     this.#channels.clear();
@@ -575,7 +589,7 @@ export class SocketHub {
       const contactId = contactIdOf(event);
       if (contactId !== null && endingEvents.has(event.type)) channel.disown(contactId);
     }
-    if (view !== null) this.#sendChangedWaiting(channel, view, changedQueues);
+    this.#queueChangedWaiting(channel, changedQueues);
     if (channel.customers.size > 0 && channel.dirtyQueues.size > 0) this.#armPlaces(channel);
     else channel.dirtyQueues.clear();
   }
@@ -622,6 +636,28 @@ export class SocketHub {
       waiting: view.queueStatus(queueId)?.waiting ?? 0,
     }));
     this.#push(session, { type: 'waiting', seq: 0, queues });
+  }
+
+  /**
+   * Sends the changed waiting counts of these queues at once when none was
+   * sent within waitingChangeEveryMs, else when that period ends, together
+   * with every other change meanwhile.
+   */
+  #queueChangedWaiting(channel: TenantChannel, queueIds: Set<QueueId>) {
+    if (channel.agents.size === 0 || queueIds.size === 0) return;
+    for (const queueId of queueIds) channel.waitingChanged.add(queueId);
+    if (channel.waitingChangeTimer !== null) return;
+    const flush = () => {
+      channel.waitingChangeTimer = null;
+      const view = this.#host.view(channel.tenantId);
+      const changed = new Set(channel.waitingChanged);
+      channel.waitingChanged.clear();
+      channel.waitingSentAtMs = this.#clock.nowMs();
+      if (view !== null) this.#sendChangedWaiting(channel, view, changed);
+    };
+    const dueMs = channel.waitingSentAtMs + this.settings.waitingChangeEveryMs;
+    if (this.#clock.nowMs() >= dueMs) flush();
+    else channel.waitingChangeTimer = this.#scheduler.setTimer(dueMs, flush);
   }
 
   #sendChangedWaiting(channel: TenantChannel, view: TenantView, queueIds: Set<QueueId>) {

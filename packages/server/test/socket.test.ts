@@ -260,6 +260,24 @@ describe('what each role receives', () => {
     expect(periodic.queues).toEqual([{ queueId: 'q2', waiting: 1 }]);
   });
 
+  it('[ws] waiting counts changing fast reach an agent at once, then once per waitingChangeEveryMs with the latest count', async () => {
+    const bob = await as('agent', 'bob');
+    await bob.client.next<WaitingMessage>((m) => m.type === 'waiting');
+    await server.call('POST', `${acme}/contacts`, { ...contact('c1', 'q2') });
+    await bob.client.next<WaitingMessage>(
+      (m) => m.type === 'waiting' && m.queues.some((q) => q.waiting === 1),
+    );
+    // Two more join within the period: bob hears nothing until it ends, then the count of 3.
+    const count = bob.client.messages.length;
+    await server.call('POST', `${acme}/contacts`, { ...contact('c2', 'q2') });
+    await server.call('POST', `${acme}/contacts`, { ...contact('c3', 'q2') });
+    await bob.client.request({ type: 'ping' });
+    expect(bob.client.messages.slice(count).filter((m) => m.type === 'waiting')).toEqual([]);
+    await server.advance(socketSettingsDefault.waitingChangeEveryMs);
+    const caughtUp = await bob.client.next<WaitingMessage>((m) => m.type === 'waiting', count);
+    expect(caughtUp.queues).toEqual([{ queueId: 'q2', waiting: 3 }]);
+  });
+
   it('[ws] a supervisor sees every event of its tenant and none of another', async () => {
     const sue = await as('supervisor', 'sue');
     const otherSupervisor = await as('supervisor', 'sam', 'other');
