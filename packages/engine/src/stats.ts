@@ -135,6 +135,11 @@ export function raise<C extends Counters>(
   write(tally, key, value, true, atMs, zero);
 }
 
+/** Where the window that ends with the minute of `atMs` begins: windowMinutes whole minutes. */
+export function windowStartMs(atMs: number): number {
+  return (Math.floor(atMs / minuteMs) - windowMinutes + 1) * minuteMs;
+}
+
 /**
  * Adds the time span [fromMs, toMs) to a duration counter: to today from the
  * day's start on, and to each minute bucket of the window by its share, so
@@ -152,7 +157,7 @@ export function countSpan<C extends Counters>(
   if (toMs > todayFromMs)
     (tally.today as Counters)[key] = (tally.today[key] as number) + toMs - todayFromMs;
   // Only the last windowMinutes minutes can still be read.
-  let startMs = Math.max(fromMs, (Math.floor(toMs / minuteMs) - windowMinutes + 1) * minuteMs);
+  let startMs = Math.max(fromMs, windowStartMs(toMs));
   while (startMs < toMs) {
     const endMs = Math.min(toMs, (Math.floor(startMs / minuteMs) + 1) * minuteMs);
     write(tally, key, endMs - startMs, false, startMs, zero);

@@ -1,4 +1,3 @@
-import { clone } from './clone.ts';
 import type { AgentCounters, AgentReport, QueueReport, QueueStatus } from '@lineup/protocol';
 import type { EwtInput, EwtPredictor } from './ewt.ts';
 import type { Agent, Queue, State } from './state.ts';
@@ -6,12 +5,11 @@ import {
   serviceLevelOf,
   agentOccupancy,
   agentStatistics,
-  countSpan,
+  windowStartMs,
   queueStatistics,
   windowSum,
   zeroAgentCounters,
   zeroQueueCounters,
-  type Tally,
 } from './stats.ts';
 import { activityCounter, agentOf, queueOf } from './indexes.ts';
 
@@ -161,50 +159,76 @@ export function statusSignature(status: QueueStatus, into: number[] | null = nul
 /** A queue's statistics for today and the last 15 minutes, with its agents' occupancy. */
 export function queueReport(state: State, queueId: string, atMs: number): QueueReport {
   const queue = queueOf(state, queueId);
-  const todayWork = { working: 0, free: 0 };
-  const windowWork = { working: 0, free: 0 };
+  // Working (busy, wrap-up) and free time of the members, today and in the window. Read in
+  // place: a scrape of the metrics reports every queue, each over all its members.
+  const work = { todayWorking: 0, todayFree: 0, windowWorking: 0, windowFree: 0 };
   for (const agent of queue.members) {
-    const tally = agentTallyAt(state, agent, atMs);
-    const today = tally.today;
-    todayWork.working += today.busyMs + today.wrapUpMs;
-    todayWork.free += today.freeMs;
-    const window = windowSum(tally, atMs, zeroAgentCounters);
-    windowWork.working += window.busyMs + window.wrapUpMs;
-    windowWork.free += window.freeMs;
+    const today = agent.stats.today;
+    const window = windowSum(agent.stats, atMs, zeroAgentCounters);
+    work.todayWorking += today.busyMs + today.wrapUpMs;
+    work.todayFree += today.freeMs;
+    work.windowWorking += window.busyMs + window.wrapUpMs;
+    work.windowFree += window.freeMs;
+    const going = ongoingOf(state, agent, atMs);
+    if (going === null || going.counter === 'notReadyMs') continue;
+    const isFree = going.counter === 'freeMs';
+    work[isFree ? 'todayFree' : 'todayWorking'] += going.todayMs;
+    work[isFree ? 'windowFree' : 'windowWorking'] += going.windowMs;
   }
-  const occupancy = (work: { working: number; free: number }) =>
-    agentOccupancy({ ...zeroAgentCounters(), busyMs: work.working, freeMs: work.free });
+  const occupancy = (working: number, free: number) =>
+    agentOccupancy({ ...zeroAgentCounters(), busyMs: working, freeMs: free });
   return {
     queueId: queue.settings.id,
-    today: queueStatistics(queue.stats.today, occupancy(todayWork)),
-    window: queueStatistics(windowSum(queue.stats, atMs, zeroQueueCounters), occupancy(windowWork)),
+    today: queueStatistics(queue.stats.today, occupancy(work.todayWorking, work.todayFree)),
+    window: queueStatistics(
+      windowSum(queue.stats, atMs, zeroQueueCounters),
+      occupancy(work.windowWorking, work.windowFree),
+    ),
   };
 }
 
-/** An agent's counters as of atMs: the recorded ones plus the activity still going on. */
-function agentTallyAt(state: State, agent: Agent, atMs: number): Tally<AgentCounters> {
-  const tally = clone(agent.stats);
+/**
+ * The agent's activity still going on at atMs, as countSpan will count it
+ * when it ends: its counter, and its time today and in the window; null
+ * when it counts nowhere (offline) or has not begun.
+ */
+function ongoingOf(
+  state: State,
+  agent: Agent,
+  atMs: number,
+): { counter: keyof AgentCounters; todayMs: number; windowMs: number } | null {
   const counter = activityCounter[agent.activity];
-  if (counter !== null && atMs > agent.activitySinceMs) {
-    countSpan(
-      tally,
-      counter,
-      agent.activitySinceMs,
-      atMs,
-      state.dayStartMs ?? 0,
-      zeroAgentCounters,
-    );
+  if (counter === null || atMs <= agent.activitySinceMs) return null;
+  return {
+    counter,
+    todayMs: Math.max(0, atMs - Math.max(agent.activitySinceMs, state.dayStartMs ?? 0)),
+    windowMs: atMs - Math.max(agent.activitySinceMs, windowStartMs(atMs)),
+  };
+}
+
+/** An agent's counters as of atMs, today's and the window's: the recorded ones and ongoingOf. */
+function agentCountersAt(
+  state: State,
+  agent: Agent,
+  atMs: number,
+): { today: AgentCounters; window: AgentCounters } {
+  const today = { ...agent.stats.today };
+  const window = { ...windowSum(agent.stats, atMs, zeroAgentCounters) };
+  const going = ongoingOf(state, agent, atMs);
+  if (going !== null) {
+    today[going.counter] += going.todayMs;
+    window[going.counter] += going.windowMs;
   }
-  return tally;
+  return { today, window };
 }
 
 /** An agent's statistics for today and the last 15 minutes. */
 export function agentReport(state: State, agentId: string, atMs: number): AgentReport {
   const agent = agentOf(state, agentId);
-  const tally = agentTallyAt(state, agent, atMs);
+  const { today, window } = agentCountersAt(state, agent, atMs);
   return {
     agentId: agent.id,
-    today: agentStatistics(tally.today),
-    window: agentStatistics(windowSum(tally, atMs, zeroAgentCounters)),
+    today: agentStatistics(today),
+    window: agentStatistics(window),
   };
 }

@@ -1290,6 +1290,31 @@ describe('R13 statistics', () => {
     expect(agent?.occupancy).toBeCloseTo(100 / 120, 10);
   });
 
+  it('[R13] a state still going on counts up to the moment of the report: all of it today, its last 15 minutes in the window', () => {
+    const t = lab({ queues: [{ id: 'q' }], agents: [{ id: 'a1', serves: ['q'] }] });
+    const since = t.nowMs;
+    t.enqueue('c1', 'q');
+    t.accept('a1');
+    // Busy 5 minutes, then free and still free 20 minutes and 30 seconds later.
+    t.advance(5 * minuteMs);
+    t.complete('c1', 'a1');
+    const atMs = t.nowMs + 20 * minuteMs + 30 * secondMs;
+    const report = t.engine.agentReport('a1' as never, atMs);
+    expect(report?.today).toMatchObject({
+      busyMs: 5 * minuteMs,
+      freeMs: atMs - since - 5 * minuteMs,
+    });
+    // The window ends with the minute of the report and began 14 whole minutes before it.
+    const windowStartMs = (Math.floor(atMs / minuteMs) - 14) * minuteMs;
+    expect(report?.window).toMatchObject({ busyMs: 0, freeMs: atMs - windowStartMs });
+    expect(report?.window.occupancy).toBe(0);
+    const queue = t.engine.queueReport('q' as never, atMs);
+    expect(queue?.today.occupancy).toBeCloseTo((5 * minuteMs) / (atMs - since), 10);
+    expect(queue?.window.occupancy).toBe(0);
+    // Reading changes nothing: the same report twice.
+    expect(t.engine.agentReport('a1' as never, atMs)).toEqual(report);
+  });
+
   it('[R13] handle time counts talk and wrap-up, as long as the wrap-up really lasted', () => {
     const t = lab({
       queues: [{ id: 'q', wrapUpMs: minuteMs }],

@@ -69,6 +69,16 @@ interface QueueRow {
 }
 
 const queueLabels = ['tenant', 'queue'] as const;
+/** prom-client default metrics whose cost grows with the open sockets; left out. */
+export const perHandleMetrics = [
+  'nodejs_active_handles',
+  'nodejs_active_handles_total',
+  'nodejs_active_requests',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources',
+  'nodejs_active_resources_total',
+  'process_open_fds',
+] as const;
 const agentStates = ['ready', 'busy', 'wrapUp', 'notReady'] as const;
 
 /** Reads every queue of every tenant: O(tenants × queues) status and report reads. */
@@ -96,6 +106,10 @@ export function createMetrics(options: MetricsOptions): Metrics {
   const clock = options.clock ?? systemClock;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // These walk every libuv handle, request, resource and open file at each scrape: with
+  // thousands of sockets open that held the event loop for tens of milliseconds, and every
+  // command behind it.
+  for (const name of perHandleMetrics) registry.removeSingleMetric(name);
 
   // Set for the length of one scrape(), so that the gauges below share one read of the
   // queues; a direct registry.metrics() reads them once per gauge instead.

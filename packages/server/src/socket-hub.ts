@@ -98,11 +98,11 @@ const policyViolation = 1008;
 
 /**
  * Sessions one slice of a periodic update (places, waiting counts) serves
- * before the event loop takes other work: about a few milliseconds of
+ * before the event loop takes other work: about a millisecond or two of
  * sending. Thousands of customers served in one go held every command and
  * journal commit behind them for tens of milliseconds each second.
  */
-export const sessionsPerSliceMax = 100;
+export const sessionsPerSliceMax = 25;
 
 /** What the hub needs of a socket. */
 export interface Connection {

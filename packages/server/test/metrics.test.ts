@@ -67,8 +67,10 @@ describe('GET /metrics', () => {
     expect(samples(text, 'lineup_queue_open')).toEqual([
       'lineup_queue_open{tenant="acme",queue="sales"} 1',
     ]);
-    // Process metrics share the server's registry.
+    // Process metrics share the server's registry, but those that walk every open socket.
     expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);
+    expect(text).toMatch(/^process_max_fds \d/m);
+    expect(text).not.toMatch(/^(nodejs_active_(handles|requests|resources)|process_open_fds)/m);
   });
 
   it('[metrics] a deleted queue stops being reported', async () => {
