@@ -125,6 +125,15 @@ describe('the admin page', () => {
     expect(await read('/agents/eve')).toMatchObject({
       memberships: [{ queueId: 'billing', priority: 7 }],
     });
+    // A queue the admin assigns now shows on Eve's open desktop, without a reload.
+    await assignments.getByRole('combobox').selectOption({ label: 'Sales' });
+    await assignments.getByLabel('Priority', { exact: true }).fill('3');
+    await assignments.getByRole('button', { name: 'Assign' }).click();
+    const serveSales = desk.getByRole('region', { name: 'Your queues' }).getByLabel('Serve Sales');
+    await serveSales.waitFor({ timeout: waitMsMax });
+    expect(await serveSales.isChecked()).toBe(false);
+    await assignments.getByRole('button', { name: 'Take away Sales' }).click();
+    await serveSales.waitFor({ state: 'detached', timeout: waitMsMax });
     await desk.close();
 
     await assignments.getByRole('button', { name: 'Take away Billing & invoices' }).click();

@@ -269,6 +269,17 @@ export interface WaitingMessage {
   queues: { queueId: QueueId; waiting: number }[];
 }
 
+/**
+ * For an agent: the queues it may serve changed, because an admin assigned
+ * one, changed its priority or took it away (ADR 0017): every queue it may
+ * serve now, with its priority there and whether it serves it.
+ */
+export interface AssignmentsMessage {
+  type: 'assignments';
+  seq: number;
+  items: { queueId: QueueId; priority: number; isServing: boolean }[];
+}
+
 /** A supervisor's announcement, as agents (and supervisors) receive it. */
 export interface AnnouncementMessage {
   type: 'announcement';
@@ -340,6 +351,7 @@ export type SequencedMessage =
   | EventMessage
   | PlaceMessage
   | WaitingMessage
+  | AssignmentsMessage
   | AnnouncementMessage
   | ChatMessage
   | ChatReadMessage

@@ -1,6 +1,7 @@
 import type {
   AgentId,
   AnnouncementMessage,
+  AssignmentsMessage,
   CallId,
   CallMessage,
   CallRecord,
@@ -70,6 +71,8 @@ export type ClientEvents = EngineEventListeners & {
   place: [message: PlaceMessage];
   /** Agents: how many contacts wait in each queue it serves. */
   waiting: [message: WaitingMessage];
+  /** Agents: the queues it may serve changed (an admin assigned one, or took it away). */
+  assignments: [message: AssignmentsMessage];
   /** Agents and supervisors: a supervisor's announcement. */
   announcement: [message: AnnouncementMessage];
   /** A new message in a conversation. */
@@ -156,6 +159,9 @@ export class LineupClient<E extends Partial<ClientEvents>> {
         return;
       case 'waiting':
         this.#emitter.emit('waiting', message);
+        return;
+      case 'assignments':
+        this.#emitter.emit('assignments', message);
         return;
       case 'announcement':
         this.#emitter.emit('announcement', message);

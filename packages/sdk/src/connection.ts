@@ -276,6 +276,7 @@ export class Connection {
       case 'event':
       case 'place':
       case 'waiting':
+      case 'assignments':
       case 'announcement':
       case 'chat':
       case 'chatRead':

@@ -29,7 +29,10 @@ import type {
  */
 
 /** What a customer hears: its contacts' events, its place in line, its conversations. */
-export type CustomerEvents = Omit<ClientEvents, 'waiting' | 'announcement' | 'callQuality'>;
+export type CustomerEvents = Omit<
+  ClientEvents,
+  'waiting' | 'assignments' | 'announcement' | 'callQuality'
+>;
 
 /** How a customer joins a queue. */
 export interface JoinInput {

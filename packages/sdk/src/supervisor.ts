@@ -44,7 +44,7 @@ import type {
  */
 
 /** What a supervisor hears: every event of its tenant, announcements, every conversation, every call and its quality. */
-export type SupervisorEvents = Omit<ClientEvents, 'place' | 'waiting'>;
+export type SupervisorEvents = Omit<ClientEvents, 'place' | 'waiting' | 'assignments'>;
 
 /** A supervisor's connection to Lineup. */
 export class LineupSupervisor extends LineupClient<SupervisorEvents> {

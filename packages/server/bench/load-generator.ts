@@ -161,6 +161,7 @@ function connect(load: Load, credential: Credential, role: 'agent' | 'customer')
           return;
         case 'place':
         case 'waiting':
+        case 'assignments':
         case 'announcement':
         case 'chat':
         case 'chatRead':

@@ -396,6 +396,14 @@ export function buildApp(options: AppOptions): FastifyInstance {
     ...(options.socket === undefined ? {} : { settings: options.socket }),
   });
   app.decorate('sockets', hub);
+  const stopHearingAssignments = assignments.onChange((tenantId, agentId) => {
+    const agent = host.view(tenantId)?.agent(agentId) ?? null;
+    if (agent !== null) hub.assignmentsChanged(tenantId, agentId, assignments.of(tenantId, agent));
+  });
+  app.addHook('onClose', (_app, done) => {
+    stopHearingAssignments();
+    done();
+  });
   const queueSamples = new QueueSamples({ host, clock, scheduler });
   app.decorate('queueSamples', queueSamples);
   app.addHook('preClose', (done) => {

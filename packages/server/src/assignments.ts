@@ -32,6 +32,8 @@ export class Assignments {
   readonly #remove: Database.Statement<[string, string, string]>;
   readonly #removeAgent: Database.Statement<[string, string]>;
   readonly #removeQueue: Database.Statement<[string, string]>;
+  readonly #agentsOfQueue: Database.Statement<[string, string], { agent_id: string }>;
+  readonly #listeners = new Set<(tenantId: TenantId, agentId: AgentId) => void>();
 
   constructor(store: ServerStore) {
     const { db } = store;
@@ -54,6 +56,19 @@ export class Assignments {
     this.#removeQueue = db.prepare(
       'DELETE FROM queue_assignments WHERE tenant_id = ? AND queue_id = ?',
     );
+    this.#agentsOfQueue = db.prepare(
+      'SELECT agent_id FROM queue_assignments WHERE tenant_id = ? AND queue_id = ?',
+    );
+  }
+
+  /** Hears every agent whose assignments change; returns how to stop hearing. */
+  onChange(listener: (tenantId: TenantId, agentId: AgentId) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #changed(tenantId: TenantId, agentId: AgentId): void {
+    for (const listener of this.#listeners) listener(tenantId, agentId);
   }
 
   /**
@@ -82,11 +97,14 @@ export class Assignments {
   /** Assigns a queue to an agent with a priority, or changes the priority. */
   assign(tenantId: TenantId, agentId: AgentId, queueId: QueueId, priority: number): void {
     this.#upsert.run(tenantId, agentId, queueId, priority);
+    this.#changed(tenantId, agentId);
   }
 
   /** Takes a queue from an agent's assignments; false when it had no such row. */
   unassign(tenantId: TenantId, agentId: AgentId, queueId: QueueId): boolean {
-    return this.#remove.run(tenantId, agentId, queueId).changes > 0;
+    const isRemoved = this.#remove.run(tenantId, agentId, queueId).changes > 0;
+    if (isRemoved) this.#changed(tenantId, agentId);
+    return isRemoved;
   }
 
   /** Forgets a removed agent's assignments, so that a new agent of the same id starts with none. */
@@ -96,6 +114,8 @@ export class Assignments {
 
   /** Forgets a deleted queue's assignments, so that a new queue of the same id starts with none. */
   forgetQueue(tenantId: TenantId, queueId: QueueId): void {
+    const agentIds = this.#agentsOfQueue.all(tenantId, queueId).map((row) => row.agent_id);
     this.#removeQueue.run(tenantId, queueId);
+    for (const agentId of agentIds) this.#changed(tenantId, agentId as AgentId);
   }
 }

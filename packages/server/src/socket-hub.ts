@@ -10,6 +10,7 @@ import {
   rejection,
   type AgentId,
   type Announce,
+  type AssignmentsMessage,
   type CallRequest,
   type ClientMessage,
   type CommandMessage,
@@ -953,6 +954,18 @@ export class SocketHub {
 
   #isConnected(channel: TenantChannel, role: Role, subject: string): boolean {
     return this.#sessionsOfPerson(channel, role, subject).length > 0;
+  }
+
+  /** Tells an agent's sessions the queues it may serve now (an admin changed them). */
+  assignmentsChanged(
+    tenantId: TenantId,
+    agentId: AgentId,
+    items: AssignmentsMessage['items'],
+  ): void {
+    const channel = this.#channels.get(tenantId);
+    if (channel === undefined) return;
+    for (const session of this.#sessionsOfPerson(channel, Role.agent, agentId))
+      this.#push(session, { type: 'assignments', seq: 0, items });
   }
 
   /** How the calls reach the sessions of their parties and the tenant's supervisors. */

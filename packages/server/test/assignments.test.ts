@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentActionResult, AgentView, ErrorBody } from '../src/index.ts';
-import { agent, contact, queue, setUp, startServer, type Server } from './harness.ts';
+import type { AssignmentsMessage } from '@lineup/protocol';
+import { agent, connectAs, contact, queue, setUp, startServer, type Server } from './harness.ts';
+import type { SocketClient } from './socket-client.ts';
 
 /*
  * The queues an agent may serve (ADR 0017): an admin assigns them with a
@@ -34,7 +36,9 @@ beforeEach(async () => {
   });
   annToken = minted.body.token;
 });
+const clients: SocketClient[] = [];
 afterEach(async () => {
+  for (const client of clients.splice(0)) client.close();
   await server.close();
 });
 
@@ -167,6 +171,35 @@ describe('assignments', () => {
 });
 
 describe('convert to callback', () => {
+  it('[assignments] an agent’s sockets hear every change an admin makes to its queues, and no other agent’s', async () => {
+    const ann = await connectAs(server, 'acme', 'agent', 'ann', clients);
+    const bob = await connectAs(server, 'acme', 'agent', 'bob', clients);
+    const nextAssignments = (from: number) =>
+      ann.client.next<AssignmentsMessage>((m) => m.type === 'assignments', from);
+
+    let from = ann.client.messages.length;
+    await server.call('PUT', `${base}/agents/ann/assignments/support`, { priority: 7 });
+    expect((await nextAssignments(from)).items).toEqual([
+      { queueId: 'sales', priority: 5, isServing: true },
+      { queueId: 'support', priority: 7, isServing: false },
+    ]);
+
+    from = ann.client.messages.length;
+    await server.call('DELETE', `${base}/agents/ann/assignments/support`);
+    expect((await nextAssignments(from)).items).toEqual([
+      { queueId: 'sales', priority: 5, isServing: true },
+    ]);
+
+    // A deleted queue leaves the lists of the agents it was assigned to.
+    await server.call('PUT', `${base}/agents/ann/assignments/vip`, { priority: 1 });
+    from = ann.client.messages.length;
+    expect((await server.call('DELETE', `${base}/queues/vip`)).status).toBe(204);
+    expect((await nextAssignments(from)).items).toEqual([
+      { queueId: 'sales', priority: 5, isServing: true },
+    ]);
+    expect(bob.client.messages.filter((m) => m.type === 'assignments')).toEqual([]);
+  });
+
   it('[R10] an agent turns a chat it holds into a callback for the same customer, and the chat completes', async () => {
     await server.call('POST', `${base}/agents/ann/log-in`, undefined, { as: annToken });
     await server.call('POST', `${base}/contacts`, contact('c1', 'sales', { channel: 'chat' }));

@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react';
 import type { QueueId } from '@lineup/protocol';
 import type { Assignment, LineupAgent } from '@lineup/sdk';
 import { useWords } from '../shared/i18n.tsx';
@@ -8,7 +9,8 @@ import { agentWords } from './agent-words.ts';
  * The queues the agent was assigned (ADR 0017), each with a switch: on, the
  * agent serves it (offers come from it, with its priority there); off, it
  * does not. The list is read again whenever the agent's memberships change
- * (`membershipsKey`), so a switch shows only what the server confirmed.
+ * (`membershipsKey`), so a switch shows only what the server confirmed, and
+ * when an admin changes the assignments (the socket's `assignments`).
  */
 
 /** The agent's assigned queues, with a switch each to serve it now or not. */
@@ -25,7 +27,20 @@ export function QueueChooser({
   act: (action: () => Promise<unknown>) => Promise<void>;
 }) {
   const t = useWords(agentWords);
-  const assignments = useRead<Assignment[]>(() => agent.assignments(), membershipsKey, []);
+  // An admin's change of the assignments comes on the socket: read the list again then too.
+  const [assignedVersion, setAssignedVersion] = useState(0);
+  useEffect(
+    () =>
+      agent.on('assignments', () => {
+        setAssignedVersion((version) => version + 1);
+      }),
+    [agent],
+  );
+  const assignments = useRead<Assignment[]>(
+    () => agent.assignments(),
+    `${membershipsKey}/${assignedVersion}`,
+    [],
+  );
   if (assignments === null) return null;
   return (
     <section aria-label={t.yourQueues}>
