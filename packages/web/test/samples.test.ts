@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  chartDateNames,
   chartSpanMs,
+  chartTimeTemplate,
   sampleEveryMs,
   summaryOf,
   withHistory,
@@ -65,5 +67,19 @@ describe('the chart samples', () => {
       [chartSpanMs + 95_000, 2],
     ]);
     expect(withHistory([], [minute(0, 2)]).map((item) => item.waiting)).toEqual([2]);
+  });
+
+  it('[web] the time axis reads the 24-hour clock and 月/日 dates in Chinese, and stays as uPlot has it in English', () => {
+    expect(chartTimeTemplate('{h}:{mm}{aa}', 'zh')).toBe('{H}:{mm}');
+    expect(chartTimeTemplate('{h}{aa}', 'zh')).toBe('{H}:00');
+    expect(chartTimeTemplate('\n{M}/{D}/{YY}', 'zh')).toBe('\n{YYYY}年{M}月{D}日');
+    expect(chartTimeTemplate('{M}/{D}', 'zh')).toBe('{M}月{D}日');
+    expect(chartTimeTemplate('{YYYY}-{MM}-{DD} {h}:{mm}{aa}', 'zh')).toBe(
+      '{YYYY}-{MM}-{DD} {H}:{mm}',
+    );
+    expect(chartTimeTemplate('{h}:{mm}{aa}', 'en')).toBe('{h}:{mm}{aa}');
+    expect(chartDateNames.zh?.MMM[11]).toBe('12月');
+    expect(chartDateNames.zh?.WWW[0]).toBe('周日');
+    expect(chartDateNames.en).toBeNull();
   });
 });

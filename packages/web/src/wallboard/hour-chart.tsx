@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useLanguage } from '../shared/i18n.tsx';
-import { summaryOf, type Sample } from './samples.ts';
+import { chartDateNames, chartTimeTemplate, summaryOf, type Sample } from './samples.ts';
 import { wallboardWords } from './wallboard-words.ts';
 
 /*
@@ -28,6 +28,11 @@ export function HourChart({ samples, label }: { samples: readonly Sample[]; labe
         width: 320,
         height: 120,
         legend: { show: true },
+        fmtDate: (template) => {
+          const names = chartDateNames[language];
+          const localized = chartTimeTemplate(template, language);
+          return names === null ? uPlot.fmtDate(localized) : uPlot.fmtDate(localized, names);
+        },
         cursor: { show: false },
         scales: { x: { time: true }, percent: { range: [0, 100] } },
         axes: [{}, { scale: 'y', size: 36 }, { scale: 'percent', size: 40, grid: { show: false } }],
@@ -45,8 +50,8 @@ export function HourChart({ samples, label }: { samples: readonly Sample[]; labe
       chart.current?.destroy();
       chart.current = null;
     };
-    // The chart is drawn again when the language changes: its legend speaks it.
-  }, [t]);
+    // The chart is drawn again when the language changes: its legend and time axis speak it.
+  }, [t, language]);
 
   useEffect(() => {
     chart.current?.setData(dataOf(samples));

@@ -67,3 +67,39 @@ export function summaryOf(samples: readonly Sample[], language: Language = 'en')
       : t.serviceLevelRange(Math.min(...levels), Math.max(...levels));
   return t.chartSummary(timeOfDay(samples[0]?.atMs ?? 0, language), String(waitingMax), level);
 }
+
+/** Month and weekday names as uPlot's date formats take them (its DateNames). */
+export interface ChartDateNames {
+  MMMM: string[];
+  MMM: string[];
+  WWWW: string[];
+  WWW: string[];
+}
+
+const months = Array.from({ length: 12 }, (_, index) => index + 1);
+const chineseDigits = ['日', '一', '二', '三', '四', '五', '六'];
+
+/** Chinese month and weekday names; English keeps uPlot's own (null). */
+export const chartDateNames: Record<Language, ChartDateNames | null> = {
+  en: null,
+  zh: {
+    MMMM: months.map((month) => `${month}月`),
+    MMM: months.map((month) => `${month}月`),
+    WWWW: chineseDigits.map((day) => `星期${day}`),
+    WWW: chineseDigits.map((day) => `周${day}`),
+  },
+};
+
+/**
+ * The chart's time-axis format (a uPlot template such as `{h}:{mm}{aa}`) in
+ * the page's language: Chinese reads the 24-hour clock and dates as 月 and 日.
+ */
+export function chartTimeTemplate(template: string, language: Language): string {
+  if (language === 'en') return template;
+  return template
+    .replaceAll('{h}{aa}', '{H}:00')
+    .replaceAll('{h}', '{H}')
+    .replace(/\{(aa|AA|a)\}/g, '')
+    .replaceAll('{M}/{D}/{YY}', '{YYYY}年{M}月{D}日')
+    .replaceAll('{M}/{D}', '{M}月{D}日');
+}
