@@ -114,6 +114,18 @@ async function answered(people: Awaited<ReturnType<typeof assigned>>) {
   return callId;
 }
 
+/** After a blind transfer to bob, bob accepts c1 and calls carol again: the call, ringing. */
+async function takenAndCalledBack(bob: Person, carol: Person) {
+  await acceptOffer(bob, 'bob');
+  const called = (await ok(bob.client, {
+    type: 'call.start',
+    contactId: 'c1',
+    media: 'video',
+  })) as { callId: string };
+  await callWhere(carol.client, called.callId, (call) => call.state === 'ringing');
+  return called;
+}
+
 /** Carol's contact assigned to ann, ann calling carol, carol answered: the people and the call. */
 async function inCall() {
   const people = await assigned();
@@ -230,13 +242,7 @@ describe('calls', () => {
     expect(lastCall(ann.client, callId)?.log.at(-1)).toMatchObject({ what: 'greeting' });
 
     await ok(ann.client, { type: 'call.transfer', callId, agentId: 'bob' });
-    await acceptOffer(bob, 'bob');
-    const second = (await ok(bob.client, {
-      type: 'call.start',
-      contactId: 'c1',
-      media: 'video',
-    })) as { callId: string };
-    await callWhere(carol.client, second.callId, (call) => call.state === 'ringing');
+    const second = await takenAndCalledBack(bob, carol);
     await ok(carol.client, { type: 'call.answer', callId: second.callId });
     const again = await callWhere(carol.client, second.callId, (call) => call.state === 'active');
     expect(again.log.at(-1)).toMatchObject({
@@ -341,13 +347,7 @@ describe('calls', () => {
     const ended = await callWhere(carol.client, callId, (call) => call.state === 'ended');
     expect(ended).toMatchObject({ endReason: 'transferred', endedBy: 'agent:ann' });
     expect(ended.log.at(-2)).toMatchObject({ what: 'transferred', detail: 'agent:bob' });
-    await acceptOffer(bob, 'bob');
-    const second = (await ok(bob.client, {
-      type: 'call.start',
-      contactId: 'c1',
-      media: 'video',
-    })) as { callId: string };
-    await callWhere(carol.client, second.callId, (call) => call.state === 'ringing');
+    const second = await takenAndCalledBack(bob, carol);
     const history = await server.call<{ calls: CallRecord[] }>('GET', `${acme}/contacts/c1/calls`);
     expect(history.body.calls.map((record) => record.call.callId)).toEqual([callId, second.callId]);
   });
