@@ -56,6 +56,7 @@ import { setUpCalls, type CallOptions } from './calls/setup.ts';
 import { callRoutes } from './routes/calls.ts';
 import { WebChat, type WebChatSettings } from './compat/web-chat.ts';
 import { webChatRoutes } from './compat/web-chat-routes.ts';
+import { WebChatSessionStore } from './compat/web-chat-store.ts';
 import type { ChatRobot } from './compat/robot.ts';
 
 /*
@@ -480,6 +481,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       scheduler,
       robot: options.webChat?.robot ?? null,
       ...(options.webChat?.settings === undefined ? {} : { settings: options.webChat.settings }),
+      sessions: new WebChatSessionStore(store),
     });
     app.addHook('preClose', (done) => {
       webChat.close();

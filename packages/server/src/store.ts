@@ -237,6 +237,18 @@ const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 8,
+    description: 'the web-chat sessions, kept across a restart (ADR 0018)',
+    // One row per session: its state as JSON (compat/web-chat-store.ts), under its token.
+    sql: `
+      CREATE TABLE webchat_sessions (
+        token        TEXT PRIMARY KEY,
+        tenant_id    TEXT NOT NULL,
+        session_json TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The server store's kind of file: "LNUS" in ASCII marks it. */

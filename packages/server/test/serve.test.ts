@@ -102,6 +102,87 @@ describe('lineup serve', () => {
     expect(tenant.status).toBe(200);
   });
 
+  it('[webchat] a Huawei web-chat session outlives a restart: the same token polls, keeps its place, and hears the agent who takes it', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'lineup-webchat-'));
+    dirs.push(dataDir);
+    const hw = (url: string, name: string) =>
+      `${url}/compat/huawei/demo/apiaccess/ccmessaging/${name}`;
+    const withToken = (token: string) => ({
+      'content-type': 'application/json',
+      'ccmessaging-token': token,
+    });
+    const send = async (url: string, token: string, controlType: string, content = '') => {
+      const response = await fetch(hw(url, 'send'), {
+        method: 'POST',
+        headers: withToken(token),
+        body: JSON.stringify({
+          channel: 'WEB',
+          controlType,
+          mediaType: 'TEXT',
+          content,
+          sourceType: 'CUSTOMER',
+          to: 'support',
+          from: 'u1',
+          senderNickname: 'Mia',
+        }),
+      });
+      return { status: response.status, body: (await response.json()) as { resultCode: string } };
+    };
+    const poll = async (url: string, token: string) => {
+      const response = await fetch(hw(url, 'poll?receiverId=u1&channel=WEB&waitMs=0'), {
+        headers: withToken(token),
+      });
+      const body = (await response.json()) as {
+        resultCode: string;
+        downlinkMessages: { content: string; controlType: string }[];
+      };
+      return { status: response.status, ...body };
+    };
+
+    const first = await start(dataDir);
+    const applied = await post(hw(first.url, 'applyToken'), {
+      userId: 'u1',
+      userName: 'Mia',
+      channelId: 'support',
+      locale: 'en',
+    });
+    const { token } = applied.body as { token: string };
+    expect((await send(first.url, token, 'CONNECT')).body.resultCode).toBe('0');
+    // Nobody is logged in: Mia waits, told her place, and leaves the notice unread.
+    const waiting = await (
+      await get(`${first.url}/v1/tenants/demo/queues/support/contacts`)
+    ).json();
+    const contactId = (waiting as { contacts: { id: string }[] }).contacts[0]?.id ?? '';
+    expect(contactId).toMatch(/^wc-/);
+    first.child.kill('SIGTERM');
+    expect(await exited(first.child)).toBe(0);
+
+    const second = await start(dataDir);
+    const afterRestart = await poll(second.url, token);
+    expect(afterRestart).toMatchObject({ status: 200, resultCode: '0' });
+    expect(afterRestart.downlinkMessages.map((message) => message.content)).toEqual([
+      'You are number 1 in line; an agent will be with you soon.',
+    ]);
+    // Chen logs in and takes her: the restored session hears it.
+    expect((await post(`${second.url}/v1/tenants/demo/agents/chen/log-in`, {})).status).toBe(200);
+    const offered = (await (
+      await get(`${second.url}/v1/tenants/demo/contacts/${contactId}`)
+    ).json()) as { offerId: string | null };
+    expect(offered.offerId).not.toBeNull();
+    const accepted = await post(
+      `${second.url}/v1/tenants/demo/agents/chen/offers/${offered.offerId ?? ''}/accept`,
+      {},
+    );
+    expect(accepted.status).toBe(200);
+    const taken = await poll(second.url, token);
+    expect(taken.downlinkMessages).toMatchObject([
+      { controlType: 'CONNECT', content: 'Chen is with you.' },
+    ]);
+    expect((await send(second.url, token, 'CHAT', 'Hello Chen')).body.resultCode).toBe('0');
+    second.child.kill('SIGTERM');
+    expect(await exited(second.child)).toBe(0);
+  });
+
   it('[metrics] serves /metrics with the journal commits of the demo and its queues', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'lineup-serve-'));
     dirs.push(dataDir);

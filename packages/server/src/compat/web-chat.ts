@@ -15,6 +15,7 @@ import type { Chat, PostedMessage } from '../chat.ts';
 import type { CancelTimer, Clock, TimerScheduler } from '../clock.ts';
 import type { Host } from '../host.ts';
 import type { ChatRobot, RobotContext } from './robot.ts';
+import type { WebChatSessionStore } from './web-chat-store.ts';
 
 /*
  * Web chat for clients that cannot keep a WebSocket open (Huawei's web
@@ -25,10 +26,12 @@ import type { ChatRobot, RobotContext } from './robot.ts';
  * `enqueueContact`, writes through the same Chat as the WebSocket API, and
  * hears its contact's events from the host. Nothing here routes.
  *
- * Sessions live in this process's memory: a restart ends them (the client
- * applies for a new token, as it does when one expires); the conversation
- * itself is in the server store. A downlink message stays buffered until a
- * poll acknowledges it (its `cursor`), so none is lost between two polls.
+ * Sessions live in this process's memory and, given a session store, in the
+ * server store too (web-chat-store.ts): a restart keeps the token, the
+ * contact and the unacknowledged downlink, and a session idle past
+ * sessionIdleMs meanwhile expires at the start. The conversation itself is in
+ * the server store. A downlink message stays buffered until a poll
+ * acknowledges it (its `cursor`), so none is lost between two polls.
  */
 
 /** What a web-chat client may send (Huawei controlType). */
@@ -172,6 +175,7 @@ export class WebChat {
   readonly #byContact = new Map<string, WebChatSession>();
   readonly #tenants = new Map<TenantId, () => void>();
   readonly #stopHearingChat: () => void;
+  readonly #store: WebChatSessionStore | null;
 
   constructor(options: {
     host: Host;
@@ -180,6 +184,8 @@ export class WebChat {
     scheduler: TimerScheduler;
     robot?: ChatRobot | null;
     settings?: Partial<WebChatSettings>;
+    /** Where sessions are kept across a restart; none: in memory only. */
+    sessions?: WebChatSessionStore | null;
   }) {
     this.#host = options.host;
     this.#chat = options.chat;
@@ -190,6 +196,55 @@ export class WebChat {
     this.#stopHearingChat = this.#chat.onPosted((tenantId, contactId, posted) => {
       this.#posted(tenantId, contactId, posted);
     });
+    this.#store = options.sessions ?? null;
+    this.#restore();
+  }
+
+  /**
+   * Takes back the sessions kept before a restart. A contact that ended
+   * meanwhile leaves its session idle, with a notice; one still live is heard
+   * again, in the phase its contact is in now.
+   */
+  #restore() {
+    for (const saved of this.#store?.all() ?? []) {
+      const session: WebChatSession = { ...saved, expiryTimer: null, wake: null };
+      this.#sessions.set(session.token, session);
+      this.#hear(session.tenantId);
+      const contact =
+        session.contactId === null
+          ? null
+          : (this.#host.view(session.tenantId)?.contact(session.contactId) ?? null);
+      if (contact === null) {
+        if (session.contactId !== null) {
+          session.contactId = null;
+          session.phase = 'idle';
+          this.#pushSystem(session, 'DISCONNECT', 'Your chat ended; send CONNECT to start again.', {
+            isOfflineStatus: false,
+          });
+        }
+      } else {
+        this.#byContact.set(`${session.tenantId} ${contact.id}`, session);
+        if (contact.agentId !== null && contact.status === 'assigned') session.phase = 'assigned';
+        this.#save(session);
+      }
+      this.#armExpiry(session);
+    }
+  }
+
+  /** Hears the tenant's events, once. */
+  #hear(tenantId: TenantId) {
+    if (this.#tenants.has(tenantId)) return;
+    this.#tenants.set(
+      tenantId,
+      this.#host.subscribe(tenantId, (events) => {
+        this.#heard(tenantId, events);
+      }),
+    );
+  }
+
+  /** Keeps the session as it stands, when there is a store and the session is still open. */
+  #save(session: WebChatSession) {
+    if (this.#sessions.get(session.token) === session) this.#store?.save(session);
   }
 
   /** Ends every poll and timer; the contacts stay as they are. */
@@ -225,14 +280,7 @@ export class WebChat {
         max: this.settings.sessionsMax,
       });
     }
-    if (!this.#tenants.has(tenantId)) {
-      this.#tenants.set(
-        tenantId,
-        this.#host.subscribe(tenantId, (events) => {
-          this.#heard(tenantId, events);
-        }),
-      );
-    }
+    this.#hear(tenantId);
     const session: WebChatSession = {
       token: randomBytes(24).toString('base64url'),
       tenantId,
@@ -249,6 +297,7 @@ export class WebChat {
       wake: null,
     };
     this.#sessions.set(session.token, session);
+    this.#save(session);
     this.#armExpiry(session);
     return session;
   }
@@ -274,6 +323,7 @@ export class WebChat {
     const robot = this.#robot;
     if (robot === null) return this.#joinDescribed(session);
     session.phase = 'robot';
+    this.#save(session);
     const greeting = robot.greeting(this.#robotContext(session));
     if (greeting !== null) this.#pushRobot(session, robot, greeting);
     return 'connect to robot success';
@@ -331,6 +381,7 @@ export class WebChat {
     const { contactId, phase } = session;
     this.#endContact(session);
     session.phase = 'idle';
+    this.#save(session);
     if (contactId === null || (phase !== 'queued' && phase !== 'joining')) return 'disconnected';
     const outcome = await this.#host.submit(session.tenantId, {
       type: 'abandonContact',
@@ -374,6 +425,7 @@ export class WebChat {
     const messages = session.buffered.slice(0, this.settings.pollMessagesMax);
     session.deliveredSeq = messages.at(-1)?.seq ?? acked;
     session.lastSeenMs = this.#clock.nowMs();
+    this.#save(session);
     return { messages, cursor: session.deliveredSeq };
   }
 
@@ -405,6 +457,7 @@ export class WebChat {
     const previous = session.phase;
     session.phase = 'joining';
     session.contactId = contactId;
+    this.#save(session);
     // Before the command: its events are heard during the submit.
     this.#byContact.set(`${session.tenantId} ${contactId}`, session);
     const outcome = await this.#host.submit(session.tenantId, {
@@ -419,9 +472,11 @@ export class WebChat {
     if (outcome.rejection !== null) {
       this.#endContact(session);
       session.phase = previous;
+      this.#save(session);
       return outcome.rejection;
     }
     session.lastContactId = contactId;
+    this.#save(session);
     for (const event of outcome.events) {
       if (event.type === 'contactDeflected' && event.contactId === contactId) {
         return { kind: 'deflected', message: event.message };
@@ -446,6 +501,7 @@ export class WebChat {
       const session = this.#byContact.get(`${tenantId} ${contactId}`);
       if (session === undefined) continue;
       this.#apply(session, event);
+      this.#save(session);
     }
   }
 
@@ -590,6 +646,7 @@ export class WebChat {
     });
     // A client that stopped polling: keep the newest; its session expires soon anyway.
     if (session.buffered.length > this.settings.downlinkBufferedMax) session.buffered.shift();
+    this.#save(session);
     session.wake?.();
   }
 
@@ -610,6 +667,7 @@ export class WebChat {
 
   async #expire(session: WebChatSession) {
     this.#sessions.delete(session.token);
+    this.#store?.remove(session.token);
     session.wake?.();
     await this.disconnect(session);
   }
