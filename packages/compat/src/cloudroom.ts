@@ -11,6 +11,7 @@ import {
   LineupError,
   eventOf,
   type AgentView,
+  type ConnectionChange,
   type LineupAgent,
   type LineupCustomer,
   type QueueView,
@@ -237,7 +238,9 @@ export function createCloudRoomQueue(options: CloudRoomQueueOptions): CloudRoomQ
     };
   };
 
-  const offered = async (event: EventOf<'offerCreated'>): Promise<void> => {
+  const offered = async (
+    event: Pick<EventOf<'offerCreated'>, 'offerId' | 'contactId' | 'queueId'>,
+  ): Promise<void> => {
     offer = {
       offerId: event.offerId,
       contactId: event.contactId,
@@ -369,6 +372,38 @@ export function createCloudRoomQueue(options: CloudRoomQueueOptions): CloudRoomQ
       if (sdkErr === sdkErrNone) await announceStatus(queueId);
     });
   };
+
+  /**
+   * After a gap (the socket stayed away past the server's grace period, or the
+   * server restarted: events were lost), reads the state again. An agent
+   * learns its memberships and presence (a forced log-out), an offer
+   * withdrawn meanwhile is cancelled to the page and one made meanwhile is
+   * assigned, and its queues' statuses are told again. A customer whose
+   * contact left the line meanwhile is queuing no more.
+   */
+  const catchUp = async (): Promise<void> => {
+    if (agent !== undefined) {
+      const view = await agent.agent();
+      keepAgentView(view);
+      const pending = offer;
+      if (pending !== null && view.offer?.offerId !== pending.offerId) withdrawn(pending.offerId);
+      if (view.offer !== null && offer === null) await offered(view.offer);
+      for (const queueId of memberQueueIds) await announceStatus(queueId);
+    }
+    if (customer !== undefined && queuing !== null) {
+      const waiting = queuing;
+      const contact = await customer.contact(waiting.contactId).catch(() => null);
+      if (queuing !== waiting) return;
+      if (contact === null || contact.status !== 'queued') queuing = null;
+    }
+  };
+  const onConnection = (change: ConnectionChange): void => {
+    if (change.state !== 'open' || !change.welcome.isGap) return;
+    // Nothing to tell when the state cannot be read: the next change tells it.
+    void tasks.run(() => catchUp().catch(() => undefined));
+  };
+  if (agent !== undefined) stops.push(agent.on('connection', onConnection));
+  else if (customer !== undefined) stops.push(customer.on('connection', onConnection));
 
   if (agent !== undefined) {
     stops.push(

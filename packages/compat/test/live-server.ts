@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -37,9 +37,18 @@ export interface LiveServer {
   stop(): Promise<void>;
 }
 
-/** Starts `lineup serve --port 0` without the demo and waits until /readyz answers 200. */
-export async function startLiveServer(): Promise<LiveServer> {
+/**
+ * Starts `lineup serve --port 0` without the demo and waits until /readyz
+ * answers 200; `settings`, when given, is its settings file (`--config`).
+ */
+export async function startLiveServer(settings?: object): Promise<LiveServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'lineup-compat-'));
+  const configArgs: string[] = [];
+  if (settings !== undefined) {
+    const configFile = join(dataDir, 'lineup.json');
+    await writeFile(configFile, JSON.stringify(settings));
+    configArgs.push('--config', configFile);
+  }
   const child = spawn(
     process.execPath,
     [
@@ -54,6 +63,7 @@ export async function startLiveServer(): Promise<LiveServer> {
       '--data-dir',
       dataDir,
       '--no-demo',
+      ...configArgs,
     ],
     {
       env: { ...process.env, LINEUP_OPERATOR_KEY: operatorKey },
