@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { LineupAgent, LineupCustomer } from '@lineup/sdk';
-import { createCloudRoomQueue, type CloudRoomQueue } from '@lineup/compat';
-import { Heard, startLiveServer, type LiveServer } from './live-server.ts';
+import { createCloudRoomQueue } from '@lineup/compat';
+import { recordCallbacks, startLiveServer, type LiveServer } from './live-server.ts';
 
 /*
  * CloudRoom's queue module after a gap: the agent's page loses its socket
@@ -28,17 +28,6 @@ afterAll(async () => {
 afterEach(() => {
   for (const closable of opened.splice(0).reverse()) closable.close();
 });
-
-/** Every callback of the module, recorded. */
-function listen(queue: CloudRoomQueue): Heard {
-  const heard = new Heard();
-  for (const [key, value] of Object.entries(queue)) {
-    if (typeof value === 'object' && value !== null && 'callback' in value) {
-      (value as { callback: unknown }).callback = heard.listener(key);
-    }
-  }
-  return heard;
-}
 
 describe('CloudRoom queue API after a gap', () => {
   it('[compat] an agent away past the grace period hears the assignment it missed cancelled, and serves nothing until it starts again', async () => {
@@ -68,7 +57,7 @@ describe('CloudRoom queue API after a gap', () => {
     opened.push(agent);
     const ann = createCloudRoomQueue({ agent });
     opened.push(ann);
-    const heard = listen(ann);
+    const heard = recordCallbacks(ann);
     ann.CRVideo_InitQueueDat('init');
     expect(await heard.next('CRVideo_InitQueueDatRslt')).toEqual([0, 'init']);
     ann.CRVideo_StartService('general', 'start');
@@ -78,7 +67,7 @@ describe('CloudRoom queue API after a gap', () => {
     opened.push(customer);
     const ali = createCloudRoomQueue({ customer, profile: { name: 'Ali' } });
     opened.push(ali);
-    const aliHeard = listen(ali);
+    const aliHeard = recordCallbacks(ali);
     ali.CRVideo_StartQueuing('general');
     expect(await aliHeard.next('CRVideo_StartQueuingRslt')).toEqual([0, undefined]);
     const [assigned] = await heard.next('CRVideo_AutoAssignUser');

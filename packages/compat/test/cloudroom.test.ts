@@ -9,7 +9,7 @@ import {
   sdkErrOf,
   type CloudRoomQueue,
 } from '@lineup/compat';
-import { Heard, useLiveServer } from './live-server.ts';
+import { recordCallbacks, useLiveServer, type Heard } from './live-server.ts';
 
 /*
  * CloudRoom's queue module (seeds 000 and 001) driven as the documents'
@@ -67,13 +67,7 @@ async function page(
       : { customer: client, ...(name === undefined ? {} : { profile: { name } }) },
   );
   live.closeAfterTest(queue);
-  const heard = new Heard();
-  for (const [key, value] of Object.entries(queue)) {
-    if (typeof value === 'object' && value !== null && 'callback' in value) {
-      (value as { callback: unknown }).callback = heard.listener(key);
-    }
-  }
-  return { queue, heard };
+  return { queue, heard: recordCallbacks(queue) };
 }
 
 describe('CloudRoom queue API', () => {

@@ -241,3 +241,14 @@ export class Heard<Args extends unknown[] = unknown[]> {
     return this.calls.some((call) => call.name === name);
   }
 }
+
+/** Records every callback slot of an adapter (CloudRoom's `CRVideo_…Rslt` and notifications). */
+export function recordCallbacks(adapter: object): Heard {
+  const heard = new Heard();
+  for (const [key, value] of Object.entries(adapter)) {
+    if (typeof value === 'object' && value !== null && 'callback' in value) {
+      (value as { callback: unknown }).callback = heard.listener(key);
+    }
+  }
+  return heard;
+}
