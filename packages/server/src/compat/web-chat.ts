@@ -224,7 +224,10 @@ export class WebChat {
         }
       } else {
         this.#byContact.set(`${session.tenantId} ${contact.id}`, session);
-        if (contact.agentId !== null && contact.status === 'assigned') session.phase = 'assigned';
+        // A stop in the middle of joining left the phase behind its contact's.
+        if (contact.status === 'assigned') session.phase = 'assigned';
+        else if (contact.status === 'queued' || contact.status === 'offered')
+          session.phase = 'queued';
         this.#save(session);
       }
       this.#armExpiry(session);
