@@ -2,7 +2,8 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { LineupSupervisor, type AgentView, type QueueView } from '@lineup/sdk';
 import { messageOf } from '../shared/messages.ts';
 import type { SignedInProps } from '../shared/signed-in-page.tsx';
-import { LanguageSwitch, useWords } from '../shared/i18n.tsx';
+import { useWords } from '../shared/i18n.tsx';
+import { BoardTopBar } from './board-top-bar.tsx';
 import { adminWords } from './admin-words.ts';
 import { AdminAccess } from './admin-access.tsx';
 import { AdminAgents } from './admin-agents.tsx';
@@ -120,22 +121,15 @@ export function AdminApp({ url, token, onSignOut }: SignedInProps) {
   const section = { supervisor, act, reload };
   return (
     <div className="board admin">
-      <header className="topbar">
-        <h1>{t.administration}</h1>
-        <a href="#">{t.wallboard}</a>
-        <span className="spacer" />
-        <LanguageSwitch />
-        <button
-          type="button"
-          className="secondary"
-          onClick={() => {
-            supervisor.close();
-            onSignOut();
-          }}
-        >
-          {t.signOut}
-        </button>
-      </header>
+      <BoardTopBar
+        title={t.administration}
+        other={{ href: '#', label: t.wallboard }}
+        signOutLabel={t.signOut}
+        onSignOut={() => {
+          supervisor.close();
+          onSignOut();
+        }}
+      />
       {failure === null ? null : (
         <p className="banner error" role="alert">
           {failure}

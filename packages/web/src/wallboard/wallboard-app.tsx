@@ -3,7 +3,8 @@ import { announcementLengthMax, type QueueStatus } from '@lineup/protocol';
 import { LineupSupervisor, type ConnectionChange, type QueueView } from '@lineup/sdk';
 import { supervisorCallClient } from '../shared/calls/call-client.ts';
 import { ConnectionNote } from '../shared/connection-note.tsx';
-import { LanguageSwitch, useWords } from '../shared/i18n.tsx';
+import { useWords } from '../shared/i18n.tsx';
+import { BoardTopBar } from './board-top-bar.tsx';
 import { sharedWords } from '../shared/shared-words.ts';
 import type { SignedInProps } from '../shared/signed-in-page.tsx';
 import { AgentTable } from './agent-table.tsx';
@@ -227,22 +228,15 @@ export function WallboardApp({ url, token, onSignOut }: SignedInProps) {
   const watchedQueue = queues?.find((queue) => queue.id === watched);
   return (
     <div className="board">
-      <header className="topbar">
-        <h1>{t.wallboard}</h1>
-        <a href="#admin">{t.administration}</a>
-        <span className="spacer" />
-        <LanguageSwitch />
-        <button
-          type="button"
-          className="secondary"
-          onClick={() => {
-            supervisor?.close();
-            onSignOut();
-          }}
-        >
-          {shared.signOut}
-        </button>
-      </header>
+      <BoardTopBar
+        title={t.wallboard}
+        other={{ href: '#admin', label: t.administration }}
+        signOutLabel={shared.signOut}
+        onSignOut={() => {
+          supervisor?.close();
+          onSignOut();
+        }}
+      />
       <ConnectionNote change={connection} />
       {failure === null ? null : (
         <p className="banner error" role="alert">
