@@ -1,5 +1,4 @@
-import { parse, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 
 /*
  * Line charts as SVG, for the HTML report (report-html.ts) and the charts of
@@ -112,8 +111,13 @@ export async function renderLineChartSvg(chart: LineChart): Promise<string> {
   return renderSvg(lineChartSpec(chart));
 }
 
-/** Vega-Lite → Vega → SVG in a headless view, finalized so that nothing keeps running. */
+/**
+ * Vega-Lite → Vega → SVG in a headless view, finalized so that nothing keeps running.
+ * Vega is loaded on the first chart, not with the package: it is most of the code the `lineup`
+ * command would otherwise load at every start, `lineup serve` included, which draws no chart.
+ */
 async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const [{ parse, View }, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new View(parse(compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
