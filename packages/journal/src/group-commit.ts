@@ -67,9 +67,12 @@ export interface JournalStore {
   /**
    * Writes the batch in one durable transaction, keeping at most
    * `snapshotsKeptPerTenant` snapshots per tenant. Throws when the
-   * transaction fails, and then nothing of it was written.
+   * transaction fails, and then nothing of it was written. A store that
+   * commits on another thread returns a promise instead, settled the same
+   * way; it writes the batches in the order it was given them, and refuses
+   * every batch after one that failed.
    */
-  commit(batch: CommitBatch): void;
+  commit(batch: CommitBatch): void | Promise<void>;
   /** Up to `limit` committed entries with seq > `afterSeq`, in seq order. */
   read(tenantId: TenantId, afterSeq: number, limit: number): StoredRow[];
   /** The committed entry that carries this command id, if any. */
@@ -78,8 +81,8 @@ export interface JournalStore {
   latestSnapshot(tenantId: TenantId): StoredSnapshot | undefined;
   /** Tenants with a committed entry or snapshot, sorted. */
   tenants(): TenantId[];
-  /** Releases the store; called once. */
-  close(): void;
+  /** Releases the store, once every commit it was given is settled; called once. */
+  close(): void | Promise<void>;
 }
 
 /** Crashes on a broken invariant or a misuse of the journal: a bug, not an expected failure. */
@@ -129,6 +132,11 @@ export class GroupCommitJournal implements Journal {
   /** Last seq committed per tenant. */
   readonly #committedSeqs = new Map<TenantId, number>();
   #pending: PendingBatch = emptyBatch();
+  /**
+   * Batches handed to a store that commits on another thread and not settled
+   * yet, oldest first. Their command ids are still taken, and close waits for them.
+   */
+  readonly #inFlight: { batch: PendingBatch; settled: Promise<void> }[] = [];
   #timer: NodeJS.Timeout | undefined;
   #commits = 0;
   #entriesCommitted = 0;
@@ -294,20 +302,16 @@ export class GroupCommitJournal implements Journal {
       commits: this.#commits,
       entriesCommitted: this.#entriesCommitted,
       entriesPending: this.#pending.entries.length,
+      entriesCommitting: this.#inFlight.reduce((sum, { batch }) => sum + batch.entries.length, 0),
     };
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.#isClosed) {
-        resolve();
-        return;
-      }
-      if (this.#failure === undefined) this.#commitPending();
-      this.#isClosed = true;
-      this.#store.close();
-      resolve();
-    });
+  async close(): Promise<void> {
+    if (this.#isClosed) return;
+    if (this.#failure === undefined) this.#commitPending();
+    this.#isClosed = true;
+    await Promise.all(this.#inFlight.map(({ settled }) => settled));
+    await this.#store.close();
   }
 
   #checkUsable(): void {
@@ -364,6 +368,7 @@ export class GroupCommitJournal implements Journal {
     }
     const seq =
       this.#pending.commandIds.get(tenantId)?.get(commandId) ??
+      this.#inFlightSeqOf(tenantId, commandId) ??
       this.#store.entryByCommandId(tenantId, commandId)?.seq;
     if (seq !== undefined || seenInAppend.has(commandId)) {
       return {
@@ -396,7 +401,20 @@ export class GroupCommitJournal implements Journal {
     }
   }
 
-  /** Writes the pending batch in one transaction, then settles everyone waiting for it. */
+  /** The seq of a command id in a batch being committed, if any. */
+  #inFlightSeqOf(tenantId: TenantId, commandId: string): number | undefined {
+    for (const { batch } of this.#inFlight) {
+      const seq = batch.commandIds.get(tenantId)?.get(commandId);
+      if (seq !== undefined) return seq;
+    }
+    return undefined;
+  }
+
+  /**
+   * Writes the pending batch in one transaction, then settles everyone
+   * waiting for it: at once with a synchronous store, when the store says so
+   * with one that commits on another thread (while later batches gather).
+   */
   #commitPending(): void {
     if (this.#timer !== undefined) {
       clearTimeout(this.#timer);
@@ -406,12 +424,40 @@ export class GroupCommitJournal implements Journal {
     if (batch.waiters.length === 0) return;
     this.#pending = emptyBatch();
     const startMs = performance.now();
+    let done: void | Promise<void>;
     try {
-      this.#store.commit({ entries: batch.entries, snapshots: batch.snapshots });
+      done = this.#store.commit({ entries: batch.entries, snapshots: batch.snapshots });
     } catch (error: unknown) {
       this.#fail(batch, error);
       return;
     }
+    if (done === undefined) {
+      this.#committed(batch, startMs);
+      return;
+    }
+    const inFlight = {
+      batch,
+      settled: done.then(
+        () => {
+          this.#settled(inFlight);
+          this.#committed(batch, startMs);
+        },
+        (error: unknown) => {
+          this.#settled(inFlight);
+          this.#fail(batch, error);
+        },
+      ),
+    };
+    this.#inFlight.push(inFlight);
+  }
+
+  /** Takes a settled batch off the in-flight list; the store settles them in order. */
+  #settled(inFlight: { batch: PendingBatch }): void {
+    assert(this.#inFlight[0] === inFlight, 'commits settled out of order');
+    this.#inFlight.shift();
+  }
+
+  #committed(batch: PendingBatch, startMs: number): void {
     const durationMs = performance.now() - startMs;
     this.#commits += 1;
     this.#entriesCommitted += batch.entries.length;
@@ -430,7 +476,7 @@ export class GroupCommitJournal implements Journal {
    * already, and the host's engine applied events that are not on disk.
    */
   #fail(batch: PendingBatch, cause: unknown): void {
-    this.#failure = cause instanceof Error ? cause : new Error(String(cause));
+    this.#failure ??= cause instanceof Error ? cause : new Error(String(cause));
     const error = new Error('journal commit failed; reopen the journal and replay', {
       cause: this.#failure,
     });

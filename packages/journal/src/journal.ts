@@ -173,8 +173,10 @@ export interface JournalStats {
   readonly commits: number;
   /** Entries committed since open. */
   readonly entriesCommitted: number;
-  /** Entries waiting for their commit now. */
+  /** Entries gathered for the next commit, not yet handed to the store. */
   readonly entriesPending: number;
+  /** Entries handed to the store whose commit has not finished (a store that commits on another thread). */
+  readonly entriesCommitting: number;
 }
 
 /** One finished commit, reported to `onCommit` (e.g. for the commit latency histogram). */

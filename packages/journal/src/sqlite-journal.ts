@@ -15,7 +15,8 @@ import {
   type JournalOptions,
   type JournalRefusal,
 } from './journal.ts';
-import { journalFileKind, openSqliteFile } from './sqlite-schema.ts';
+import { CommitWorker, type CommitStatements } from './sqlite-commit-worker.ts';
+import { journalFileKind, openSqliteFile, sqliteWalBytesMax } from './sqlite-schema.ts';
 
 /*
  * The embedded journal: one SQLite file under the data dir, in WAL mode with
@@ -49,38 +50,40 @@ export type SqliteJournalOpenResult =
 /** A row of `entries` as an array: seq, at_ms, command_id, events. */
 type RawRow = [number, number, string | null, string];
 
-/** A store on one open better-sqlite3 connection, with every statement prepared once. */
+/** The statements of a commit (run by the commit thread, sqlite-commit-worker.ts). */
+const commitStatements: CommitStatements = {
+  insertEntry:
+    'INSERT INTO entries (tenant_id, seq, at_ms, command_id, events) VALUES (?, ?, ?, ?, ?)',
+  upsertTenant: `INSERT INTO tenants (tenant_id, last_seq) VALUES (?, ?)
+       ON CONFLICT (tenant_id) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)`,
+  insertSnapshot: `INSERT INTO snapshots (tenant_id, seq, snapshot) VALUES (?, ?, ?)
+       ON CONFLICT (tenant_id, seq) DO UPDATE SET snapshot = excluded.snapshot`,
+  pruneSnapshots: `DELETE FROM snapshots WHERE tenant_id = ? AND seq NOT IN
+       (SELECT seq FROM snapshots WHERE tenant_id = ? ORDER BY seq DESC LIMIT ?)`,
+};
+
+/**
+ * A store on one open better-sqlite3 connection, which reads, with every
+ * statement prepared once; commits go to the file's commit thread.
+ */
 class SqliteJournalStore implements JournalStore {
   readonly #db: Database.Database;
-  readonly #insertEntry: Database.Statement<[string, number, number, string | null, string]>;
-  readonly #upsertTenant: Database.Statement<[string, number]>;
-  readonly #insertSnapshot: Database.Statement<[string, number, string]>;
-  readonly #pruneSnapshots: Database.Statement<[string, string, number]>;
+  readonly #committer: CommitWorker;
   readonly #selectEntries: Database.Statement<[string, number, number], RawRow>;
   readonly #selectByCommandId: Database.Statement<[string, string], StoredRow>;
   readonly #selectSnapshot: Database.Statement<[string], StoredSnapshot>;
   readonly #selectTenants: Database.Statement<[], TenantId>;
   readonly #selectLastSeqs: Database.Statement<[], { tenantId: TenantId; lastSeq: number }>;
-  readonly #commit: Database.Transaction<(batch: CommitBatch) => void>;
 
   constructor(db: Database.Database) {
     this.#db = db;
+    this.#committer = new CommitWorker(db.name, {
+      busyTimeoutMs: sqliteBusyTimeoutMs,
+      walBytesMax: sqliteWalBytesMax,
+      snapshotsKept: snapshotsKeptPerTenant,
+      statements: commitStatements,
+    });
     const entryColumns = 'seq, at_ms AS atMs, command_id AS commandId, events AS eventsJson';
-    this.#insertEntry = db.prepare(
-      'INSERT INTO entries (tenant_id, seq, at_ms, command_id, events) VALUES (?, ?, ?, ?, ?)',
-    );
-    this.#upsertTenant = db.prepare(
-      `INSERT INTO tenants (tenant_id, last_seq) VALUES (?, ?)
-       ON CONFLICT (tenant_id) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)`,
-    );
-    this.#insertSnapshot = db.prepare(
-      `INSERT INTO snapshots (tenant_id, seq, snapshot) VALUES (?, ?, ?)
-       ON CONFLICT (tenant_id, seq) DO UPDATE SET snapshot = excluded.snapshot`,
-    );
-    this.#pruneSnapshots = db.prepare(
-      `DELETE FROM snapshots WHERE tenant_id = ? AND seq NOT IN
-       (SELECT seq FROM snapshots WHERE tenant_id = ? ORDER BY seq DESC LIMIT ?)`,
-    );
     // Raw rows (arrays): better-sqlite3 builds them faster than objects with
     // named columns, and a replay reads millions (bench/journal.bench.ts).
     this.#selectEntries = db
@@ -101,18 +104,14 @@ class SqliteJournalStore implements JournalStore {
     this.#selectLastSeqs = db.prepare(
       'SELECT tenant_id AS tenantId, last_seq AS lastSeq FROM tenants WHERE last_seq > 0',
     );
-    this.#commit = db.transaction((batch: CommitBatch) => {
-      this.#write(batch);
-    });
   }
 
   lastSeqs(): ReadonlyMap<TenantId, number> {
     return new Map(this.#selectLastSeqs.all().map((row) => [row.tenantId, row.lastSeq]));
   }
 
-  commit(batch: CommitBatch): void {
-    // IMMEDIATE takes the write lock at BEGIN: a lock conflict fails before any write.
-    this.#commit.immediate(batch);
+  commit(batch: CommitBatch): Promise<void> {
+    return this.#committer.commit(batch);
   }
 
   read(tenantId: TenantId, afterSeq: number, limit: number): StoredRow[] {
@@ -133,29 +132,9 @@ class SqliteJournalStore implements JournalStore {
     return this.#selectTenants.all();
   }
 
-  close(): void {
+  async close(): Promise<void> {
+    await this.#committer.close();
     this.#db.close();
-  }
-
-  #write(batch: CommitBatch): void {
-    const lastSeqs = new Map<TenantId, number>();
-    for (const entry of batch.entries) {
-      this.#insertEntry.run(
-        entry.tenantId,
-        entry.seq,
-        entry.atMs,
-        entry.commandId,
-        entry.eventsJson,
-      );
-      lastSeqs.set(entry.tenantId, entry.seq);
-    }
-    for (const snapshot of batch.snapshots) {
-      this.#insertSnapshot.run(snapshot.tenantId, snapshot.seq, snapshot.snapshotJson);
-      this.#pruneSnapshots.run(snapshot.tenantId, snapshot.tenantId, snapshotsKeptPerTenant);
-      // A tenant that has a snapshot but no entry yet is still a tenant.
-      if (!lastSeqs.has(snapshot.tenantId)) lastSeqs.set(snapshot.tenantId, 0);
-    }
-    for (const [tenantId, seq] of lastSeqs) this.#upsertTenant.run(tenantId, seq);
   }
 }
 

@@ -33,7 +33,12 @@ describe('a failed commit', () => {
     const second = journal.append(tenantId, [entry(2)]);
     await expect(first).rejects.toThrow(/commit failed/);
     await expect(second).rejects.toThrow(/commit failed/);
-    expect(journal.stats()).toEqual({ commits: 1, entriesCommitted: 1, entriesPending: 0 });
+    expect(journal.stats()).toEqual({
+      commits: 1,
+      entriesCommitted: 1,
+      entriesPending: 0,
+      entriesCommitting: 0,
+    });
   });
 
   it('[J9] spends the journal: later calls reject with the failure as their cause', async () => {

@@ -121,6 +121,66 @@ describe('close and reopen', () => {
   });
 });
 
+describe('the commit thread', () => {
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      setTimeout(resolve, ms);
+    });
+
+  it('[J3] a commit waiting for the disk leaves the thread free: timers run, then the append resolves', async () => {
+    const dataDir = newDataDir();
+    const journal = open(dataDir);
+    expect(await journal.append(tenantA, [{ atMs: 1, events: commandEvents(1) }])).toMatchObject({
+      ok: true,
+    });
+    // Another connection holds the write lock: the next commit waits for it (busy timeout).
+    const other = new Database(join(dataDir, sqliteJournalFileName));
+    other.exec('BEGIN IMMEDIATE');
+    let isAppended = false;
+    const append = journal
+      .append(tenantA, [{ atMs: 2, events: commandEvents(2) }])
+      .then((result) => {
+        isAppended = true;
+        return result;
+      });
+    // A commit on this thread would hold it until the lock is free, and no timer would run.
+    await sleep(100);
+    expect(isAppended).toBe(false);
+    expect(journal.stats()).toMatchObject({ entriesCommitting: 1, commits: 1 });
+    other.exec('COMMIT');
+    other.close();
+    expect(await append).toEqual({ ok: true, seqs: [2] });
+    expect(journal.stats()).toMatchObject({ entriesCommitting: 0, commits: 2 });
+    expect((await readAll(journal, tenantA)).map((entry) => entry.seq)).toEqual([1, 2]);
+    await journal.close();
+  });
+
+  it('[J9] a commit the file refuses rejects its appends and those behind it, and spends the journal', async () => {
+    const dataDir = newDataDir();
+    const journal = open(dataDir);
+    // A second writer took seq 1 of tenant A behind the journal's back: its commit collides.
+    const other = new Database(join(dataDir, sqliteJournalFileName));
+    other
+      .prepare(
+        'INSERT INTO entries (tenant_id, seq, at_ms, command_id, events) VALUES (?, 1, 0, NULL, ?)',
+      )
+      .run(tenantA, '[]');
+    other.close();
+    const first = journal.append(tenantA, [{ atMs: 1, events: commandEvents(1) }]);
+    await expect(first).rejects.toThrow(/journal commit failed/);
+    await expect(journal.append(tenantB, [{ atMs: 2, events: [] }])).rejects.toThrow(
+      /journal failed/,
+    );
+    await journal.close();
+    // Nothing of the refused commit reached the file: only the other writer's entry is there.
+    const db = new Database(join(dataDir, sqliteJournalFileName), { readonly: true });
+    expect(db.prepare('SELECT tenant_id, seq, at_ms FROM entries').raw().all()).toEqual([
+      [tenantA, 1, 0],
+    ]);
+    db.close();
+  });
+});
+
 describe('schema', () => {
   it('[J11] a new file records the schema version, the journal mark and WAL mode', async () => {
     const dataDir = newDataDir();
