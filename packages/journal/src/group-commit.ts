@@ -310,7 +310,8 @@ export class GroupCommitJournal implements Journal {
     if (this.#isClosed) return;
     if (this.#failure === undefined) this.#commitPending();
     this.#isClosed = true;
-    await Promise.all(this.#inFlight.map(({ settled }) => settled));
+    // A batch that gathered behind the last commit goes when that one is done.
+    while (this.#inFlight.length > 0) await this.#inFlight[this.#inFlight.length - 1]?.settled;
     await this.#store.close();
   }
 
@@ -386,14 +387,14 @@ export class GroupCommitJournal implements Journal {
     const isFull =
       batch.entries.length + entries > commitEntriesMax ||
       batch.sizeBytes + sizeBytes > commitBytesMax;
-    if (isFull && batch.waiters.length > 0) this.#commitPending();
+    if (isFull && batch.waiters.length > 0) this.#commitPending(true);
   }
 
   /** Commits at once when the batch is full; otherwise when the window ends. */
   #schedule(): void {
     const batch = this.#pending;
     if (batch.entries.length >= commitEntriesMax || batch.sizeBytes >= commitBytesMax) {
-      this.#commitPending();
+      this.#commitPending(true);
     } else if (this.#timer === undefined) {
       this.#timer = setTimeout(() => {
         this.#commitPending();
@@ -413,15 +414,22 @@ export class GroupCommitJournal implements Journal {
   /**
    * Writes the pending batch in one transaction, then settles everyone
    * waiting for it: at once with a synchronous store, when the store says so
-   * with one that commits on another thread (while later batches gather).
+   * with one that commits on another thread.
+   *
+   * With such a store, one commit is under way at a time: what arrives while
+   * it waits for the disk gathers and goes as the next batch as soon as it
+   * is done, sharing one fsync, rather than queueing one small commit per
+   * window behind it. Only a full batch (`isFull`) is handed over behind
+   * another, so that no batch grows past the limits.
    */
-  #commitPending(): void {
+  #commitPending(isFull = false): void {
     if (this.#timer !== undefined) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
     const batch = this.#pending;
     if (batch.waiters.length === 0) return;
+    if (this.#inFlight.length > 0 && !isFull) return;
     this.#pending = emptyBatch();
     const startMs = performance.now();
     let done: void | Promise<void>;
@@ -441,10 +449,15 @@ export class GroupCommitJournal implements Journal {
         () => {
           this.#settled(inFlight);
           this.#committed(batch, startMs);
+          this.#commitPending();
         },
         (error: unknown) => {
           this.#settled(inFlight);
           this.#fail(batch, error);
+          // Appends that gathered meanwhile were taken before the failure was known.
+          const gathered = this.#pending;
+          this.#pending = emptyBatch();
+          this.#fail(gathered, error);
         },
       ),
     };

@@ -18,6 +18,7 @@ import {
   readBatches,
   snapshotsKeptPerTenant,
   sqliteJournalFileName,
+  type CommitReport,
   type Entry,
   type Journal,
 } from '../src/index.ts';
@@ -155,6 +156,33 @@ describe('the commit thread', () => {
     await journal.close();
   });
 
+  it('[J3] appends arriving while a commit waits for the disk share the next commit', async () => {
+    const dataDir = newDataDir();
+    const reports: CommitReport[] = [];
+    const opened = openSqliteJournal({ dataDir, onCommit: (report) => reports.push(report) });
+    if (!opened.ok) throw new Error(opened.refusal.message);
+    const journal = opened.journal;
+    const other = new Database(join(dataDir, sqliteJournalFileName));
+    other.exec('BEGIN IMMEDIATE');
+    const appends = [journal.append(tenantA, [{ atMs: 1, events: commandEvents(1) }])];
+    // Each later append comes after a whole commit window, while the first commit still waits.
+    for (const atMs of [2, 3, 4]) {
+      await sleep(20);
+      appends.push(journal.append(tenantA, [{ atMs, events: commandEvents(atMs) }]));
+    }
+    expect(journal.stats()).toMatchObject({ entriesCommitting: 1, entriesPending: 3 });
+    other.exec('COMMIT');
+    other.close();
+    expect((await Promise.all(appends)).map((result) => result.ok)).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(reports.map((report) => report.entries)).toEqual([1, 3]);
+    await journal.close();
+  });
+
   it('[J9] a commit the file refuses rejects its appends and those behind it, and spends the journal', async () => {
     const dataDir = newDataDir();
     const journal = open(dataDir);
@@ -166,8 +194,16 @@ describe('the commit thread', () => {
       )
       .run(tenantA, '[]');
     other.close();
+    // The file is busy while the doomed commit is handed over, so another append gathers behind it.
+    const locker = new Database(join(dataDir, sqliteJournalFileName));
+    locker.exec('BEGIN IMMEDIATE');
     const first = journal.append(tenantA, [{ atMs: 1, events: commandEvents(1) }]);
+    await sleep(20);
+    const gathered = journal.append(tenantA, [{ atMs: 2, events: commandEvents(2) }]);
+    locker.exec('COMMIT');
+    locker.close();
     await expect(first).rejects.toThrow(/journal commit failed/);
+    await expect(gathered).rejects.toThrow(/journal commit failed/);
     await expect(journal.append(tenantB, [{ atMs: 2, events: [] }])).rejects.toThrow(
       /journal failed/,
     );
