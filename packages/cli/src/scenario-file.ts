@@ -142,8 +142,12 @@ export const schemaKnowsEveryField: [
 
 // --- Problems of shape, each with its path ----------------------------------------------------
 
-/** The whole schema, compiled once: the fast path for a file without problems. */
-const scenarioValidator = Compile(ScenarioSchema);
+/**
+ * The whole schema, compiled when the first file is read (the fast path for a
+ * file without problems); not at load, as `lineup serve` loads this module too.
+ */
+const compileScenarioSchema = () => Compile(ScenarioSchema);
+let scenarioValidator: ReturnType<typeof compileScenarioSchema> | undefined;
 
 /** Compiled checkers per schema node, built when a file first fails there. */
 const validators = new WeakMap<TSchema, Validator>();
@@ -284,7 +288,7 @@ export function parseScenarioText(text: string): ScenarioFileResult {
     const reason = error instanceof Error ? error.message : String(error);
     return { ok: false, problems: [{ path: '/', message: `is not valid JSON: ${reason}` }] };
   }
-  if (!scenarioValidator.Check(value)) {
+  if (!(scenarioValidator ??= compileScenarioSchema()).Check(value)) {
     const problems: ScenarioProblem[] = [];
     walk(ScenarioSchema, value, '', problems);
     // The walker and the compiled schema agree; should they not, the schema's verdict stands.
