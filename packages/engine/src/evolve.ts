@@ -298,7 +298,8 @@ function updateQueue(state: State, event: EventOf<'queueUpdated'>): void {
   queue.hoursChangeAtMs = event.hoursChangeAtMs;
   deriveQueueShape(queue);
   queue.lines.clear();
-  queue.lineList = [];
+  // Emptied in place: the members' QueueOfAgent entries hold this array.
+  queue.lineList.length = 0;
   queue.freeAgents.clear();
   for (const contact of contacts) {
     // The bullseye level follows the new steps and the wait so far (R15).

@@ -301,6 +301,7 @@ export function orderQueues(state: State, agent: Agent): void {
         agentPriority: membership.priority,
         queuePriority: queue.settings.priority,
         agingPointsPerMinute: queue.settings.agingPointsPerMinute,
+        lineList: queue.lineList,
       };
     })
     .sort(

@@ -54,6 +54,21 @@ export interface QueueOfAgent {
   readonly queuePriority: number;
   /** The queue's aging rate (settings.agingPointsPerMinute). */
   readonly agingPointsPerMinute: number;
+  /** The queue's lines (queue.lineList, the same array), read without touching the queue. */
+  readonly lineList: readonly LineEntry[];
+}
+
+/** A line of a queue in its flat list (Queue.lineList). */
+export interface LineEntry {
+  readonly channel: Channel;
+  readonly level: number;
+  readonly line: OrderedSet<Contact>;
+  /**
+   * The minimum agent priority of the line's bullseye level (R15): a copy of
+   * levelMinPriority[level], which cannot change while the entry exists
+   * (updateQueue rebuilds the lines), so that the routing loop reads it here.
+   */
+  readonly minPriority: number;
 }
 
 /** An agent's entry in a queue's free-agent index; its fields are frozen while it is indexed. */
@@ -105,8 +120,12 @@ export interface Queue {
 
   /** Derived: waiting contacts by channel and bullseye level, in serving order (R2). */
   lines: Map<Channel, (OrderedSet<Contact> | undefined)[]>;
-  /** Derived: the same lines as a flat list, for the hot loops that visit them all. */
-  lineList: { channel: Channel; level: number; line: OrderedSet<Contact> }[];
+  /**
+   * Derived: the same lines as a flat list, for the hot loops that visit them
+   * all. The array is never replaced (updateQueue empties it in place), so that
+   * QueueOfAgent can hold it.
+   */
+  readonly lineList: LineEntry[];
   /** Derived: waiting contacts by joinedAt: the longest wait is first. O(log n) insert and delete. */
   bySince: OrderedSet<Contact>;
   /** Derived: live contacts of the queue in any state. */
@@ -409,7 +428,12 @@ export function lineFor(queue: Queue, channel: Channel, level: number): OrderedS
   if (line === undefined) {
     line = newLine();
     levels[level] = line;
-    queue.lineList.push({ channel, level, line });
+    queue.lineList.push({
+      channel,
+      level,
+      line,
+      minPriority: queue.levelMinPriority[level] ?? Number.NEGATIVE_INFINITY,
+    });
   }
   return line;
 }
