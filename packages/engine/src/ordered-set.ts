@@ -248,10 +248,20 @@ export class OrderedSet<T> {
 
   /** Inserts an item; returns false (and changes nothing) if an equal item is present. */
   insert(item: T): boolean {
-    const leaf = this.descend(item);
-    const found = search(leaf.keys, item, this.compare);
-    if (found >= 0) return false;
-    const position = ~found;
+    let leaf: Leaf<T>;
+    let position: number;
+    if (this.itemsTotal > 0 && this.compare(lastKey(this.root), item) < 0) {
+      // Beyond the largest item, the common case (a contact joins at the back of its line and of
+      // the longest-wait order, a snapshot is restored in joining order): the path is known, so
+      // the descent needs no comparisons.
+      leaf = this.descendToEdge(false);
+      position = leaf.keys.length;
+    } else {
+      leaf = this.descend(item);
+      const found = search(leaf.keys, item, this.compare);
+      if (found >= 0) return false;
+      position = ~found;
+    }
     insertAt(leaf.keys, position, item);
     if (position === 0 && leaf === this.head) this.smallest = item;
     this.itemsTotal += 1;
@@ -294,8 +304,11 @@ export class OrderedSet<T> {
 
   /** Deletes the item equal to `item`; returns false if none. */
   delete(item: T): boolean {
-    const leaf = this.descend(item);
-    const found = search(leaf.keys, item, this.compare);
+    // The smallest item is the one most often deleted (a line's head is offered, the longest
+    // wait ends, the next timer fires): its path is known without comparisons.
+    const isSmallest = this.smallest !== undefined && this.compare(this.smallest, item) === 0;
+    const leaf = isSmallest ? this.descendToEdge(true) : this.descend(item);
+    const found = isSmallest ? 0 : search(leaf.keys, item, this.compare);
     if (found < 0) return false;
     removeAt(leaf.keys, found);
     if (found === 0 && leaf === this.head) this.smallest = leaf.keys[0];
@@ -399,6 +412,25 @@ export class OrderedSet<T> {
     this.stamp.version += 1;
     this.pathBranches.length = 0;
     this.pathDepth = 0;
+  }
+
+  /**
+   * Walks from the root to the leftmost leaf (`isLeft`) or the rightmost one,
+   * recording the path as descend does; for the smallest and largest items
+   * descend would take the same path.
+   */
+  private descendToEdge(isLeft: boolean): Leaf<T> {
+    let node = this.root;
+    let depth = 0;
+    while (!node.isLeaf) {
+      const slot = isLeft ? 0 : node.keys.length - 1;
+      this.pathBranches[depth] = node;
+      this.pathSlots[depth] = slot;
+      depth += 1;
+      node = node.children[slot] as Node<T>;
+    }
+    this.pathDepth = depth;
+    return node;
   }
 
   /**
