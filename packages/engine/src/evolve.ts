@@ -16,10 +16,10 @@ import {
 } from './indexes.ts';
 import {
   deriveQueueShape,
-  agentIndexes,
+  materializeAgent,
+  materializeQueue,
   markToAnnounce,
   newContact,
-  queueIndexes,
   type Agent,
   type Contact,
   type Queue,
@@ -274,15 +274,14 @@ function apply(state: State, event: Event): void {
 }
 
 function createQueue(state: State, event: EventOf<'queueCreated'>): void {
-  const queue: Queue = {
+  const queue = materializeQueue({
     settings: clone(event.queue),
     isOpen: event.isOpen,
     hoursChangeAtMs: event.hoursChangeAtMs,
     stats: newTally(zeroQueueCounters),
     lastEnteredServiceWaitMs: null,
     lastStatusSignature: null,
-    ...queueIndexes(),
-  };
+  });
   deriveQueueShape(queue);
   state.queues.set(queue.settings.id, queue);
   syncQueueTimer(state, queue);
@@ -326,7 +325,7 @@ export function levelAt(queue: Queue, waitMs: number): number {
 
 function createAgent(state: State, event: EventOf<'agentCreated'>): void {
   const settings = event.agent;
-  const agent: Agent = {
+  const agent = materializeAgent({
     id: settings.id,
     name: settings.name,
     capacity: { ...settings.capacity },
@@ -347,8 +346,7 @@ function createAgent(state: State, event: EventOf<'agentCreated'>): void {
     activity: 'offline',
     activitySinceMs: event.atMs,
     stats: newTally(zeroAgentCounters),
-    ...agentIndexes(),
-  };
+  });
   state.agents.set(agent.id, agent);
   for (const membership of settings.memberships) {
     agent.memberships.push({

@@ -10,12 +10,12 @@ import {
   syncQueueTimer,
 } from './indexes.ts';
 import {
-  agentIndexes,
+  materializeAgent,
+  materializeQueue,
   clearToAnnounce,
   materializeContact,
   deriveQueueShape,
   emptyState,
-  queueIndexes,
   type Agent,
   type ContactFields,
   type Queue,
@@ -130,7 +130,7 @@ export function restoreState(input: EngineSnapshot): State {
   state.dayStartMs = snapshot.dayStartMs;
   state.nextDayStartMs = snapshot.nextDayStartMs;
   for (const record of snapshot.queues) {
-    const queue: Queue = {
+    const queue = materializeQueue({
       settings: clone(record.settings),
       isOpen: record.isOpen,
       hoursChangeAtMs: record.hoursChangeAtMs,
@@ -138,24 +138,21 @@ export function restoreState(input: EngineSnapshot): State {
       lastEnteredServiceWaitMs: record.lastEnteredServiceWaitMs,
       lastStatusSignature:
         record.lastStatusSignature === null ? null : [...record.lastStatusSignature],
-      ...queueIndexes(),
-    };
+    });
     deriveQueueShape(queue);
     state.queues.set(queue.settings.id, queue);
     syncQueueTimer(state, queue);
   }
   const agents: Agent[] = [];
   for (const record of snapshot.agents) {
-    const agent: Agent = {
-      ...record,
-      capacity: { ...record.capacity },
-      memberships: record.memberships.map((membership) => ({ ...membership })),
-      wrapUpContactIds: [...record.wrapUpContactIds],
-      held: [...record.held],
-      recentOfferIds: [...record.recentOfferIds],
-      stats: copyTally(record.stats),
-      ...agentIndexes(),
-    };
+    const agent = materializeAgent(record);
+    // The parts the engine changes in place are copies, so that the snapshot stays as it was.
+    agent.capacity = { ...record.capacity };
+    agent.memberships = record.memberships.map((membership) => ({ ...membership }));
+    agent.wrapUpContactIds = [...record.wrapUpContactIds];
+    agent.held = [...record.held];
+    agent.recentOfferIds = [...record.recentOfferIds];
+    agent.stats = copyTally(record.stats);
     state.agents.set(agent.id, agent);
     agents.push(agent);
     for (const membership of agent.memberships) {

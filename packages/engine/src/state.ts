@@ -369,25 +369,32 @@ export function newLine(): OrderedSet<Contact> {
   return new OrderedSet(lineOrder);
 }
 
-/** The derived parts of a queue, empty. */
-export function queueIndexes(): Pick<
+/** A queue's records without its derived parts: what a snapshot holds. */
+export type QueueFields = Pick<
   Queue,
-  | 'lines'
-  | 'lineList'
-  | 'bySince'
-  | 'contacts'
-  | 'waiting'
-  | 'offered'
-  | 'agents'
-  | 'members'
-  | 'freeAgents'
-  | 'levelMinPriority'
-  | 'channels'
-  | 'timer'
-  | 'isEwtInputChanged'
-  | 'isToAnnounce'
-> {
+  | 'settings'
+  | 'isOpen'
+  | 'hoursChangeAtMs'
+  | 'stats'
+  | 'lastEnteredServiceWaitMs'
+  | 'lastStatusSignature'
+>;
+
+/**
+ * Builds a queue with empty derived parts. Every field is written out, in one
+ * order, rather than spread from a helper's object: spreading new properties
+ * into an object literal took V8 tens of microseconds per object (a tenth of
+ * a restore went on 10,000 agents built that way), and one literal gives
+ * every queue one hidden class.
+ */
+export function materializeQueue(fields: QueueFields): Queue {
   return {
+    settings: fields.settings,
+    isOpen: fields.isOpen,
+    hoursChangeAtMs: fields.hoursChangeAtMs,
+    stats: fields.stats,
+    lastEnteredServiceWaitMs: fields.lastEnteredServiceWaitMs,
+    lastStatusSignature: fields.lastStatusSignature,
     lines: new Map(),
     lineList: [],
     bySince: new OrderedSet(sinceOrder),
@@ -578,12 +585,38 @@ export function noneHeld(): Record<Channel, number> {
   return { voice: 0, video: 0, chat: 0, callback: 0, email: 0, task: 0 };
 }
 
-/** The derived parts of an agent, empty. */
-export function agentIndexes(): Pick<
+/** An agent's records without its derived parts: what a snapshot holds. */
+export type AgentFields = Omit<
   Agent,
   'heldByChannel' | 'heldLive' | 'slots' | 'queueOrder' | 'personal' | 'timer' | 'isToSlot'
-> {
+>;
+
+/**
+ * Builds an agent with empty derived parts, every field written out in the
+ * order snapshots list them (see materializeQueue for why not a spread).
+ */
+export function materializeAgent(fields: AgentFields): Agent {
   return {
+    id: fields.id,
+    name: fields.name,
+    capacity: fields.capacity,
+    memberships: fields.memberships,
+    mode: fields.mode,
+    presence: fields.presence,
+    reason: fields.reason,
+    wrapUpUntilMs: fields.wrapUpUntilMs,
+    wrapUpStartMs: fields.wrapUpStartMs,
+    wrapUpQueueId: fields.wrapUpQueueId,
+    wrapUpContactIds: fields.wrapUpContactIds,
+    idleSinceMs: fields.idleSinceMs,
+    lastOfferSeq: fields.lastOfferSeq,
+    offerContactId: fields.offerContactId,
+    held: fields.held,
+    noAnswerCount: fields.noAnswerCount,
+    recentOfferIds: fields.recentOfferIds,
+    activity: fields.activity,
+    activitySinceMs: fields.activitySinceMs,
+    stats: fields.stats,
     heldByChannel: noneHeld(),
     heldLive: 0,
     slots: [],
