@@ -75,7 +75,7 @@ function apply(state: State, event: Event): void {
     case 'queueDeleted': {
       const queue = queueOf(state, event.queueId);
       assert(
-        queue.contacts.size === 0 && queue.members.size === 0,
+        queue.contactCount === 0 && queue.members.size === 0,
         `deleted queue ${event.queueId} is in use`,
       );
       if (queue.timer !== null) state.timers.delete(queue.timer);
@@ -290,7 +290,11 @@ function createQueue(state: State, event: EventOf<'queueCreated'>): void {
 
 function updateQueue(state: State, event: EventOf<'queueUpdated'>): void {
   const queue = queueOf(state, event.queue.id);
-  const contacts = [...queue.contacts];
+  // Re-indexed in the order they became live rather than joined this queue: what indexes hold
+  // does not depend on the order (restore attaches in that order too).
+  const contacts = [...state.contacts.values()].filter(
+    (contact) => contact.queueId === queue.settings.id,
+  );
   for (const contact of contacts) detachContact(state, contact);
   queue.settings = clone(event.queue);
   queue.isOpen = event.isOpen;
@@ -415,7 +419,7 @@ function queueContact(state: State, event: EventOf<'contactQueued'>): void {
   const contact = newContact(event.contact, event.atMs, event);
   const queue = queueOf(state, contact.queueId);
   state.contacts.set(contact.id, contact);
-  queue.contacts.add(contact);
+  queue.contactCount += 1;
   attachContact(state, contact);
   countQueue(queue, 'offered', 1, event.atMs);
 }
@@ -438,14 +442,14 @@ function moveContact(
 ): void {
   const contact = contactOf(state, contactId);
   detachContact(state, contact);
-  queueOf(state, contact.queueId).contacts.delete(contact);
+  queueOf(state, contact.queueId).contactCount -= 1;
   contact.queueId = queueOf(state, toQueueId).settings.id;
   contact.queueEnteredAtMs = atMs;
   contact.level = 0;
   // The new queue has not answered it yet (R12 overflow, transfer).
   contact.isAnswered = false;
   change(contact);
-  queueOf(state, contact.queueId).contacts.add(contact);
+  queueOf(state, contact.queueId).contactCount += 1;
   attachContact(state, contact);
 }
 
@@ -457,7 +461,7 @@ function endContact(state: State, contact: Contact): void {
 
 /** Drops a detached contact from its queue and the state. */
 function forgetContact(state: State, contact: Contact): void {
-  queueOf(state, contact.queueId).contacts.delete(contact);
+  queueOf(state, contact.queueId).contactCount -= 1;
   state.contacts.delete(contact.id);
 }
 

@@ -165,7 +165,7 @@ export function restoreState(input: EngineSnapshot): State {
     const contact = materializeContact(record);
     contact.cooldowns = record.cooldowns.map((cooldown) => ({ ...cooldown }));
     state.contacts.set(contact.id, contact);
-    queueOf(state, contact.queueId).contacts.add(contact);
+    queueOf(state, contact.queueId).contactCount += 1;
     if (contact.offerId !== null) state.offers.set(contact.offerId, contact);
   }
   for (const contact of state.contacts.values()) attachContact(state, contact);

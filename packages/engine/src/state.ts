@@ -128,8 +128,12 @@ export interface Queue {
   readonly lineList: LineEntry[];
   /** Derived: waiting contacts by joinedAt: the longest wait is first. O(log n) insert and delete. */
   bySince: OrderedSet<Contact>;
-  /** Derived: live contacts of the queue in any state. */
-  contacts: Set<Contact>;
+  /**
+   * Derived: live contacts of the queue in any state. A count rather than a
+   * set: a set's add and delete on every join and end cost more than the
+   * scan of all contacts that updateQueue, the one reader of the list, makes.
+   */
+  contactCount: number;
   /** Derived: contacts queued (in a line, for one agent, or a callback not yet due). */
   waiting: number;
   /** Derived: contacts offered. */
@@ -398,7 +402,7 @@ export function materializeQueue(fields: QueueFields): Queue {
     lines: new Map(),
     lineList: [],
     bySince: new OrderedSet(sinceOrder),
-    contacts: new Set(),
+    contactCount: 0,
     waiting: 0,
     offered: 0,
     agents: zeroAgentCounts(),
