@@ -20,6 +20,7 @@ import {
   materializeQueue,
   markToAnnounce,
   newContact,
+  noCooldowns,
   type Agent,
   type Contact,
   type Queue,
@@ -512,7 +513,10 @@ function returnOffer(
   // R6: back to its place; joinedAt and placeAt are unchanged.
   contact.status = 'queued';
   if (event.type !== 'offerCancelled' && event.cooldownUntilMs !== null) {
-    contact.cooldowns.push({ agentId: agent.id, untilMs: event.cooldownUntilMs });
+    contact.cooldowns = [
+      ...contact.cooldowns,
+      { agentId: agent.id, untilMs: event.cooldownUntilMs },
+    ];
   }
   attachContact(state, contact);
   if (event.type === 'offerRejected') {
@@ -533,7 +537,7 @@ function assignContact(state: State, event: EventOf<'contactAssigned'>): void {
   contact.status = 'assigned';
   contact.agentId = agent.id;
   contact.assignedAtMs = event.atMs;
-  contact.cooldowns = [];
+  contact.cooldowns = noCooldowns;
   attachContact(state, contact);
   agent.held.push(contact.id);
   agent.idleSinceMs = event.atMs;

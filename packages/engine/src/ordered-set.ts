@@ -354,6 +354,9 @@ export class OrderedSet<T> {
 
   /** Number of items strictly smaller than `item` (whether or not it is present). O(log n). */
   rank(item: T): number {
+    // Past the largest item (a contact about to join at the back of its line is ranked so):
+    // one comparison instead of a descent.
+    if (this.itemsTotal > 0 && this.compare(lastKey(this.root), item) < 0) return this.itemsTotal;
     let node = this.root;
     let before = 0;
     let total = this.itemsTotal;

@@ -12,6 +12,7 @@ import {
 import {
   materializeAgent,
   materializeQueue,
+  noCooldowns,
   clearToAnnounce,
   materializeContact,
   deriveQueueShape,
@@ -163,7 +164,10 @@ export function restoreState(input: EngineSnapshot): State {
   }
   for (const record of snapshot.contacts) {
     const contact = materializeContact(record);
-    contact.cooldowns = record.cooldowns.map((cooldown) => ({ ...cooldown }));
+    contact.cooldowns =
+      record.cooldowns.length === 0
+        ? noCooldowns
+        : record.cooldowns.map((cooldown) => ({ ...cooldown }));
     state.contacts.set(contact.id, contact);
     queueOf(state, contact.queueId).contactCount += 1;
     if (contact.offerId !== null) state.offers.set(contact.offerId, contact);

@@ -36,6 +36,15 @@ export const refuse = rejection;
 /** Offers a waiting contact to the best free agent, if there is one (R4, R5). */
 export function routeContact(ctx: Context, contact: Contact | undefined, atMs: number): void {
   if (contact === undefined || !ctx.state.contacts.has(contact.id)) return;
+  routeLiveContact(ctx, contact, atMs);
+}
+
+/**
+ * routeContact for a contact known to be live, such as one that has just
+ * joined: it saves a lookup in the map of all contacts, which at 100,000
+ * waiting mostly misses the CPU cache.
+ */
+export function routeLiveContact(ctx: Context, contact: Contact, atMs: number): void {
   const agent = bestAgentFor(ctx.state, contact);
   if (agent !== null) offer(ctx, contact, agent, atMs);
 }
