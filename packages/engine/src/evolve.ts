@@ -1,6 +1,6 @@
 import { clone } from './clone.ts';
 import type { AgentId, Event, EventOf, QueueCounters } from '@lineup/protocol';
-import { assert } from './assert.ts';
+import { assert, fail } from './assert.ts';
 import {
   agentOf,
   attachContact,
@@ -469,11 +469,9 @@ function forgetContact(state: State, contact: Contact): void {
 function createOffer(state: State, event: EventOf<'offerCreated'>): void {
   const contact = contactOf(state, event.contactId);
   const agent = agentOf(state, event.agentId);
-  assert(
-    contact.status === 'queued' && contact.line !== null,
-    `offered contact ${contact.id} is not in a line`,
-  );
-  assert(agent.offerContactId === null, `agent ${agent.id} already holds an offer (R5)`);
+  if (contact.status !== 'queued' || contact.line === null)
+    fail(`offered contact ${contact.id} is not in a line`);
+  if (agent.offerContactId !== null) fail(`agent ${agent.id} already holds an offer (R5)`);
   detachContact(state, contact);
   contact.status = 'offered';
   contact.offerId = event.offerId;
@@ -491,10 +489,8 @@ function createOffer(state: State, event: EventOf<'offerCreated'>): void {
 
 /** Clears a contact's offer and frees the agent's offer slot. */
 function clearOffer(state: State, contact: Contact, agent: Agent): void {
-  assert(
-    contact.offerId !== null && agent.offerContactId === contact.id,
-    `no offer of ${contact.id} to ${agent.id}`,
-  );
+  if (contact.offerId === null || agent.offerContactId !== contact.id)
+    fail(`no offer of ${contact.id} to ${agent.id}`);
   state.offers.delete(contact.offerId);
   contact.offerId = null;
   contact.offerAgentId = null;
@@ -559,7 +555,7 @@ function assignContact(state: State, event: EventOf<'contactAssigned'>): void {
 
 function releaseContact(agent: Agent, contactId: string): void {
   const index = agent.held.indexOf(contactId as Contact['id']);
-  assert(index >= 0, `agent ${agent.id} does not hold ${contactId}`);
+  if (index < 0) fail(`agent ${agent.id} does not hold ${contactId}`);
   agent.held.splice(index, 1);
 }
 

@@ -1,5 +1,5 @@
 import type { AgentCounters, Channel } from '@lineup/protocol';
-import { assert } from './assert.ts';
+import { fail } from './assert.ts';
 import { OrderedSet } from './ordered-set.ts';
 import {
   activityOf,
@@ -36,34 +36,34 @@ import { countSpan, zeroAgentCounters } from './stats.ts';
 /** The queue of a contact; every live contact's queue exists. */
 export function queueOf(state: State, queueId: string): Queue {
   const queue = state.queues.get(queueId as Queue['settings']['id']);
-  assert(queue !== undefined, `queue ${queueId} is missing`);
+  if (queue === undefined) fail(`queue ${queueId} is missing`);
   return queue;
 }
 
 /** The agent with this id; callers only ask for agents that exist. */
 export function agentOf(state: State, agentId: string): Agent {
   const agent = state.agents.get(agentId as Agent['id']);
-  assert(agent !== undefined, `agent ${agentId} is missing`);
+  if (agent === undefined) fail(`agent ${agentId} is missing`);
   return agent;
 }
 
 /** The live contact with this id. */
 export function contactOf(state: State, contactId: string): Contact {
   const contact = state.contacts.get(contactId as Contact['id']);
-  assert(contact !== undefined, `contact ${contactId} is missing`);
+  if (contact === undefined) fail(`contact ${contactId} is missing`);
   return contact;
 }
 
 function addTimer(state: State, entry: TimerEntry): TimerEntry {
   const isNew = state.timers.insert(entry);
-  assert(isNew, `timer ${entry.kind} ${entry.id} ${entry.sub} at ${entry.atMs} set twice`);
+  if (!isNew) fail(`timer ${entry.kind} ${entry.id} ${entry.sub} at ${entry.atMs} set twice`);
   return entry;
 }
 
 function removeTimer(state: State, entry: TimerEntry | null): void {
   if (entry === null) return;
   const wasThere = state.timers.delete(entry);
-  assert(wasThere, `timer ${entry.kind} ${entry.id} ${entry.sub} was not set`);
+  if (!wasThere) fail(`timer ${entry.kind} ${entry.id} ${entry.sub} was not set`);
 }
 
 /** The contact's timers, from its fields. */
@@ -114,7 +114,7 @@ export function detachContact(state: State, contact: Contact): void {
   markToAnnounce(state, queue);
   if (contact.line !== null) {
     const wasThere = contact.line.delete(contact);
-    assert(wasThere, `contact ${contact.id} was not in its line`);
+    if (!wasThere) fail(`contact ${contact.id} was not in its line`);
     contact.line = null;
   }
   if (contact.status === 'queued') {
@@ -150,7 +150,7 @@ export function attachContact(state: State, contact: Contact): void {
         line = lineFor(queue, contact.channel, contact.level);
       }
       const isNew = line.insert(contact);
-      assert(isNew, `contact ${contact.id} was in its line twice`);
+      if (!isNew) fail(`contact ${contact.id} was in its line twice`);
       contact.line = line;
     }
   } else if (contact.status === 'offered') {
