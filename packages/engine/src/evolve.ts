@@ -81,6 +81,7 @@ function apply(state: State, event: Event): void {
       );
       if (queue.timer !== null) state.timers.delete(queue.timer);
       state.queues.delete(event.queueId);
+      state.recentQueue = null;
       // Gone: the status check skips it (it may still be listed in queuesToAnnounce).
       queue.isToAnnounce = false;
       return;
@@ -119,6 +120,7 @@ function apply(state: State, event: Event): void {
       for (const membership of agent.memberships)
         queueOf(state, membership.queueId).members.delete(agent);
       state.agents.delete(agent.id);
+      state.recentAgent = null;
       releaseSlots(state, agent);
       return;
     }
@@ -464,6 +466,7 @@ function endContact(state: State, contact: Contact): void {
 function forgetContact(state: State, contact: Contact): void {
   queueOf(state, contact.queueId).contactCount -= 1;
   state.contacts.delete(contact.id);
+  state.recentContact = null;
 }
 
 function createOffer(state: State, event: EventOf<'offerCreated'>): void {

@@ -35,22 +35,43 @@ import { countSpan, zeroAgentCounters } from './stats.ts';
 
 /** The queue of a contact; every live contact's queue exists. */
 export function queueOf(state: State, queueId: string): Queue {
+  const recent = state.recentQueue;
+  if (recent !== null && recent.settings.id === queueId) return recent;
   const queue = state.queues.get(queueId as Queue['settings']['id']);
   if (queue === undefined) fail(`queue ${queueId} is missing`);
+  state.recentQueue = queue;
   return queue;
 }
 
 /** The agent with this id; callers only ask for agents that exist. */
 export function agentOf(state: State, agentId: string): Agent {
-  const agent = state.agents.get(agentId as Agent['id']);
+  const agent = lookUpAgent(state, agentId);
   if (agent === undefined) fail(`agent ${agentId} is missing`);
+  return agent;
+}
+
+/** The agent with this id, or undefined; remembered for the lookups that follow (State.recentAgent). */
+export function lookUpAgent(state: State, agentId: string): Agent | undefined {
+  const recent = state.recentAgent;
+  if (recent !== null && recent.id === agentId) return recent;
+  const agent = state.agents.get(agentId as Agent['id']);
+  if (agent !== undefined) state.recentAgent = agent;
   return agent;
 }
 
 /** The live contact with this id. */
 export function contactOf(state: State, contactId: string): Contact {
-  const contact = state.contacts.get(contactId as Contact['id']);
+  const contact = lookUpContact(state, contactId);
   if (contact === undefined) fail(`contact ${contactId} is missing`);
+  return contact;
+}
+
+/** The live contact with this id, or undefined; remembered like lookUpAgent's. */
+export function lookUpContact(state: State, contactId: string): Contact | undefined {
+  const recent = state.recentContact;
+  if (recent !== null && recent.id === contactId) return recent;
+  const contact = state.contacts.get(contactId as Contact['id']);
+  if (contact !== undefined) state.recentContact = contact;
   return contact;
 }
 

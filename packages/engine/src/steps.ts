@@ -8,7 +8,7 @@ import {
   type Rejection,
 } from '@lineup/protocol';
 import { isOpen, nextChangeMs } from './hours.ts';
-import { agentOf, queueOf } from './indexes.ts';
+import { agentOf, lookUpAgent, lookUpContact, queueOf } from './indexes.ts';
 import { bestAgentFor, bestContactFor } from './routing.ts';
 import { isOfferable, type Agent, type Contact, type Queue, type State } from './state.ts';
 import { type PredictorLookup } from './status.ts';
@@ -175,13 +175,13 @@ export function findQueue(state: State, queueId: QueueId): Found<Queue> {
 }
 export function findAgent(state: State, agentId: AgentId): Found<Agent> {
   return (
-    state.agents.get(agentId) ??
+    lookUpAgent(state, agentId) ??
     refuse('agent_not_found', `No agent has id ${agentId}.`, { agentId })
   );
 }
 export function findContact(state: State, contactId: string): Found<Contact> {
   return (
-    state.contacts.get(contactId as Contact['id']) ??
+    lookUpContact(state, contactId) ??
     refuse('contact_not_found', `No live contact has id ${contactId}; it may have ended.`, {
       contactId,
     })
