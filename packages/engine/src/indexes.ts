@@ -87,24 +87,33 @@ function removeTimer(state: State, entry: TimerEntry | null): void {
   if (!wasThere) fail(`timer ${entry.kind} ${entry.id} ${entry.sub} was not set`);
 }
 
-/** The contact's timers, from its fields. */
-function contactTimers(state: State, contact: Contact, queue: Queue): TimerEntry[] {
-  const timers: TimerEntry[] = [];
+/**
+ * The contact's timers, from its fields; the shared noTimers when it has
+ * none, as most contacts in most states have, so that attaching one
+ * allocates no list.
+ */
+function contactTimers(contact: Contact, queue: Queue): readonly TimerEntry[] {
+  let timers: TimerEntry[] | null = null;
   const id = contact.id;
   for (const cooldown of contact.cooldowns) {
-    timers.push({ atMs: cooldown.untilMs, kind: TimerKind.cooldown, id, sub: cooldown.agentId });
+    (timers ??= []).push({
+      atMs: cooldown.untilMs,
+      kind: TimerKind.cooldown,
+      id,
+      sub: cooldown.agentId,
+    });
   }
   if (contact.status === 'offered' && contact.offerExpiresAtMs !== null) {
-    timers.push({ atMs: contact.offerExpiresAtMs, kind: TimerKind.offer, id, sub: '' });
+    (timers ??= []).push({ atMs: contact.offerExpiresAtMs, kind: TimerKind.offer, id, sub: '' });
   }
-  if (contact.status !== 'queued') return timers;
+  if (contact.status !== 'queued') return timers ?? noTimers;
   if (contact.notBeforeMs !== null) {
-    timers.push({ atMs: contact.notBeforeMs, kind: TimerKind.callbackDue, id, sub: '' });
+    (timers ??= []).push({ atMs: contact.notBeforeMs, kind: TimerKind.callbackDue, id, sub: '' });
     return timers;
   }
   const settings = queue.settings;
   if (settings.maxWaitMs > 0 && contact.channel !== 'callback') {
-    timers.push({
+    (timers ??= []).push({
       atMs: contact.queueEnteredAtMs + settings.maxWaitMs,
       kind: TimerKind.maxWait,
       id,
@@ -113,20 +122,20 @@ function contactTimers(state: State, contact: Contact, queue: Queue): TimerEntry
   }
   if (contact.stickyAgentId !== null) {
     if (contact.stickyUntilMs !== null) {
-      timers.push({ atMs: contact.stickyUntilMs, kind: TimerKind.sticky, id, sub: '' });
+      (timers ??= []).push({ atMs: contact.stickyUntilMs, kind: TimerKind.sticky, id, sub: '' });
     }
-    return timers;
+    return timers ?? noTimers;
   }
   const nextStep = settings.expansion[contact.level + 1];
   if (nextStep !== undefined) {
-    timers.push({
+    (timers ??= []).push({
       atMs: contact.queueEnteredAtMs + nextStep.afterMs,
       kind: TimerKind.expansion,
       id,
       sub: '',
     });
   }
-  return timers;
+  return timers ?? noTimers;
 }
 
 /** Takes a contact out of every index (lines, counts, timers) before its fields change. */
@@ -177,9 +186,9 @@ export function attachContact(state: State, contact: Contact): void {
   } else if (contact.status === 'offered') {
     queue.offered += 1;
   }
-  const timers = contactTimers(state, contact, queue);
+  const timers = contactTimers(contact, queue);
   for (const timer of timers) addTimer(state, timer);
-  contact.timers = timers.length === 0 ? noTimers : timers;
+  contact.timers = timers;
 }
 
 /** Sets the queue's hours timer from its fields. */
