@@ -571,6 +571,43 @@ export function materializeContact(fields: ContactFields): Contact {
   };
 }
 
+/**
+ * A contact's records without its derived parts, sharing its nested objects:
+ * every field written out in the order of materializeContact, which is the
+ * order a snapshot lists them in. A rest pattern (`{ vip, ...record }`) gave
+ * the same object but went through V8's slow generic copy, a fifth of a
+ * snapshot of 110,000 contacts.
+ */
+export function contactRecordOf(contact: Contact): ContactFields {
+  return {
+    id: contact.id,
+    queueId: contact.queueId,
+    channel: contact.channel,
+    customer: contact.customer,
+    priority: contact.priority,
+    joinedType: contact.joinedType,
+    joinedAtMs: contact.joinedAtMs,
+    placeAtMs: contact.placeAtMs,
+    preferredAgentId: contact.preferredAgentId,
+    attributes: contact.attributes,
+    callbackNumber: contact.callbackNumber,
+    status: contact.status,
+    queueEnteredAtMs: contact.queueEnteredAtMs,
+    level: contact.level,
+    stickyAgentId: contact.stickyAgentId,
+    stickyUntilMs: contact.stickyUntilMs,
+    notBeforeMs: contact.notBeforeMs,
+    offerId: contact.offerId,
+    offerAgentId: contact.offerAgentId,
+    offerExpiresAtMs: contact.offerExpiresAtMs,
+    agentId: contact.agentId,
+    assignedAtMs: contact.assignedAtMs,
+    cooldowns: contact.cooldowns,
+    callbackAttempts: contact.callbackAttempts,
+    isAnswered: contact.isAnswered,
+  };
+}
+
 /** A contact that just joined a queue, as contactQueued describes it. */
 export function newContact(
   record: ContactRecord,
@@ -616,6 +653,32 @@ export type AgentFields = Omit<
   Agent,
   'heldByChannel' | 'heldLive' | 'slots' | 'queueOrder' | 'personal' | 'timer' | 'isToSlot'
 >;
+
+/** An agent's records without its derived parts, sharing its nested objects (see contactRecordOf). */
+export function agentRecordOf(agent: Agent): AgentFields {
+  return {
+    id: agent.id,
+    name: agent.name,
+    capacity: agent.capacity,
+    memberships: agent.memberships,
+    mode: agent.mode,
+    presence: agent.presence,
+    reason: agent.reason,
+    wrapUpUntilMs: agent.wrapUpUntilMs,
+    wrapUpStartMs: agent.wrapUpStartMs,
+    wrapUpQueueId: agent.wrapUpQueueId,
+    wrapUpContactIds: agent.wrapUpContactIds,
+    idleSinceMs: agent.idleSinceMs,
+    lastOfferSeq: agent.lastOfferSeq,
+    offerContactId: agent.offerContactId,
+    held: agent.held,
+    noAnswerCount: agent.noAnswerCount,
+    recentOfferIds: agent.recentOfferIds,
+    activity: agent.activity,
+    activitySinceMs: agent.activitySinceMs,
+    stats: agent.stats,
+  };
+}
 
 /**
  * Builds an agent with empty derived parts, every field written out in the
