@@ -25,6 +25,7 @@ import {
   refuse,
   routeAgent,
   routeContact,
+  routeLiveContact,
   withinLimit,
   wrapUpAfter,
 } from './steps.ts';
@@ -179,7 +180,7 @@ export function enqueue(ctx: Context, command: CommandOf<'enqueueContact'>): Rej
   });
   const contact = state.contacts.get(input.id) as Contact;
   announceSticky(ctx, contact, atMs);
-  routeContact(ctx, contact, atMs);
+  routeLiveContact(ctx, contact, atMs);
   return null;
 }
 

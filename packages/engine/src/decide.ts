@@ -68,10 +68,10 @@ export function handle(ctx: Context, command: HandledCommand): Rejection | null 
     case 'deleteQueue': {
       const queue = findQueue(state, command.queueId);
       if (isRejection(queue)) return queue;
-      if (queue.contacts.size > 0) {
+      if (queue.contactCount > 0) {
         return refuse(
           'queue_not_empty',
-          `Queue ${command.queueId} still holds ${queue.contacts.size} contacts.`,
+          `Queue ${command.queueId} still holds ${queue.contactCount} contacts.`,
         );
       }
       const user = [...state.queues.values()].find(

@@ -1,6 +1,6 @@
 import { clone } from './clone.ts';
 import type { AgentId, Event, EventOf, QueueCounters } from '@lineup/protocol';
-import { assert } from './assert.ts';
+import { assert, fail } from './assert.ts';
 import {
   agentOf,
   attachContact,
@@ -16,10 +16,11 @@ import {
 } from './indexes.ts';
 import {
   deriveQueueShape,
-  agentIndexes,
+  materializeAgent,
+  materializeQueue,
   markToAnnounce,
   newContact,
-  queueIndexes,
+  noCooldowns,
   type Agent,
   type Contact,
   type Queue,
@@ -75,11 +76,12 @@ function apply(state: State, event: Event): void {
     case 'queueDeleted': {
       const queue = queueOf(state, event.queueId);
       assert(
-        queue.contacts.size === 0 && queue.members.size === 0,
+        queue.contactCount === 0 && queue.members.size === 0,
         `deleted queue ${event.queueId} is in use`,
       );
       if (queue.timer !== null) state.timers.delete(queue.timer);
       state.queues.delete(event.queueId);
+      state.recentQueue = null;
       // Gone: the status check skips it (it may still be listed in queuesToAnnounce).
       queue.isToAnnounce = false;
       return;
@@ -118,6 +120,7 @@ function apply(state: State, event: Event): void {
       for (const membership of agent.memberships)
         queueOf(state, membership.queueId).members.delete(agent);
       state.agents.delete(agent.id);
+      state.recentAgent = null;
       releaseSlots(state, agent);
       return;
     }
@@ -274,15 +277,14 @@ function apply(state: State, event: Event): void {
 }
 
 function createQueue(state: State, event: EventOf<'queueCreated'>): void {
-  const queue: Queue = {
+  const queue = materializeQueue({
     settings: clone(event.queue),
     isOpen: event.isOpen,
     hoursChangeAtMs: event.hoursChangeAtMs,
     stats: newTally(zeroQueueCounters),
     lastEnteredServiceWaitMs: null,
     lastStatusSignature: null,
-    ...queueIndexes(),
-  };
+  });
   deriveQueueShape(queue);
   state.queues.set(queue.settings.id, queue);
   syncQueueTimer(state, queue);
@@ -291,14 +293,19 @@ function createQueue(state: State, event: EventOf<'queueCreated'>): void {
 
 function updateQueue(state: State, event: EventOf<'queueUpdated'>): void {
   const queue = queueOf(state, event.queue.id);
-  const contacts = [...queue.contacts];
+  // Re-indexed in the order they became live rather than joined this queue: what indexes hold
+  // does not depend on the order (restore attaches in that order too).
+  const contacts = [...state.contacts.values()].filter(
+    (contact) => contact.queueId === queue.settings.id,
+  );
   for (const contact of contacts) detachContact(state, contact);
   queue.settings = clone(event.queue);
   queue.isOpen = event.isOpen;
   queue.hoursChangeAtMs = event.hoursChangeAtMs;
   deriveQueueShape(queue);
   queue.lines.clear();
-  queue.lineList = [];
+  // Emptied in place: the members' QueueOfAgent entries hold this array.
+  queue.lineList.length = 0;
   queue.freeAgents.clear();
   for (const contact of contacts) {
     // The bullseye level follows the new steps and the wait so far (R15).
@@ -325,7 +332,7 @@ export function levelAt(queue: Queue, waitMs: number): number {
 
 function createAgent(state: State, event: EventOf<'agentCreated'>): void {
   const settings = event.agent;
-  const agent: Agent = {
+  const agent = materializeAgent({
     id: settings.id,
     name: settings.name,
     capacity: { ...settings.capacity },
@@ -346,8 +353,7 @@ function createAgent(state: State, event: EventOf<'agentCreated'>): void {
     activity: 'offline',
     activitySinceMs: event.atMs,
     stats: newTally(zeroAgentCounters),
-    ...agentIndexes(),
-  };
+  });
   state.agents.set(agent.id, agent);
   for (const membership of settings.memberships) {
     agent.memberships.push({
@@ -416,7 +422,7 @@ function queueContact(state: State, event: EventOf<'contactQueued'>): void {
   const contact = newContact(event.contact, event.atMs, event);
   const queue = queueOf(state, contact.queueId);
   state.contacts.set(contact.id, contact);
-  queue.contacts.add(contact);
+  queue.contactCount += 1;
   attachContact(state, contact);
   countQueue(queue, 'offered', 1, event.atMs);
 }
@@ -439,14 +445,14 @@ function moveContact(
 ): void {
   const contact = contactOf(state, contactId);
   detachContact(state, contact);
-  queueOf(state, contact.queueId).contacts.delete(contact);
+  queueOf(state, contact.queueId).contactCount -= 1;
   contact.queueId = queueOf(state, toQueueId).settings.id;
   contact.queueEnteredAtMs = atMs;
   contact.level = 0;
   // The new queue has not answered it yet (R12 overflow, transfer).
   contact.isAnswered = false;
   change(contact);
-  queueOf(state, contact.queueId).contacts.add(contact);
+  queueOf(state, contact.queueId).contactCount += 1;
   attachContact(state, contact);
 }
 
@@ -458,18 +464,17 @@ function endContact(state: State, contact: Contact): void {
 
 /** Drops a detached contact from its queue and the state. */
 function forgetContact(state: State, contact: Contact): void {
-  queueOf(state, contact.queueId).contacts.delete(contact);
+  queueOf(state, contact.queueId).contactCount -= 1;
   state.contacts.delete(contact.id);
+  state.recentContact = null;
 }
 
 function createOffer(state: State, event: EventOf<'offerCreated'>): void {
   const contact = contactOf(state, event.contactId);
   const agent = agentOf(state, event.agentId);
-  assert(
-    contact.status === 'queued' && contact.line !== null,
-    `offered contact ${contact.id} is not in a line`,
-  );
-  assert(agent.offerContactId === null, `agent ${agent.id} already holds an offer (R5)`);
+  if (contact.status !== 'queued' || contact.line === null)
+    fail(`offered contact ${contact.id} is not in a line`);
+  if (agent.offerContactId !== null) fail(`agent ${agent.id} already holds an offer (R5)`);
   detachContact(state, contact);
   contact.status = 'offered';
   contact.offerId = event.offerId;
@@ -487,10 +492,8 @@ function createOffer(state: State, event: EventOf<'offerCreated'>): void {
 
 /** Clears a contact's offer and frees the agent's offer slot. */
 function clearOffer(state: State, contact: Contact, agent: Agent): void {
-  assert(
-    contact.offerId !== null && agent.offerContactId === contact.id,
-    `no offer of ${contact.id} to ${agent.id}`,
-  );
+  if (contact.offerId === null || agent.offerContactId !== contact.id)
+    fail(`no offer of ${contact.id} to ${agent.id}`);
   state.offers.delete(contact.offerId);
   contact.offerId = null;
   contact.offerAgentId = null;
@@ -509,7 +512,10 @@ function returnOffer(
   // R6: back to its place; joinedAt and placeAt are unchanged.
   contact.status = 'queued';
   if (event.type !== 'offerCancelled' && event.cooldownUntilMs !== null) {
-    contact.cooldowns.push({ agentId: agent.id, untilMs: event.cooldownUntilMs });
+    contact.cooldowns = [
+      ...contact.cooldowns,
+      { agentId: agent.id, untilMs: event.cooldownUntilMs },
+    ];
   }
   attachContact(state, contact);
   if (event.type === 'offerRejected') {
@@ -530,7 +536,7 @@ function assignContact(state: State, event: EventOf<'contactAssigned'>): void {
   contact.status = 'assigned';
   contact.agentId = agent.id;
   contact.assignedAtMs = event.atMs;
-  contact.cooldowns = [];
+  contact.cooldowns = noCooldowns;
   attachContact(state, contact);
   agent.held.push(contact.id);
   agent.idleSinceMs = event.atMs;
@@ -552,7 +558,7 @@ function assignContact(state: State, event: EventOf<'contactAssigned'>): void {
 
 function releaseContact(agent: Agent, contactId: string): void {
   const index = agent.held.indexOf(contactId as Contact['id']);
-  assert(index >= 0, `agent ${agent.id} does not hold ${contactId}`);
+  if (index < 0) fail(`agent ${agent.id} does not hold ${contactId}`);
   agent.held.splice(index, 1);
 }
 

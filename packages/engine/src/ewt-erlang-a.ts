@@ -1,4 +1,4 @@
-import { assert } from './assert.ts';
+import { assert, fail } from './assert.ts';
 import type { EwtInput, EwtPredictor } from './ewt.ts';
 
 /*
@@ -81,7 +81,7 @@ const asymptoticFrom = 6;
  * (θ → 0) loses no precision.
  */
 export function digammaDifference(x: number, n: number): number {
-  assert(x > 0 && Number.isInteger(n) && n >= 0, `digammaDifference(${x}, ${n})`);
+  if (!(x > 0 && Number.isInteger(n) && n >= 0)) fail(`digammaDifference(${x}, ${n})`);
   let sum = 0;
   let a = x;
   let left = n;

@@ -1,5 +1,5 @@
 import type { AgentCounters, Channel } from '@lineup/protocol';
-import { assert } from './assert.ts';
+import { fail } from './assert.ts';
 import { OrderedSet } from './ordered-set.ts';
 import {
   activityOf,
@@ -35,55 +35,85 @@ import { countSpan, zeroAgentCounters } from './stats.ts';
 
 /** The queue of a contact; every live contact's queue exists. */
 export function queueOf(state: State, queueId: string): Queue {
+  const recent = state.recentQueue;
+  if (recent !== null && recent.settings.id === queueId) return recent;
   const queue = state.queues.get(queueId as Queue['settings']['id']);
-  assert(queue !== undefined, `queue ${queueId} is missing`);
+  if (queue === undefined) fail(`queue ${queueId} is missing`);
+  state.recentQueue = queue;
   return queue;
 }
 
 /** The agent with this id; callers only ask for agents that exist. */
 export function agentOf(state: State, agentId: string): Agent {
+  const agent = lookUpAgent(state, agentId);
+  if (agent === undefined) fail(`agent ${agentId} is missing`);
+  return agent;
+}
+
+/** The agent with this id, or undefined; remembered for the lookups that follow (State.recentAgent). */
+export function lookUpAgent(state: State, agentId: string): Agent | undefined {
+  const recent = state.recentAgent;
+  if (recent !== null && recent.id === agentId) return recent;
   const agent = state.agents.get(agentId as Agent['id']);
-  assert(agent !== undefined, `agent ${agentId} is missing`);
+  if (agent !== undefined) state.recentAgent = agent;
   return agent;
 }
 
 /** The live contact with this id. */
 export function contactOf(state: State, contactId: string): Contact {
+  const contact = lookUpContact(state, contactId);
+  if (contact === undefined) fail(`contact ${contactId} is missing`);
+  return contact;
+}
+
+/** The live contact with this id, or undefined; remembered like lookUpAgent's. */
+export function lookUpContact(state: State, contactId: string): Contact | undefined {
+  const recent = state.recentContact;
+  if (recent !== null && recent.id === contactId) return recent;
   const contact = state.contacts.get(contactId as Contact['id']);
-  assert(contact !== undefined, `contact ${contactId} is missing`);
+  if (contact !== undefined) state.recentContact = contact;
   return contact;
 }
 
 function addTimer(state: State, entry: TimerEntry): TimerEntry {
   const isNew = state.timers.insert(entry);
-  assert(isNew, `timer ${entry.kind} ${entry.id} ${entry.sub} at ${entry.atMs} set twice`);
+  if (!isNew) fail(`timer ${entry.kind} ${entry.id} ${entry.sub} at ${entry.atMs} set twice`);
   return entry;
 }
 
 function removeTimer(state: State, entry: TimerEntry | null): void {
   if (entry === null) return;
   const wasThere = state.timers.delete(entry);
-  assert(wasThere, `timer ${entry.kind} ${entry.id} ${entry.sub} was not set`);
+  if (!wasThere) fail(`timer ${entry.kind} ${entry.id} ${entry.sub} was not set`);
 }
 
-/** The contact's timers, from its fields. */
-function contactTimers(state: State, contact: Contact, queue: Queue): TimerEntry[] {
-  const timers: TimerEntry[] = [];
+/**
+ * The contact's timers, from its fields; the shared noTimers when it has
+ * none, as most contacts in most states have, so that attaching one
+ * allocates no list.
+ */
+function contactTimers(contact: Contact, queue: Queue): readonly TimerEntry[] {
+  let timers: TimerEntry[] | null = null;
   const id = contact.id;
   for (const cooldown of contact.cooldowns) {
-    timers.push({ atMs: cooldown.untilMs, kind: TimerKind.cooldown, id, sub: cooldown.agentId });
+    (timers ??= []).push({
+      atMs: cooldown.untilMs,
+      kind: TimerKind.cooldown,
+      id,
+      sub: cooldown.agentId,
+    });
   }
   if (contact.status === 'offered' && contact.offerExpiresAtMs !== null) {
-    timers.push({ atMs: contact.offerExpiresAtMs, kind: TimerKind.offer, id, sub: '' });
+    (timers ??= []).push({ atMs: contact.offerExpiresAtMs, kind: TimerKind.offer, id, sub: '' });
   }
-  if (contact.status !== 'queued') return timers;
+  if (contact.status !== 'queued') return timers ?? noTimers;
   if (contact.notBeforeMs !== null) {
-    timers.push({ atMs: contact.notBeforeMs, kind: TimerKind.callbackDue, id, sub: '' });
+    (timers ??= []).push({ atMs: contact.notBeforeMs, kind: TimerKind.callbackDue, id, sub: '' });
     return timers;
   }
   const settings = queue.settings;
   if (settings.maxWaitMs > 0 && contact.channel !== 'callback') {
-    timers.push({
+    (timers ??= []).push({
       atMs: contact.queueEnteredAtMs + settings.maxWaitMs,
       kind: TimerKind.maxWait,
       id,
@@ -92,20 +122,20 @@ function contactTimers(state: State, contact: Contact, queue: Queue): TimerEntry
   }
   if (contact.stickyAgentId !== null) {
     if (contact.stickyUntilMs !== null) {
-      timers.push({ atMs: contact.stickyUntilMs, kind: TimerKind.sticky, id, sub: '' });
+      (timers ??= []).push({ atMs: contact.stickyUntilMs, kind: TimerKind.sticky, id, sub: '' });
     }
-    return timers;
+    return timers ?? noTimers;
   }
   const nextStep = settings.expansion[contact.level + 1];
   if (nextStep !== undefined) {
-    timers.push({
+    (timers ??= []).push({
       atMs: contact.queueEnteredAtMs + nextStep.afterMs,
       kind: TimerKind.expansion,
       id,
       sub: '',
     });
   }
-  return timers;
+  return timers ?? noTimers;
 }
 
 /** Takes a contact out of every index (lines, counts, timers) before its fields change. */
@@ -114,7 +144,7 @@ export function detachContact(state: State, contact: Contact): void {
   markToAnnounce(state, queue);
   if (contact.line !== null) {
     const wasThere = contact.line.delete(contact);
-    assert(wasThere, `contact ${contact.id} was not in its line`);
+    if (!wasThere) fail(`contact ${contact.id} was not in its line`);
     contact.line = null;
   }
   if (contact.status === 'queued') {
@@ -150,15 +180,15 @@ export function attachContact(state: State, contact: Contact): void {
         line = lineFor(queue, contact.channel, contact.level);
       }
       const isNew = line.insert(contact);
-      assert(isNew, `contact ${contact.id} was in its line twice`);
+      if (!isNew) fail(`contact ${contact.id} was in its line twice`);
       contact.line = line;
     }
   } else if (contact.status === 'offered') {
     queue.offered += 1;
   }
-  const timers = contactTimers(state, contact, queue);
+  const timers = contactTimers(contact, queue);
   for (const timer of timers) addTimer(state, timer);
-  contact.timers = timers.length === 0 ? noTimers : timers;
+  contact.timers = timers;
 }
 
 /** Sets the queue's hours timer from its fields. */
@@ -301,6 +331,7 @@ export function orderQueues(state: State, agent: Agent): void {
         agentPriority: membership.priority,
         queuePriority: queue.settings.priority,
         agingPointsPerMinute: queue.settings.agingPointsPerMinute,
+        lineList: queue.lineList,
       };
     })
     .sort(

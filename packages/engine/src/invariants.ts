@@ -46,10 +46,19 @@ function linesProblem(state: Readonly<State>): string | null {
     for (const [channel, line] of agent.personal)
       for (const contact of line.values()) note(contact, `agent ${agent.id}/${channel}`);
   }
+  const perQueue = new Map<string, number>();
+  for (const contact of state.contacts.values())
+    perQueue.set(contact.queueId, (perQueue.get(contact.queueId) ?? 0) + 1);
+  for (const [queueId, count] of perQueue) {
+    const queue = state.queues.get(queueId as Contact['queueId']);
+    if (queue === undefined) return `[R1] ${count} contacts are in missing queue ${queueId}`;
+  }
+  for (const queue of state.queues.values()) {
+    const count = perQueue.get(queue.settings.id) ?? 0;
+    if (queue.contactCount !== count)
+      return `[R1] queue ${queue.settings.id} counts ${queue.contactCount} contacts, but ${count} are in it`;
+  }
   for (const contact of state.contacts.values()) {
-    const queues = [...state.queues.values()].filter((queue) => queue.contacts.has(contact));
-    if (queues.length !== 1 || queues[0]?.settings.id !== contact.queueId)
-      return `[R1] contact ${contact.id} of ${contact.queueId} is in queues ${show(queues.map((queue) => queue.settings.id))}`;
     if (!['queued', 'offered', 'assigned', 'wrapUp'].includes(contact.status))
       return `[lost] contact ${contact.id} is live in state ${contact.status}`;
     const isInLine = contact.status === 'queued' && contact.notBeforeMs === null;

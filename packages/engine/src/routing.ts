@@ -10,6 +10,7 @@ import {
   type AgentSlot,
   type Contact,
   type Queue,
+  type LineEntry,
   type QueueOfAgent,
   type State,
 } from './state.ts';
@@ -77,10 +78,12 @@ function bestQueuedFor(state: State, agent: Agent, nowMs: number): Contact | nul
   const memberships = agent.queueOrder;
   for (let index = 0; index < memberships.length; index++) {
     const entry = memberships[index] as QueueOfAgent;
-    const { queue, agentPriority, queuePriority, agingPointsPerMinute: rate } = entry;
-    for (const { channel, level, line } of queue.lineList) {
-      if (line.size === 0 || !hasRoomFor(agent, channel)) continue;
-      if ((queue.levelMinPriority[level] ?? Number.NEGATIVE_INFINITY) > agentPriority) continue;
+    const { agentPriority, queuePriority, agingPointsPerMinute: rate, lineList } = entry;
+    // The loop reads the entry's copies rather than the queue: on a large centre most queues
+    // are out of the CPU cache, and each object skipped saves a miss.
+    for (let lineIndex = 0; lineIndex < lineList.length; lineIndex++) {
+      const { channel, line, minPriority } = lineList[lineIndex] as LineEntry;
+      if (line.size === 0 || minPriority > agentPriority || !hasRoomFor(agent, channel)) continue;
       const head = firstFor(line, agent);
       if (
         head !== undefined &&

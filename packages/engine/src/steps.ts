@@ -8,7 +8,7 @@ import {
   type Rejection,
 } from '@lineup/protocol';
 import { isOpen, nextChangeMs } from './hours.ts';
-import { agentOf, queueOf } from './indexes.ts';
+import { agentOf, lookUpAgent, lookUpContact, queueOf } from './indexes.ts';
 import { bestAgentFor, bestContactFor } from './routing.ts';
 import { isOfferable, type Agent, type Contact, type Queue, type State } from './state.ts';
 import { type PredictorLookup } from './status.ts';
@@ -36,6 +36,15 @@ export const refuse = rejection;
 /** Offers a waiting contact to the best free agent, if there is one (R4, R5). */
 export function routeContact(ctx: Context, contact: Contact | undefined, atMs: number): void {
   if (contact === undefined || !ctx.state.contacts.has(contact.id)) return;
+  routeLiveContact(ctx, contact, atMs);
+}
+
+/**
+ * routeContact for a contact known to be live, such as one that has just
+ * joined: it saves a lookup in the map of all contacts, which at 100,000
+ * waiting mostly misses the CPU cache.
+ */
+export function routeLiveContact(ctx: Context, contact: Contact, atMs: number): void {
   const agent = bestAgentFor(ctx.state, contact);
   if (agent !== null) offer(ctx, contact, agent, atMs);
 }
@@ -166,13 +175,13 @@ export function findQueue(state: State, queueId: QueueId): Found<Queue> {
 }
 export function findAgent(state: State, agentId: AgentId): Found<Agent> {
   return (
-    state.agents.get(agentId) ??
+    lookUpAgent(state, agentId) ??
     refuse('agent_not_found', `No agent has id ${agentId}.`, { agentId })
   );
 }
 export function findContact(state: State, contactId: string): Found<Contact> {
   return (
-    state.contacts.get(contactId as Contact['id']) ??
+    lookUpContact(state, contactId) ??
     refuse('contact_not_found', `No live contact has id ${contactId}; it may have ended.`, {
       contactId,
     })

@@ -1,5 +1,5 @@
 import { asAgentId } from '@lineup/protocol';
-import { assert } from './assert.ts';
+import { assert, fail } from './assert.ts';
 import { agentState, leaveStickyLine, routeAgent, routeContact, type Context } from './steps.ts';
 import { isOpen, nextChangeMs, nextLocalMidnightMs, startOfLocalDayMs } from './hours.ts';
 import { agentOf, contactOf, queueOf } from './indexes.ts';
@@ -18,17 +18,15 @@ export const timersPerCommandMax = 10_000_000;
 /** Fires every timer due at or before untilMs, soonest first. */
 export function fireDue(ctx: Context, untilMs: number): void {
   for (let fired = 0; ; fired++) {
-    assert(fired < timersPerCommandMax, `more than ${timersPerCommandMax} timers due at once`);
+    if (fired >= timersPerCommandMax) fail(`more than ${timersPerCommandMax} timers due at once`);
     const timer = ctx.state.timers.first();
     if (timer === undefined || timer.atMs > untilMs) return;
     // The first statistics day starts with the first command, not at epoch 0: firing the
     // placeholder timer at 0 would walk every day since 1970, one dayStarted each.
     const isFirstDay = timer.kind === TimerKind.day && ctx.state.dayStartMs === null;
     fire(ctx, timer, isFirstDay ? untilMs : Math.max(ctx.state.nowMs, timer.atMs));
-    assert(
-      !ctx.state.timers.has(timer),
-      `timer ${timer.kind} ${timer.id} ${timer.sub} at ${timer.atMs} fired without effect`,
-    );
+    if (ctx.state.timers.has(timer))
+      fail(`timer ${timer.kind} ${timer.id} ${timer.sub} at ${timer.atMs} fired without effect`);
   }
 }
 
