@@ -31,6 +31,12 @@ function load(name: string): { entries: Entry[]; engineVersion: number; snapshot
   return { entries: lines.map((line) => JSON.parse(line) as Entry), ...last };
 }
 
+/**
+ * The recorded final state as this engine saves it: the recording may be in an older snapshot
+ * form (saved contacts once listed every field), which restore reads as well.
+ */
+const savedForm = (snapshot: EngineSnapshot) => Engine.restore(snapshot, goldenOptions).snapshot();
+
 describe('golden journals', () => {
   for (const journal of goldenJournals) {
     const golden = load(journal.name);
@@ -54,13 +60,13 @@ describe('golden journals', () => {
           `command ${index}: ${entry.command.type}`,
         ).toEqual({ events: entry.events, rejection: entry.rejection });
       });
-      expect(engine.snapshot()).toEqual(golden.snapshot);
+      expect(engine.snapshot()).toEqual(savedForm(golden.snapshot));
     });
 
     it(`[determinism] ${journal.name}: folding the recorded events rebuilds the recorded state`, () => {
       const engine = new Engine(goldenOptions);
       for (const entry of golden.entries) for (const event of entry.events) engine.evolve(event);
-      expect(engine.snapshot()).toEqual(golden.snapshot);
+      expect(engine.snapshot()).toEqual(savedForm(golden.snapshot));
     });
   }
 });
