@@ -47,6 +47,37 @@ function expectSameOutcomes(
   }
 }
 
+/**
+ * Runs random scenarios live, saves the engine with `save` after a random number of commands,
+ * restores what was saved and feeds it the rest: each outcome, and the final state, must be the
+ * live engine's.
+ */
+function expectRestoredAnywhereToContinue(
+  save: (engine: Engine) => unknown,
+  numRuns: number,
+): void {
+  fc.assert(
+    fc.property(scenarioArb(), fc.nat(), (scenario, cutPick) => {
+      const cut = cutPick % (scenario.steps.length + 1);
+      const engine = new Engine(optionsOf(scenario));
+      let saved: { value: unknown } | null = null;
+      const live = runScenario(engine, scenario, (index) => {
+        if (index === cut) saved = { value: save(engine) };
+      });
+      saved ??= { value: save(engine) };
+      // A snapshot is plain data: it survives a trip through JSON unchanged.
+      const stored = JSON.parse(JSON.stringify(saved.value)) as EngineSnapshot;
+      expect(stored).toEqual(saved.value);
+      const restored = Engine.restore(stored, optionsOf(scenario));
+      const commands = live.map((step) => step.command);
+      const rest = replay(restored, commands.slice(cut));
+      expectSameOutcomes(commands, live.slice(cut).map(outcomeBytes), rest, cut);
+      expect(restored.snapshot()).toEqual(engine.snapshot());
+    }),
+    { numRuns },
+  );
+}
+
 /** Every contact with every field it has, derived parts left out: what snapshots held before they left usual values out. */
 function everyFieldOf(engine: Engine): unknown[] {
   return [...engine.inspect().contacts.values()].map((contact) => {
@@ -94,55 +125,13 @@ describe('determinism', () => {
   });
 
   it('[determinism] a snapshot taken anywhere, restored and fed the rest gives the same events', () => {
-    fc.assert(
-      fc.property(scenarioArb(), fc.nat(), (scenario, cutPick) => {
-        const cut = cutPick % (scenario.steps.length + 1);
-        const engine = new Engine(optionsOf(scenario));
-        // Run the scenario live, taking the snapshot after `cut` commands.
-        let snapshot: EngineSnapshot | null = null;
-        const live = runScenario(engine, scenario, (index) => {
-          if (index === cut) snapshot = engine.snapshot();
-        });
-        snapshot ??= engine.snapshot();
-        // A snapshot is plain data: it survives a trip through JSON unchanged.
-        const stored = JSON.parse(JSON.stringify(snapshot)) as EngineSnapshot;
-        expect(stored).toEqual(snapshot);
-        const restored = Engine.restore(stored, optionsOf(scenario));
-        const commands = live.map((step) => step.command);
-        const rest = replay(restored, commands.slice(cut));
-        expectSameOutcomes(commands, live.slice(cut).map(outcomeBytes), rest, cut);
-        expect(restored.snapshot()).toEqual(engine.snapshot());
-      }),
-      { numRuns: runs },
-    );
+    expectRestoredAnywhereToContinue((engine) => engine.snapshot(), runs);
   });
 
   it('[determinism] a snapshot listing every field of each contact, as older ones did, restores the same', () => {
-    fc.assert(
-      fc.property(scenarioArb(), fc.nat(), (scenario, cutPick) => {
-        const cut = cutPick % (scenario.steps.length + 1);
-        const engine = new Engine(optionsOf(scenario));
-        let snapshot: EngineSnapshot | null = null;
-        let older: unknown = null;
-        const live = runScenario(engine, scenario, (index) => {
-          if (index !== cut) return;
-          snapshot = engine.snapshot();
-          older = { ...snapshot, contacts: everyFieldOf(engine) };
-        });
-        if (older === null) {
-          snapshot = engine.snapshot();
-          older = { ...snapshot, contacts: everyFieldOf(engine) };
-        }
-        const restored = Engine.restore(
-          JSON.parse(JSON.stringify(older)) as EngineSnapshot,
-          optionsOf(scenario),
-        );
-        expect(restored.snapshot()).toEqual(snapshot);
-        const commands = live.map((step) => step.command);
-        const rest = replay(restored, commands.slice(cut));
-        expectSameOutcomes(commands, live.slice(cut).map(outcomeBytes), rest, cut);
-      }),
-      { numRuns: Math.ceil(runs / 3) },
+    expectRestoredAnywhereToContinue(
+      (engine) => ({ ...engine.snapshot(), contacts: everyFieldOf(engine) }),
+      Math.ceil(runs / 3),
     );
   });
 
