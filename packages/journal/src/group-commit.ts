@@ -30,7 +30,9 @@ import {
  * the in-memory journal are this class over two stores, so they cannot drift
  * apart in semantics; the contract suite checks both anyway.
  *
- * A store here is synchronous, as better-sqlite3 is. A store with
+ * A store commits either at once (the in-memory store) or on a thread of
+ * its own, settling a promise (the SQLite store's commit thread); its reads
+ * are synchronous, as better-sqlite3's are. A store whose reads need
  * asynchronous I/O (a cluster store) implements `Journal` itself.
  */
 
