@@ -24,7 +24,14 @@ import {
   type Queue,
   type State,
 } from './state.ts';
-import type { Tally } from './stats.ts';
+import {
+  windowMinutes,
+  windowStartMs,
+  zeroAgentCounters,
+  zeroQueueCounters,
+  type Bucket,
+  type Tally,
+} from './stats.ts';
 
 /*
  * snapshot() and restore(): the state's records as versioned JSON-able data.
@@ -40,7 +47,7 @@ type QueueRecord = Pick<
   Queue,
   'settings' | 'isOpen' | 'hoursChangeAtMs' | 'lastEnteredServiceWaitMs' | 'lastStatusSignature'
 > & {
-  stats: Tally<QueueCounters>;
+  stats: SavedTally<QueueCounters>;
 };
 type AgentRecord = Omit<
   Agent,
@@ -53,8 +60,21 @@ type AgentRecord = Omit<
   | 'isToSlot'
   | 'stats'
 > & {
-  stats: Tally<AgentCounters>;
+  stats: SavedTally<AgentCounters>;
 };
+
+/**
+ * A tally as a snapshot keeps it: today's counters, and only the minute
+ * buckets still inside the window at the snapshot's time, each with only its
+ * counters that are not zero. A live tally has windowMinutes buckets of every
+ * counter, mostly empty or of minutes gone by: 10,000 agents' tallies were
+ * 30 MB of JSON, most of a snapshot's size. A tally with every bucket, as
+ * snapshots held before, reads the same.
+ */
+interface SavedTally<C extends Record<string, number>> {
+  today: C;
+  buckets: { minute: number; counters: Partial<C> }[];
+}
 /**
  * A contact as a snapshot keeps it: every field but the first five is left
  * out when it holds its usual value (savedContactOf), so that a line of
@@ -122,21 +142,54 @@ export function snapshotState(state: State): EngineSnapshot {
 }
 
 /** Replaces a queue record's nested parts, which the engine changes in place, with copies. */
-function copyQueueParts(record: QueueRecord): void {
+function copyQueueParts(record: Omit<QueueRecord, 'stats'>): void {
   record.settings = clone(record.settings);
-  record.stats = copyTally(record.stats);
   record.lastStatusSignature =
     record.lastStatusSignature === null ? null : [...record.lastStatusSignature];
 }
 
 /** Replaces an agent's nested parts, which the engine changes in place, with copies. */
-function copyAgentParts(agent: AgentRecord): void {
+function copyAgentParts(agent: Omit<AgentRecord, 'stats'>): void {
   agent.capacity = { ...agent.capacity };
   agent.memberships = agent.memberships.map((membership) => ({ ...membership }));
   agent.wrapUpContactIds = [...agent.wrapUpContactIds];
   agent.held = [...agent.held];
   agent.recentOfferIds = [...agent.recentOfferIds];
-  agent.stats = copyTally(agent.stats);
+}
+
+/** A tally as a snapshot keeps it (SavedTally): new objects, so it stays as it was. */
+function savedTallyOf<C extends Record<string, number>>(
+  tally: Tally<C>,
+  nowMs: number,
+): SavedTally<C> {
+  // A bucket of a minute before the window at the snapshot's time is never read again:
+  // the clock does not go back, and a write in a later minute resets it.
+  // An empty bucket's minute is -1.
+  const firstMinute = Math.max(0, windowStartMs(nowMs) / 60_000);
+  const buckets: SavedTally<C>['buckets'] = [];
+  for (const bucket of tally.buckets) {
+    if (bucket.minute < firstMinute) continue;
+    const counters: Partial<C> = {};
+    for (const key in bucket.counters) {
+      if (bucket.counters[key] !== 0) counters[key] = bucket.counters[key];
+    }
+    buckets.push({ minute: bucket.minute, counters });
+  }
+  return { today: { ...tally.today }, buckets };
+}
+
+/** A live tally from a saved one: every bucket in its minute's place, empty ones zero. */
+function tallyOf<C extends Record<string, number>>(saved: SavedTally<C>, zero: () => C): Tally<C> {
+  const buckets: Bucket<C>[] = [];
+  for (let i = 0; i < windowMinutes; i++) buckets.push({ minute: -1, counters: zero() });
+  for (const bucket of saved.buckets) {
+    if (bucket.minute < 0) continue;
+    buckets[bucket.minute % windowMinutes] = {
+      minute: bucket.minute,
+      counters: { ...zero(), ...bucket.counters },
+    };
+  }
+  return { today: { ...zero(), ...saved.today }, buckets };
 }
 
 /** Whether an object has an own key, without listing them all. */
@@ -224,9 +277,12 @@ export function sharedSnapshotOf(state: State): EngineSnapshot {
       hoursChangeAtMs: queue.hoursChangeAtMs,
       lastEnteredServiceWaitMs: queue.lastEnteredServiceWaitMs,
       lastStatusSignature: queue.lastStatusSignature,
-      stats: queue.stats,
+      stats: savedTallyOf(queue.stats, state.nowMs),
     })),
-    agents: [...state.agents.values()].map(agentRecordOf),
+    agents: [...state.agents.values()].map((agent): AgentRecord => ({
+      ...agentRecordOf(agent),
+      stats: savedTallyOf(agent.stats, state.nowMs),
+    })),
     contacts: [...state.contacts.values()].map(savedContactOf),
   };
 }
@@ -247,7 +303,7 @@ export function restoreState(input: EngineSnapshot): State {
   state.dayStartMs = snapshot.dayStartMs;
   state.nextDayStartMs = snapshot.nextDayStartMs;
   for (const record of snapshot.queues) {
-    const queue = materializeQueue(record);
+    const queue = materializeQueue({ ...record, stats: tallyOf(record.stats, zeroQueueCounters) });
     copyQueueParts(queue);
     deriveQueueShape(queue);
     state.queues.set(queue.settings.id, queue);
@@ -255,7 +311,7 @@ export function restoreState(input: EngineSnapshot): State {
   }
   const agents: Agent[] = [];
   for (const record of snapshot.agents) {
-    const agent = materializeAgent(record);
+    const agent = materializeAgent({ ...record, stats: tallyOf(record.stats, zeroAgentCounters) });
     // The parts the engine changes in place are copies, so that the snapshot stays as it was.
     copyAgentParts(agent);
     state.agents.set(agent.id, agent);
@@ -281,15 +337,4 @@ export function restoreState(input: EngineSnapshot): State {
   // The snapshot holds the last announced statuses; rebuilding them announces nothing.
   clearToAnnounce(state);
   return state;
-}
-
-/** A copy of a tally, faster than a JSON round trip for this known shape. */
-function copyTally<C extends Record<string, number>>(tally: Tally<C>): Tally<C> {
-  return {
-    today: { ...tally.today },
-    buckets: tally.buckets.map((bucket) => ({
-      minute: bucket.minute,
-      counters: { ...bucket.counters },
-    })),
-  };
 }

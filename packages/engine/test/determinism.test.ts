@@ -86,6 +86,30 @@ function everyFieldOf(engine: Engine): unknown[] {
   });
 }
 
+/**
+ * A snapshot in the older, full form: every field of each contact, and every
+ * tally with all its minute buckets and counters, empty and outdated ones too.
+ */
+function everyFieldSnapshotOf(engine: Engine): EngineSnapshot {
+  const snapshot = engine.snapshot();
+  const state = engine.inspect();
+  const fullTally = (tally: unknown) => structuredClone(tally) as never;
+  const queues = [...state.queues.values()];
+  const agents = [...state.agents.values()];
+  return {
+    ...snapshot,
+    contacts: everyFieldOf(engine) as EngineSnapshot['contacts'],
+    queues: snapshot.queues.map((record, index) => ({
+      ...record,
+      stats: fullTally(queues[index]?.stats),
+    })),
+    agents: snapshot.agents.map((record, index) => ({
+      ...record,
+      stats: fullTally(agents[index]?.stats),
+    })),
+  };
+}
+
 /** Runs concrete commands on an engine, returning each outcome's bytes. */
 function replay(engine: Engine, commands: readonly Command[]): string[] {
   return commands.map((command) => {
@@ -128,11 +152,45 @@ describe('determinism', () => {
     expectRestoredAnywhereToContinue((engine) => engine.snapshot(), runs);
   });
 
-  it('[determinism] a snapshot listing every field of each contact, as older ones did, restores the same', () => {
-    expectRestoredAnywhereToContinue(
-      (engine) => ({ ...engine.snapshot(), contacts: everyFieldOf(engine) }),
-      Math.ceil(runs / 3),
-    );
+  it('[determinism] a snapshot listing every contact field and tally bucket, as older ones did, restores the same', () => {
+    expectRestoredAnywhereToContinue((engine) => everyFieldSnapshotOf(engine), Math.ceil(runs / 3));
+  });
+
+  it('[snapshot] a tally keeps only the minutes still in the window, and their counters that are not zero', () => {
+    const engine = new Engine();
+    const queueId = asQueueId('q');
+    const minuteMs = 60_000;
+    engine.execute({ type: 'createQueue', atMs: 1_000, queue: { id: queueId, name: 'Q' } });
+    engine.execute({
+      type: 'enqueueContact',
+      atMs: 2_000,
+      contact: {
+        id: asContactId('c1'),
+        queueId,
+        channel: 'chat',
+        customer: { id: asCustomerId('k1'), type: 'normal' },
+      },
+    });
+    const early = engine.snapshot().queues[0]?.stats;
+    expect(early?.buckets).toEqual([{ minute: 0, counters: { offered: 1 } }]);
+    expect(early?.today).toMatchObject({ offered: 1, answered: 0 });
+    // Twenty minutes on, the first minute has left the 15-minute window: it is not saved.
+    engine.execute({
+      type: 'enqueueContact',
+      atMs: 20 * minuteMs,
+      contact: {
+        id: asContactId('c2'),
+        queueId,
+        channel: 'chat',
+        customer: { id: asCustomerId('k2'), type: 'normal' },
+      },
+    });
+    const late = engine.snapshot().queues[0]?.stats;
+    expect(late?.buckets).toEqual([{ minute: 20, counters: { offered: 1 } }]);
+    expect(late?.today).toMatchObject({ offered: 2 });
+    const restored = Engine.restore(engine.snapshot());
+    expect(restored.queueReport(queueId)?.today.offered).toBe(2);
+    expect(restored.queueReport(queueId)?.window.offered).toBe(1);
   });
 
   it('[snapshot] a waiting contact is saved with only the fields that differ from the usual', () => {
