@@ -14,7 +14,9 @@ import {
  * The server bench's load generator, a child process of server.bench.ts so
  * that its sockets and its clock are not the server's. It takes a LoadPlan
  * over IPC, opens one WebSocket per agent and per customer, logs the agents
- * in, then has the customers join queues at a paced rate. Every agent
+ * in, then has the customers join queues at a paced rate: first for the
+ * plan's warm-up seconds, whose latencies are kept apart, then for the
+ * measured seconds. Every agent
  * accepts each offer it is sent and completes the contact handleMs after it
  * is assigned, so it is free again. The latency of one enqueue runs from the
  * customer's send to the agent's socket receiving offerCreated for that
@@ -55,7 +57,8 @@ function tell(message: GeneratorMessage, sent?: () => void): void {
 class Load {
   /** Send time of each enqueue whose offer has not been seen yet, by contact id. */
   readonly sentAtMs = new Map<string, number>();
-  readonly latenciesMs: number[] = [];
+  /** Latencies of the phase under way (warm-up, then the measured window). */
+  latenciesMs: number[] = [];
   readonly errors: LoadErrors = { connect: 0, closed: 0, refusals: {}, missingOffers: 0 };
   readonly sockets: WebSocket[] = [];
   /** Completion timers of contacts held, cleared at the end. */
@@ -205,15 +208,21 @@ async function connectAll(
   return connected;
 }
 
-/** Sends the enqueues at the planned rate; returns how many were sent and over how long. */
+/**
+ * Sends the enqueues of one phase at the planned rate, then waits for their
+ * offers (at most drainMsMax); returns how many were sent and over how long.
+ * Contact ids take the phase's prefix; customers and queues take turns from
+ * `first` on, so that the phases continue one rotation.
+ */
 async function sendEnqueues(
   load: Load,
   customers: readonly Connected[],
+  phase: { seconds: number; prefix: string; first: number },
 ): Promise<{ sent: number; elapsedMs: number }> {
   const { plan } = load;
-  const total = Math.round(plan.ratePerSecond * plan.seconds);
+  const total = Math.round(plan.ratePerSecond * phase.seconds);
   const startMs = performance.now();
-  const stopAtMs = startMs + plan.seconds * 1000 + sendLateMsMax;
+  const stopAtMs = startMs + phase.seconds * 1000 + sendLateMsMax;
   let sent = 0;
   let nextProgressMs = startMs + 5_000;
   while (sent < total && customers.length > 0) {
@@ -221,15 +230,16 @@ async function sendEnqueues(
     if (nowMs > stopAtMs) break;
     const due = Math.min(total, Math.floor(((nowMs - startMs) * plan.ratePerSecond) / 1000) + 1);
     for (; sent < due; sent++) {
-      const customer = customers[sent % customers.length];
+      const turn = phase.first + sent;
+      const customer = customers[turn % customers.length];
       if (customer === undefined) break;
-      const contactId = `b${sent}`;
+      const contactId = `${phase.prefix}${sent}`;
       load.sentAtMs.set(contactId, performance.now());
       sendCommand(customer.socket, load.nextId('e'), {
         type: 'enqueueContact',
         contact: {
           id: contactId,
-          queueId: plan.queueIds[sent % plan.queueIds.length],
+          queueId: plan.queueIds[turn % plan.queueIds.length],
           channel: 'voice',
           customer: { id: customer.subject, type: 'normal' },
         },
@@ -241,8 +251,13 @@ async function sendEnqueues(
     }
     await sleep(paceStepMs);
   }
-  return { sent, elapsedMs: performance.now() - startMs };
+  const elapsedMs = performance.now() - startMs;
+  const drainUntilMs = performance.now() + drainMsMax;
+  while (load.latenciesMs.length < sent && performance.now() < drainUntilMs) await sleep(10);
+  return { sent, elapsedMs };
 }
+
+const round2 = (value: number) => Math.round(value * 100) / 100;
 
 async function run(plan: LoadPlan): Promise<LoadReport> {
   const load = new Load(plan);
@@ -256,14 +271,28 @@ async function run(plan: LoadPlan): Promise<LoadReport> {
     `connected ${agents.length} agents, ${customers.length} customers in ${Math.round(connectMs)} ms`,
   );
 
-  tell({ type: 'phase', phase: 'connected' });
+  if (plan.warmUpSeconds > 0) progress(`warming up for ${plan.warmUpSeconds} s`);
+  const warmUp = await sendEnqueues(load, customers, {
+    seconds: plan.warmUpSeconds,
+    prefix: 'w',
+    first: 0,
+  });
+  const warmUpSorted = Float64Array.from(load.latenciesMs).sort();
+  load.latenciesMs = [];
+  // Offers of the warm-up that never came count as missing, and cannot land in the window.
+  const warmUpMissing = load.sentAtMs.size;
+  load.sentAtMs.clear();
+
+  tell({ type: 'phase', phase: 'measuring' });
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
   const cpuBefore = process.cpuUsage();
   const loadStartMs = performance.now();
-  const { sent, elapsedMs } = await sendEnqueues(load, customers);
-  const drainUntilMs = performance.now() + drainMsMax;
-  while (load.latenciesMs.length < sent && performance.now() < drainUntilMs) await sleep(10);
+  const { sent, elapsedMs } = await sendEnqueues(load, customers, {
+    seconds: plan.seconds,
+    prefix: 'b',
+    first: warmUp.sent,
+  });
   const cpu = process.cpuUsage(cpuBefore);
   const loadMs = performance.now() - loadStartMs;
   lag.disable();
@@ -272,10 +301,9 @@ async function run(plan: LoadPlan): Promise<LoadReport> {
   load.isEnding = true;
   for (const timer of load.timers) clearTimeout(timer);
   for (const socket of load.sockets) socket.terminate();
-  load.errors.missingOffers = load.sentAtMs.size;
+  load.errors.missingOffers = warmUpMissing + load.sentAtMs.size;
   const sorted = Float64Array.from(load.latenciesMs).sort();
   const sum = load.latenciesMs.reduce((total, value) => total + value, 0);
-  const round2 = (value: number) => Math.round(value * 100) / 100;
   return {
     agentsConnected: agents.length,
     customersConnected: customers.length,
@@ -291,6 +319,13 @@ async function run(plan: LoadPlan): Promise<LoadReport> {
       mean: round2(sum / Math.max(1, sorted.length)),
     },
     errors: load.errors,
+    warmUp: {
+      enqueuesSent: warmUp.sent,
+      offersObserved: warmUpSorted.length,
+      p50Ms: round2(quantileOfSorted(warmUpSorted, 0.5)),
+      p99Ms: round2(quantileOfSorted(warmUpSorted, 0.99)),
+      maxMs: round2(warmUpSorted[warmUpSorted.length - 1] ?? 0),
+    },
     generatorCpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / loadMs) * 100),
     generatorLagP99Ms: round2(lag.percentile(99) / 1e6),
   };

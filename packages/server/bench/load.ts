@@ -23,6 +23,13 @@ export interface LoadPlan {
   customers: Credential[];
   /** Enqueues sent per second, paced over the whole run. */
   ratePerSecond: number;
+  /**
+   * Seconds of load at the same rate before the measured window, not counted
+   * in it: the server's code is compiled by V8's JIT under the first load, and
+   * those seconds say what a server's first seconds cost, not its steady
+   * state. Their own latencies are reported apart (LoadReport.warmUp).
+   */
+  warmUpSeconds: number;
   seconds: number;
   /** How long an agent holds a contact before completing it. */
   handleMs: number;
@@ -53,6 +60,14 @@ export interface LoadReport {
   /** Customer's send of the enqueue → agent's socket receives offerCreated, in ms. */
   latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
   errors: LoadErrors;
+  /** The warm-up before the measured window: its enqueues and their latencies, in ms. */
+  warmUp: {
+    enqueuesSent: number;
+    offersObserved: number;
+    p50Ms: number;
+    p99Ms: number;
+    maxMs: number;
+  };
   /** The generator's own CPU over the load, in % of one core. */
   generatorCpuPercent: number;
   /** The generator's event-loop delay, p99 in ms: what its own lateness adds to the latencies. */
@@ -61,7 +76,7 @@ export interface LoadReport {
 
 /** A message from the generator to the bench. */
 export type GeneratorMessage =
-  { type: 'phase'; phase: 'connected' | 'sent' } | { type: 'report'; report: LoadReport };
+  { type: 'phase'; phase: 'measuring' | 'sent' } | { type: 'report'; report: LoadReport };
 
 /**
  * The q-quantile of sorted samples (nearest rank): the smallest sample with

@@ -16,8 +16,10 @@
  * and completes the contact after handleMs, chosen so that at most half of
  * the agents are busy at once and every offer can happen at once.
  *
- * Measured over the load window (from all sockets connected to the drain of
- * the last offer): the latency from the customer's send of enqueueContact to
+ * First a warm-up of --warm-up seconds (5) at the same rate, while V8
+ * compiles the server's hot paths: its latencies are reported apart, as
+ * `warmUp`. Then measured over the load window (from the warm-up's last
+ * offer to the drain of the window's last offer): the latency from the customer's send of enqueueContact to
  * the agent's socket receiving offerCreated (both in the generator, one
  * clock); the server's CPU and memory from /proc; the journal's commit
  * p99 from the difference of two scrapes of /metrics
@@ -29,7 +31,7 @@
  *
  * Run: npm run bench -w packages/server; for one JSON object on stdout
  * (progress on stderr): npm run -s bench -w packages/server -- --json.
- * Smaller: -- --clients 200 --rate 100 --seconds 10 --restart-contacts 10000.
+ * Smaller: -- --clients 200 --rate 100 --seconds 10 --warm-up 2 --restart-contacts 10000.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -79,6 +81,7 @@ const { values: flags } = parseArgs({
     clients: { type: 'string', default: '5000' },
     rate: { type: 'string', default: '1000' },
     seconds: { type: 'string', default: '60' },
+    'warm-up': { type: 'string', default: '5' },
     'restart-contacts': { type: 'string', default: '100000' },
   },
 });
@@ -94,6 +97,7 @@ function integerFlag(name: string, text: string, min: number, max: number): numb
 const clients = integerFlag('clients', flags.clients, 2, socketSettingsDefault.socketsPerTenantMax);
 const ratePerSecond = integerFlag('rate', flags.rate, 1, 10_000);
 const seconds = integerFlag('seconds', flags.seconds, 1, 600);
+const warmUpSeconds = integerFlag('warm-up', flags['warm-up'], 0, 60);
 const restartContacts = integerFlag('restart-contacts', flags['restart-contacts'], 10, 500_000);
 const agentCount = Math.floor(clients / 2);
 const customerCount = clients - agentCount;
@@ -177,10 +181,10 @@ function runGenerator(
       () => {
         reject(new Error('bench: the load generator took too long'));
       },
-      plan.seconds * 1000 + generatorExtraMsMax,
+      (plan.warmUpSeconds + plan.seconds) * 1000 + generatorExtraMsMax,
     );
     generator.on('message', (message: GeneratorMessage) => {
-      if (message.type === 'phase' && message.phase === 'connected') {
+      if (message.type === 'phase' && message.phase === 'measuring') {
         before = sample(server, operatorKey);
         // Marked handled here; Promise.all below still sees a failure.
         before.catch(() => undefined);
@@ -229,7 +233,7 @@ async function measureLoad(operatorKey: string): Promise<LoadResult> {
     progress(`server listening at ${server.url}`);
     const { queueIds, agents, customers } = await setUp(server.url, operatorKey);
     progress(
-      `load: ${agentCount} agents, ${customerCount} customers, ${ratePerSecond}/s for ${seconds} s, handling ${handleMs} ms`,
+      `load: ${agentCount} agents, ${customerCount} customers, ${ratePerSecond}/s for ${warmUpSeconds} s of warm-up and ${seconds} s measured, handling ${handleMs} ms`,
     );
     const { report, before, after } = await runGenerator(server, operatorKey, {
       url: server.url,
@@ -238,6 +242,7 @@ async function measureLoad(operatorKey: string): Promise<LoadResult> {
       agents,
       customers,
       ratePerSecond,
+      warmUpSeconds,
       seconds,
       handleMs,
     });
@@ -277,6 +282,7 @@ function output(load: LoadResult, restart: RestartResult, loadAverage: number[])
     customers: customerCount,
     queues: queueCount,
     seconds,
+    warmUpSeconds,
     handleMs,
     targetEnqueuesPerSecond: ratePerSecond,
     enqueuesPerSecond: report.enqueuesPerSecond,
@@ -287,6 +293,7 @@ function output(load: LoadResult, restart: RestartResult, loadAverage: number[])
     p99Ms: report.latencyMs.p99,
     maxMs: report.latencyMs.max,
     meanMs: report.latencyMs.mean,
+    warmUp: report.warmUp,
     commitP50Ms: load.commitP50Ms,
     commitP99Ms: load.commitP99Ms,
     commits: load.commits,
@@ -319,6 +326,7 @@ function output(load: LoadResult, restart: RestartResult, loadAverage: number[])
     `Server: ${clients} clients (${agentCount} agents, ${customerCount} customers), ${queueCount} queues, handling ${handleMs} ms`,
     `enqueues: ${report.enqueuesSent} sent at ${report.enqueuesPerSecond}/s (target ${ratePerSecond}/s), ${report.offersObserved} offers observed`,
     `enqueue → offer: p50 ${result.p50Ms} ms, p90 ${result.p90Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms`,
+    `warm-up before (${warmUpSeconds} s, ${report.warmUp.enqueuesSent} enqueues, not counted above): p50 ${report.warmUp.p50Ms} ms, p99 ${report.warmUp.p99Ms} ms, max ${report.warmUp.maxMs} ms`,
     `journal commits: ${load.commits}, p50 ${load.commitP50Ms} ms, p99 ${load.commitP99Ms} ms`,
     `server: CPU ${load.serverCpuPercent}% of a core, RSS ${load.serverRssMb} MB (peak ${load.serverRssPeakMb} MB)`,
     `generator: CPU ${report.generatorCpuPercent}% of a core, event-loop delay p99 ${report.generatorLagP99Ms} ms; connected in ${report.connectMs} ms`,

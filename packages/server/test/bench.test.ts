@@ -33,7 +33,7 @@ function runBench(args: string[]): Promise<string> {
 
 describe('server bench', () => {
   it(
-    '[bench] --json at a tiny scale prints one object with every field, offers seen, nothing lost',
+    '[bench] --json at a tiny scale prints one object with every field, offers seen, nothing lost, the warm-up apart',
     async () => {
       const stdout = await runBench([
         '--json',
@@ -43,6 +43,8 @@ describe('server bench', () => {
         '20',
         '--seconds',
         '2',
+        '--warm-up',
+        '1',
         '--restart-contacts',
         '1000',
       ]);
@@ -71,6 +73,9 @@ describe('server bench', () => {
       expect(result).toMatchObject({ benchmark: 'server', clients: 20, restartContacts: 1000 });
       expect(result.offersObserved).toBeGreaterThan(0);
       expect(result.offersObserved).toBe(result.enqueuesSent);
+      // The warm-up's second runs at the same rate, and is counted apart from the window.
+      expect(result.warmUp).toMatchObject({ enqueuesSent: 20, offersObserved: 20 });
+      expect(result.enqueuesSent).toBe(40);
       // Every contact enqueued before the restart waits after it.
       expect(result.restartWaitingContacts).toBe(1000);
       expect(result.p50Ms as number).toBeLessThanOrEqual(result.p99Ms as number);
