@@ -70,7 +70,7 @@ export const recordsPendingEventsMax = 10_000;
 const intervalCounterNames = Object.keys(zeroCounters) as (keyof IntervalCounters)[];
 
 /** How long the first batch heard waits for others before they are written together. */
-export const recordsWriteDelayMs = 50;
+export const recordsWriteDelayMs = 10;
 
 /**
  * Runs a write on the store without an fsync at its commit, then puts the
