@@ -542,6 +542,9 @@ function recordsOf(
 function socketRoute(app: FastifyInstance, hub: SocketHub): void {
   app.get('/v1/ws', { websocket: true, schema: { hide: true } }, (socket, request) => {
     const stream = request.socket;
+    // Receipt checks under way, by the ping's payload, which the pong echoes (RFC 6455 5.5.3).
+    const checks = new Map<string, () => void>();
+    let checkNumber = 0;
     const handler = hub.accept({
       send: (text) => {
         if (socket.readyState !== socket.OPEN) return;
@@ -551,6 +554,21 @@ function socketRoute(app: FastifyInstance, hub: SocketHub): void {
       close: (code, reason) => {
         socket.close(code, reason);
       },
+      confirm: (onReceived) => {
+        if (socket.readyState !== socket.OPEN) return;
+        checkNumber += 1;
+        const payload = String(checkNumber);
+        checks.set(payload, onReceived);
+        corkUntilTick(stream);
+        socket.ping(payload);
+      },
+    });
+    socket.on('pong', (data: Buffer) => {
+      const payload = data.toString('utf8');
+      const onReceived = checks.get(payload);
+      if (onReceived === undefined) return;
+      checks.delete(payload);
+      onReceived();
     });
     socket.on('message', (data: Buffer, isBinary: boolean) => {
       handler.onMessage(isBinary ? '' : data.toString('utf8'));

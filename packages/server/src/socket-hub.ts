@@ -56,8 +56,17 @@ export interface SocketSettings {
   messageBurst: number;
   /** Sockets (sessions) one tenant may hold. */
   socketsPerTenantMax: number;
-  /** Messages a session keeps for a resume. */
+  /** Messages a session keeps for a resume, at most. */
   resumeBufferMax: number;
+  /**
+   * How often a connected session's socket is asked to confirm what it has
+   * received (a WebSocket ping: its pong comes after every message sent
+   * before it). The messages kept for a resume are then only those sent
+   * since the last confirmation, or since the socket dropped, not the last
+   * resumeBufferMax of all: 5,000 sockets kept every message of the last
+   * minutes.
+   */
+  receiptCheckEveryMs: number;
   /** How often agents are sent the waiting count of every queue they serve. */
   waitingEveryMs: number;
   /**
@@ -81,6 +90,7 @@ export const socketSettingsDefault: SocketSettings = {
   messageBurst: 40,
   socketsPerTenantMax: 10_000,
   resumeBufferMax: 1_000,
+  receiptCheckEveryMs: 5_000,
   waitingEveryMs: 5_000,
   waitingChangeEveryMs: 1_000,
   placeEveryMs: 1_000,
@@ -109,6 +119,12 @@ export const sessionsPerSliceMax = 25;
 export interface Connection {
   send(text: string): void;
   close(code: number, reason: string): void;
+  /**
+   * Calls `onReceived` once the client has received every message sent
+   * before this call; never, if the socket drops first. A connection that
+   * cannot tell leaves it out, and its session keeps resumeBufferMax messages.
+   */
+  confirm?(onReceived: () => void): void;
 }
 
 type TokenPrincipal = Extract<Principal, { kind: 'token' }>;
@@ -151,8 +167,17 @@ class Session {
   readonly resumeToken = randomBytes(24).toString('base64url');
   connection: Connection | null = null;
   seq = 0;
-  /** The last messages sent, oldest first, for a resume. */
-  readonly buffer: SequencedMessage[] = [];
+  /**
+   * The last messages sent, oldest first, for a resume: as the text sent.
+   * Kept as objects, every event a socket was sent stayed a graph of objects
+   * for the garbage collector to copy and trace until a thousand later ones
+   * pushed it out; a string is copied whole and never traced.
+   */
+  readonly buffer: { seq: number; text: string }[] = [];
+  /** The receipt check under way on the session's socket, if any (SocketSettings.receiptCheckEveryMs). */
+  receiptCheck: { seq: number } | null = null;
+  /** When the last receipt check began. */
+  receiptCheckedAtMs = 0;
   /** The place last sent per contact, as "position/ewt". */
   readonly places = new Map<ContactId, string>();
   /** The queues an agent serves, for its waiting counts. */
@@ -298,6 +323,13 @@ export class SocketHub {
     return count;
   }
 
+  /** Messages kept for a resume, over every session. */
+  keptCount(): number {
+    let count = 0;
+    for (const session of this.#sessions.values()) count += session.buffer.length;
+    return count;
+  }
+
   /** Takes a new socket: it must say hello in time. Returns the socket's message handler. */
   accept(connection: Connection): { onMessage(text: string): void; onClose(): void } {
     let session: Session | null = null;
@@ -425,6 +457,8 @@ export class SocketHub {
     session.graceTimer = null;
     const previous = session.connection;
     session.connection = connection;
+    // A check on the dropped socket never ends, or ends for a socket that is gone.
+    session.receiptCheck = null;
     if (previous !== null) previous.close(SocketCloseCode.replaced, 'resumed elsewhere');
     // The new token may live longer than the one the session started with.
     Object.assign(session.principal, { expiresAtMs: principal.expiresAtMs });
@@ -432,7 +466,7 @@ export class SocketHub {
     const first = session.buffer[0];
     const isGap = lastSeq < session.seq && (first === undefined || first.seq > lastSeq + 1);
     this.#welcome(session, true, isGap, lastSeq);
-    for (const message of session.buffer) if (message.seq > lastSeq) send(connection, message);
+    for (const kept of session.buffer) if (kept.seq > lastSeq) connection.send(kept.text);
     return session;
   }
 
@@ -621,10 +655,37 @@ export class SocketHub {
   /** Numbers a message, keeps it for a resume, and sends it if the socket is there. */
   #push(session: Session, message: SequencedMessage) {
     session.seq += 1;
-    const numbered = { ...message, seq: session.seq };
-    session.buffer.push(numbered);
+    const text = JSON.stringify({ ...message, seq: session.seq });
+    session.buffer.push({ seq: session.seq, text });
     if (session.buffer.length > this.settings.resumeBufferMax) session.buffer.shift();
-    if (session.connection !== null) send(session.connection, numbered);
+    if (session.connection !== null) {
+      session.connection.send(text);
+      this.#checkReceipt(session, session.connection);
+    }
+  }
+
+  /**
+   * Asks the socket to confirm what it received, at most once per
+   * receiptCheckEveryMs; once it has, the messages up to the check are no
+   * longer kept for a resume. A resume from an earlier seq than the buffer
+   * holds is told of the gap (welcome.isGap), as after resumeBufferMax.
+   */
+  #checkReceipt(session: Session, connection: Connection) {
+    if (connection.confirm === undefined || session.receiptCheck !== null) return;
+    const nowMs = this.#clock.nowMs();
+    if (nowMs - session.receiptCheckedAtMs < this.settings.receiptCheckEveryMs) return;
+    const check = { seq: session.seq };
+    session.receiptCheck = check;
+    session.receiptCheckedAtMs = nowMs;
+    connection.confirm(() => {
+      if (session.receiptCheck !== check) return;
+      session.receiptCheck = null;
+      const { buffer } = session;
+      let received = 0;
+      while (received < buffer.length && (buffer[received]?.seq ?? Infinity) <= check.seq)
+        received += 1;
+      buffer.splice(0, received);
+    });
   }
 
   // --- Waiting counts for agents -----------------------------------------------------------------

@@ -409,6 +409,30 @@ describe('resume and the grace period', () => {
     expect((await server.call('GET', `${acme}/contacts/c1`)).status).toBe(200);
   });
 
+  it('[ws] what the socket confirmed it received is not kept: a resume from before it is told of the gap', async () => {
+    const carol = await as('customer', 'carol');
+    await carol.client.request(join('c1', 'carol'));
+    const queued = await carol.client.next<EventMessage>(isEvent('contactQueued'));
+    // The server pings after the message; the client's pong confirms it, and nothing is kept.
+    for (let attempt = 0; attempt < 500 && server.app.sockets.keptCount() > 0; attempt++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(server.app.sockets.keptCount()).toBe(0);
+    carol.client.drop();
+    await dropped(0);
+    // While away: an agent takes the contact. That offer is kept for the resume.
+    await server.call('POST', `${acme}/agents/ann/log-in`, {});
+    expect(server.app.sockets.keptCount()).toBeGreaterThan(0);
+    const back = await connect(server.baseUrl, await mint('customer', 'carol'), {
+      sessionId: carol.welcome.sessionId,
+      resumeToken: carol.welcome.resumeToken,
+      lastSeq: 0,
+    });
+    clients.push(back.client);
+    expect(back.welcome).toMatchObject({ isResumed: true, isGap: true, lastSeq: 0 });
+    const missed = await back.client.next<EventMessage>(isEvent('offerCreated'));
+    expect(missed.seq).toBe(queued.seq + 1);
+  });
+
   it('[ws] after the grace period a customer counts as abandoned, and an agent as logged out', async () => {
     const sue = await as('supervisor', 'sue');
     const carol = await as('customer', 'carol');
