@@ -250,11 +250,12 @@ class TenantChannel {
     this.contactsOf.set(customerId, contacts);
   }
 
-  /** Forgets an ended contact. */
+  /** Forgets an ended contact, and the place last sent of it to its customer's sessions. */
   disown(contactId: ContactId) {
     const customerId = this.ownerOf.get(contactId);
     if (customerId === undefined) return;
     this.ownerOf.delete(contactId);
+    for (const session of this.customers.get(customerId) ?? []) session.places.delete(contactId);
     const contacts = this.contactsOf.get(customerId);
     contacts?.delete(contactId);
     if (contacts?.size === 0) this.contactsOf.delete(customerId);
@@ -327,6 +328,13 @@ export class SocketHub {
   keptCount(): number {
     let count = 0;
     for (const session of this.#sessions.values()) count += session.buffer.length;
+    return count;
+  }
+
+  /** Contacts whose last place sent the sessions remember, over every session. */
+  placesCount(): number {
+    let count = 0;
+    for (const session of this.#sessions.values()) count += session.places.size;
     return count;
   }
 

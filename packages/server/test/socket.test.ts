@@ -222,6 +222,23 @@ describe('what each role receives', () => {
     }
   });
 
+  it('[ws] a session forgets the place of a contact that ended, however long it stays connected', async () => {
+    const carol = await as('customer', 'carol');
+    for (const id of ['c1', 'c2', 'c3']) {
+      expect(await carol.client.request(join(id, 'carol'))).toMatchObject({ ok: true });
+    }
+    expect(server.app.sockets.placesCount()).toBe(3);
+    expect((await server.call('POST', `${acme}/contacts/c1/leave`)).status).toBe(204);
+    await carol.client.next(isEvent('contactAbandoned', (event) => event.contactId === 'c1'));
+    expect(server.app.sockets.placesCount()).toBe(2);
+    await server.advance(socketSettingsDefault.placeEveryMs);
+    // c2 moved up to first place: its new place is sent and remembered, c1 stays forgotten.
+    await carol.client.next<PlaceMessage>(
+      (message) => message.type === 'place' && message.contactId === 'c2' && message.position === 1,
+    );
+    expect(server.app.sockets.placesCount()).toBe(2);
+  });
+
   it('[ws] both agents of a transfer hear it: the one the contact left and the one it goes to', async () => {
     const ann = await as('agent', 'ann');
     const bob = await as('agent', 'bob');
