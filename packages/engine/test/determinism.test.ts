@@ -160,31 +160,24 @@ describe('determinism', () => {
     const engine = new Engine();
     const queueId = asQueueId('q');
     const minuteMs = 60_000;
+    const join = (id: string, atMs: number) =>
+      engine.execute({
+        type: 'enqueueContact',
+        atMs,
+        contact: {
+          id: asContactId(id),
+          queueId,
+          channel: 'chat',
+          customer: { id: asCustomerId(`k-${id}`), type: 'normal' },
+        },
+      });
     engine.execute({ type: 'createQueue', atMs: 1_000, queue: { id: queueId, name: 'Q' } });
-    engine.execute({
-      type: 'enqueueContact',
-      atMs: 2_000,
-      contact: {
-        id: asContactId('c1'),
-        queueId,
-        channel: 'chat',
-        customer: { id: asCustomerId('k1'), type: 'normal' },
-      },
-    });
+    join('c1', 2_000);
     const early = engine.snapshot().queues[0]?.stats;
     expect(early?.buckets).toEqual([{ minute: 0, counters: { offered: 1 } }]);
     expect(early?.today).toMatchObject({ offered: 1, answered: 0 });
     // Twenty minutes on, the first minute has left the 15-minute window: it is not saved.
-    engine.execute({
-      type: 'enqueueContact',
-      atMs: 20 * minuteMs,
-      contact: {
-        id: asContactId('c2'),
-        queueId,
-        channel: 'chat',
-        customer: { id: asCustomerId('k2'), type: 'normal' },
-      },
-    });
+    join('c2', 20 * minuteMs);
     const late = engine.snapshot().queues[0]?.stats;
     expect(late?.buckets).toEqual([{ minute: 20, counters: { offered: 1 } }]);
     expect(late?.today).toMatchObject({ offered: 2 });
