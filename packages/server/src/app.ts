@@ -542,8 +542,9 @@ function recordsOf(
 function socketRoute(app: FastifyInstance, hub: SocketHub): void {
   app.get('/v1/ws', { websocket: true, schema: { hide: true } }, (socket, request) => {
     const stream = request.socket;
-    // Receipt checks under way, by the ping's payload, which the pong echoes (RFC 6455 5.5.3).
-    const checks = new Map<string, () => void>();
+    // The receipt check under way (the hub asks one at a time), by the ping's payload, which the
+    // pong echoes (RFC 6455 5.5.3): a pong of an earlier ping, or an unasked one, confirms nothing.
+    let check: { payload: string; onReceived: () => void } | null = null;
     let checkNumber = 0;
     const handler = hub.accept({
       send: (text) => {
@@ -558,16 +559,15 @@ function socketRoute(app: FastifyInstance, hub: SocketHub): void {
         if (socket.readyState !== socket.OPEN) return;
         checkNumber += 1;
         const payload = String(checkNumber);
-        checks.set(payload, onReceived);
+        check = { payload, onReceived };
         corkUntilTick(stream);
         socket.ping(payload);
       },
     });
     socket.on('pong', (data: Buffer) => {
-      const payload = data.toString('utf8');
-      const onReceived = checks.get(payload);
-      if (onReceived === undefined) return;
-      checks.delete(payload);
+      if (check === null || data.toString('utf8') !== check.payload) return;
+      const { onReceived } = check;
+      check = null;
       onReceived();
     });
     socket.on('message', (data: Buffer, isBinary: boolean) => {

@@ -121,7 +121,8 @@ export interface Connection {
   close(code: number, reason: string): void;
   /**
    * Calls `onReceived` once the client has received every message sent
-   * before this call; never, if the socket drops first. A connection that
+   * before this call; never, if the socket drops first or a later call
+   * replaces this one (the hub asks one at a time). A connection that
    * cannot tell leaves it out, and its session keeps resumeBufferMax messages.
    */
   confirm?(onReceived: () => void): void;
