@@ -9,7 +9,7 @@ import {
   type Rejection,
 } from '@lineup/protocol';
 import { agentTransferWaitMsDefault } from './defaults.ts';
-import { agentOf, queueOf } from './indexes.ts';
+import { agentOf, flushCounts, queueOf } from './indexes.ts';
 import { positionOf } from './routing.ts';
 import { lineKeyOf, newContact, type Agent, type Contact, type Queue } from './state.ts';
 import { ewtAt } from './status.ts';
@@ -60,6 +60,8 @@ function queueArrival(ctx: Context, queue: Queue, atMs: number, arrival: Arrival
     probe.stickyAgentId === null ? queue.settings.agingPointsPerMinute : 0,
   );
   const position = positionOf(ctx.state, probe);
+  // The EWT reads the queue's agent counts.
+  flushCounts(ctx.state);
   ctx.emit({
     type: 'contactQueued',
     atMs,
@@ -136,6 +138,7 @@ export function enqueue(ctx: Context, command: CommandOf<'enqueueContact'>): Rej
   let channel = input.channel;
   let joinedType = input.joinedType ?? 'inbound';
   let notBeforeMs: number | null = null;
+  flushCounts(state);
   if (!queue.isOpen) {
     // R16: contacts already waiting are served; a joining one gets the closed policy.
     if (settings.whenClosed === 'refuse')

@@ -14,7 +14,7 @@ import type { Context } from './steps.ts';
 import { builtInPredictors, type EwtPredictor } from './ewt.ts';
 import { evolve } from './evolve.ts';
 import { isValidTimeZone } from './hours.ts';
-import { syncDayTimer } from './indexes.ts';
+import { flushCounts, syncDayTimer } from './indexes.ts';
 import { positionOf } from './routing.ts';
 import { restoreState, sharedSnapshotOf, snapshotState, type EngineSnapshot } from './snapshot.ts';
 import { clearToAnnounce, emptyState, type Contact, type Queue, type State } from './state.ts';
@@ -212,6 +212,7 @@ export class Engine {
 
   /** A waiting contact's position and EWT, or null when it is not in a line (R13). O(log n). */
   placeOf(contactId: ContactId): Place | null {
+    flushCounts(this.state);
     const contact = this.state.contacts.get(contactId);
     if (contact === undefined) return null;
     const position = positionOf(this.state, contact);
@@ -225,6 +226,7 @@ export class Engine {
 
   /** A queue's live status, or null for an unknown queue (R13). */
   queueStatus(queueId: QueueId, atMs = this.state.nowMs): QueueStatus | null {
+    flushCounts(this.state);
     const queue = this.state.queues.get(queueId);
     return queue === undefined ? null : queueStatus(this.state, queue, atMs, this.predictors);
   }
@@ -268,15 +270,19 @@ export class Engine {
 
   /** Read-only access to the state, for tests, the simulator and diagnostics. */
   inspect(): Readonly<State> {
+    // Agent counts are brought up to date lazily; a reader sees them current.
+    flushCounts(this.state);
     return this.state;
   }
 
   /**
    * Emits queueStatusChanged for each queue whose status inputs an event
-   * changed and whose status did change (R13), in the order they were first
-   * changed.
+   * changed and whose status did change (R13): those an event marked, in
+   * the order first marked, then those whose agent counts changed.
    */
   private announceStatus(atMs: number): void {
+    // Queues whose agent counts changed join the list here, after those changed otherwise.
+    flushCounts(this.state);
     const queues = this.state.queuesToAnnounce;
     // Status events mark no queue, so the list does not grow while it is walked.
     const count = queues.length;

@@ -117,8 +117,13 @@ function apply(state: State, event: Event): void {
         agent.presence === 'offline' && agent.held.length === 0,
         `removed agent ${agent.id} is logged in`,
       );
-      for (const membership of agent.memberships)
-        queueOf(state, membership.queueId).members.delete(agent);
+      for (const membership of agent.memberships) {
+        const queue = queueOf(state, membership.queueId);
+        queue.members.delete(agent);
+        // Offline, unless a replay has not counted its logging out yet.
+        countAgentIn(state, queue, agent.countedActivity, -1);
+      }
+      agent.isToCount = false;
       state.agents.delete(agent.id);
       state.recentAgent = null;
       releaseSlots(state, agent);
@@ -135,7 +140,7 @@ function apply(state: State, event: Event): void {
         (membership) => membership.queueId !== event.queueId,
       );
       queue.members.delete(agent);
-      countAgentIn(state, queue, agent.activity, -1);
+      countAgentIn(state, queue, agent.countedActivity, -1);
       orderQueues(state, agent);
       refreshAgent(state, agent, event.atMs);
       return;
@@ -378,7 +383,7 @@ function joinQueue(state: State, event: EventOf<'agentJoinedQueue'>): void {
       seq: state.eventCount,
     });
     queue.members.add(agent);
-    countAgentIn(state, queue, agent.activity, 1);
+    countAgentIn(state, queue, agent.countedActivity, 1);
   } else {
     membership.priority = event.priority;
   }

@@ -232,7 +232,10 @@ const activityCount: Record<Activity, 'ready' | 'busy' | 'wrapUp' | 'notReady' |
   free: 'ready',
 };
 
-/** Adds (or with sign -1 removes) an agent of this activity to a queue's counts. */
+/**
+ * Adds (or with sign -1 removes) an agent of this activity to a queue's
+ * counts; membership changes pass the agent's countedActivity.
+ */
 export function countAgentIn(state: State, queue: Queue, activity: Activity, sign: 1 | -1): void {
   const key = activityCount[activity];
   if (key === null) return;
@@ -298,12 +301,12 @@ export function refreshAgent(state: State, agent: Agent, atMs: number): void {
         zeroAgentCounters,
       );
     }
-    for (const { queue } of agent.queueOrder) {
-      countAgentIn(state, queue, agent.activity, -1);
-      countAgentIn(state, queue, activity, 1);
-    }
     agent.activity = activity;
     agent.activitySinceMs = atMs;
+    if (!agent.isToCount) {
+      agent.isToCount = true;
+      state.agentsToCount.push(agent);
+    }
   }
 
   markToSlot(state, agent);
@@ -318,6 +321,31 @@ export function refreshAgent(state: State, agent: Agent, atMs: number): void {
           sub: '',
         })
       : null;
+}
+
+/**
+ * Brings the agent counts of queues up to date with the activity of the
+ * agents that changed since the last call (Agent.countedActivity), marking
+ * each queue whose counts change for the status check. Called before counts
+ * are read; an agent back in the activity it was counted in changes nothing.
+ */
+export function flushCounts(state: State): void {
+  const agents = state.agentsToCount;
+  if (agents.length === 0) return;
+  for (let index = 0; index < agents.length; index++) {
+    const agent = agents[index] as Agent;
+    if (!agent.isToCount) continue;
+    agent.isToCount = false;
+    const from = agent.countedActivity;
+    const to = agent.activity;
+    if (from === to) continue;
+    for (const { queue } of agent.queueOrder) {
+      countAgentIn(state, queue, from, -1);
+      countAgentIn(state, queue, to, 1);
+    }
+    agent.countedActivity = to;
+  }
+  agents.length = 0;
 }
 
 /** Sorts an agent's memberships by queue priority (R3); after they or a queue's priority change. */

@@ -3,6 +3,7 @@ import type { AgentCounters, QueueCounters } from '@lineup/protocol';
 import {
   attachContact,
   countAgentIn,
+  flushCounts,
   orderQueues,
   queueOf,
   refreshAgent,
@@ -19,6 +20,7 @@ import {
   deriveQueueShape,
   emptyState,
   type Agent,
+  type AgentFields,
   type Contact,
   type ContactFields,
   type Queue,
@@ -49,17 +51,7 @@ type QueueRecord = Pick<
 > & {
   stats: SavedTally<QueueCounters>;
 };
-type AgentRecord = Omit<
-  Agent,
-  | 'heldByChannel'
-  | 'heldLive'
-  | 'slots'
-  | 'queueOrder'
-  | 'personal'
-  | 'timer'
-  | 'isToSlot'
-  | 'stats'
-> & {
+type AgentRecord = Omit<AgentFields, 'stats'> & {
   stats: SavedTally<AgentCounters>;
 };
 
@@ -338,6 +330,7 @@ export function restoreState(input: EngineSnapshot): State {
     refreshAgent(state, agent, agent.activitySinceMs);
   }
   syncDayTimer(state);
+  flushCounts(state);
   // The snapshot holds the last announced statuses; rebuilding them announces nothing.
   clearToAnnounce(state);
   return state;

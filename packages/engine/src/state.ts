@@ -204,6 +204,14 @@ export interface Agent {
   timer: TimerEntry | null;
   /** Derived: whether it is listed in State.agentsToSlot, so that it is listed once. */
   isToSlot: boolean;
+  /**
+   * Derived: the activity its queues' agent counts hold it in. It catches up
+   * with `activity` in flushCounts, so that an agent freed and offered the
+   * next contact in one command changes no count and touches none of its queues.
+   */
+  countedActivity: Activity;
+  /** Derived: whether it is listed in State.agentsToCount, so that it is listed once. */
+  isToCount: boolean;
 }
 
 /** What state a live contact is in. */
@@ -279,6 +287,12 @@ export interface State {
    */
   agentsToSlot: Agent[];
   /**
+   * Derived: agents whose activity changed since their queues' counts were
+   * last brought up to date (Agent.countedActivity); a list for the same
+   * reason as agentsToSlot.
+   */
+  agentsToCount: Agent[];
+  /**
    * Derived: queues whose status inputs changed since the last status check,
    * in the order first changed, each once (Queue.isToAnnounce); a list for the
    * same reason as agentsToSlot.
@@ -352,6 +366,7 @@ export function emptyState(seed: number, timeZone: string): State {
     timers: new OrderedSet(timerOrder),
     dayTimer: null,
     agentsToSlot: [],
+    agentsToCount: [],
     queuesToAnnounce: [],
     recentQueue: null,
     recentAgent: null,
@@ -614,7 +629,15 @@ export function noneHeld(): Record<Channel, number> {
 /** An agent's records without its derived parts: what a snapshot holds. */
 export type AgentFields = Omit<
   Agent,
-  'heldByChannel' | 'heldLive' | 'slots' | 'queueOrder' | 'personal' | 'timer' | 'isToSlot'
+  | 'heldByChannel'
+  | 'heldLive'
+  | 'slots'
+  | 'queueOrder'
+  | 'personal'
+  | 'timer'
+  | 'isToSlot'
+  | 'countedActivity'
+  | 'isToCount'
 >;
 
 /**
@@ -681,5 +704,7 @@ export function materializeAgent(fields: AgentFields): Agent {
     personal: new Map(),
     timer: null,
     isToSlot: false,
+    countedActivity: fields.activity,
+    isToCount: false,
   };
 }

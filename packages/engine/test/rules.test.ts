@@ -1191,6 +1191,34 @@ describe('R13 queue status events', () => {
     expect(t.run({ type: 'setPresence', agentId: 'a1', presence: 'ready' })).toEqual([]);
   });
 
+  it('[R13] an agent freed and offered the next contact at once leaves its other queues unannounced', () => {
+    const t = lab({
+      queues: [{ id: 'q1' }, { id: 'q2' }, { id: 'q3' }],
+      agents: [{ id: 'a1', serves: ['q1', 'q2', 'q3'] }],
+    });
+    t.enqueue('c1', 'q1');
+    t.accept('a1');
+    t.enqueue('c2', 'q2');
+    const events = t.complete('c1', 'a1');
+    expect(kinds(events)).toEqual(['contactCompleted', 'offerCreated']);
+    // q1 handled c1, which moves its EWT; q2's line changed; q3 saw nothing change.
+    const statuses = ofType(events, 'queueStatusChanged').map((event) => event.status);
+    expect(statuses.map((status) => status.queueId)).toEqual(['q1', 'q2']);
+    expect(statuses[1]).toMatchObject({
+      waiting: 0,
+      offered: 1,
+      agents: { serving: 1, busy: 1, ready: 0 },
+    });
+    // With nothing waiting it is free: every queue it serves counts one agent ready.
+    t.accept('a1');
+    const freed = ofType(t.complete('c2', 'a1'), 'queueStatusChanged');
+    expect(freed.map((event) => [event.status.queueId, event.status.agents.ready])).toEqual([
+      ['q2', 1],
+      ['q1', 1],
+      ['q3', 1],
+    ]);
+  });
+
   it('[R13] a status change caused through an agent outside the queue is published too', () => {
     // The preferred agent need not serve the queue (docs/routing.md, R9).
     const t = lab({
