@@ -2,7 +2,6 @@ import { randomBytes, createHash } from 'node:crypto';
 import { Compile } from 'typebox/compile';
 import {
   ClientMessageSchema,
-  CommandSchema,
   HelloSchema,
   PROTOCOL_VERSION,
   Role,
@@ -146,7 +145,6 @@ const agentCommands = new Set<string>([
 
 const checkHello = Compile(HelloSchema);
 const checkMessage = Compile(ClientMessageSchema);
-const checkCommand = Compile(CommandSchema);
 
 /** Events after which a contact is gone from the engine. */
 const endingEvents = new Set<Event['type']>([
@@ -620,8 +618,11 @@ export class SocketHub {
           event,
           ...(agentName === null || session.role !== Role.customer ? {} : { agentName }),
         });
-        if (event.type === 'contactQueued' && session.role === Role.customer) {
-          session.places.set(event.contact.id, `${event.position}/${event.ewtMs}`);
+        if (session.role === Role.customer) {
+          if (event.type === 'contactQueued')
+            session.places.set(event.contact.id, `${event.position}/${event.ewtMs}`);
+          // The offer tells the customer its contact left the line: no place of null follows it.
+          else if (event.type === 'offerCreated') session.places.set(event.contactId, 'null/null');
         }
       }
       this.#trackMemberships(channel, event);
@@ -1143,16 +1144,17 @@ export class SocketHub {
       reply(denied);
       return;
     }
-    const stamped = { ...message.command, atMs: this.#clock.nowMs() };
-    if (!checkCommand.Check(stamped) || stamped.type === 'tick') {
+    const { command } = message;
+    // The engine checks the command's schema (its rejection names the problems); a tick is the
+    // server's own.
+    if (command.type === 'tick') {
       reply(
-        rejection('invalid_command', 'The command is not valid; see details.', {
-          problems: problemsOf(checkCommand, stamped),
+        rejection('invalid_command', "A tick is the server's own; clients do not send it.", {
+          problems: [{ path: '/command/type', message: 'must not be tick' }],
         }),
       );
       return;
     }
-    const { command } = message;
     const { tenantId } = session.principal;
     const commandId =
       message.idempotencyKey === undefined

@@ -188,6 +188,10 @@ describe('what each role receives', () => {
       (message) => message.type === 'place' && message.position === 1,
     );
     expect(place).toMatchObject({ contactId: 'c2', queueId: 'q1' });
+    // The offer told the first customer that its contact left the line: no place of null follows.
+    // A reply comes after every message sent before it on the same socket.
+    await first.client.request({ type: 'command', command: { type: 'tick' } });
+    expect(first.client.messages.filter((message) => message.type === 'place')).toEqual([]);
     // Neither customer saw the other's contact.
     const seen = (client: SocketClient) =>
       client.messages.flatMap((m) => (m.type === 'event' ? [JSON.stringify(m.event)] : []));
