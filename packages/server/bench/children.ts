@@ -1,16 +1,16 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 /*
- * The server bench's child processes: the server (serve-child.ts) and the
- * load generator (load-generator.ts). Every child started here is kept in
- * one set and killed with SIGKILL when the bench ends, however it ends.
- * The server's CPU and memory are read from /proc, so that measuring costs
- * the server nothing.
+ * The server bench's child processes: the server (`lineup serve`, as users
+ * run it) and the load generator (load-generator.ts). Every child started
+ * here is kept in one set and killed with SIGKILL when the bench ends,
+ * however it ends. The server's CPU and memory are read from /proc, so that
+ * measuring costs the server nothing.
  */
 
-const serverFixture = new URL('./serve-child.ts', import.meta.url).pathname;
 /** The `lineup` command as users run it (packages/cli/bin): bundled when it can be. */
 const lineupBin = new URL('../../cli/bin/lineup.js', import.meta.url).pathname;
 const generatorScript = new URL('./load-generator.ts', import.meta.url).pathname;
@@ -62,28 +62,6 @@ export interface ServerChild {
   serveMs: number;
 }
 
-/** Starts the server on a data dir and waits until it listens. */
-export async function startServer(dataDir: string, operatorKey: string): Promise<ServerChild> {
-  const child = track(
-    spawn(process.execPath, [...serverNodeArgs, '--import', 'tsx', serverFixture, dataDir], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, LINEUP_BENCH_OPERATOR_KEY: operatorKey },
-    }),
-  );
-  const { pid, stdout } = child;
-  if (pid === undefined || stdout === null) throw new Error('bench: the server did not start');
-  const timer = setTimeout(() => child.kill('SIGKILL'), startMsMax);
-  try {
-    for await (const line of createInterface({ input: stdout })) {
-      const started = JSON.parse(line) as Omit<ServerChild, 'child' | 'pid'>;
-      return { ...started, child, pid };
-    }
-  } finally {
-    clearTimeout(timer);
-  }
-  throw new Error(`bench: the server stopped before it listened (exit ${String(child.exitCode)})`);
-}
-
 /**
  * Starts `lineup serve` on a data dir (port 0, loopback, no demo tenant, the
  * operator key given) as users run it, and waits until it says where it
@@ -95,7 +73,18 @@ export async function startLineupServe(dataDir: string, operatorKey: string): Pr
   const child = track(
     spawn(
       process.execPath,
-      [...serverNodeArgs, lineupBin, 'serve', '--port', '0', '--data-dir', dataDir, '--no-demo'],
+      [
+        ...serverNodeArgs,
+        lineupBin,
+        'serve',
+        '--port',
+        '0',
+        '--data-dir',
+        dataDir,
+        '--no-demo',
+        '--config',
+        writeBenchConfig(dataDir),
+      ],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
         env: { ...process.env, LINEUP_OPERATOR_KEY: operatorKey },
@@ -131,6 +120,18 @@ export async function startLineupServe(dataDir: string, operatorKey: string): Pr
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * The bench's settings file, written into the data dir: the bench sets its
+ * tenant up with thousands of requests on one key, and the request rate (a
+ * setting) is not what it measures. Returns its path.
+ */
+function writeBenchConfig(dataDir: string): string {
+  const path = join(dataDir, 'bench-config.json');
+  const rate = 1_000_000;
+  writeFileSync(path, JSON.stringify({ requestRates: { perSecond: rate, burst: rate } }));
+  return path;
 }
 
 /** Makes sure `lineup` is bundled from the current sources, so that no start timed builds it. */

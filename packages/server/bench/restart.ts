@@ -12,7 +12,7 @@ import {
   type QueueId,
 } from '@lineup/protocol';
 import { EngineHost, type CommandInput } from '../src/index.ts';
-import { prepareLineup, startLineupServe, startServer, stopServer } from './children.ts';
+import { prepareLineup, startLineupServe, stopServer } from './children.ts';
 import { call, expectStatus, pool } from './http.ts';
 import { scrape, sumOfSamples } from './metrics-text.ts';
 
@@ -114,7 +114,8 @@ export async function measureRestart(
     const fillStartMs = performance.now();
     progress(`restart: filling ${count - restCount} waiting contacts in process`);
     await fillInProcess(dataDir, count - restCount);
-    const first = await startServer(dataDir, operatorKey);
+    prepareLineup();
+    const first = await startLineupServe(dataDir, operatorKey);
     progress(`restart: ${restCount} more over REST, then SIGTERM`);
     await pool(restCount, restConcurrency, (offset) => {
       const { contact } = contactCommand(count - restCount + offset) as Extract<
@@ -136,7 +137,6 @@ export async function measureRestart(
       throw new Error(`bench: the server exited with ${String(stopped.code)}`);
 
     progress('restart: timing a fresh `lineup serve`');
-    prepareLineup();
     const startMs = performance.now();
     const server = await startLineupServe(dataDir, operatorKey);
     let ready = await call(server.url, 'GET', '/readyz', operatorKey);

@@ -6,8 +6,9 @@
  * clients; a restart with 100,000 waiting contacts serves again in < 2 s.
  *
  * Three processes: this one (the conductor), the real durable server
- * (serve-child.ts: SQLite journal in a fresh temp data dir, port 0,
- * 127.0.0.1, the operator key given as an option), and the load generator
+ * (`lineup serve` as users run it, bundled: SQLite journal in a fresh temp
+ * data dir, port 0, 127.0.0.1, the operator key in LINEUP_OPERATOR_KEY, a
+ * settings file lifting the request rate), and the load generator
  * (load-generator.ts). The conductor creates a tenant with queues and agents
  * over REST with the operator key, mints a token per agent and per customer,
  * and hands them to the generator, which opens one socket each: half the
@@ -44,7 +45,8 @@ import {
   killChildren,
   readUsage,
   startGenerator,
-  startServer,
+  prepareLineup,
+  startLineupServe,
   stopServer,
   type ServerChild,
   type Usage,
@@ -229,7 +231,8 @@ interface LoadResult {
 async function measureLoad(operatorKey: string): Promise<LoadResult> {
   const dataDir = await mkdtemp(join(tmpdir(), 'lineup-bench-load-'));
   try {
-    const server = await startServer(dataDir, operatorKey);
+    prepareLineup();
+    const server = await startLineupServe(dataDir, operatorKey);
     progress(`server listening at ${server.url}`);
     const { queueIds, agents, customers } = await setUp(server.url, operatorKey);
     progress(
