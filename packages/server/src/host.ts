@@ -64,8 +64,16 @@ export interface TenantView {
   agentReport(agentId: AgentId): AgentReport | null;
   /** A queue's full settings, or null for an unknown queue. */
   queue(queueId: QueueId): QueueSettings | null;
+  /**
+   * A queue's service-level threshold, or null for an unknown queue: what
+   * the records read for each answer and abandon, without copying the
+   * settings as queue() does.
+   */
+  serviceLevelThresholdMs(queueId: QueueId): number | null;
   /** An agent's settings, state and holdings, or null for an unknown agent. */
   agent(agentId: AgentId): AgentView | null;
+  /** An agent's name, or null for an unknown agent: what every offer shows its customer. */
+  agentName(agentId: AgentId): string | null;
   contact(contactId: ContactId): ContactView | null;
   placeOf(contactId: ContactId): Place | null;
   waitingContacts(queueId: QueueId, limit: number): WaitingContact[];

@@ -182,6 +182,14 @@ export function recordStatements(db: Database.Database) {
       `UPDATE contact_history SET handle_ms = handle_ms + @handleMs, callback_outcome = @callbackOutcome
        WHERE tenant_id = @tenantId AND contact_id = @contactId`,
     ),
+    /** addHandle and end in one statement: a contact completed is one write, not two. */
+    addHandleAndEnd: db.prepare(
+      `UPDATE contact_history SET handle_ms = handle_ms + @handleMs,
+         callback_outcome = @callbackOutcome,
+         outcome = CASE WHEN ended_at_ms IS NULL THEN @outcome ELSE outcome END,
+         ended_at_ms = COALESCE(ended_at_ms, @atMs)
+       WHERE tenant_id = @tenantId AND contact_id = @contactId`,
+    ),
     end: db.prepare(
       `UPDATE contact_history SET ended_at_ms = @atMs, outcome = @outcome,
          wait_ms = COALESCE(@waitMs, wait_ms)

@@ -369,7 +369,7 @@ export class Records {
 
   /** The service-level threshold of a queue; a queue gone since counts every wait as outside. */
   #thresholdMs(tenantId: TenantId, queueId: QueueId): number {
-    return this.#host.view(tenantId)?.queue(queueId)?.serviceLevelThresholdMs ?? -1;
+    return this.#host.view(tenantId)?.serviceLevelThresholdMs(queueId) ?? -1;
   }
 
   /** Records one event: its contact's row and its queue's interval. */
@@ -478,15 +478,17 @@ export class Records {
     event: EventOf<'contactCompleted'> | EventOf<'callbackClosed'>,
   ): void {
     const isCallback = event.type === 'callbackClosed';
-    this.#statements.addHandle.run({
+    const handle = {
       tenantId,
       contactId: event.contactId,
       handleMs: event.talkMs,
       callbackOutcome: isCallback ? event.outcome : null,
-    });
-    if (!isCallback || event.retryAtMs === null) {
+    };
+    if (isCallback && event.retryAtMs !== null) {
+      this.#statements.addHandle.run(handle);
+    } else {
       const outcome = isCallback ? ContactOutcome.callbackClosed : ContactOutcome.completed;
-      this.#end(tenantId, event.contactId, event.atMs, outcome, null);
+      this.#statements.addHandleAndEnd.run({ ...handle, atMs: event.atMs, outcome });
     }
     this.#count(tenantId, event.queueId, event.atMs, { handled: 1, handleMs: event.talkMs });
   }

@@ -611,13 +611,16 @@ export class SocketHub {
       if (event.type === 'contactQueued') channel.own(event.contact.id, event.contact.customer.id);
       const recipients = this.#recipientsOf(channel, event);
       const agentName = this.#agentNameFor(event, view);
+      // The event's JSON is made once for all its recipients; each message is that JSON in the
+      // envelope of an EventMessage, fields in its order (type, seq, event, agentName).
+      const eventJson = JSON.stringify(event);
+      const nameJson = agentName === null ? '' : `,"agentName":${JSON.stringify(agentName)}`;
       for (const session of recipients) {
-        this.#push(session, {
-          type: 'event',
-          seq: 0,
-          event,
-          ...(agentName === null || session.role !== Role.customer ? {} : { agentName }),
-        });
+        const suffix = session.role === Role.customer ? nameJson : '';
+        this.#pushText(
+          session,
+          (seq) => `{"type":"event","seq":${seq},"event":${eventJson}${suffix}}`,
+        );
         if (session.role === Role.customer) {
           if (event.type === 'contactQueued')
             session.places.set(event.contact.id, `${event.position}/${event.ewtMs}`);
@@ -651,7 +654,7 @@ export class SocketHub {
 
   #agentNameFor(event: Event, view: TenantView | null): string | null {
     if (event.type !== 'contactAssigned' && event.type !== 'offerCreated') return null;
-    return view?.agent(event.agentId)?.name ?? null;
+    return view?.agentName(event.agentId) ?? null;
   }
 
   #trackMemberships(channel: TenantChannel, event: Event) {
@@ -664,8 +667,13 @@ export class SocketHub {
 
   /** Numbers a message, keeps it for a resume, and sends it if the socket is there. */
   #push(session: Session, message: SequencedMessage) {
+    this.#pushText(session, (seq) => JSON.stringify({ ...message, seq }));
+  }
+
+  /** #push with the message's JSON made by `textOf` from the session's next seq. */
+  #pushText(session: Session, textOf: (seq: number) => string) {
     session.seq += 1;
-    const text = JSON.stringify({ ...message, seq: session.seq });
+    const text = textOf(session.seq);
     session.buffer.push({ seq: session.seq, text });
     if (session.buffer.length > this.settings.resumeBufferMax) session.buffer.shift();
     if (session.connection !== null) {

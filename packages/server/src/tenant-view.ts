@@ -61,7 +61,10 @@ export function tenantViewOf(engine: Engine, clock: Clock): TenantView {
     queueReport: (queueId) => engine.queueReport(queueId, atMs()),
     agentReport: (agentId) => engine.agentReport(agentId, atMs()),
     queue: (queueId) => queueSettingsOf(engine, queueId),
+    serviceLevelThresholdMs: (queueId) =>
+      engine.inspect().queues.get(queueId)?.settings.serviceLevelThresholdMs ?? null,
     agent: (agentId) => agentViewOf(engine, agentId),
+    agentName: (agentId) => engine.inspect().agents.get(agentId)?.name ?? null,
     contact: (contactId) => engine.contact(contactId),
     placeOf: (contactId) => engine.placeOf(contactId),
     waitingContacts: (queueId, limit) => engine.waitingContacts(queueId, limit),
