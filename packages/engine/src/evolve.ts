@@ -1,5 +1,5 @@
 import { clone } from './clone.ts';
-import type { AgentId, Event, EventOf, QueueCounters } from '@lineup/protocol';
+import type { AgentId, Event, EventOf } from '@lineup/protocol';
 import { assert, fail } from './assert.ts';
 import {
   agentOf,
@@ -31,8 +31,10 @@ import {
   newTally,
   raise,
   resetToday,
-  zeroAgentCounters,
-  zeroQueueCounters,
+  AgentCounter,
+  QueueCounter,
+  agentCounterKind,
+  queueCounterKind,
 } from './stats.ts';
 import { statusSignature } from './status.ts';
 
@@ -45,8 +47,8 @@ import { statusSignature } from './status.ts';
 /** How many of an agent's last offer ids are kept to tell offer_expired from offer_not_found. */
 export const recentOfferIdsMax = 8;
 
-const countQueue = (queue: Queue, key: keyof QueueCounters, amount: number, atMs: number): void => {
-  count(queue.stats, key, amount, atMs, zeroQueueCounters);
+const countQueue = (queue: Queue, counter: number, amount: number, atMs: number): void => {
+  count(queue.stats, counter, amount, atMs);
 };
 
 /** Notes that a queue's status may have changed (handle times and abandons feed its EWT). */
@@ -154,7 +156,7 @@ function apply(state: State, event: Event): void {
       return;
     }
     case 'contactDeflected':
-      countQueue(queueOf(state, event.queueId), 'deflected', 1, event.atMs);
+      countQueue(queueOf(state, event.queueId), QueueCounter.deflected, 1, event.atMs);
       return;
     case 'stickyQueued':
       return;
@@ -226,10 +228,10 @@ function apply(state: State, event: Event): void {
     case 'contactAbandoned': {
       const contact = contactOf(state, event.contactId);
       const queue = queueOf(state, contact.queueId);
-      countQueue(queue, 'abandoned', 1, event.atMs);
-      countQueue(queue, 'waitMsAbandoned', event.waitMs, event.atMs);
+      countQueue(queue, QueueCounter.abandoned, 1, event.atMs);
+      countQueue(queue, QueueCounter.waitMsAbandoned, event.waitMs, event.atMs);
       if (event.waitMs <= queue.settings.serviceLevelThresholdMs) {
-        countQueue(queue, 'abandonedInThreshold', 1, event.atMs);
+        countQueue(queue, QueueCounter.abandonedInThreshold, 1, event.atMs);
       }
       endContact(state, contact);
       touch(state, queue);
@@ -237,18 +239,18 @@ function apply(state: State, event: Event): void {
     }
     case 'contactTimedOut': {
       const contact = contactOf(state, event.contactId);
-      countQueue(queueOf(state, contact.queueId), 'timedOut', 1, event.atMs);
+      countQueue(queueOf(state, contact.queueId), QueueCounter.timedOut, 1, event.atMs);
       endContact(state, contact);
       return;
     }
     case 'contactOverflowed':
-      countQueue(queueOf(state, event.fromQueueId), 'overflowed', 1, event.atMs);
+      countQueue(queueOf(state, event.fromQueueId), QueueCounter.overflowed, 1, event.atMs);
       moveContact(state, event.contactId, event.toQueueId, event.atMs, (contact) => {
         contact.joinedType = 'overflow';
         contact.stickyAgentId = null;
         contact.stickyUntilMs = null;
       });
-      countQueue(queueOf(state, event.toQueueId), 'offered', 1, event.atMs);
+      countQueue(queueOf(state, event.toQueueId), QueueCounter.offered, 1, event.atMs);
       return;
     case 'contactTransferred': {
       transferContact(state, event);
@@ -270,9 +272,9 @@ function apply(state: State, event: Event): void {
       state.dayStartMs = event.dayStartMs;
       state.nextDayStartMs = event.nextDayStartMs;
       syncDayTimer(state);
-      for (const queue of state.queues.values()) resetToday(queue.stats, zeroQueueCounters);
+      for (const queue of state.queues.values()) resetToday(queue.stats);
       for (const agent of state.agents.values()) {
-        resetToday(agent.stats, zeroAgentCounters);
+        resetToday(agent.stats);
         // fewestContacts and leastTalkTime read today's counters.
         refreshAgent(state, agent, event.atMs);
       }
@@ -286,7 +288,7 @@ function createQueue(state: State, event: EventOf<'queueCreated'>): void {
     settings: clone(event.queue),
     isOpen: event.isOpen,
     hoursChangeAtMs: event.hoursChangeAtMs,
-    stats: newTally(zeroQueueCounters),
+    stats: newTally(queueCounterKind),
     lastEnteredServiceWaitMs: null,
     lastStatusSignature: null,
   });
@@ -357,7 +359,7 @@ function createAgent(state: State, event: EventOf<'agentCreated'>): void {
     recentOfferIds: [],
     activity: 'offline',
     activitySinceMs: event.atMs,
-    stats: newTally(zeroAgentCounters),
+    stats: newTally(agentCounterKind),
   });
   state.agents.set(agent.id, agent);
   for (const membership of settings.memberships) {
@@ -413,7 +415,7 @@ function endWrapUp(state: State, agent: Agent, atMs: number): void {
   if (agent.wrapUpQueueId !== null && agent.wrapUpStartMs !== null) {
     const queue = state.queues.get(agent.wrapUpQueueId);
     if (queue !== undefined) {
-      countQueue(queue, 'handleMs', atMs - agent.wrapUpStartMs, atMs);
+      countQueue(queue, QueueCounter.handleMs, atMs - agent.wrapUpStartMs, atMs);
       touch(state, queue);
     }
   }
@@ -429,7 +431,7 @@ function queueContact(state: State, event: EventOf<'contactQueued'>): void {
   state.contacts.set(contact.id, contact);
   queue.contactCount += 1;
   attachContact(state, contact);
-  countQueue(queue, 'offered', 1, event.atMs);
+  countQueue(queue, QueueCounter.offered, 1, event.atMs);
 }
 
 /** Changes a contact's fields and re-indexes it. */
@@ -491,7 +493,7 @@ function createOffer(state: State, event: EventOf<'offerCreated'>): void {
   agent.lastOfferSeq = state.eventCount;
   agent.recentOfferIds.push(event.offerId);
   if (agent.recentOfferIds.length > recentOfferIdsMax) agent.recentOfferIds.shift();
-  count(agent.stats, 'offered', 1, event.atMs, zeroAgentCounters);
+  count(agent.stats, AgentCounter.offered, 1, event.atMs);
   refreshAgent(state, agent, event.atMs);
 }
 
@@ -525,10 +527,10 @@ function returnOffer(
   attachContact(state, contact);
   if (event.type === 'offerRejected') {
     agent.noAnswerCount = 0;
-    count(agent.stats, 'rejected', 1, event.atMs, zeroAgentCounters);
+    count(agent.stats, AgentCounter.rejected, 1, event.atMs);
   } else if (event.type === 'offerTimedOut') {
     agent.noAnswerCount += 1;
-    count(agent.stats, 'missed', 1, event.atMs, zeroAgentCounters);
+    count(agent.stats, AgentCounter.missed, 1, event.atMs);
   }
   refreshAgent(state, agent, event.atMs);
 }
@@ -546,15 +548,15 @@ function assignContact(state: State, event: EventOf<'contactAssigned'>): void {
   agent.held.push(contact.id);
   agent.idleSinceMs = event.atMs;
   agent.lastOfferSeq = state.eventCount;
-  count(agent.stats, 'answered', 1, event.atMs, zeroAgentCounters);
+  count(agent.stats, AgentCounter.answered, 1, event.atMs);
   // A queue answers a contact once: a retried callback or a requeued contact is not offered twice.
   if (!contact.isAnswered) {
     contact.isAnswered = true;
-    countQueue(queue, 'answered', 1, event.atMs);
-    countQueue(queue, 'waitMsAnswered', event.waitMs, event.atMs);
-    raise(queue.stats, 'waitMsAnsweredMax', event.waitMs, event.atMs, zeroQueueCounters);
+    countQueue(queue, QueueCounter.answered, 1, event.atMs);
+    countQueue(queue, QueueCounter.waitMsAnswered, event.waitMs, event.atMs);
+    raise(queue.stats, QueueCounter.waitMsAnsweredMax, event.waitMs, event.atMs);
     if (event.waitMs <= queue.settings.serviceLevelThresholdMs)
-      countQueue(queue, 'answeredInThreshold', 1, event.atMs);
+      countQueue(queue, QueueCounter.answeredInThreshold, 1, event.atMs);
     queue.lastEnteredServiceWaitMs = event.waitMs;
   }
   touch(state, queue);
@@ -568,7 +570,7 @@ function releaseContact(agent: Agent, contactId: string): void {
 }
 
 function transferContact(state: State, event: EventOf<'contactTransferred'>): void {
-  countQueue(queueOf(state, event.fromQueueId), 'transferredOut', 1, event.atMs);
+  countQueue(queueOf(state, event.fromQueueId), QueueCounter.transferredOut, 1, event.atMs);
   if (event.fromAgentId !== null)
     releaseContact(agentOf(state, event.fromAgentId), event.contactId);
   moveContact(state, event.contactId, event.toQueueId, event.atMs, (contact) => {
@@ -581,7 +583,7 @@ function transferContact(state: State, event: EventOf<'contactTransferred'>): vo
     contact.stickyUntilMs = event.stickyUntilMs;
     contact.notBeforeMs = null;
   });
-  countQueue(queueOf(state, event.toQueueId), 'offered', 1, event.atMs);
+  countQueue(queueOf(state, event.toQueueId), QueueCounter.offered, 1, event.atMs);
   if (event.fromAgentId !== null)
     refreshAgent(state, agentOf(state, event.fromAgentId), event.atMs);
 }
@@ -595,11 +597,11 @@ function finishContact(
   const queue = queueOf(state, contact.queueId);
   releaseContact(agent, contact.id);
   agent.idleSinceMs = event.atMs;
-  countQueue(queue, 'handled', 1, event.atMs);
-  countQueue(queue, 'handleMs', event.talkMs, event.atMs);
+  countQueue(queue, QueueCounter.handled, 1, event.atMs);
+  countQueue(queue, QueueCounter.handleMs, event.talkMs, event.atMs);
   touch(state, queue);
-  count(agent.stats, 'handled', 1, event.atMs, zeroAgentCounters);
-  count(agent.stats, 'talkMs', event.talkMs, event.atMs, zeroAgentCounters);
+  count(agent.stats, AgentCounter.handled, 1, event.atMs);
+  count(agent.stats, AgentCounter.talkMs, event.talkMs, event.atMs);
   const retryAtMs = event.type === 'callbackClosed' ? event.retryAtMs : null;
   if (event.type === 'callbackClosed') contact.callbackAttempts = event.attempt;
   detachContact(state, contact);

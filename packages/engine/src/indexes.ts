@@ -1,4 +1,4 @@
-import type { AgentCounters, Channel } from '@lineup/protocol';
+import type { Channel } from '@lineup/protocol';
 import { fail } from './assert.ts';
 import { OrderedSet } from './ordered-set.ts';
 import {
@@ -23,7 +23,7 @@ import {
   type State,
   type TimerEntry,
 } from './state.ts';
-import { countSpan, zeroAgentCounters } from './stats.ts';
+import { AgentCounter, countSpan } from './stats.ts';
 
 /*
  * Keeping the derived indexes in step with the records. evolve.ts changes a
@@ -217,12 +217,12 @@ export function syncDayTimer(state: State): void {
 }
 
 /** The duration counter each activity adds to. */
-export const activityCounter: Record<Activity, keyof AgentCounters | null> = {
+export const activityCounter: Record<Activity, number | null> = {
   offline: null,
-  notReady: 'notReadyMs',
-  wrapUp: 'wrapUpMs',
-  busy: 'busyMs',
-  free: 'freeMs',
+  notReady: AgentCounter.notReadyMs,
+  wrapUp: AgentCounter.wrapUpMs,
+  busy: AgentCounter.busyMs,
+  free: AgentCounter.freeMs,
 };
 const activityCount: Record<Activity, 'ready' | 'busy' | 'wrapUp' | 'notReady' | null> = {
   offline: null,
@@ -252,9 +252,9 @@ function strategyKey(agent: Agent, membership: MembershipState, queue: Queue): n
     case 'roundRobin':
       return agent.lastOfferSeq;
     case 'fewestContacts':
-      return agent.stats.today.answered;
+      return agent.stats.today[AgentCounter.answered] as number;
     case 'leastTalkTime':
-      return agent.stats.today.talkMs;
+      return agent.stats.today[AgentCounter.talkMs] as number;
     case 'topDown':
       return membership.seq;
     case 'random':
@@ -292,14 +292,7 @@ export function refreshAgent(state: State, agent: Agent, atMs: number): void {
   if (activity !== agent.activity) {
     const counter = activityCounter[agent.activity];
     if (counter !== null) {
-      countSpan(
-        agent.stats,
-        counter,
-        agent.activitySinceMs,
-        atMs,
-        state.dayStartMs ?? 0,
-        zeroAgentCounters,
-      );
+      countSpan(agent.stats, counter, agent.activitySinceMs, atMs, state.dayStartMs ?? 0);
     }
     agent.activity = activity;
     agent.activitySinceMs = atMs;

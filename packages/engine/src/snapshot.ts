@@ -27,11 +27,14 @@ import {
   type State,
 } from './state.ts';
 import {
+  agentCounterKind,
+  countersOf,
+  newTally,
+  queueCounterKind,
+  valuesOf,
   windowMinutes,
   windowStartMs,
-  zeroAgentCounters,
-  zeroQueueCounters,
-  type Bucket,
+  type CounterKind,
   type Tally,
 } from './stats.ts';
 
@@ -154,6 +157,7 @@ function savedTallyOf<C extends Record<string, number>>(
   tally: Tally<C>,
   nowMs: number,
 ): SavedTally<C> {
+  const { names } = tally.kind;
   // A bucket of a minute before the window at the snapshot's time is never read again:
   // the clock does not go back, and a write in a later minute resets it.
   // An empty bucket's minute is -1.
@@ -162,26 +166,30 @@ function savedTallyOf<C extends Record<string, number>>(
   for (const bucket of tally.buckets) {
     if (bucket.minute < firstMinute) continue;
     const counters: Partial<C> = {};
-    for (const key in bucket.counters) {
-      if (bucket.counters[key] !== 0) counters[key] = bucket.counters[key];
+    for (let index = 0; index < names.length; index++) {
+      const value = bucket.counters[index] as number;
+      if (value !== 0) counters[names[index] as keyof C] = value as C[keyof C];
     }
     buckets.push({ minute: bucket.minute, counters });
   }
-  return { today: { ...tally.today }, buckets };
+  return { today: countersOf(tally.kind, tally.today), buckets };
 }
 
 /** A live tally from a saved one: every bucket in its minute's place, empty ones zero. */
-function tallyOf<C extends Record<string, number>>(saved: SavedTally<C>, zero: () => C): Tally<C> {
-  const buckets: Bucket<C>[] = [];
-  for (let i = 0; i < windowMinutes; i++) buckets.push({ minute: -1, counters: zero() });
+function tallyOf<C extends Record<string, number>>(
+  saved: SavedTally<C>,
+  kind: CounterKind<C>,
+): Tally<C> {
+  const tally = newTally(kind);
   for (const bucket of saved.buckets) {
     if (bucket.minute < 0) continue;
-    buckets[bucket.minute % windowMinutes] = {
+    tally.buckets[bucket.minute % windowMinutes] = {
       minute: bucket.minute,
-      counters: { ...zero(), ...bucket.counters },
+      counters: valuesOf(kind, bucket.counters),
     };
   }
-  return { today: { ...zero(), ...saved.today }, buckets };
+  tally.today = valuesOf(kind, saved.today);
+  return tally;
 }
 
 /** Whether an object has an own key, without listing them all. */
@@ -295,7 +303,7 @@ export function restoreState(input: EngineSnapshot): State {
   state.dayStartMs = snapshot.dayStartMs;
   state.nextDayStartMs = snapshot.nextDayStartMs;
   for (const record of snapshot.queues) {
-    const queue = materializeQueue({ ...record, stats: tallyOf(record.stats, zeroQueueCounters) });
+    const queue = materializeQueue({ ...record, stats: tallyOf(record.stats, queueCounterKind) });
     copyQueueParts(queue);
     deriveQueueShape(queue);
     state.queues.set(queue.settings.id, queue);
@@ -303,7 +311,7 @@ export function restoreState(input: EngineSnapshot): State {
   }
   const agents: Agent[] = [];
   for (const record of snapshot.agents) {
-    const agent = materializeAgent({ ...record, stats: tallyOf(record.stats, zeroAgentCounters) });
+    const agent = materializeAgent({ ...record, stats: tallyOf(record.stats, agentCounterKind) });
     // The parts the engine changes in place are copies, so that the snapshot stays as it was.
     copyAgentParts(agent);
     state.agents.set(agent.id, agent);

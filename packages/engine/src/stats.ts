@@ -17,62 +17,111 @@ import type {
 export const windowMinutes = 15;
 const minuteMs = 60_000;
 
-/** A set of named counters. */
+/** Where each queue counter sits in a tally's arrays. */
+export const QueueCounter = {
+  offered: 0,
+  answered: 1,
+  answeredInThreshold: 2,
+  abandoned: 3,
+  abandonedInThreshold: 4,
+  waitMsAnswered: 5,
+  waitMsAbandoned: 6,
+  waitMsAnsweredMax: 7,
+  handled: 8,
+  handleMs: 9,
+  overflowed: 10,
+  timedOut: 11,
+  deflected: 12,
+  transferredOut: 13,
+} as const satisfies Record<keyof QueueCounters, number>;
+
+/** Where each agent counter sits in a tally's arrays. */
+export const AgentCounter = {
+  offered: 0,
+  answered: 1,
+  rejected: 2,
+  missed: 3,
+  handled: 4,
+  talkMs: 5,
+  freeMs: 6,
+  busyMs: 7,
+  wrapUpMs: 8,
+  notReadyMs: 9,
+} as const satisfies Record<keyof AgentCounters, number>;
+
+/**
+ * A kind of tally: its counters' names in array order, and which of them
+ * keep a maximum (named ...Max) rather than a sum.
+ */
+export interface CounterKind<C extends Counters> {
+  readonly names: readonly (keyof C & string)[];
+  readonly isMax: readonly boolean[];
+}
+
+/** A set of named counters, as reports and snapshots show them. */
 type Counters = Record<string, number>;
 
+function kindOf<C extends Counters>(indexes: Record<keyof C & string, number>): CounterKind<C> {
+  const names: (keyof C & string)[] = [];
+  for (const name of Object.keys(indexes) as (keyof C & string)[]) names[indexes[name]] = name;
+  return { names, isMax: names.map((name) => name.endsWith('Max')) };
+}
+
+/** The queue counters' kind. */
+export const queueCounterKind: CounterKind<QueueCounters> = kindOf<QueueCounters>(QueueCounter);
+/** The agent counters' kind. */
+export const agentCounterKind: CounterKind<AgentCounters> = kindOf<AgentCounters>(AgentCounter);
+
 /** One minute of counters. */
-export interface Bucket<C extends Counters> {
+export interface Bucket {
   minute: number;
-  counters: C;
+  counters: Float64Array;
 }
 
-/** Counters for today and for the window. */
+/**
+ * Counters for today and for the window, as arrays indexed by QueueCounter
+ * or AgentCounter: a routing cycle counts a dozen times, and a counter read
+ * or written by name from a shared function was a megamorphic property
+ * access each time (a tenth of a cycle). Counters are whole numbers (counts,
+ * times in ms), exact in a double up to 2^53.
+ */
 export interface Tally<C extends Counters> {
-  today: C;
-  buckets: Bucket<C>[];
-}
-
-/** Fresh queue counters, all zero. */
-export function zeroQueueCounters(): QueueCounters {
-  return {
-    offered: 0,
-    answered: 0,
-    answeredInThreshold: 0,
-    abandoned: 0,
-    abandonedInThreshold: 0,
-    waitMsAnswered: 0,
-    waitMsAbandoned: 0,
-    waitMsAnsweredMax: 0,
-    handled: 0,
-    handleMs: 0,
-    overflowed: 0,
-    timedOut: 0,
-    deflected: 0,
-    transferredOut: 0,
-  };
-}
-
-/** Fresh agent counters, all zero. */
-export function zeroAgentCounters(): AgentCounters {
-  return {
-    offered: 0,
-    answered: 0,
-    rejected: 0,
-    missed: 0,
-    handled: 0,
-    talkMs: 0,
-    freeMs: 0,
-    busyMs: 0,
-    wrapUpMs: 0,
-    notReadyMs: 0,
-  };
+  readonly kind: CounterKind<C>;
+  today: Float64Array;
+  buckets: Bucket[];
+  /**
+   * The sum of the window that ends with `minute`, or null: status events
+   * ask for the same queue's window many times between two changes of it.
+   * Kept in step by every write (see write).
+   */
+  window: { minute: number; sum: Float64Array } | null;
 }
 
 /** A tally with every counter at zero. */
-export function newTally<C extends Counters>(zero: () => C): Tally<C> {
-  const buckets: Bucket<C>[] = [];
-  for (let i = 0; i < windowMinutes; i++) buckets.push({ minute: -1, counters: zero() });
-  return { today: zero(), buckets };
+export function newTally<C extends Counters>(kind: CounterKind<C>): Tally<C> {
+  const buckets: Bucket[] = [];
+  for (let i = 0; i < windowMinutes; i++)
+    buckets.push({ minute: -1, counters: new Float64Array(kind.names.length) });
+  return { kind, today: new Float64Array(kind.names.length), buckets, window: null };
+}
+
+/** Counters by name, from an array of a kind. */
+export function countersOf<C extends Counters>(kind: CounterKind<C>, values: Float64Array): C {
+  const counters: Counters = {};
+  for (let index = 0; index < kind.names.length; index++)
+    counters[kind.names[index] as string] = values[index] as number;
+  return counters as C;
+}
+
+/** An array of a kind from counters by name; a counter missing is zero. */
+export function valuesOf<C extends Counters>(
+  kind: CounterKind<C>,
+  counters: Partial<C>,
+): Float64Array {
+  const values = new Float64Array(kind.names.length);
+  for (let index = 0; index < kind.names.length; index++)
+    values[index] = counters[kind.names[index] as keyof C] ?? 0;
+  return values;
 }
 
 /**
@@ -83,63 +132,57 @@ export function newTally<C extends Counters>(zero: () => C): Tally<C> {
  */
 function write<C extends Counters>(
   tally: Tally<C>,
-  key: string,
+  index: number,
   value: number,
   isMax: boolean,
   atMs: number,
-  zero: () => C,
 ): void {
   const minute = Math.floor(atMs / minuteMs);
-  const bucket = tally.buckets[minute % windowMinutes] as Bucket<C>;
-  let cached = windowCache.get(tally);
-  const hadCache = cached !== undefined;
+  const bucket = tally.buckets[minute % windowMinutes] as Bucket;
+  let cached = tally.window;
   // Before the bucket is reset: sliding reads what it held.
-  if (cached !== undefined && cached.minute < minute && !slideWindow(tally, cached, minute, zero))
-    cached = undefined;
+  if (cached !== null && cached.minute < minute && !slideWindow(tally, cached, minute))
+    cached = null;
   if (bucket.minute !== minute) {
     bucket.minute = minute;
-    zeroInPlace(bucket.counters, zero);
+    bucket.counters.fill(0);
     // What the bucket held was of a minute at least windowMinutes earlier: outside a cached
     // window that ends with this minute, which stays valid. Any other cached window is dropped.
-    if (cached?.minute !== minute) cached = undefined;
-  } else if (cached !== undefined && minute <= cached.minute - windowMinutes) {
-    cached = undefined;
+    if (cached?.minute !== minute) cached = null;
+  } else if (cached !== null && minute <= cached.minute - windowMinutes) {
+    cached = null;
   }
-  if (cached === undefined) {
-    if (hadCache) windowCache.delete(tally);
-  } else {
+  tally.window = cached;
+  if (cached !== null) {
     const sum = cached.sum;
-    sum[key] = isMax ? Math.max(sum[key] as number, value) : (sum[key] as number) + value;
+    sum[index] = isMax ? Math.max(sum[index] as number, value) : (sum[index] as number) + value;
   }
-  const counters = bucket.counters as Counters;
-  counters[key] = isMax
-    ? Math.max(counters[key] as number, value)
-    : (counters[key] as number) + value;
+  const counters = bucket.counters;
+  counters[index] = isMax
+    ? Math.max(counters[index] as number, value)
+    : (counters[index] as number) + value;
 }
 
 /** Adds `amount` to one counter, today and in the window. */
 export function count<C extends Counters>(
   tally: Tally<C>,
-  key: keyof C & string,
+  index: number,
   amount: number,
   atMs: number,
-  zero: () => C,
 ): void {
-  (tally.today as Counters)[key] = (tally.today[key] as number) + amount;
-  write(tally, key, amount, false, atMs, zero);
+  tally.today[index] = (tally.today[index] as number) + amount;
+  write(tally, index, amount, false, atMs);
 }
 
 /** Raises one counter to `value` if it is larger, today and in the window (for maxima). */
 export function raise<C extends Counters>(
   tally: Tally<C>,
-  key: keyof C & string,
+  index: number,
   value: number,
   atMs: number,
-  zero: () => C,
 ): void {
-  const today = tally.today as Counters;
-  today[key] = Math.max(today[key] as number, value);
-  write(tally, key, value, true, atMs, zero);
+  tally.today[index] = Math.max(tally.today[index] as number, value);
+  write(tally, index, value, true, atMs);
 }
 
 /** Where the window that ends with the minute of `atMs` begins: windowMinutes whole minutes. */
@@ -154,54 +197,49 @@ export function windowStartMs(atMs: number): number {
  */
 export function countSpan<C extends Counters>(
   tally: Tally<C>,
-  key: keyof C & string,
+  index: number,
   fromMs: number,
   toMs: number,
   dayStartMs: number,
-  zero: () => C,
 ): void {
   const todayFromMs = Math.max(fromMs, dayStartMs);
-  if (toMs > todayFromMs)
-    (tally.today as Counters)[key] = (tally.today[key] as number) + toMs - todayFromMs;
+  if (toMs > todayFromMs) tally.today[index] = (tally.today[index] as number) + toMs - todayFromMs;
   // Only the last windowMinutes minutes can still be read.
   let startMs = Math.max(fromMs, windowStartMs(toMs));
   while (startMs < toMs) {
     const endMs = Math.min(toMs, (Math.floor(startMs / minuteMs) + 1) * minuteMs);
-    write(tally, key, endMs - startMs, false, startMs, zero);
+    write(tally, index, endMs - startMs, false, startMs);
     startMs = endMs;
   }
 }
 
 /**
- * Window sums already computed, per tally: status events ask for the same
- * queue's window many times between two changes of it. A write to a tally
- * drops its entry; entries live only as long as their tally.
+ * Sums the buckets of the window ending with the minute of `atMs`. Cached
+ * until the tally changes; callers only read the sum (sharing it saves a
+ * copy per status check).
  */
-const windowCache = new WeakMap<object, { minute: number; sum: Counters }>();
-
-/** Sums the buckets of the window ending with the minute of `atMs`. Cached until the tally changes. */
-export function windowSum<C extends Counters>(tally: Tally<C>, atMs: number, zero: () => C): C {
+export function windowSum<C extends Counters>(tally: Tally<C>, atMs: number): Float64Array {
   const minute = Math.floor(atMs / minuteMs);
-  const cached = windowCache.get(tally);
-  // Callers only read the sum; sharing it saves a copy per status check.
-  if (cached?.minute === minute) return cached.sum as C;
-  if (cached !== undefined && cached.minute < minute && slideWindow(tally, cached, minute, zero))
-    return cached.sum as C;
-  const sum = zero() as Counters;
-  const { keys, isMax } = shapeOf(zero, sum);
+  const cached = tally.window;
+  if (cached?.minute === minute) return cached.sum;
+  if (cached !== null && cached.minute < minute && slideWindow(tally, cached, minute))
+    return cached.sum;
+  const { isMax } = tally.kind;
+  const sum = new Float64Array(isMax.length);
   for (const bucket of tally.buckets) {
     if (bucket.minute <= minute - windowMinutes || bucket.minute > minute) continue;
-    const counters = bucket.counters as Counters;
-    for (let index = 0; index < keys.length; index++) {
-      const key = keys[index] as string;
-      const value = counters[key] as number;
+    const counters = bucket.counters;
+    for (let index = 0; index < isMax.length; index++) {
+      const value = counters[index] as number;
       // Maxima are not additive.
-      sum[key] =
-        isMax[index] === true ? Math.max(sum[key] as number, value) : (sum[key] as number) + value;
+      sum[index] =
+        isMax[index] === true
+          ? Math.max(sum[index] as number, value)
+          : (sum[index] as number) + value;
     }
   }
-  windowCache.set(tally, { minute, sum });
-  return sum as C;
+  tally.window = { minute, sum };
+  return sum;
 }
 
 /**
@@ -216,68 +254,49 @@ export function windowSum<C extends Counters>(tally: Tally<C>, atMs: number, zer
  */
 function slideWindow<C extends Counters>(
   tally: Tally<C>,
-  cached: { minute: number; sum: Counters },
+  cached: { minute: number; sum: Float64Array },
   minute: number,
-  zero: () => C,
 ): boolean {
   // After windowMinutes steps nothing of the cached window is left: a fresh sum is as cheap.
   if (minute - cached.minute >= windowMinutes) return false;
   const sum = cached.sum;
-  const { keys, isMax } = shapeOf(zero, sum);
+  const { isMax } = tally.kind;
   for (let step = cached.minute + 1; step <= minute; step++) {
-    const leaving = tally.buckets[step % windowMinutes] as Bucket<C>;
+    const leaving = tally.buckets[step % windowMinutes] as Bucket;
     if (leaving.minute !== step - windowMinutes) continue;
-    const counters = leaving.counters as Counters;
-    for (let index = 0; index < keys.length; index++) {
-      const key = keys[index] as string;
-      const value = counters[key] as number;
-      if (isMax[index] !== true) sum[key] = (sum[key] as number) - value;
-      else if (value !== 0 && value >= (sum[key] as number)) return false;
+    const counters = leaving.counters;
+    for (let index = 0; index < isMax.length; index++) {
+      const value = counters[index] as number;
+      if (isMax[index] !== true) sum[index] = (sum[index] as number) - value;
+      else if (value !== 0 && value >= (sum[index] as number)) return false;
     }
   }
   cached.minute = minute;
   return true;
 }
 
-/** The keys of a counter set and which of them keep a maximum (named ...Max), per kind of tally. */
-const shapes = new Map<() => Counters, { keys: string[]; isMax: boolean[] }>();
-function shapeOf(zero: () => Counters, sample: Counters): { keys: string[]; isMax: boolean[] } {
-  let shape = shapes.get(zero);
-  if (shape === undefined) {
-    const keys = Object.keys(sample);
-    shape = { keys, isMax: keys.map((key) => key.endsWith('Max')) };
-    shapes.set(zero, shape);
-  }
-  return shape;
-}
-
-/**
- * Sets every counter to zero in place. A bucket is reused each time its
- * minute comes round again; a new object per reuse was most of the garbage
- * of a routing cycle. Nothing else holds a bucket's counters (copies are
- * deep), so reusing the object is safe.
- */
-function zeroInPlace<C extends Counters>(counters: C, zero: () => C): void {
-  const keys = shapeOf(zero, counters).keys;
-  const target: Counters = counters;
-  for (let index = 0; index < keys.length; index++) target[keys[index] as string] = 0;
-}
-
 /** Resets today's counters (a new statistics day). */
-export function resetToday<C extends Counters>(tally: Tally<C>, zero: () => C): void {
-  windowCache.delete(tally);
-  tally.today = zero();
+export function resetToday<C extends Counters>(tally: Tally<C>): void {
+  tally.today = new Float64Array(tally.kind.names.length);
 }
 
 const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
 const average = (sum: number, n: number): number | null => (n > 0 ? Math.round(sum / n) : null);
 
 /** Answered within the threshold over answered plus abandoned after it; null before any. */
-export function serviceLevelOf(counters: QueueCounters): number | null {
+export function serviceLevelOf(values: Float64Array): number | null {
   return ratio(
-    counters.answeredInThreshold,
-    counters.answered + counters.abandoned - counters.abandonedInThreshold,
+    values[QueueCounter.answeredInThreshold] as number,
+    (values[QueueCounter.answered] as number) +
+      (values[QueueCounter.abandoned] as number) -
+      (values[QueueCounter.abandonedInThreshold] as number),
   );
+}
+
+/** Abandoned over answered plus abandoned; null before any. */
+export function abandonRateOf(values: Float64Array): number | null {
+  const abandoned = values[QueueCounter.abandoned] as number;
+  return ratio(abandoned, (values[QueueCounter.answered] as number) + abandoned);
 }
 
 /**
@@ -285,31 +304,29 @@ export function serviceLevelOf(counters: QueueCounters): number | null {
  * threshold over answered plus abandoned after it (short abandons are left
  * out); abandon rate is abandoned over answered plus abandoned.
  */
-export function queueStatistics(
-  counters: QueueCounters,
-  occupancy: number | null,
-): QueueStatistics {
+export function queueStatistics(values: Float64Array, occupancy: number | null): QueueStatistics {
+  const counters = countersOf(queueCounterKind, values);
   return {
     ...counters,
-    serviceLevel: serviceLevelOf(counters),
-    abandonRate: ratio(counters.abandoned, counters.answered + counters.abandoned),
+    serviceLevel: serviceLevelOf(values),
+    abandonRate: abandonRateOf(values),
     asaMs: average(counters.waitMsAnswered, counters.answered),
     ahtMs: average(counters.handleMs, counters.handled),
     occupancy,
   };
 }
 
-/** Busy and wrap-up time over the time logged in and ready (free, busy or in wrap-up). */
-export function agentOccupancy(counters: AgentCounters): number | null {
-  const working = counters.busyMs + counters.wrapUpMs;
-  return ratio(working, working + counters.freeMs);
+/** Working (busy and wrap-up) time over that and the time free. */
+export function occupancyOf(workingMs: number, freeMs: number): number | null {
+  return ratio(workingMs, workingMs + freeMs);
 }
 
 /** An agent's derived statistics. */
-export function agentStatistics(counters: AgentCounters): AgentStatistics {
+export function agentStatistics(values: Float64Array): AgentStatistics {
+  const counters = countersOf(agentCounterKind, values);
   return {
     ...counters,
-    occupancy: agentOccupancy(counters),
+    occupancy: occupancyOf(counters.busyMs + counters.wrapUpMs, counters.freeMs),
     ahtMs: average(counters.talkMs + counters.wrapUpMs, counters.handled),
   };
 }

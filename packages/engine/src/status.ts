@@ -1,15 +1,16 @@
-import type { AgentCounters, AgentReport, QueueReport, QueueStatus } from '@lineup/protocol';
+import type { AgentReport, QueueReport, QueueStatus } from '@lineup/protocol';
 import type { EwtInput, EwtPredictor } from './ewt.ts';
 import type { Agent, Queue, State } from './state.ts';
 import {
-  serviceLevelOf,
-  agentOccupancy,
+  AgentCounter,
+  QueueCounter,
+  abandonRateOf,
   agentStatistics,
-  windowStartMs,
+  occupancyOf,
   queueStatistics,
+  serviceLevelOf,
+  windowStartMs,
   windowSum,
-  zeroAgentCounters,
-  zeroQueueCounters,
 } from './stats.ts';
 import { activityCounter, agentOf, queueOf } from './indexes.ts';
 
@@ -33,16 +34,21 @@ export const handlePriorWeight = 10;
 
 /** What a predictor gets for a contact at `position` in `queue` at `atMs`. */
 export function ewtInput(queue: Queue, position: number, atMs: number): EwtInput {
-  const window = windowSum(queue.stats, atMs, zeroQueueCounters);
+  const window = windowSum(queue.stats, atMs);
   const today = queue.stats.today;
+  const todayHandled = today[QueueCounter.handled] as number;
   // The window's average, steadied by the day's (or the expected handle time) as if it were
   // handlePriorWeight more contacts: one long call in a quiet window moves it only so far.
   const priorMs =
-    today.handled > 0 ? today.handleMs / today.handled : queue.settings.expectedHandleMs;
+    todayHandled > 0
+      ? (today[QueueCounter.handleMs] as number) / todayHandled
+      : queue.settings.expectedHandleMs;
   const handleMs =
-    (window.handleMs + handlePriorWeight * priorMs) / (window.handled + handlePriorWeight);
+    ((window[QueueCounter.handleMs] as number) + handlePriorWeight * priorMs) /
+    ((window[QueueCounter.handled] as number) + handlePriorWeight);
   const head = queue.bySince.first();
-  const answeredOrAbandoned = window.answered + window.abandoned;
+  const answeredOrAbandoned =
+    (window[QueueCounter.answered] as number) + (window[QueueCounter.abandoned] as number);
   return {
     position,
     agentsWorking: queue.agents.ready + queue.agents.busy + queue.agents.wrapUp,
@@ -50,7 +56,7 @@ export function ewtInput(queue: Queue, position: number, atMs: number): EwtInput
     handleMs,
     headWaitMs: head === undefined ? 0 : Math.max(0, atMs - head.joinedAtMs),
     lastEnteredServiceWaitMs: queue.lastEnteredServiceWaitMs,
-    abandonRate: answeredOrAbandoned > 0 ? window.abandoned / answeredOrAbandoned : null,
+    abandonRate: abandonRateOf(window),
     answeredOrAbandoned,
   };
 }
@@ -77,8 +83,7 @@ export function queueStatus(
   predictors: PredictorLookup,
   ewtMs: number | null = ewtAt(queue, queue.waiting + 1, atMs, predictors),
 ): QueueStatus {
-  const window = windowSum(queue.stats, atMs, zeroQueueCounters);
-  const reached = window.answered + window.abandoned;
+  const window = windowSum(queue.stats, atMs);
   return {
     queueId: queue.settings.id,
     waiting: queue.waiting,
@@ -89,7 +94,7 @@ export function queueStatus(
     isOffline: queue.agents.serving === 0,
     isOpen: queue.isOpen,
     serviceLevel: serviceLevelOf(window),
-    abandonRate: reached > 0 ? window.abandoned / reached : null,
+    abandonRate: abandonRateOf(window),
   };
 }
 
@@ -162,27 +167,27 @@ export function queueReport(state: State, queueId: string, atMs: number): QueueR
   // Working (busy, wrap-up) and free time of the members, today and in the window. Read in
   // place: a scrape of the metrics reports every queue, each over all its members.
   const work = { todayWorking: 0, todayFree: 0, windowWorking: 0, windowFree: 0 };
+  const working = (values: Float64Array) =>
+    (values[AgentCounter.busyMs] as number) + (values[AgentCounter.wrapUpMs] as number);
   for (const agent of queue.members) {
     const today = agent.stats.today;
-    const window = windowSum(agent.stats, atMs, zeroAgentCounters);
-    work.todayWorking += today.busyMs + today.wrapUpMs;
-    work.todayFree += today.freeMs;
-    work.windowWorking += window.busyMs + window.wrapUpMs;
-    work.windowFree += window.freeMs;
+    const window = windowSum(agent.stats, atMs);
+    work.todayWorking += working(today);
+    work.todayFree += today[AgentCounter.freeMs] as number;
+    work.windowWorking += working(window);
+    work.windowFree += window[AgentCounter.freeMs] as number;
     const going = ongoingOf(state, agent, atMs);
-    if (going === null || going.counter === 'notReadyMs') continue;
-    const isFree = going.counter === 'freeMs';
+    if (going === null || going.counter === AgentCounter.notReadyMs) continue;
+    const isFree = going.counter === AgentCounter.freeMs;
     work[isFree ? 'todayFree' : 'todayWorking'] += going.todayMs;
     work[isFree ? 'windowFree' : 'windowWorking'] += going.windowMs;
   }
-  const occupancy = (working: number, free: number) =>
-    agentOccupancy({ ...zeroAgentCounters(), busyMs: working, freeMs: free });
   return {
     queueId: queue.settings.id,
-    today: queueStatistics(queue.stats.today, occupancy(work.todayWorking, work.todayFree)),
+    today: queueStatistics(queue.stats.today, occupancyOf(work.todayWorking, work.todayFree)),
     window: queueStatistics(
-      windowSum(queue.stats, atMs, zeroQueueCounters),
-      occupancy(work.windowWorking, work.windowFree),
+      windowSum(queue.stats, atMs),
+      occupancyOf(work.windowWorking, work.windowFree),
     ),
   };
 }
@@ -196,7 +201,7 @@ function ongoingOf(
   state: State,
   agent: Agent,
   atMs: number,
-): { counter: keyof AgentCounters; todayMs: number; windowMs: number } | null {
+): { counter: number; todayMs: number; windowMs: number } | null {
   const counter = activityCounter[agent.activity];
   if (counter === null || atMs <= agent.activitySinceMs) return null;
   return {
@@ -211,13 +216,13 @@ function agentCountersAt(
   state: State,
   agent: Agent,
   atMs: number,
-): { today: AgentCounters; window: AgentCounters } {
-  const today = { ...agent.stats.today };
-  const window = { ...windowSum(agent.stats, atMs, zeroAgentCounters) };
+): { today: Float64Array; window: Float64Array } {
+  const today = agent.stats.today.slice();
+  const window = windowSum(agent.stats, atMs).slice();
   const going = ongoingOf(state, agent, atMs);
   if (going !== null) {
-    today[going.counter] += going.todayMs;
-    window[going.counter] += going.windowMs;
+    today[going.counter] = (today[going.counter] as number) + going.todayMs;
+    window[going.counter] = (window[going.counter] as number) + going.windowMs;
   }
   return { today, window };
 }

@@ -11,6 +11,7 @@ import {
   type Event,
 } from '@lineup/protocol';
 import { Engine, type EngineOptions, type EngineSnapshot } from '../src/index.ts';
+import { countersOf, type Tally } from '../src/stats.ts';
 import { runScenario, scenarioArb, type Scenario } from './arbitraries.ts';
 
 /*
@@ -93,7 +94,16 @@ function everyFieldOf(engine: Engine): unknown[] {
 function everyFieldSnapshotOf(engine: Engine): EngineSnapshot {
   const snapshot = engine.snapshot();
   const state = engine.inspect();
-  const fullTally = (tally: unknown) => structuredClone(tally) as never;
+  const fullTally = <C extends Record<string, number>>(tally: Tally<C> | undefined) =>
+    tally === undefined
+      ? (undefined as never)
+      : ({
+          today: countersOf(tally.kind, tally.today),
+          buckets: tally.buckets.map((bucket) => ({
+            minute: bucket.minute,
+            counters: countersOf(tally.kind, bucket.counters),
+          })),
+        } as never);
   const queues = [...state.queues.values()];
   const agents = [...state.agents.values()];
   return {

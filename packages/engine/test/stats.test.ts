@@ -1,7 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { QueueCounters } from '@lineup/protocol';
-import { count, countSpan, newTally, raise, windowSum, zeroQueueCounters } from '../src/stats.ts';
+import {
+  QueueCounter,
+  count,
+  countSpan,
+  countersOf,
+  newTally,
+  queueCounterKind,
+  raise,
+  windowSum,
+  type Tally,
+} from '../src/stats.ts';
 
 /*
  * The window sum is cached per tally and slid forward minute by minute
@@ -25,31 +35,35 @@ const stepArbitrary = fc.record({
 });
 
 /** A fresh sum of a tally's window: the same buckets, in a copy the cache has never seen. */
-function freshSum(tally: ReturnType<typeof newTally<QueueCounters>>, atMs: number): QueueCounters {
-  const copy = {
-    today: { ...tally.today },
+function freshSum(tally: Tally<QueueCounters>, atMs: number): QueueCounters {
+  const copy: Tally<QueueCounters> = {
+    kind: tally.kind,
+    today: tally.today.slice(),
     buckets: tally.buckets.map((bucket) => ({
       minute: bucket.minute,
-      counters: { ...bucket.counters },
+      counters: bucket.counters.slice(),
     })),
+    window: null,
   };
-  return { ...windowSum(copy, atMs, zeroQueueCounters) };
+  return countersOf(queueCounterKind, windowSum(copy, atMs));
 }
 
 describe('statistics window', () => {
   it('[stats] the cached window sum, slid forward, always equals a fresh sum', () => {
     fc.assert(
       fc.property(fc.array(stepArbitrary, { maxLength: 120 }), (steps) => {
-        const tally = newTally(zeroQueueCounters);
+        const tally = newTally(queueCounterKind);
         let nowMs = 1_736_150_400_000;
         for (const step of steps) {
           nowMs += step.advanceMs;
-          if (step.kind === 'count') count(tally, step.key, step.value, nowMs, zeroQueueCounters);
+          if (step.kind === 'count') count(tally, QueueCounter[step.key], step.value, nowMs);
           else if (step.kind === 'raise')
-            raise(tally, 'waitMsAnsweredMax', step.value, nowMs, zeroQueueCounters);
+            raise(tally, QueueCounter.waitMsAnsweredMax, step.value, nowMs);
           else if (step.kind === 'span')
-            countSpan(tally, 'handleMs', nowMs - step.spanMs, nowMs, 0, zeroQueueCounters);
-          expect({ ...windowSum(tally, nowMs, zeroQueueCounters) }).toEqual(freshSum(tally, nowMs));
+            countSpan(tally, QueueCounter.handleMs, nowMs - step.spanMs, nowMs, 0);
+          expect(countersOf(queueCounterKind, windowSum(tally, nowMs))).toEqual(
+            freshSum(tally, nowMs),
+          );
         }
       }),
       { numRuns: 300 },
