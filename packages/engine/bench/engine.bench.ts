@@ -367,10 +367,27 @@ const byWaiting = (
   field: 'cyclesPerSecond' | 'cpuCyclesPerSecond' | 'nsPerDecision',
 ) => Object.fromEntries(results.map((result) => [String(result.waiting), result[field]]));
 
+/**
+ * A fixed integer loop, timed: how fast this machine's core was at that
+ * moment. On a shared virtual machine the same code runs several times
+ * faster or slower from one minute to the next; next to the results, this
+ * tells a slow machine from slow code.
+ */
+function calibrationMs(): number {
+  const startNs = nowNs();
+  let x = 0;
+  for (let i = 0; i < 50_000_000; i++) x = (x + i * 7) | 0;
+  const ms = elapsedMs(startNs);
+  // The result is used, so that the loop is not optimised away.
+  return x === 0.5 ? -1 : Math.round(ms);
+}
+
 /** The machine's load while the bench ran: above its core count, other processes slowed it down. */
 const loadBefore = loadavg()[0] ?? 0;
+const calibrationBefore = calibrationMs();
 const bench = benchmark();
 const load = { before: loadBefore, after: loadavg()[0] ?? 0 };
+const calibration = { before: calibrationBefore, after: calibrationMs() };
 const first = bench.sizes[0];
 const largest = bench.sizes[bench.sizes.length - 1];
 /** Growth of nsPerDecision from the smallest to the largest size, next to log n's growth. */
@@ -404,6 +421,7 @@ if (isJson) {
       restoreMs: bench.restoreMs,
       sizes: bench.sizes,
       loadAverage1m: load,
+      calibrationLoopMs: calibration,
       cores: availableParallelism(),
       node: process.version,
     })}\n`,
@@ -435,6 +453,7 @@ if (isJson) {
       (largest?.cyclesPerSecond ?? 0) >= budgetCyclesPerSecond ? 'met' : 'NOT met'
     }`,
     `load average (1 min) ${load.before.toFixed(1)} before, ${load.after.toFixed(1)} after, on ${availableParallelism()} cores`,
+    `calibration loop (5e7 adds) ${calibration.before} ms before, ${calibration.after} ms after: the machine's speed at the time`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
