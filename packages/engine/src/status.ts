@@ -167,7 +167,7 @@ export function queueReport(state: State, queueId: string, atMs: number): QueueR
   // Working (busy, wrap-up) and free time of the members, today and in the window. Read in
   // place: a scrape of the metrics reports every queue, each over all its members.
   const work = { todayWorking: 0, todayFree: 0, windowWorking: 0, windowFree: 0 };
-  const working = (values: Float64Array) =>
+  const working = (values: number[]) =>
     (values[AgentCounter.busyMs] as number) + (values[AgentCounter.wrapUpMs] as number);
   for (const agent of queue.members) {
     const today = agent.stats.today;
@@ -216,7 +216,7 @@ function agentCountersAt(
   state: State,
   agent: Agent,
   atMs: number,
-): { today: Float64Array; window: Float64Array } {
+): { today: number[]; window: number[] } {
   const today = agent.stats.today.slice();
   const window = windowSum(agent.stats, atMs).slice();
   const going = ongoingOf(state, agent, atMs);
