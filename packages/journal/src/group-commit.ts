@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Event, TenantId } from '@lineup/protocol';
+import { eventsJson as eventsJsonOf, type Event, type TenantId } from '@lineup/protocol';
 import {
   appendEntriesMax,
   commandIdLengthMax,
@@ -343,7 +343,7 @@ export class GroupCommitJournal implements Journal {
         if (problem !== undefined) return { ...problem, entryIndex };
         seen.add(commandId);
       }
-      const eventsJson = JSON.stringify(entry.events satisfies readonly Event[]);
+      const eventsJson = eventsJsonOf(entry.events);
       const sizeBytes = Buffer.byteLength(eventsJson);
       if (sizeBytes > entryBytesMax) {
         return {

@@ -2,6 +2,8 @@ import { randomBytes, createHash } from 'node:crypto';
 import { Compile } from 'typebox/compile';
 import {
   ClientMessageSchema,
+  eventJson,
+  eventsJson,
   HelloSchema,
   PROTOCOL_VERSION,
   Role,
@@ -613,14 +615,11 @@ export class SocketHub {
       const agentName = this.#agentNameFor(event, view);
       // The event's JSON is made once for all its recipients; each message is that JSON in the
       // envelope of an EventMessage, fields in its order (type, seq, event, agentName).
-      const eventJson = JSON.stringify(event);
+      const json = eventJson(event);
       const nameJson = agentName === null ? '' : `,"agentName":${JSON.stringify(agentName)}`;
       for (const session of recipients) {
         const suffix = session.role === Role.customer ? nameJson : '';
-        this.#pushText(
-          session,
-          (seq) => `{"type":"event","seq":${seq},"event":${eventJson}${suffix}}`,
-        );
+        this.#pushText(session, (seq) => `{"type":"event","seq":${seq},"event":${json}${suffix}}`);
         if (session.role === Role.customer) {
           if (event.type === 'contactQueued')
             session.places.set(event.contact.id, `${event.position}/${event.ewtMs}`);
@@ -1188,7 +1187,10 @@ export class SocketHub {
         this.#recipientsOf(session.channel, event).includes(session) ||
         (joinedId !== null && contactIdOf(event) === joinedId),
     );
-    send(connection, { type: 'reply', id: message.id, ok: true, result: { events } });
+    // A ReplyMessage, fields in its order, around the events' JSON the fan-out made already.
+    connection.send(
+      `{"type":"reply","id":${JSON.stringify(message.id)},"ok":true,"result":{"events":${eventsJson(events)}}}`,
+    );
   }
 
   /** Why the session's role may not send a command of this type and these ids, or null. */
