@@ -642,12 +642,17 @@ export class SocketHub {
   }
 
   #recipientsOf(channel: TenantChannel, event: Event): Session[] {
-    const recipients = [...channel.supervisors];
-    for (const agentId of agentIdsOf(event))
-      recipients.push(...(channel.agents.get(agentId) ?? []));
+    // Loops rather than spreads: this runs for every event, and spreading a set goes through
+    // its iterator object each time.
+    const recipients: Session[] = [];
+    const add = (sessions: Set<Session> | undefined) => {
+      if (sessions !== undefined) for (const session of sessions) recipients.push(session);
+    };
+    add(channel.supervisors);
+    for (const agentId of agentIdsOf(event)) add(channel.agents.get(agentId));
     const contactId = contactIdOf(event);
     const owner = contactId === null ? undefined : channel.ownerOf.get(contactId);
-    if (owner !== undefined) recipients.push(...(channel.customers.get(owner) ?? []));
+    if (owner !== undefined) add(channel.customers.get(owner));
     return recipients;
   }
 
