@@ -66,7 +66,7 @@ type Counters = Record<string, number>;
  * unboxed doubles), cheaper to make than a typed array, and a restore makes
  * sixteen per queue and agent.
  */
-function zeros(length: number): number[] {
+export function zeros(length: number): number[] {
   return new Array<number>(length).fill(0);
 }
 
