@@ -164,14 +164,16 @@ export function recordStatements(db: Database.Database) {
          @joinedType, @joinedAtMs, @endedAtMs, @outcome, @waitMs)
        ON CONFLICT (tenant_id, contact_id) DO NOTHING`,
     ),
-    answeredAt: db
-      .prepare<[string, string], number | null>(
-        'SELECT answered_at_ms FROM contact_history WHERE tenant_id = ? AND contact_id = ?',
-      )
-      .pluck(),
-    assign: db.prepare(
-      `UPDATE contact_history SET answered_at_ms = COALESCE(answered_at_ms, @atMs),
+    /** A contact's first answer: changes its row only if it was not answered before. */
+    answer: db.prepare(
+      `UPDATE contact_history SET answered_at_ms = @atMs,
          wait_ms = COALESCE(wait_ms, @waitMs), agent_id = @agentId, last_queue_id = @queueId
+       WHERE tenant_id = @tenantId AND contact_id = @contactId AND answered_at_ms IS NULL`,
+    ),
+    /** A later assignment of a contact answered before: its agent and queue, not its answer. */
+    reassign: db.prepare(
+      `UPDATE contact_history SET wait_ms = COALESCE(wait_ms, @waitMs), agent_id = @agentId,
+         last_queue_id = @queueId
        WHERE tenant_id = @tenantId AND contact_id = @contactId`,
     ),
     move: db.prepare(

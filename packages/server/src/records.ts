@@ -443,16 +443,17 @@ export class Records {
 
   /** A queue answers a contact once, as the engine counts it: a retried callback is not answered twice. */
   #recordAssigned(tenantId: TenantId, event: EventOf<'contactAssigned'>): void {
-    const answeredAtMs = this.#statements.answeredAt.get(tenantId, event.contactId);
-    this.#statements.assign.run({
+    const fields = {
       tenantId,
       contactId: event.contactId,
-      atMs: event.atMs,
       waitMs: event.waitMs,
       agentId: event.agentId,
       queueId: event.queueId,
-    });
-    if (answeredAtMs !== null && answeredAtMs !== undefined) return;
+    };
+    // One statement in the usual case, a first answer, rather than a read and a write. A row
+    // answered before is not counted again; a contact with no row at all still is.
+    const isFirst = this.#statements.answer.run({ ...fields, atMs: event.atMs }).changes > 0;
+    if (!isFirst && this.#statements.reassign.run(fields).changes > 0) return;
     const isInThreshold = event.waitMs <= this.#thresholdMs(tenantId, event.queueId);
     this.#count(tenantId, event.queueId, event.atMs, {
       answered: 1,

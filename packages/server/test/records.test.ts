@@ -272,6 +272,40 @@ describe('contact history', () => {
 describe('statistics history', () => {
   const historyPath = `${base}/queues/sales/history?fromMs=${T0}&toMs=${T0 + 4 * intervalMs}`;
 
+  it('[records] a contact put back in line and assigned again keeps its first answer, and counts once', async () => {
+    server = await start();
+    await setUp(server, [
+      ['POST', `${base}/agents/ann/log-in`],
+      ['POST', `${base}/contacts`, contactOf('c1', 'carol')],
+    ]);
+    await server.advance(5_000);
+    await accept();
+    await setUp(server, [
+      ['POST', `${base}/agents`, agent('bob', ['sales'])],
+      ['POST', `${base}/agents/bob/log-in`],
+    ]);
+    await server.advance(10_000);
+    // Ann leaves holding c1: it goes back in line, and bob is offered it.
+    await setUp(server, [['POST', `${base}/agents/ann/log-out`, { isForced: true }]]);
+    const bob = (await server.call<AgentView>('GET', `${base}/agents/bob`)).body;
+    expect(bob.offer?.contactId).toBe('c1');
+    await setUp(server, [['POST', `${base}/agents/bob/offers/${bob.offer?.offerId ?? ''}/accept`]]);
+    await server.advance(20_000);
+    await setUp(server, [['POST', `${base}/agents/bob/contacts/c1/complete`]]);
+
+    const [row] = (await historyOf('carol')).body.contacts;
+    expect(row).toMatchObject({
+      id: 'c1',
+      answeredAtMs: T0 + 5_000,
+      agentId: 'bob',
+      waitMs: 5_000,
+      outcome: 'completed',
+    });
+    await server.advance(intervalMs);
+    const intervals = await server.call<{ intervals: Interval[] }>('GET', historyPath);
+    expect(intervals.body.intervals[0]).toMatchObject({ offered: 1, answered: 1, handled: 1 });
+  });
+
   it('[records] each 15-minute boundary writes the interval: 3 offered, 2 answered, 1 abandoned', async () => {
     server = await start();
     await threeContacts();
