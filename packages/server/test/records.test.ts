@@ -137,15 +137,20 @@ async function threeContacts(): Promise<void> {
   await complete('c2');
 }
 
+/** Ann logs in, and answers c1, carol's contact, after it waited 5 s. */
+async function annAnswersCarol(): Promise<void> {
+  await setUp(server, [
+    ['POST', `${base}/agents/ann/log-in`],
+    ['POST', `${base}/contacts`, contactOf('c1', 'carol')],
+  ]);
+  await server.advance(5_000);
+  await accept();
+}
+
 describe('contact history', () => {
   it("[records] a contact's life shows in its customer's history with its times and outcome", async () => {
     server = await start();
-    await setUp(server, [
-      ['POST', `${base}/agents/ann/log-in`],
-      ['POST', `${base}/contacts`, contactOf('c1', 'carol')],
-    ]);
-    await server.advance(5_000);
-    await accept();
+    await annAnswersCarol();
     await server.advance(30_000);
     await complete('c1');
     await setUp(server, [['POST', `${base}/contacts`, contactOf('c2', 'carol')]]);
@@ -274,12 +279,7 @@ describe('statistics history', () => {
 
   it('[records] a contact put back in line and assigned again keeps its first answer, and counts once', async () => {
     server = await start();
-    await setUp(server, [
-      ['POST', `${base}/agents/ann/log-in`],
-      ['POST', `${base}/contacts`, contactOf('c1', 'carol')],
-    ]);
-    await server.advance(5_000);
-    await accept();
+    await annAnswersCarol();
     await setUp(server, [
       ['POST', `${base}/agents`, agent('bob', ['sales'])],
       ['POST', `${base}/agents/bob/log-in`],
