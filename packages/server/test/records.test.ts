@@ -113,18 +113,23 @@ async function mintCustomer(subject: string): Promise<string> {
 const contactOf = (id: string, customerId: string) =>
   contact(id, 'sales', { customer: { id: customerId, type: 'normal', name: 'Carol' } });
 
+/** Ann logs in, and answers a contact that joins, after it waited 5 s. */
+async function annAnswers(joining: object): Promise<void> {
+  await setUp(server, [
+    ['POST', `${base}/agents/ann/log-in`],
+    ['POST', `${base}/contacts`, joining],
+  ]);
+  await server.advance(5_000);
+  await accept();
+}
+
 /**
  * Three contacts in the first interval: c1 answered after 5 s (in threshold)
  * and handled 30 s; c3 abandoned after 30 s; c2 answered after 30 s and
  * handled 60 s.
  */
 async function threeContacts(): Promise<void> {
-  await setUp(server, [
-    ['POST', `${base}/agents/ann/log-in`],
-    ['POST', `${base}/contacts`, contact('c1', 'sales')],
-  ]);
-  await server.advance(5_000);
-  await accept();
+  await annAnswers(contact('c1', 'sales'));
   await setUp(server, [
     ['POST', `${base}/contacts`, contact('c2', 'sales')],
     ['POST', `${base}/contacts`, contact('c3', 'sales')],
@@ -137,20 +142,10 @@ async function threeContacts(): Promise<void> {
   await complete('c2');
 }
 
-/** Ann logs in, and answers c1, carol's contact, after it waited 5 s. */
-async function annAnswersCarol(): Promise<void> {
-  await setUp(server, [
-    ['POST', `${base}/agents/ann/log-in`],
-    ['POST', `${base}/contacts`, contactOf('c1', 'carol')],
-  ]);
-  await server.advance(5_000);
-  await accept();
-}
-
 describe('contact history', () => {
   it("[records] a contact's life shows in its customer's history with its times and outcome", async () => {
     server = await start();
-    await annAnswersCarol();
+    await annAnswers(contactOf('c1', 'carol'));
     await server.advance(30_000);
     await complete('c1');
     await setUp(server, [['POST', `${base}/contacts`, contactOf('c2', 'carol')]]);
@@ -279,7 +274,7 @@ describe('statistics history', () => {
 
   it('[records] a contact put back in line and assigned again keeps its first answer, and counts once', async () => {
     server = await start();
-    await annAnswersCarol();
+    await annAnswers(contactOf('c1', 'carol'));
     await setUp(server, [
       ['POST', `${base}/agents`, agent('bob', ['sales'])],
       ['POST', `${base}/agents/bob/log-in`],
