@@ -231,9 +231,20 @@ export class Engine {
     return queue === undefined ? null : queueStatus(this.state, queue, atMs, this.predictors);
   }
 
-  /** A queue's statistics for today and the last 15 minutes, or null for an unknown queue. */
-  queueReport(queueId: QueueId, atMs = this.state.nowMs): QueueReport | null {
-    return this.state.queues.has(queueId) ? queueReport(this.state, queueId, atMs) : null;
+  /**
+   * A queue's statistics for today and the last 15 minutes, or null for an
+   * unknown queue. Occupancy reads every member of the queue (O(members));
+   * a caller that does not show it (a metrics scrape) passes
+   * `{ occupancy: false }` and gets null there, in O(1).
+   */
+  queueReport(
+    queueId: QueueId,
+    atMs = this.state.nowMs,
+    include: { occupancy: boolean } = { occupancy: true },
+  ): QueueReport | null {
+    return this.state.queues.has(queueId)
+      ? queueReport(this.state, queueId, atMs, include.occupancy)
+      : null;
   }
 
   /** An agent's statistics for today and the last 15 minutes, or null for an unknown agent. */

@@ -162,10 +162,22 @@ export function statusSignature(status: QueueStatus, into: number[] | null = nul
 }
 
 /** A queue's statistics for today and the last 15 minutes, with its agents' occupancy. */
-export function queueReport(state: State, queueId: string, atMs: number): QueueReport {
+export function queueReport(
+  state: State,
+  queueId: string,
+  atMs: number,
+  withOccupancy: boolean,
+): QueueReport {
   const queue = queueOf(state, queueId);
+  if (!withOccupancy) {
+    return {
+      queueId: queue.settings.id,
+      today: queueStatistics(queue.stats.today, null),
+      window: queueStatistics(windowSum(queue.stats, atMs), null),
+    };
+  }
   // Working (busy, wrap-up) and free time of the members, today and in the window. Read in
-  // place: a scrape of the metrics reports every queue, each over all its members.
+  // place: a report reads every member of the queue.
   const work = { todayWorking: 0, todayFree: 0, windowWorking: 0, windowFree: 0 };
   const working = (values: number[]) =>
     (values[AgentCounter.busyMs] as number) + (values[AgentCounter.wrapUpMs] as number);

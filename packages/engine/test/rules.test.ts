@@ -1316,6 +1316,10 @@ describe('R13 statistics', () => {
       ahtMs: 45 * secondMs,
     });
     expect(agent?.occupancy).toBeCloseTo(100 / 120, 10);
+    // A report without occupancy (a metrics scrape's) has the same counters and null there.
+    const counters = t.engine.queueReport('q' as never, T0 + 120 * secondMs, { occupancy: false });
+    expect(counters?.today).toEqual({ ...report?.today, occupancy: null });
+    expect(counters?.window).toEqual({ ...report?.window, occupancy: null });
   });
 
   it('[R13] a state still going on counts up to the moment of the report: all of it today, its last 15 minutes in the window', () => {

@@ -60,7 +60,8 @@ export interface TenantView {
   queueIds(): QueueId[];
   agentIds(): AgentId[];
   queueStatus(queueId: QueueId): QueueStatus | null;
-  queueReport(queueId: QueueId): QueueReport | null;
+  /** A queue's statistics; `{ occupancy: false }` skips reading its members (occupancy null). */
+  queueReport(queueId: QueueId, include?: { occupancy: boolean }): QueueReport | null;
   agentReport(agentId: AgentId): AgentReport | null;
   /** A queue's full settings, or null for an unknown queue. */
   queue(queueId: QueueId): QueueSettings | null;

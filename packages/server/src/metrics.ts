@@ -93,7 +93,8 @@ function readQueueRows(host: MetricsOptions['host']): QueueRow[] {
       rows.push({
         labels: { tenant: tenantId, queue: queueId },
         status,
-        report: view.queueReport(queueId),
+        // Only the ASA of the report is shown: occupancy would read every member of every queue.
+        report: view.queueReport(queueId, { occupancy: false }),
       });
     }
   }

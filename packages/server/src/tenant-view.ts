@@ -58,7 +58,7 @@ export function tenantViewOf(engine: Engine, clock: Clock): TenantView {
     queueIds: () => [...engine.inspect().queues.keys()],
     agentIds: () => [...engine.inspect().agents.keys()],
     queueStatus: (queueId) => engine.queueStatus(queueId, atMs()),
-    queueReport: (queueId) => engine.queueReport(queueId, atMs()),
+    queueReport: (queueId, include) => engine.queueReport(queueId, atMs(), include),
     agentReport: (agentId) => engine.agentReport(agentId, atMs()),
     queue: (queueId) => queueSettingsOf(engine, queueId),
     serviceLevelThresholdMs: (queueId) =>
