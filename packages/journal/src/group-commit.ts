@@ -140,6 +140,7 @@ export class GroupCommitJournal implements Journal {
    */
   readonly #inFlight: { batch: PendingBatch; settled: Promise<void> }[] = [];
   #timer: NodeJS.Timeout | undefined;
+  #immediate: NodeJS.Immediate | undefined;
   #commits = 0;
   #entriesCommitted = 0;
   #isClosed = false;
@@ -397,10 +398,17 @@ export class GroupCommitJournal implements Journal {
     const batch = this.#pending;
     if (batch.entries.length >= commitEntriesMax || batch.sizeBytes >= commitBytesMax) {
       this.#commitPending(true);
-    } else if (this.#timer === undefined) {
-      this.#timer = setTimeout(() => {
-        this.#commitPending();
-      }, this.#commitWindowMs);
+    } else if (this.#timer === undefined && this.#immediate === undefined) {
+      if (this.#commitWindowMs === 0) {
+        this.#immediate = setImmediate(() => {
+          this.#immediate = undefined;
+          this.#commitPending();
+        });
+      } else {
+        this.#timer = setTimeout(() => {
+          this.#commitPending();
+        }, this.#commitWindowMs);
+      }
     }
   }
 
@@ -428,6 +436,10 @@ export class GroupCommitJournal implements Journal {
     if (this.#timer !== undefined) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
+    }
+    if (this.#immediate !== undefined) {
+      clearImmediate(this.#immediate);
+      this.#immediate = undefined;
     }
     const batch = this.#pending;
     if (batch.waiters.length === 0) return;

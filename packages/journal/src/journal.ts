@@ -91,11 +91,14 @@ export const commitEntriesMax = 4_000;
 export const commitBytesMax = 16 * 1_048_576;
 /**
  * How long the first append of a batch waits for others to join its commit,
- * by default. 2 ms costs a lone command 2 ms of latency and lets a busy
- * server share one fsync among every command of those 2 ms (DESIGN.md §4:
- * p99 enqueue → offer < 10 ms).
+ * by default: 0, the next turn of the event loop (setImmediate), so every
+ * command read in one turn shares the commit. A lone command then waits for
+ * no timer; a busy server batches anyway, as what arrives while a commit is
+ * on its way to the disk gathers into the next one. A window of 2 ms cost
+ * every command about 1.5 ms at the median of the server bench (DESIGN.md
+ * §4: p99 enqueue → offer < 10 ms).
  */
-export const commitWindowMsDefault = 2;
+export const commitWindowMsDefault = 0;
 /** Longest commit window a journal accepts: a larger one would eat the latency budget. */
 export const commitWindowMsMax = 100;
 /** Entries one `read` returns at most; a larger `limit` is clamped to this. */
