@@ -762,7 +762,15 @@ export class SocketHub {
         served.set(session, queues);
       }
     }
-    for (const [session, queues] of served) this.#sendWaiting(session, queues);
+    // Hundreds of agents serve a busy queue: they are told in slices, as in the periodic round.
+    this.#inSlices(
+      channel,
+      [...served.keys()],
+      (session) => {
+        this.#sendWaiting(session, served.get(session) ?? []);
+      },
+      () => undefined,
+    );
   }
 
   #armWaiting(channel: TenantChannel) {
