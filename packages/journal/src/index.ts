@@ -83,3 +83,7 @@ export {
   /** An open SQLite file, or why it could not be opened. */
   type SqliteFileOpenResult,
 } from './sqlite-schema.ts';
+export {
+  /** Checkpoints a SQLite file in WAL mode on a thread of its own. */
+  Checkpointer,
+} from './sqlite-checkpointer.ts';

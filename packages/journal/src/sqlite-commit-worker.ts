@@ -40,6 +40,7 @@ interface WorkerSetup {
   readonly path: string;
   readonly busyTimeoutMs: number;
   readonly walBytesMax: number;
+  readonly walAutocheckpointPages: number;
   readonly snapshotsKept: number;
   readonly statements: CommitStatements;
 }
@@ -56,8 +57,9 @@ type Reply =
 /**
  * The worker's script (CommonJS, run with `eval`). It sets the same
  * per-connection durability as the opening store (WAL is kept in the file):
- * synchronous=FULL, so a commit it reports has reached the disk, and the WAL
- * size limit, as its commits are the ones that checkpoint.
+ * synchronous=FULL, so a commit it reports has reached the disk, the WAL
+ * size limit, and checkpoints left to the store's Checkpointer thread but
+ * past walAutocheckpointPages (sqlite-checkpointer.ts).
  */
 const workerSource = `
 const { parentPort, workerData: setup } = require('node:worker_threads');
@@ -65,6 +67,7 @@ const Database = require(setup.sqlitePath);
 const db = new Database(setup.path, { timeout: setup.busyTimeoutMs });
 db.pragma('synchronous = FULL');
 db.pragma('journal_size_limit = ' + setup.walBytesMax);
+db.pragma('wal_autocheckpoint = ' + setup.walAutocheckpointPages);
 const insertEntry = db.prepare(setup.statements.insertEntry);
 const upsertTenant = db.prepare(setup.statements.upsertTenant);
 const insertSnapshot = db.prepare(setup.statements.insertSnapshot);
@@ -125,6 +128,7 @@ export class CommitWorker {
     options: {
       busyTimeoutMs: number;
       walBytesMax: number;
+      walAutocheckpointPages: number;
       snapshotsKept: number;
       statements: CommitStatements;
     },

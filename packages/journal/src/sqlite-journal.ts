@@ -16,6 +16,7 @@ import {
   type JournalRefusal,
 } from './journal.ts';
 import { CommitWorker, type CommitStatements } from './sqlite-commit-worker.ts';
+import { Checkpointer, walAutocheckpointPages } from './sqlite-checkpointer.ts';
 import { journalFileKind, openSqliteFile, sqliteWalBytesMax } from './sqlite-schema.ts';
 
 /*
@@ -69,6 +70,8 @@ const commitStatements: CommitStatements = {
 class SqliteJournalStore implements JournalStore {
   readonly #db: Database.Database;
   readonly #committer: CommitWorker;
+  /** Checkpoints the file on a thread of its own, so that no commit waits for one. */
+  readonly #checkpointer: Checkpointer | null;
   readonly #selectEntries: Database.Statement<[string, number, number], RawRow>;
   readonly #selectByCommandId: Database.Statement<[string, string], StoredRow>;
   readonly #selectSnapshot: Database.Statement<[string], StoredSnapshot>;
@@ -80,9 +83,14 @@ class SqliteJournalStore implements JournalStore {
     this.#committer = new CommitWorker(db.name, {
       busyTimeoutMs: sqliteBusyTimeoutMs,
       walBytesMax: sqliteWalBytesMax,
+      walAutocheckpointPages,
       snapshotsKept: snapshotsKeptPerTenant,
       statements: commitStatements,
     });
+    // A failed checkpoint loses nothing: the commits' own checkpoints remain, past their limit.
+    this.#checkpointer = db.memory
+      ? null
+      : new Checkpointer(db.name, { busyTimeoutMs: sqliteBusyTimeoutMs });
     const entryColumns = 'seq, at_ms AS atMs, command_id AS commandId, events AS eventsJson';
     // Raw rows (arrays): better-sqlite3 builds them faster than objects with
     // named columns, and a replay reads millions (bench/journal.bench.ts).
@@ -133,7 +141,7 @@ class SqliteJournalStore implements JournalStore {
   }
 
   async close(): Promise<void> {
-    await this.#committer.close();
+    await Promise.all([this.#committer.close(), this.#checkpointer?.close()]);
     this.#db.close();
   }
 }

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { walAutocheckpointPages } from './sqlite-checkpointer.ts';
 import { JournalRefusalCode, type JournalRefusal } from './journal.ts';
 
 /** Size the WAL file is cut back to after a checkpoint: bounds the disk it keeps. */
@@ -190,4 +191,6 @@ function configure(db: Database.Database): void {
   // survives power loss, not only a process crash (NORMAL gives only the latter).
   db.pragma('synchronous = FULL');
   db.pragma(`journal_size_limit = ${sqliteWalBytesMax}`);
+  // A Checkpointer thread checkpoints the file; a commit checkpoints only past this (its net).
+  db.pragma(`wal_autocheckpoint = ${walAutocheckpointPages}`);
 }
