@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { eventsJson as eventsJsonOf, type Event, type TenantId } from '@lineup/protocol';
 import {
   appendEntriesMax,
@@ -139,9 +140,6 @@ export class GroupCommitJournal implements Journal {
    */
   readonly #inFlight: { batch: PendingBatch; settled: Promise<void> }[] = [];
   #timer: NodeJS.Timeout | undefined;
-  #immediate: NodeJS.Immediate | undefined;
-  /** When the last commit started (performance.now()); commits start at most once per window. */
-  #lastCommitAtMs = Number.NEGATIVE_INFINITY;
   #commits = 0;
   #entriesCommitted = 0;
   #isClosed = false;
@@ -394,37 +392,15 @@ export class GroupCommitJournal implements Journal {
     if (isFull && batch.waiters.length > 0) this.#commitPending(true);
   }
 
-  /** Commits at once when the batch is full; otherwise as `#arm` says. */
+  /** Commits at once when the batch is full; otherwise when the window ends. */
   #schedule(): void {
     const batch = this.#pending;
     if (batch.entries.length >= commitEntriesMax || batch.sizeBytes >= commitBytesMax) {
       this.#commitPending(true);
-    } else {
-      this.#arm();
-    }
-  }
-
-  /**
-   * Sets the pending batch to commit once the window since the last commit's
-   * start has passed: on the next turn of the event loop when it has (a lone
-   * command waits for no timer), else when it does. Commits thus start at
-   * most once per window, and everything arriving meanwhile shares the next.
-   * While a commit is in flight nothing is set: its end arms again.
-   */
-  #arm(): void {
-    if (this.#timer !== undefined || this.#immediate !== undefined) return;
-    if (this.#inFlight.length > 0 || this.#pending.waiters.length === 0) return;
-    const delayMs = this.#lastCommitAtMs + this.#commitWindowMs - performance.now();
-    if (delayMs <= 0) {
-      this.#immediate = setImmediate(() => {
-        this.#immediate = undefined;
-        this.#commitPending();
-      });
-    } else {
+    } else if (this.#timer === undefined) {
       this.#timer = setTimeout(() => {
-        this.#timer = undefined;
         this.#commitPending();
-      }, delayMs);
+      }, this.#commitWindowMs);
     }
   }
 
@@ -443,9 +419,9 @@ export class GroupCommitJournal implements Journal {
    * with one that commits on another thread.
    *
    * With such a store, one commit is under way at a time: what arrives while
-   * it waits for the disk gathers and goes as the next batch once it is
-   * done and the window since its start has passed (`#arm`), sharing one
-   * fsync, rather than queueing one small commit per window behind it. Only a full batch (`isFull`) is handed over behind
+   * it waits for the disk gathers and goes as the next batch as soon as it
+   * is done, sharing one fsync, rather than queueing one small commit per
+   * window behind it. Only a full batch (`isFull`) is handed over behind
    * another, so that no batch grows past the limits.
    */
   #commitPending(isFull = false): void {
@@ -453,16 +429,11 @@ export class GroupCommitJournal implements Journal {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
-    if (this.#immediate !== undefined) {
-      clearImmediate(this.#immediate);
-      this.#immediate = undefined;
-    }
     const batch = this.#pending;
     if (batch.waiters.length === 0) return;
     if (this.#inFlight.length > 0 && !isFull) return;
     this.#pending = emptyBatch();
     const startMs = performance.now();
-    this.#lastCommitAtMs = startMs;
     let done: void | Promise<void>;
     try {
       done = this.#store.commit({ entries: batch.entries, snapshots: batch.snapshots });
@@ -480,7 +451,7 @@ export class GroupCommitJournal implements Journal {
         () => {
           this.#settled(inFlight);
           this.#committed(batch, startMs);
-          this.#arm();
+          this.#commitPending();
         },
         (error: unknown) => {
           this.#settled(inFlight);

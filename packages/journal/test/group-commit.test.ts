@@ -1,10 +1,10 @@
 /*
- * The group commit that the SQLite and in-memory journals share: its window
- * (J3), on a fake clock; and J9, a store whose commit fails, as a full disk
- * or an I/O error would make SQLite's fail.
+ * J9 on the group commit that the SQLite and in-memory journals share: a
+ * store whose commit fails, as a full disk or an I/O error would make
+ * SQLite's fail.
  */
 import { asTenantId } from '@lineup/protocol';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GroupCommitJournal, type CommitBatch } from '../src/group-commit.ts';
 import { MemoryJournalStore } from '../src/memory-journal.ts';
 import { commandEvents } from './events.ts';
@@ -57,42 +57,5 @@ describe('a failed commit', () => {
     const appending = journal.append(tenantId, [entry(0)]);
     await expect(journal.saveSnapshot(tenantId, 1, { state: 1 })).rejects.toThrow(/commit failed/);
     await expect(appending).rejects.toThrow(/commit failed/);
-  });
-});
-
-describe('the commit window', () => {
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-
-  it('[J3] a lone append commits on the next turn; those within the window of a commit share the next one at its end', async () => {
-    vi.useFakeTimers({
-      toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'performance'],
-    });
-    const journal = new GroupCommitJournal(new MemoryJournalStore(), { commitWindowMs: 10 });
-    const commits = () => journal.stats().commits;
-    const first = journal.append(tenantId, [entry(0)]);
-    await vi.advanceTimersByTimeAsync(0);
-    expect(commits()).toBe(1);
-    expect(await first).toEqual({ ok: true, seqs: [1] });
-    // Within 10 ms of that commit's start: both wait for the window's end, and share a commit.
-    const second = journal.append(tenantId, [entry(1)]);
-    await vi.advanceTimersByTimeAsync(4);
-    const third = journal.append(tenantId, [entry(2)]);
-    await vi.advanceTimersByTimeAsync(5);
-    expect(commits()).toBe(1);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(commits()).toBe(2);
-    expect(await Promise.all([second, third])).toEqual([
-      { ok: true, seqs: [2] },
-      { ok: true, seqs: [3] },
-    ]);
-    // Long after: alone again, at once.
-    await vi.advanceTimersByTimeAsync(50);
-    const fourth = journal.append(tenantId, [entry(3)]);
-    await vi.advanceTimersByTimeAsync(0);
-    expect(commits()).toBe(3);
-    expect(await fourth).toEqual({ ok: true, seqs: [4] });
-    await journal.close();
   });
 });
