@@ -42,6 +42,7 @@ import {
   type Event,
   type QueueId,
 } from '@lineup/protocol';
+import { execFileSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { Engine } from '../src/index.ts';
 
@@ -367,19 +368,26 @@ const byWaiting = (
   field: 'cyclesPerSecond' | 'cpuCyclesPerSecond' | 'nsPerDecision',
 ) => Object.fromEntries(results.map((result) => [String(result.waiting), result[field]]));
 
+/** The fixed loop of calibrationMs, as a script: it prints its own time in ms. */
+const calibrationScript = `
+const startNs = process.hrtime.bigint();
+let x = 0;
+for (let i = 0; i < 50_000_000; i++) x = (x + i * 7) | 0;
+const ms = Number(process.hrtime.bigint() - startNs) / 1e6;
+// The result is used, so that the loop is not optimised away.
+process.stdout.write(String(x === 0.5 ? -1 : Math.round(ms)));
+`;
+
 /**
  * A fixed integer loop, timed: how fast this machine's core was at that
  * moment. On a shared virtual machine the same code runs several times
  * faster or slower from one minute to the next; next to the results, this
- * tells a slow machine from slow code.
+ * tells a slow machine from slow code. It runs in a fresh Node process:
+ * run again in this one after the bench, the same loop took 7–9 times
+ * longer, V8 no longer optimising it, whatever the machine did.
  */
 function calibrationMs(): number {
-  const startNs = nowNs();
-  let x = 0;
-  for (let i = 0; i < 50_000_000; i++) x = (x + i * 7) | 0;
-  const ms = elapsedMs(startNs);
-  // The result is used, so that the loop is not optimised away.
-  return x === 0.5 ? -1 : Math.round(ms);
+  return Number(execFileSync(process.execPath, ['-e', calibrationScript], { encoding: 'utf8' }));
 }
 
 /** The machine's load while the bench ran: above its core count, other processes slowed it down. */
