@@ -33,7 +33,7 @@ async function eventually(isDone: () => boolean): Promise<void> {
 }
 
 describe('checkpoints on a thread of their own', () => {
-  it('[J6] the entries reach the database file, and the WAL is reused instead of growing', async () => {
+  it('[checkpoint] the entries reach the database file, and the WAL is reused instead of growing', async () => {
     const opened = openSqliteJournal({ dataDir });
     if (!opened.ok) throw new Error(opened.refusal.message);
     const { journal } = opened;
