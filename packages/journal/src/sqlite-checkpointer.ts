@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
  * them), and the journal's commit thread held every acknowledgement as long.
  *
  * Here a connection of its own, on a worker thread, runs a PASSIVE
- * checkpoint every `everyMs`: it copies what no reader still needs and waits
+ * checkpoint every `checkpointEveryMs`: it copies what no reader still needs and waits
  * for no one, and WAL mode lets the writers go on meanwhile. The writers'
  * own checkpoints are moved far out (walAutocheckpointPages), as a safety
  * net should this thread fall behind or die. A writer starts the WAL over
@@ -22,8 +22,8 @@ import { Worker } from 'node:worker_threads';
  * (sqlite-commit-worker.ts explains why).
  */
 
-/** Time between two checkpoints of a file, by default. */
-export const checkpointEveryMsDefault = 500;
+/** Time between two checkpoints of a file. */
+export const checkpointEveryMs = 500;
 
 /**
  * WAL pages past which a committing connection checkpoints by itself (SQLite's
@@ -47,8 +47,8 @@ const db = new Database(setup.path, { timeout: setup.busyTimeoutMs });
 const timer = setInterval(() => {
   try {
     db.pragma('wal_checkpoint(PASSIVE)');
-  } catch (error) {
-    parentPort.postMessage({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+  } catch {
+    // Tried again at the next period; the writers' own checkpoints remain meanwhile.
   }
 }, setup.everyMs);
 parentPort.on('message', (request) => {
@@ -67,33 +67,22 @@ export class Checkpointer {
 
   /**
    * Starts checkpointing the file at `path` (which must exist, in WAL mode).
-   * A checkpoint that fails (a full disk, say) is reported to `onError` and
-   * tried again at the next period; the writers' own checkpoints remain.
+   * A checkpoint that fails (a full disk, say), or a thread that cannot
+   * open the file, loses nothing: the writers' own checkpoints remain, past
+   * walAutocheckpointPages. A failed checkpoint is tried at the next period.
    */
-  constructor(
-    path: string,
-    options: {
-      busyTimeoutMs: number;
-      everyMs?: number;
-      onError?: (error: Error) => void;
-    },
-  ) {
+  constructor(path: string, options: { busyTimeoutMs: number }) {
     const setup: CheckpointerSetup = {
       sqlitePath: createRequire(import.meta.url).resolve('better-sqlite3'),
       path,
       busyTimeoutMs: options.busyTimeoutMs,
-      everyMs: options.everyMs ?? checkpointEveryMsDefault,
+      everyMs: checkpointEveryMs,
     };
     this.#worker = new Worker(checkpointerSource, { eval: true, workerData: setup });
     // The thread never keeps the process alive.
     this.#worker.unref();
-    const { onError } = options;
-    this.#worker.on('message', (message: { type: 'failed'; message: string }) => {
-      onError?.(new Error(`checkpoint of ${path} failed: ${message.message}`));
-    });
-    this.#worker.on('error', (error) => {
-      onError?.(error);
-    });
+    // A thread that fails to open the file ends; without a listener its error would end the process.
+    this.#worker.on('error', () => undefined);
     this.closed = new Promise((resolve) => {
       this.#worker.once('exit', () => {
         resolve();
