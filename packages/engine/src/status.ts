@@ -161,7 +161,11 @@ export function statusSignature(status: QueueStatus, into: number[] | null = nul
   return signature;
 }
 
-/** A queue's statistics for today and the last 15 minutes, with its agents' occupancy. */
+/**
+ * A queue's statistics for today and the last 15 minutes, with its agents'
+ * occupancy, or null there without it (`withOccupancy` false: O(1) rather
+ * than O(members)).
+ */
 export function queueReport(
   state: State,
   queueId: string,
@@ -169,15 +173,25 @@ export function queueReport(
   withOccupancy: boolean,
 ): QueueReport {
   const queue = queueOf(state, queueId);
-  if (!withOccupancy) {
-    return {
-      queueId: queue.settings.id,
-      today: queueStatistics(queue.stats.today, null),
-      window: queueStatistics(windowSum(queue.stats, atMs), null),
-    };
-  }
-  // Working (busy, wrap-up) and free time of the members, today and in the window. Read in
-  // place: a report reads every member of the queue.
+  const occupancy = withOccupancy
+    ? membersOccupancy(state, queue, atMs)
+    : { today: null, window: null };
+  return {
+    queueId: queue.settings.id,
+    today: queueStatistics(queue.stats.today, occupancy.today),
+    window: queueStatistics(windowSum(queue.stats, atMs), occupancy.window),
+  };
+}
+
+/**
+ * The occupancy of a queue's members, today and in the window: their working
+ * (busy, wrap-up) time over that and their free time, read in place.
+ */
+function membersOccupancy(
+  state: State,
+  queue: Queue,
+  atMs: number,
+): { today: number | null; window: number | null } {
   const work = { todayWorking: 0, todayFree: 0, windowWorking: 0, windowFree: 0 };
   const working = (values: number[]) =>
     (values[AgentCounter.busyMs] as number) + (values[AgentCounter.wrapUpMs] as number);
@@ -195,12 +209,8 @@ export function queueReport(
     work[isFree ? 'windowFree' : 'windowWorking'] += going.windowMs;
   }
   return {
-    queueId: queue.settings.id,
-    today: queueStatistics(queue.stats.today, occupancyOf(work.todayWorking, work.todayFree)),
-    window: queueStatistics(
-      windowSum(queue.stats, atMs),
-      occupancyOf(work.windowWorking, work.windowFree),
-    ),
+    today: occupancyOf(work.todayWorking, work.todayFree),
+    window: occupancyOf(work.windowWorking, work.windowFree),
   };
 }
 
