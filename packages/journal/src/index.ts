@@ -84,6 +84,6 @@ export {
   type SqliteFileOpenResult,
 } from './sqlite-schema.ts';
 export {
-  /** Checkpoints a SQLite file in WAL mode on a thread of its own. */
-  Checkpointer,
+  /** The thread that checkpoints a SQLite file in WAL mode (openSqliteFile starts it). */
+  type Checkpointer,
 } from './sqlite-checkpointer.ts';

@@ -16,7 +16,7 @@ import {
   type JournalRefusal,
 } from './journal.ts';
 import { CommitWorker, type CommitStatements } from './sqlite-commit-worker.ts';
-import { Checkpointer, walAutocheckpointPages } from './sqlite-checkpointer.ts';
+import { walAutocheckpointPages, type Checkpointer } from './sqlite-checkpointer.ts';
 import { journalFileKind, openSqliteFile, sqliteWalBytesMax } from './sqlite-schema.ts';
 
 /*
@@ -70,7 +70,7 @@ const commitStatements: CommitStatements = {
 class SqliteJournalStore implements JournalStore {
   readonly #db: Database.Database;
   readonly #committer: CommitWorker;
-  /** Checkpoints the file on a thread of its own, so that no commit waits for one. */
+  /** Checkpoints the file on a thread of its own (openSqliteFile), so that no commit waits for one. */
   readonly #checkpointer: Checkpointer | null;
   readonly #selectEntries: Database.Statement<[string, number, number], RawRow>;
   readonly #selectByCommandId: Database.Statement<[string, string], StoredRow>;
@@ -78,7 +78,7 @@ class SqliteJournalStore implements JournalStore {
   readonly #selectTenants: Database.Statement<[], TenantId>;
   readonly #selectLastSeqs: Database.Statement<[], { tenantId: TenantId; lastSeq: number }>;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, checkpointer: Checkpointer | null) {
     this.#db = db;
     this.#committer = new CommitWorker(db.name, {
       busyTimeoutMs: sqliteBusyTimeoutMs,
@@ -87,10 +87,7 @@ class SqliteJournalStore implements JournalStore {
       snapshotsKept: snapshotsKeptPerTenant,
       statements: commitStatements,
     });
-    // A failed checkpoint loses nothing: the commits' own checkpoints remain, past their limit.
-    this.#checkpointer = db.memory
-      ? null
-      : new Checkpointer(db.name, { busyTimeoutMs: sqliteBusyTimeoutMs });
+    this.#checkpointer = checkpointer;
     const entryColumns = 'seq, at_ms AS atMs, command_id AS commandId, events AS eventsJson';
     // Raw rows (arrays): better-sqlite3 builds them faster than objects with
     // named columns, and a replay reads millions (bench/journal.bench.ts).
@@ -158,7 +155,10 @@ export function openSqliteJournal(options: SqliteJournalOptions): SqliteJournalO
   if (!opened.ok) return opened;
   return {
     ok: true,
-    journal: new GroupCommitJournal(new SqliteJournalStore(opened.db), options),
+    journal: new GroupCommitJournal(
+      new SqliteJournalStore(opened.db, opened.checkpointer),
+      options,
+    ),
     path,
   };
 }

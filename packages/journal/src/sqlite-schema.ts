@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { walAutocheckpointPages } from './sqlite-checkpointer.ts';
+import { Checkpointer, walAutocheckpointPages } from './sqlite-checkpointer.ts';
 import { JournalRefusalCode, type JournalRefusal } from './journal.ts';
 
 /** Size the WAL file is cut back to after a checkpoint: bounds the disk it keeps. */
@@ -144,15 +144,20 @@ export function migrate(
   return run.immediate();
 }
 
-/** An open, migrated SQLite file, or why it could not be opened. */
+/**
+ * An open, migrated SQLite file and the thread that checkpoints it (null in
+ * memory), both for the caller to close; or why it could not be opened.
+ */
 export type SqliteFileOpenResult =
-  { ok: true; db: Database.Database } | { ok: false; refusal: JournalRefusal };
+  | { ok: true; db: Database.Database; checkpointer: Checkpointer | null }
+  | { ok: false; refusal: JournalRefusal };
 
 /**
  * Opens (creating when missing) a Lineup SQLite file of `kind` at `path`
  * (":memory:" for one in memory): checks it is of this kind and not newer
- * than this code, sets WAL with synchronous=FULL, and migrates it. A foreign
- * file is refused before anything is written to it.
+ * than this code, sets WAL with synchronous=FULL, migrates it, and starts
+ * its Checkpointer (its commits checkpoint only past walAutocheckpointPages).
+ * A foreign file is refused before anything is written to it.
  */
 export function openSqliteFile(
   path: string,
@@ -171,7 +176,8 @@ export function openSqliteFile(
       db.close();
       return { ok: false, refusal };
     }
-    return { ok: true, db };
+    const checkpointer = db.memory ? null : new Checkpointer(db.name, { busyTimeoutMs });
+    return { ok: true, db, checkpointer };
   } catch (error: unknown) {
     db.close();
     throw error;

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import { Checkpointer, openSqliteFile, type Migration, type SqliteFileKind } from '@lineup/journal';
+import { openSqliteFile, type Migration, type SqliteFileKind } from '@lineup/journal';
 import { callTablesSql } from './calls/call-store.ts';
 
 /*
@@ -284,9 +284,8 @@ export function openServerStore(options: { dataDir?: string } = {}): ServerStore
   }
   const opened = openSqliteFile(path, serverStoreKind, busyTimeoutMs);
   if (!opened.ok) return { ok: false, message: opened.refusal.message };
-  const { db } = opened;
-  // Records are written on the server's thread: no write of theirs may wait for a checkpoint.
-  const checkpointer = db.memory ? null : new Checkpointer(path, { busyTimeoutMs });
+  // The file is checkpointed on a thread of its own: no records write on the server's thread waits.
+  const { db, checkpointer } = opened;
   const read = db.prepare<[string], string>('SELECT value FROM settings WHERE name = ?').pluck();
   const write = db.prepare<[string, string]>(
     'INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
