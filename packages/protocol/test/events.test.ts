@@ -56,4 +56,15 @@ describe('event JSON', () => {
     expect(eventJson(first)).toBe(eventJson(first));
     expect(JSON.parse(eventJson(first))).toEqual(first);
   });
+
+  it('[json] the JSON kept with an event is seen by no copy, key list or comparison', () => {
+    const event: Event = { ...(events[1] as Event) };
+    const before = { ...event };
+    eventJson(event);
+    expect(Object.keys(event)).toEqual(Object.keys(before));
+    expect({ ...event }).toStrictEqual(before);
+    expect(event).toStrictEqual(before);
+    expect(structuredClone(event)).toStrictEqual(before);
+    expect(JSON.stringify(event)).toBe(JSON.stringify(before));
+  });
 });
