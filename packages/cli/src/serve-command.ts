@@ -51,7 +51,10 @@ export interface ServeCommandOptions {
   /** The operator key to accept (from LINEUP_OPERATOR_KEY), replacing the stored one. */
   operatorKey?: string;
   /** The settings file's limits and rates (--config). */
-  settings?: Pick<ServerConfig, 'bodyLimitBytes' | 'requestRates' | 'socket' | 'calls' | 'webChat'>;
+  settings?: Pick<
+    ServerConfig,
+    'bodyLimitBytes' | 'requestRates' | 'socket' | 'journal' | 'calls' | 'webChat'
+  >;
 }
 
 /** Largest settings file read, in bytes. */
@@ -80,7 +83,7 @@ export async function serveOptionsOf(
   }
   const pick = <T>(name: keyof GivenOptions, flag: T, fromFile: T | undefined): T =>
     given[name] === true || fromFile === undefined ? flag : fromFile;
-  const { bodyLimitBytes, corsOrigins, requestRates, socket, calls, webChat } = config;
+  const { bodyLimitBytes, corsOrigins, requestRates, socket, journal, calls, webChat } = config;
   return {
     port: pick('port', flags.port, config.port),
     listenHost: pick('host', flags.host, config.host),
@@ -91,6 +94,7 @@ export async function serveOptionsOf(
       ...(corsOrigins === undefined ? {} : { corsOrigins }),
       ...(requestRates === undefined ? {} : { requestRates }),
       ...(socket === undefined ? {} : { socket }),
+      ...(journal === undefined ? {} : { journal }),
       ...(calls === undefined ? {} : { calls }),
       ...(webChat === undefined ? {} : { webChat }),
     },

@@ -36,6 +36,7 @@ describe('lineup serve --config', () => {
         corsOrigins: ['https://shop.example'],
         requestRates: { perSecond: 50 },
         socket: { graceMs: 10_000, socketsPerTenantMax: 500 },
+        journal: { snapshotEveryEntries: 20_000 },
       }),
     );
     const options = await serveOptionsOf({ ...flags, port: 7000, config: path }, { port: true });
@@ -49,6 +50,7 @@ describe('lineup serve --config', () => {
         corsOrigins: ['https://shop.example'],
         requestRates: { perSecond: 50 },
         socket: { graceMs: 10_000, socketsPerTenantMax: 500 },
+        journal: { snapshotEveryEntries: 20_000 },
       },
     });
   });
@@ -57,6 +59,10 @@ describe('lineup serve --config', () => {
     const misspelt = await configFile(JSON.stringify({ socket: { graceMS: 10 } }));
     expect(await serveOptionsOf({ ...flags, config: misspelt }, {})).toMatchObject({
       message: expect.stringContaining('/socket') as unknown,
+    });
+    const never = await configFile(JSON.stringify({ journal: { snapshotEveryEntries: 0 } }));
+    expect(await serveOptionsOf({ ...flags, config: never }, {})).toMatchObject({
+      message: expect.stringContaining('/journal/snapshotEveryEntries') as unknown,
     });
     const wrongType = await configFile(JSON.stringify({ requestRates: { perSecond: 'fast' } }));
     expect(await serveOptionsOf({ ...flags, config: wrongType }, {})).toMatchObject({

@@ -5,6 +5,7 @@ import { requestRatesDefault } from './app.ts';
 import { callServerSettingsDefault } from './calls/setup.ts';
 import { parseJsonFile } from './json-file.ts';
 import { webChatSettingsDefault } from './compat/web-chat.ts';
+import { snapshotEveryEntriesDefault, snapshotEveryMsDefault } from './engine-host.ts';
 
 /*
  * The settings file of `lineup serve --config <file>` (docs/api.md,
@@ -88,6 +89,23 @@ export const ServerConfigSchema = Type.Object(
               name,
               Type.Optional(positive(`Default ${callServerSettingsDefault[name]}`)),
             ]),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    journal: Type.Optional(
+      Type.Object(
+        {
+          snapshotEveryEntries: Type.Optional(
+            positive(
+              `Journal entries between two snapshots of a tenant. Default ${snapshotEveryEntriesDefault}`,
+            ),
+          ),
+          snapshotEveryMs: Type.Optional(
+            positive(
+              `Longest time between two snapshots of a tenant with new entries. Default ${snapshotEveryMsDefault}`,
+            ),
           ),
         },
         { additionalProperties: false },

@@ -12,7 +12,7 @@ import { loadFaqRobot } from './compat/robot.ts';
 import type { WebChatSettings } from './compat/web-chat.ts';
 import { openServerStore } from './store.ts';
 import { SystemScheduler, systemClock } from './clock.ts';
-import { EngineHost } from './engine-host.ts';
+import { EngineHost, type EngineHostOptions } from './engine-host.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import type { CommandInput } from './host.ts';
 import { Webhooks } from './webhooks.ts';
@@ -49,6 +49,8 @@ export interface ServeOptions {
   requestRates?: Partial<RequestRates>;
   /** Settings of the WebSocket API; each has a default. */
   socket?: Partial<SocketSettings>;
+  /** How often each tenant's engine is snapshotted (docs/api.md, Settings); each has a default. */
+  journal?: Pick<EngineHostOptions, 'snapshotEveryEntries' | 'snapshotEveryMs'>;
   /** The built web apps to serve (packages/web/dist); none without it. */
   webDirectory?: string;
   /** Settings of calls: ring time, limits, STUN and TURN (docs/calls.md); each has a default. */
@@ -130,7 +132,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
     clock: systemClock,
     ...(options.operatorKey === undefined ? {} : { operatorKey: options.operatorKey }),
   });
-  const host = await EngineHost.open({ journal: opened.journal });
+  const host = await EngineHost.open({ ...options.journal, journal: opened.journal });
   metrics = createMetrics({ host });
   const isFirstStart = host.tenantCount() === 0;
   const chat = new Chat({
