@@ -75,11 +75,18 @@ interface SavedTally<C extends Record<string, number>> {
   buckets: (number[] | { minute: number; counters: Partial<C> })[];
 }
 
-/** Counters as saved: the array without its trailing zeros. */
-function savedValuesOf(values: readonly number[]): number[] {
+/**
+ * Counters as saved: the array without its trailing zeros; after `minute`
+ * when one is given (a bucket), which is built into the array at once rather
+ * than spread into another.
+ */
+function savedValuesOf(values: readonly number[], minute?: number): number[] {
   let end = values.length;
   while (end > 0 && values[end - 1] === 0) end -= 1;
-  return values.slice(0, end);
+  if (minute === undefined) return values.slice(0, end);
+  const saved = [minute];
+  for (let index = 0; index < end; index++) saved.push(values[index] as number);
+  return saved;
 }
 
 /** Saved counters, of either form, as a live array of a kind. */
@@ -187,7 +194,7 @@ function savedTallyOf<C extends Record<string, number>>(
   const buckets: number[][] = [];
   for (const bucket of tally.buckets) {
     if (bucket.minute < firstMinute) continue;
-    buckets.push([bucket.minute, ...savedValuesOf(bucket.counters)]);
+    buckets.push(savedValuesOf(bucket.counters, bucket.minute));
   }
   return { today: savedValuesOf(tally.today), buckets };
 }
@@ -296,10 +303,11 @@ export function sharedSnapshotOf(state: State): EngineSnapshot {
       lastStatusSignature: queue.lastStatusSignature,
       stats: savedTallyOf(queue.stats, state.nowMs),
     })),
-    agents: [...state.agents.values()].map((agent): AgentRecord => ({
-      ...agentRecordOf(agent),
-      stats: savedTallyOf(agent.stats, state.nowMs),
-    })),
+    // The record is made with its stats at once: a spread of it into a new object went through
+    // V8's generic copy, a third of the time of a snapshot of 2,500 agents.
+    agents: [...state.agents.values()].map((agent): AgentRecord =>
+      agentRecordOf(agent, savedTallyOf(agent.stats, state.nowMs)),
+    ),
     contacts: [...state.contacts.values()].map(savedContactOf),
   };
 }

@@ -641,12 +641,16 @@ export type AgentFields = Omit<
 >;
 
 /**
- * An agent's records without its derived parts, sharing its nested objects:
- * every field written out, in the order a snapshot lists them. A rest pattern
+ * An agent's records without its derived parts, sharing its nested objects,
+ * with `stats` for its statistics (a snapshot's saved form): every field
+ * written out, in the order a snapshot lists them. A rest pattern
  * (`{ timer, ...record }`) gave the same object but went through V8's slow
  * generic copy.
  */
-export function agentRecordOf(agent: Agent): AgentFields {
+export function agentRecordOf<S>(
+  agent: Agent,
+  stats: S,
+): Omit<AgentFields, 'stats'> & { stats: S } {
   return {
     id: agent.id,
     name: agent.name,
@@ -667,7 +671,7 @@ export function agentRecordOf(agent: Agent): AgentFields {
     recentOfferIds: agent.recentOfferIds,
     activity: agent.activity,
     activitySinceMs: agent.activitySinceMs,
-    stats: agent.stats,
+    stats,
   };
 }
 
