@@ -246,6 +246,18 @@ export class GroupCommitJournal implements Journal {
   }
 
   saveSnapshot(tenantId: TenantId, seq: number, snapshot: unknown): Promise<SaveSnapshotResult> {
+    return new Promise((resolve) => {
+      const snapshotJson = JSON.stringify(snapshot) as string | undefined;
+      assert(snapshotJson !== undefined, 'a snapshot must be a JSON value');
+      resolve(this.saveSnapshotJson(tenantId, seq, snapshotJson));
+    });
+  }
+
+  saveSnapshotJson(
+    tenantId: TenantId,
+    seq: number,
+    snapshotJson: string,
+  ): Promise<SaveSnapshotResult> {
     return new Promise((resolve, reject) => {
       this.#checkUsable();
       assert(tenantId.length > 0, 'tenantId must not be empty');
@@ -254,8 +266,6 @@ export class GroupCommitJournal implements Journal {
         isSeq(seq) && seq <= assignedSeq,
         `a snapshot's seq must be in 0…${assignedSeq} (the last seq appended), got ${seq}`,
       );
-      const snapshotJson = JSON.stringify(snapshot) as string | undefined;
-      assert(snapshotJson !== undefined, 'a snapshot must be a JSON value');
       const sizeBytes = Buffer.byteLength(snapshotJson);
       if (sizeBytes > snapshotBytesMax) {
         resolve(
@@ -508,7 +518,7 @@ function commandIdsOf(batch: PendingBatch, tenantId: TenantId): Map<string, numb
   return commandIds;
 }
 
-function parseEntry(row: StoredRow): Entry {
+export function parseEntry(row: StoredRow): Entry {
   return {
     seq: row.seq,
     atMs: row.atMs,

@@ -68,6 +68,10 @@ export {
   sqliteJournalFileName,
   /** How long the SQLite journal waits for another connection's lock. */
   sqliteBusyTimeoutMs,
+  /** Reads a journal file's committed entries and snapshots beside its writer (read-only). */
+  openSqliteJournalReader,
+  /** What such a reader offers. */
+  type JournalReader,
 } from './sqlite-journal.ts';
 export {
   /** Version of the SQLite journal's schema. */

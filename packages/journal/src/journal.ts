@@ -233,6 +233,16 @@ export interface Journal {
    * object it changes right after (J6).
    */
   saveSnapshot(tenantId: TenantId, seq: number, snapshot: unknown): Promise<SaveSnapshotResult>;
+  /**
+   * saveSnapshot for a snapshot serialized already, as JSON text: one made
+   * on another thread from the committed entries (the server's snapshot
+   * thread), which this thread then only writes.
+   */
+  saveSnapshotJson(
+    tenantId: TenantId,
+    seq: number,
+    snapshotJson: string,
+  ): Promise<SaveSnapshotResult>;
   /** The newest committed snapshot of the tenant, if any. */
   latestSnapshot(tenantId: TenantId): Promise<Snapshot | undefined>;
   /** Tenants with at least one committed entry or snapshot, sorted. */
@@ -250,7 +260,7 @@ export interface Journal {
  * replay of millions of events pays one promise per batch.
  */
 export async function* readBatches(
-  journal: Journal,
+  journal: Pick<Journal, 'read' | 'lastSeq'>,
   tenantId: TenantId,
   afterSeq: number,
   batchEntries: number = replayBatchEntriesDefault,

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import type { TenantId } from '@lineup/protocol';
 import {
   GroupCommitJournal,
+  parseEntry,
   type CommitBatch,
   type JournalStore,
   type StoredRow,
@@ -11,9 +12,11 @@ import {
 } from './group-commit.ts';
 import {
   snapshotsKeptPerTenant,
+  type Entry,
   type Journal,
   type JournalOptions,
   type JournalRefusal,
+  type Snapshot,
 } from './journal.ts';
 import { CommitWorker, type CommitStatements } from './sqlite-commit-worker.ts';
 import { walAutocheckpointPages, type Checkpointer } from './sqlite-checkpointer.ts';
@@ -63,6 +66,49 @@ const commitStatements: CommitStatements = {
        (SELECT seq FROM snapshots WHERE tenant_id = ? ORDER BY seq DESC LIMIT ?)`,
 };
 
+/** The statements that read a journal file, prepared once per connection. */
+interface Reads {
+  readonly entries: Database.Statement<[string, number, number], RawRow>;
+  readonly byCommandId: Database.Statement<[string, string], StoredRow>;
+  readonly snapshot: Database.Statement<[string], StoredSnapshot>;
+  readonly tenants: Database.Statement<[], TenantId>;
+  readonly lastSeqs: Database.Statement<[], { tenantId: TenantId; lastSeq: number }>;
+  readonly lastSeq: Database.Statement<[string], number>;
+}
+
+function readsOf(db: Database.Database): Reads {
+  const entryColumns = 'seq, at_ms AS atMs, command_id AS commandId, events AS eventsJson';
+  return {
+    // Raw rows (arrays): better-sqlite3 builds them faster than objects with
+    // named columns, and a replay reads millions (bench/journal.bench.ts).
+    entries: db
+      .prepare<[string, number, number], RawRow>(
+        'SELECT seq, at_ms, command_id, events FROM entries WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+      )
+      .raw(),
+    byCommandId: db.prepare(
+      `SELECT ${entryColumns} FROM entries WHERE tenant_id = ? AND command_id = ?`,
+    ),
+    snapshot: db.prepare(
+      `SELECT tenant_id AS tenantId, seq, snapshot AS snapshotJson FROM snapshots
+       WHERE tenant_id = ? ORDER BY seq DESC LIMIT 1`,
+    ),
+    tenants: db.prepare<[], TenantId>('SELECT tenant_id FROM tenants ORDER BY tenant_id').pluck(),
+    lastSeqs: db.prepare(
+      'SELECT tenant_id AS tenantId, last_seq AS lastSeq FROM tenants WHERE last_seq > 0',
+    ),
+    lastSeq: db
+      .prepare<[string], number>('SELECT last_seq FROM tenants WHERE tenant_id = ?')
+      .pluck(),
+  };
+}
+
+function readRows(reads: Reads, tenantId: TenantId, afterSeq: number, limit: number): StoredRow[] {
+  return reads.entries
+    .all(tenantId, afterSeq, limit)
+    .map(([seq, atMs, commandId, eventsJson]) => ({ seq, atMs, commandId, eventsJson }));
+}
+
 /**
  * A store on one open better-sqlite3 connection, which reads, with every
  * statement prepared once; commits go to the file's commit thread.
@@ -72,11 +118,7 @@ class SqliteJournalStore implements JournalStore {
   readonly #committer: CommitWorker;
   /** Checkpoints the file on a thread of its own (openSqliteFile), so that no commit waits for one. */
   readonly #checkpointer: Checkpointer | null;
-  readonly #selectEntries: Database.Statement<[string, number, number], RawRow>;
-  readonly #selectByCommandId: Database.Statement<[string, string], StoredRow>;
-  readonly #selectSnapshot: Database.Statement<[string], StoredSnapshot>;
-  readonly #selectTenants: Database.Statement<[], TenantId>;
-  readonly #selectLastSeqs: Database.Statement<[], { tenantId: TenantId; lastSeq: number }>;
+  readonly #reads: Reads;
 
   constructor(db: Database.Database, checkpointer: Checkpointer | null) {
     this.#db = db;
@@ -88,31 +130,11 @@ class SqliteJournalStore implements JournalStore {
       statements: commitStatements,
     });
     this.#checkpointer = checkpointer;
-    const entryColumns = 'seq, at_ms AS atMs, command_id AS commandId, events AS eventsJson';
-    // Raw rows (arrays): better-sqlite3 builds them faster than objects with
-    // named columns, and a replay reads millions (bench/journal.bench.ts).
-    this.#selectEntries = db
-      .prepare<[string, number, number], RawRow>(
-        'SELECT seq, at_ms, command_id, events FROM entries WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?',
-      )
-      .raw();
-    this.#selectByCommandId = db.prepare(
-      `SELECT ${entryColumns} FROM entries WHERE tenant_id = ? AND command_id = ?`,
-    );
-    this.#selectSnapshot = db.prepare(
-      `SELECT tenant_id AS tenantId, seq, snapshot AS snapshotJson FROM snapshots
-       WHERE tenant_id = ? ORDER BY seq DESC LIMIT 1`,
-    );
-    this.#selectTenants = db
-      .prepare<[], TenantId>('SELECT tenant_id FROM tenants ORDER BY tenant_id')
-      .pluck();
-    this.#selectLastSeqs = db.prepare(
-      'SELECT tenant_id AS tenantId, last_seq AS lastSeq FROM tenants WHERE last_seq > 0',
-    );
+    this.#reads = readsOf(db);
   }
 
   lastSeqs(): ReadonlyMap<TenantId, number> {
-    return new Map(this.#selectLastSeqs.all().map((row) => [row.tenantId, row.lastSeq]));
+    return new Map(this.#reads.lastSeqs.all().map((row) => [row.tenantId, row.lastSeq]));
   }
 
   commit(batch: CommitBatch): Promise<void> {
@@ -120,21 +142,19 @@ class SqliteJournalStore implements JournalStore {
   }
 
   read(tenantId: TenantId, afterSeq: number, limit: number): StoredRow[] {
-    return this.#selectEntries
-      .all(tenantId, afterSeq, limit)
-      .map(([seq, atMs, commandId, eventsJson]) => ({ seq, atMs, commandId, eventsJson }));
+    return readRows(this.#reads, tenantId, afterSeq, limit);
   }
 
   entryByCommandId(tenantId: TenantId, commandId: string): StoredRow | undefined {
-    return this.#selectByCommandId.get(tenantId, commandId);
+    return this.#reads.byCommandId.get(tenantId, commandId);
   }
 
   latestSnapshot(tenantId: TenantId): StoredSnapshot | undefined {
-    return this.#selectSnapshot.get(tenantId);
+    return this.#reads.snapshot.get(tenantId);
   }
 
   tenants(): TenantId[] {
-    return this.#selectTenants.all();
+    return this.#reads.tenants.all();
   }
 
   async close(): Promise<void> {
@@ -160,5 +180,42 @@ export function openSqliteJournal(options: SqliteJournalOptions): SqliteJournalO
       options,
     ),
     path,
+  };
+}
+
+/**
+ * A journal file read from another thread or process while its writer runs:
+ * what has been committed so far, read afresh at each call (WAL lets it read
+ * beside the writer). The server's snapshot thread follows the journal with
+ * it. It never writes: the connection is read-only.
+ */
+export type JournalReader = Pick<Journal, 'read' | 'lastSeq' | 'latestSnapshot' | 'tenants'> & {
+  close(): void;
+};
+
+/** A reader of the journal file under `dataDir`, which its writer has opened (and migrated) already. */
+export function openSqliteJournalReader(dataDir: string): JournalReader {
+  const db = new Database(join(dataDir, sqliteJournalFileName), {
+    readonly: true,
+    fileMustExist: true,
+    timeout: sqliteBusyTimeoutMs,
+  });
+  const reads = readsOf(db);
+  return {
+    read: (tenantId, afterSeq, limit): Promise<Entry[]> =>
+      Promise.resolve(readRows(reads, tenantId, afterSeq, limit).map(parseEntry)),
+    lastSeq: (tenantId): Promise<number> => Promise.resolve(reads.lastSeq.get(tenantId) ?? 0),
+    latestSnapshot: (tenantId): Promise<Snapshot | undefined> => {
+      const row = reads.snapshot.get(tenantId);
+      return Promise.resolve(
+        row === undefined
+          ? undefined
+          : { seq: row.seq, snapshot: JSON.parse(row.snapshotJson) as unknown },
+      );
+    },
+    tenants: (): Promise<TenantId[]> => Promise.resolve(reads.tenants.all()),
+    close: () => {
+      db.close();
+    },
   };
 }

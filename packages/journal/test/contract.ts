@@ -436,6 +436,23 @@ export function journalContract(factory: JournalFactory): void {
       expect(await journal.latestSnapshot(tenantA)).toEqual({ seq: 1, snapshot: { folded: [1] } });
     });
 
+    it('[J6] a snapshot handed over as JSON text is kept as that text, under the same rules', async () => {
+      const journal = open();
+      seqsOf(await journal.append(tenantA, entries(0, 2)));
+      expect(await journal.saveSnapshotJson(tenantA, 2, '{"folded":[1,2]}')).toEqual({ ok: true });
+      expect(await journal.latestSnapshot(tenantA)).toEqual({
+        seq: 2,
+        snapshot: { folded: [1, 2] },
+      });
+      await expect(journal.saveSnapshotJson(tenantA, 3, '{}')).rejects.toThrow(/seq/);
+      const tooLarge = `"${'x'.repeat(snapshotBytesMax)}"`;
+      expect(await journal.saveSnapshotJson(tenantA, 2, tooLarge)).toMatchObject({
+        ok: false,
+        refusal: { code: JournalRefusalCode.snapshotTooLarge },
+      });
+      expect((await journal.latestSnapshot(tenantA))?.snapshot).toEqual({ folded: [1, 2] });
+    });
+
     it('[J6] a snapshot of a tenant without entries makes it a tenant', async () => {
       const journal = open();
       expect(await journal.saveSnapshot(tenantB, 0, { empty: true })).toEqual({ ok: true });
