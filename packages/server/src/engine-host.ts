@@ -1,5 +1,6 @@
-import { Engine, type EngineOptions, type EngineSnapshot } from '@lineup/engine';
-import { readBatches, type Entry, type Journal } from '@lineup/journal';
+import { Engine, type EngineOptions } from '@lineup/engine';
+import { type Entry, type Journal, type SaveSnapshotResult } from '@lineup/journal';
+import { recoverEngine } from './engine-recovery.ts';
 import { rejection, type Event, type Rejection, type TenantId } from '@lineup/protocol';
 import { SystemScheduler, systemClock, type Clock, type TimerScheduler } from './clock.ts';
 import {
@@ -139,6 +140,8 @@ export class EngineHost implements Host {
   private readonly snapshotEveryEntries: number;
   private readonly snapshotEveryMs: number;
   private isClosed = false;
+  /** Set while another thread takes the snapshots (handSnapshotsOver). */
+  private isSnapshotElsewhere = false;
   /** Journaled commands with an id, by tenant and id: the most recently used ones. */
   private readonly recentCommands = new RecentMap<string, Entry>(recentCommandsMax);
   /** Set when an append failed: the engines are ahead of the disk. */
@@ -188,21 +191,14 @@ export class EngineHost implements Host {
   }
 
   private async recover(tenantId: TenantId): Promise<void> {
-    const saved = await this.journal.latestSnapshot(tenantId);
-    const engine =
-      saved === undefined
-        ? new Engine(this.engineOptions)
-        : Engine.restore(saved.snapshot as EngineSnapshot, this.engineOptions);
-    let lastSeq = saved?.seq ?? 0;
-    for await (const batch of readBatches(this.journal, tenantId, lastSeq)) {
-      for (const entry of batch) {
-        for (const event of entry.events) engine.evolve(event);
-        lastSeq = entry.seq;
-      }
-    }
+    const { engine, lastSeq, snapshotSeq } = await recoverEngine(
+      this.journal,
+      tenantId,
+      this.engineOptions,
+    );
     const tenant = this.addTenant(tenantId, engine);
     tenant.lastSeq = lastSeq;
-    tenant.snapshotSeq = saved?.seq ?? 0;
+    tenant.snapshotSeq = snapshotSeq;
     this.arm(tenant);
   }
 
@@ -488,8 +484,9 @@ export class EngineHost implements Host {
       }
     });
     if (
-      seq - tenant.snapshotSeq >= this.snapshotEveryEntries ||
-      atMs - tenant.snapshotAtMs >= this.snapshotEveryMs
+      !this.isSnapshotElsewhere &&
+      (seq - tenant.snapshotSeq >= this.snapshotEveryEntries ||
+        atMs - tenant.snapshotAtMs >= this.snapshotEveryMs)
     ) {
       this.snapshot(tenant).catch((error: unknown) => {
         this.onError(error, { tenantId: tenant.id, during: 'journal' });
@@ -505,20 +502,68 @@ export class EngineHost implements Host {
     return durable;
   }
 
+  /** When each tenant is snapshotted: every so many entries, or at the first entry after so long. */
+  snapshotSchedule(): { snapshotEveryEntries: number; snapshotEveryMs: number } {
+    return {
+      snapshotEveryEntries: this.snapshotEveryEntries,
+      snapshotEveryMs: this.snapshotEveryMs,
+    };
+  }
+
+  /**
+   * Another thread takes the snapshots from now on, on the same schedule
+   * (SnapshotThread), and hands them to saveSnapshotJson: the host stops
+   * serializing its engines on its own thread. A close still snapshots
+   * every tenant here.
+   */
+  handSnapshotsOver(): void {
+    this.isSnapshotElsewhere = true;
+  }
+
+  /** The host takes its snapshots again, on its schedule (the other thread is gone). */
+  takeSnapshotsBack(): void {
+    this.isSnapshotElsewhere = false;
+  }
+
+  /** Whether another thread takes the snapshots now (handSnapshotsOver). */
+  snapshotsTakenElsewhere(): boolean {
+    return this.isSnapshotElsewhere;
+  }
+
+  /**
+   * Writes a snapshot of a tenant's state as of entry `seq` that another
+   * thread made from the committed entries; one older than the tenant's
+   * latest is dropped.
+   */
+  async saveSnapshotJson(tenantId: TenantId, seq: number, snapshotJson: string): Promise<void> {
+    const tenant = this.tenants.get(tenantId);
+    if (tenant === undefined || this.isClosed || this.isFailed || seq <= tenant.snapshotSeq) return;
+    await this.saveSnapshot(tenant, seq, () =>
+      this.journal.saveSnapshotJson(tenantId, seq, snapshotJson),
+    );
+  }
+
   /** Saves the engine's state as of the tenant's last entry. */
   private async snapshot(tenant: Tenant): Promise<void> {
-    const seq = tenant.lastSeq;
+    // The journal serializes the snapshot during the call (J6): the engine's records need no copy.
+    await this.saveSnapshot(tenant, tenant.lastSeq, (seq) =>
+      this.journal.saveSnapshot(tenant.id, seq, tenant.engine.sharedSnapshot()),
+    );
+  }
+
+  /** Marks the tenant snapshotted at seq, has `save` write it, and reports a refusal. */
+  private async saveSnapshot(
+    tenant: Tenant,
+    seq: number,
+    save: (seq: number) => Promise<SaveSnapshotResult>,
+  ): Promise<void> {
     tenant.snapshotSeq = seq;
     tenant.snapshotAtMs = this.clock.nowMs();
-    // The journal serializes the snapshot during the call (J6): the engine's records need no copy.
-    const result = await this.journal.saveSnapshot(tenant.id, seq, tenant.engine.sharedSnapshot());
+    const result = await save(seq);
     if (!result.ok) {
       this.onError(
         new Error(`snapshot of ${tenant.id} at ${seq} refused: ${result.refusal.message}`),
-        {
-          tenantId: tenant.id,
-          during: 'journal',
-        },
+        { tenantId: tenant.id, during: 'journal' },
       );
     }
   }

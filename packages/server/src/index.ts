@@ -39,6 +39,12 @@ export {
   snapshotEveryMsDefault,
 } from './engine-host.ts';
 export {
+  /** A tenant's engine rebuilt from its journal: latest snapshot plus the events after it. */
+  recoverEngine,
+  /** What an engine is rebuilt from: a journal or a reader of its file. */
+  type RecoverySource,
+} from './engine-recovery.ts';
+export {
   /** A source of the current time, epoch ms. */
   type Clock,
   /** Runs a callback once, at or after a given time. */

@@ -112,6 +112,29 @@ describe('EngineHost on SQLite', () => {
     await second.host.close();
   });
 
+  it('[durability] a host that handed its snapshots over takes none until it takes them back', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'lineup-host-'));
+    dirs.push(dataDir);
+    const opened = await openHost(dataDir, 2);
+    opened.host.handSnapshotsOver();
+    expect(opened.host.snapshotsTakenElsewhere()).toBe(true);
+    await fill(opened.host, 5);
+    await opened.host.drain();
+    expect(await opened.journal.latestSnapshot(acme)).toBeUndefined();
+    // A snapshot another thread made is written as given, and counts as the tenant's latest.
+    const lastSeq = await opened.journal.lastSeq(acme);
+    await opened.host.saveSnapshotJson(acme, lastSeq - 1, '{"made":"elsewhere"}');
+    expect(await opened.journal.latestSnapshot(acme)).toEqual({
+      seq: lastSeq - 1,
+      snapshot: { made: 'elsewhere' },
+    });
+    opened.host.takeSnapshotsBack();
+    await opened.host.submit(acme, command({ type: 'abandonContact', contactId: 'c0' }));
+    await opened.host.drain();
+    expect((await opened.journal.latestSnapshot(acme))?.seq).toBe(lastSeq + 1);
+    await opened.host.close();
+  });
+
   it('[durability] a tenant with new entries is snapshotted once snapshotEveryMs has passed, whatever their number', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'lineup-host-'));
     dirs.push(dataDir);

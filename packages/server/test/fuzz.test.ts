@@ -3,10 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine, invariantProblems, type EngineSnapshot } from '@lineup/engine';
-import { openSqliteJournal, readBatches } from '@lineup/journal';
+import { invariantProblems } from '@lineup/engine';
+import { openSqliteJournal } from '@lineup/journal';
 import { SocketCloseCode, errorCodeList, type TenantId } from '@lineup/protocol';
-import { serve, socketSettingsDefault, type RunningServer } from '../src/index.ts';
+import {
+  recoverEngine,
+  serve,
+  socketSettingsDefault,
+  type RecoverySource,
+  type RunningServer,
+} from '../src/index.ts';
 import {
   Choices,
   copy,
@@ -537,14 +543,7 @@ describe('fuzz: random and mutated messages to the running server', () => {
   });
 });
 
-type Journal = Parameters<typeof readBatches>[0];
-
 /** A tenant's engine from the journal: its latest snapshot and the tail, or every event from the start. */
-async function restore(journal: Journal, tenantId: TenantId, fromSnapshot: boolean) {
-  const saved = fromSnapshot ? await journal.latestSnapshot(tenantId) : undefined;
-  const engine =
-    saved === undefined ? new Engine() : Engine.restore(saved.snapshot as EngineSnapshot);
-  for await (const batch of readBatches(journal, tenantId, saved?.seq ?? 0))
-    for (const entry of batch) for (const event of entry.events) engine.evolve(event);
-  return engine;
+async function restore(journal: RecoverySource, tenantId: TenantId, fromSnapshot: boolean) {
+  return (await recoverEngine(journal, tenantId, {}, fromSnapshot)).engine;
 }
