@@ -36,7 +36,7 @@ describe('lineup serve --config', () => {
         corsOrigins: ['https://shop.example'],
         requestRates: { perSecond: 50 },
         socket: { graceMs: 10_000, socketsPerTenantMax: 500 },
-        journal: { snapshotEveryEntries: 20_000 },
+        journal: { snapshotEveryEntries: 20_000, snapshotThread: false },
       }),
     );
     const options = await serveOptionsOf({ ...flags, port: 7000, config: path }, { port: true });
@@ -50,7 +50,7 @@ describe('lineup serve --config', () => {
         corsOrigins: ['https://shop.example'],
         requestRates: { perSecond: 50 },
         socket: { graceMs: 10_000, socketsPerTenantMax: 500 },
-        journal: { snapshotEveryEntries: 20_000 },
+        journal: { snapshotEveryEntries: 20_000, snapshotThread: false },
       },
     });
   });

@@ -107,6 +107,11 @@ export const ServerConfigSchema = Type.Object(
               `Longest time between two snapshots of a tenant with new entries. Default ${snapshotEveryMsDefault}`,
             ),
           ),
+          snapshotThread: Type.Optional(
+            Type.Boolean({
+              description: 'Serialize the snapshots on a thread of their own. Default true',
+            }),
+          ),
         },
         { additionalProperties: false },
       ),

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { openSqliteJournal } from '@lineup/journal';
 import { Scope, asTenantId, type Role, type TenantId } from '@lineup/protocol';
 import { buildApp, type RequestRates } from './app.ts';
@@ -13,6 +13,7 @@ import type { WebChatSettings } from './compat/web-chat.ts';
 import { openServerStore } from './store.ts';
 import { SystemScheduler, systemClock } from './clock.ts';
 import { EngineHost, type EngineHostOptions } from './engine-host.ts';
+import { SnapshotThread, snapshotThreadPollEveryMsDefault } from './snapshot-thread.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import type { CommandInput } from './host.ts';
 import { Webhooks } from './webhooks.ts';
@@ -49,8 +50,14 @@ export interface ServeOptions {
   requestRates?: Partial<RequestRates>;
   /** Settings of the WebSocket API; each has a default. */
   socket?: Partial<SocketSettings>;
-  /** How often each tenant's engine is snapshotted (docs/api.md, Settings); each has a default. */
-  journal?: Pick<EngineHostOptions, 'snapshotEveryEntries' | 'snapshotEveryMs'>;
+  /**
+   * How often each tenant's engine is snapshotted, and whether on a thread of
+   * its own (SnapshotThread; default true: off, the server's thread
+   * serializes them itself) (docs/api.md, Settings); each has a default.
+   */
+  journal?: Pick<EngineHostOptions, 'snapshotEveryEntries' | 'snapshotEveryMs'> & {
+    snapshotThread?: boolean;
+  };
   /** The built web apps to serve (packages/web/dist); none without it. */
   webDirectory?: string;
   /** Settings of calls: ring time, limits, STUN and TURN (docs/calls.md); each has a default. */
@@ -132,7 +139,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
     clock: systemClock,
     ...(options.operatorKey === undefined ? {} : { operatorKey: options.operatorKey }),
   });
-  const host = await EngineHost.open({ ...options.journal, journal: opened.journal });
+  const { snapshotThread: isSnapshotThreadOn = true, ...snapshotSchedule } = options.journal ?? {};
+  const host = await EngineHost.open({ ...snapshotSchedule, journal: opened.journal });
   metrics = createMetrics({ host });
   const isFirstStart = host.tenantCount() === 0;
   const chat = new Chat({
@@ -202,6 +210,10 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
     { url, tenants: host.tenantCount(), durationMs: Math.round(performance.now() - startMs) },
     'serving',
   );
+  // Started once serving: the thread rebuilds every tenant's engine on the other core meanwhile.
+  const snapshotThread = isSnapshotThreadOn
+    ? startSnapshotThread(host, options.dataDir, app.log)
+    : null;
   let closing: Promise<void> | null = null;
   return {
     url,
@@ -215,6 +227,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
     close: () => {
       closing ??= (async () => {
         await app.close();
+        await snapshotThread?.close();
         // The journal stays open until the webhooks and records have read what they missed.
         await Promise.all(
           [webhooks.caughtUp, app.records.caughtUp()].map((p) => p.catch(() => undefined)),
@@ -227,6 +240,44 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
       return closing;
     },
   };
+}
+
+/**
+ * Starts the thread that snapshots the tenants (SnapshotThread), on the
+ * host's schedule: the host hands its snapshots over once the thread runs,
+ * and takes them back if it fails.
+ */
+function startSnapshotThread(
+  host: EngineHost,
+  dataDir: string,
+  log: FastifyBaseLogger,
+): SnapshotThread | null {
+  return SnapshotThread.start(
+    {
+      dataDir,
+      engine: {},
+      ...host.snapshotSchedule(),
+      pollEveryMs: snapshotThreadPollEveryMsDefault,
+    },
+    {
+      onReady: () => {
+        host.handSnapshotsOver();
+        log.info('the snapshot thread takes the snapshots');
+      },
+      onSnapshot: (tenantId, seq, snapshotJson) => {
+        host.saveSnapshotJson(tenantId, seq, snapshotJson).catch((error: unknown) => {
+          log.error({ err: error, tenantId, seq }, 'a snapshot from the snapshot thread failed');
+        });
+      },
+      onFailed: (error) => {
+        host.takeSnapshotsBack();
+        log.warn(
+          { err: error },
+          'the snapshot thread stopped; the main thread takes the snapshots',
+        );
+      },
+    },
+  );
 }
 
 /** The demo contact center: two queues, four agents, all through the same commands as the API. */

@@ -46,7 +46,8 @@ describe('serve() settings', () => {
       isDemoCreated: false,
       operatorKey,
       logLevel: 'silent',
-      journal: { snapshotEveryEntries: 4 },
+      // On the server's thread, so that each snapshot is taken at the entry that makes it due.
+      journal: { snapshotEveryEntries: 4, snapshotThread: false },
     });
     if ('message' in running) throw new Error(running.message);
     try {
