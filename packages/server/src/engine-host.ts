@@ -1,8 +1,9 @@
 import { Engine, type EngineOptions } from '@lineup/engine';
 import { type Entry, type Journal, type SaveSnapshotResult } from '@lineup/journal';
-import { recoverEngine } from './engine-recovery.ts';
 import { rejection, type Event, type Rejection, type TenantId } from '@lineup/protocol';
 import { SystemScheduler, systemClock, type Clock, type TimerScheduler } from './clock.ts';
+import { recoverEngine } from './engine-recovery.ts';
+import { isSnapshotDue, type SnapshotSchedule } from './snapshot-schedule.ts';
 import {
   tenantNotFound,
   type CommandInput,
@@ -137,8 +138,7 @@ export class EngineHost implements Host {
   private readonly pendingCommandsMax: number;
   private readonly onError: NonNullable<EngineHostOptions['onError']>;
   private readonly journal: Journal;
-  private readonly snapshotEveryEntries: number;
-  private readonly snapshotEveryMs: number;
+  private readonly schedule: SnapshotSchedule;
   private isClosed = false;
   /** Set while another thread takes the snapshots (handSnapshotsOver). */
   private isSnapshotElsewhere = false;
@@ -153,8 +153,10 @@ export class EngineHost implements Host {
    */
   constructor(options: EngineHostOptions) {
     this.journal = options.journal;
-    this.snapshotEveryEntries = options.snapshotEveryEntries ?? snapshotEveryEntriesDefault;
-    this.snapshotEveryMs = options.snapshotEveryMs ?? snapshotEveryMsDefault;
+    this.schedule = {
+      snapshotEveryEntries: options.snapshotEveryEntries ?? snapshotEveryEntriesDefault,
+      snapshotEveryMs: options.snapshotEveryMs ?? snapshotEveryMsDefault,
+    };
     this.clock = options.clock ?? systemClock;
     this.scheduler = options.scheduler ?? new SystemScheduler(this.clock);
     this.engineOptions = options.engine ?? {};
@@ -485,8 +487,7 @@ export class EngineHost implements Host {
     });
     if (
       !this.isSnapshotElsewhere &&
-      (seq - tenant.snapshotSeq >= this.snapshotEveryEntries ||
-        atMs - tenant.snapshotAtMs >= this.snapshotEveryMs)
+      isSnapshotDue(this.schedule, seq, atMs, tenant.snapshotSeq, tenant.snapshotAtMs)
     ) {
       this.snapshot(tenant).catch((error: unknown) => {
         this.onError(error, { tenantId: tenant.id, during: 'journal' });
@@ -503,11 +504,8 @@ export class EngineHost implements Host {
   }
 
   /** When each tenant is snapshotted: every so many entries, or at the first entry after so long. */
-  snapshotSchedule(): { snapshotEveryEntries: number; snapshotEveryMs: number } {
-    return {
-      snapshotEveryEntries: this.snapshotEveryEntries,
-      snapshotEveryMs: this.snapshotEveryMs,
-    };
+  snapshotSchedule(): SnapshotSchedule {
+    return this.schedule;
   }
 
   /**

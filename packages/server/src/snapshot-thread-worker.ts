@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openSqliteJournalReader } from '@lineup/journal';
 import type { TenantId } from '@lineup/protocol';
 import { catchUp, recoverEngine, type Recovered } from './engine-recovery.ts';
+import { isSnapshotDue } from './snapshot-schedule.ts';
 import type { SnapshotThreadReply, SnapshotThreadSetup } from './snapshot-thread.ts';
 
 /*
@@ -39,10 +40,16 @@ async function round(): Promise<void> {
     } else {
       await catchUp(reader, tenantId, tenant);
     }
-    const isDue =
-      tenant.lastSeq - tenant.snapshotSeq >= setup.snapshotEveryEntries ||
-      tenant.engine.nowMs() - tenant.snapshotAtMs >= setup.snapshotEveryMs;
-    if (tenant.lastSeq > tenant.snapshotSeq && isDue) {
+    if (
+      tenant.lastSeq > tenant.snapshotSeq &&
+      isSnapshotDue(
+        setup,
+        tenant.lastSeq,
+        tenant.engine.nowMs(),
+        tenant.snapshotSeq,
+        tenant.snapshotAtMs,
+      )
+    ) {
       const snapshotJson = JSON.stringify(tenant.engine.sharedSnapshot());
       tenant.snapshotSeq = tenant.lastSeq;
       tenant.snapshotAtMs = tenant.engine.nowMs();

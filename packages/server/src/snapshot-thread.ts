@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { TenantId } from '@lineup/protocol';
+import type { SnapshotSchedule } from './snapshot-schedule.ts';
 
 /*
  * Snapshots made off the server's thread (ADR 0007, amended). Serializing a
@@ -24,13 +25,11 @@ import type { TenantId } from '@lineup/protocol';
  * snapshots back on its own thread (EngineHost.takeSnapshotsBack).
  */
 
-/** What the worker is given. */
-export interface SnapshotThreadSetup {
+/** What the worker is given, with the host's snapshot schedule. */
+export interface SnapshotThreadSetup extends SnapshotSchedule {
   readonly dataDir: string;
   /** The engines' options that their state depends on (no predictors: those are functions). */
   readonly engine: { readonly seed?: number; readonly timeZone?: string };
-  readonly snapshotEveryEntries: number;
-  readonly snapshotEveryMs: number;
   /** How often the worker reads what was committed since its last look. */
   readonly pollEveryMs: number;
 }
