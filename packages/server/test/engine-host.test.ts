@@ -4,14 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteJournal, type Journal } from '@lineup/journal';
 import { asContactId, asQueueId, type TenantId } from '@lineup/protocol';
-import {
-  EngineHost,
-  ManualClock,
-  ManualScheduler,
-  snapshotEveryMsDefault,
-  type CommandInput,
-} from '../src/index.ts';
-import { T0 } from './harness.ts';
+import { EngineHost, ManualClock, ManualScheduler, snapshotEveryMsDefault } from '../src/index.ts';
+import { T0, asCommand } from './harness.ts';
 
 /*
  * The journal-backed host on real SQLite files: a command is acknowledged
@@ -20,8 +14,6 @@ import { T0 } from './harness.ts';
  */
 
 const acme = 'acme' as TenantId;
-const command = (value: { type: CommandInput['type'] } & Record<string, unknown>) =>
-  value as unknown as CommandInput;
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -45,13 +37,16 @@ async function openHost(dataDir: string, snapshotEveryEntries?: number) {
 
 async function fill(host: EngineHost, contacts: number) {
   expect(await host.createTenant(acme)).toBeNull();
-  await host.submit(acme, command({ type: 'createQueue', queue: { id: 'sales', name: 'Sales' } }));
+  await host.submit(
+    acme,
+    asCommand({ type: 'createQueue', queue: { id: 'sales', name: 'Sales' } }),
+  );
   const submitted = [];
   for (let index = 0; index < contacts; index++) {
     submitted.push(
       host.submit(
         acme,
-        command({
+        asCommand({
           type: 'enqueueContact',
           contact: {
             id: `c${index}`,
@@ -129,7 +124,7 @@ describe('EngineHost on SQLite', () => {
       snapshot: { made: 'elsewhere' },
     });
     opened.host.takeSnapshotsBack();
-    await opened.host.submit(acme, command({ type: 'abandonContact', contactId: 'c0' }));
+    await opened.host.submit(acme, asCommand({ type: 'abandonContact', contactId: 'c0' }));
     await opened.host.drain();
     expect((await opened.journal.latestSnapshot(acme))?.seq).toBe(lastSeq + 1);
     await opened.host.close();
@@ -144,7 +139,7 @@ describe('EngineHost on SQLite', () => {
     // Far fewer entries than snapshotEveryEntriesDefault: no snapshot yet.
     expect(await opened.journal.latestSnapshot(acme)).toBeUndefined();
     opened.clock.advanceMs(snapshotEveryMsDefault);
-    await opened.host.submit(acme, command({ type: 'abandonContact', contactId: 'c0' }));
+    await opened.host.submit(acme, asCommand({ type: 'abandonContact', contactId: 'c0' }));
     await opened.host.drain();
     const latest = await opened.journal.latestSnapshot(acme);
     expect(latest?.seq).toBe(await opened.journal.lastSeq(acme));

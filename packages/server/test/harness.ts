@@ -25,12 +25,40 @@ import {
   type ServerStore,
   type CallServerSettings,
   type AppOptions,
+  type CommandInput,
+  serve,
+  type RunningServer,
+  type ServeOptions,
 } from '../src/index.ts';
 
 /*
  * The real server on port 0, spoken to over real HTTP with fetch, on a
  * manual clock: time moves only when a test says so (STYLE.md, Tests).
  */
+
+/** A command as a test writes it, loosely typed: the host validates it as a client's would be. */
+export const asCommand = (value: { type: CommandInput['type'] } & Record<string, unknown>) =>
+  value as unknown as CommandInput;
+
+/**
+ * The durable server as `lineup serve` starts it, on port 0 over `dataDir`
+ * (no demo, silent log, the test operator key), with `options` on top.
+ */
+export async function serveOnDisk(
+  dataDir: string,
+  options: Partial<ServeOptions> = {},
+): Promise<RunningServer> {
+  const running = await serve({
+    port: 0,
+    dataDir,
+    isDemoCreated: false,
+    operatorKey,
+    logLevel: 'silent',
+    ...options,
+  });
+  if ('message' in running) throw new Error(running.message);
+  return running;
+}
 
 /** Monday 2 March 2026, 09:00 UTC. */
 export const T0 = 1_772_442_000_000;

@@ -6,10 +6,9 @@ import {
   MemoryHost,
   SystemScheduler,
   listenersPerTenantMax,
-  type CommandInput,
   type MemoryHostOptions,
 } from '../src/index.ts';
-import { T0 } from './harness.ts';
+import { T0, asCommand } from './harness.ts';
 
 /*
  * The memory host: one engine per tenant, commands in arrival order, time
@@ -28,10 +27,8 @@ async function hostWith(options: MemoryHostOptions = {}) {
 }
 
 /** A command as a test writes it, with plain-string ids; the engine validates it. */
-const command = (value: { type: CommandInput['type'] } & Record<string, unknown>) =>
-  value as unknown as CommandInput;
 const createQueue = (id: string, settings: Record<string, unknown> = {}) =>
-  command({ type: 'createQueue', queue: { id, name: id, ...settings } });
+  asCommand({ type: 'createQueue', queue: { id, name: id, ...settings } });
 
 describe('MemoryHost', () => {
   it('[host] runs a tenant’s commands one at a time, in arrival order, stamped by its clock', async () => {
@@ -41,7 +38,7 @@ describe('MemoryHost', () => {
     clock.advanceMs(5);
     const agent = host.submit(
       acme,
-      command({
+      asCommand({
         type: 'createAgent',
         agent: { id: 'ann', name: 'Ann', memberships: [{ queueId: 'sales', priority: 0 }] },
       }),
@@ -91,15 +88,15 @@ describe('MemoryHost', () => {
     await host.submit(acme, createQueue('sales', { offerTimeoutMs: 1_000 }));
     await host.submit(
       acme,
-      command({
+      asCommand({
         type: 'createAgent',
         agent: { id: 'ann', name: 'Ann', memberships: [{ queueId: 'sales', priority: 0 }] },
       }),
     );
-    await host.submit(acme, command({ type: 'logIn', agentId: 'ann' }));
+    await host.submit(acme, asCommand({ type: 'logIn', agentId: 'ann' }));
     await host.submit(
       acme,
-      command({
+      asCommand({
         type: 'enqueueContact',
         contact: {
           id: 'c1',

@@ -7,7 +7,6 @@ import { asTenantId } from '@lineup/protocol';
 import {
   EngineHost,
   openServerStore,
-  serve,
   type AgentView,
   type CommandInput,
   type ServerStore,
@@ -18,6 +17,7 @@ import {
   contact,
   operatorKey,
   queue,
+  serveOnDisk,
   setUp,
   startServer,
   type Server,
@@ -572,17 +572,7 @@ describe('records across a crash', () => {
     cleanups.push(() => {
       rmSync(dataDir, { recursive: true, force: true });
     });
-    const start = async () => {
-      const running = await serve({
-        port: 0,
-        dataDir,
-        isDemoCreated: false,
-        operatorKey,
-        logLevel: 'silent',
-      });
-      if ('message' in running) throw new Error(running.message);
-      return running;
-    };
+    const start = () => serveOnDisk(dataDir);
     const history = async (url: string, customerId: string) => {
       const response = await fetch(`${url}${base}/customers/${customerId}/contacts`, {
         headers: { authorization: `Bearer ${operatorKey}` },

@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { snapshotsKeptPerTenant, sqliteJournalFileName } from '@lineup/journal';
 import type { TenantId } from '@lineup/protocol';
-import { serve, type CommandInput } from '../src/index.ts';
-import { operatorKey } from './harness.ts';
+import { asCommand, serveOnDisk } from './harness.ts';
 
 /*
  * Settings that reach the durable server through serve() (from the settings
@@ -15,8 +14,6 @@ import { operatorKey } from './harness.ts';
  */
 
 const acme = 'acme' as TenantId;
-const command = (value: { type: CommandInput['type'] } & Record<string, unknown>) =>
-  value as unknown as CommandInput;
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -40,21 +37,15 @@ describe('serve() settings', () => {
   it('[durability] journal.snapshotEveryEntries sets how many entries a tenant goes between snapshots', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'lineup-serve-settings-'));
     dirs.push(dataDir);
-    const running = await serve({
-      port: 0,
-      dataDir,
-      isDemoCreated: false,
-      operatorKey,
-      logLevel: 'silent',
-      // On the server's thread, so that each snapshot is taken at the entry that makes it due.
+    // On the server's thread, so that each snapshot is taken at the entry that makes it due.
+    const running = await serveOnDisk(dataDir, {
       journal: { snapshotEveryEntries: 4, snapshotThread: false },
     });
-    if ('message' in running) throw new Error(running.message);
     try {
       expect(await running.host.createTenant(acme)).toBeNull();
       const queue = { id: 'sales', name: 'Sales' };
       expect(
-        (await running.host.submit(acme, command({ type: 'createQueue', queue }))).rejection,
+        (await running.host.submit(acme, asCommand({ type: 'createQueue', queue }))).rejection,
       ).toBeNull();
       for (let index = 0; index < 10; index++) {
         const contact = {
@@ -65,7 +56,7 @@ describe('serve() settings', () => {
         };
         const outcome = await running.host.submit(
           acme,
-          command({ type: 'enqueueContact', contact }),
+          asCommand({ type: 'enqueueContact', contact }),
         );
         expect(outcome.rejection).toBeNull();
       }

@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteJournalReader } from '@lineup/journal';
 import { asContactId, asQueueId, type TenantId } from '@lineup/protocol';
 import { SnapshotThread } from '../src/snapshot-thread.ts';
-import { recoverEngine, serve, type CommandInput, type RunningServer } from '../src/index.ts';
-import { operatorKey } from './harness.ts';
+import { recoverEngine, type RunningServer } from '../src/index.ts';
+import { asCommand, serveOnDisk } from './harness.ts';
 
 /*
  * The snapshot thread (snapshot-thread.ts): it follows the journal file and
@@ -16,8 +16,6 @@ import { operatorKey } from './harness.ts';
  */
 
 const acme = 'acme' as TenantId;
-const command = (value: { type: CommandInput['type'] } & Record<string, unknown>) =>
-  value as unknown as CommandInput;
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -33,8 +31,8 @@ async function waitFor(check: () => boolean | Promise<boolean>, what: string): P
   }
 }
 
-async function submit(running: RunningServer, value: Parameters<typeof command>[0]) {
-  const outcome = await running.host.submit(acme, command(value));
+async function submit(running: RunningServer, value: Parameters<typeof asCommand>[0]) {
+  const outcome = await running.host.submit(acme, asCommand(value));
   expect(outcome.rejection).toBeNull();
 }
 
@@ -42,16 +40,8 @@ describe('the snapshot thread', () => {
   it('[durability] takes the snapshots, and each is the state as of its seq', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'lineup-snapshot-thread-'));
     dirs.push(dataDir);
-    const running = await serve({
-      port: 0,
-      dataDir,
-      isDemoCreated: false,
-      operatorKey,
-      logLevel: 'silent',
-      // A snapshot at every round that finds a new entry: the latest is the last entry's.
-      journal: { snapshotEveryEntries: 1 },
-    });
-    if ('message' in running) throw new Error(running.message);
+    // A snapshot at every round that finds a new entry: the latest is the last entry's.
+    const running = await serveOnDisk(dataDir, { journal: { snapshotEveryEntries: 1 } });
     const reader = openSqliteJournalReader(dataDir);
     try {
       await waitFor(() => running.host.snapshotsTakenElsewhere(), 'the snapshot thread');
