@@ -84,8 +84,7 @@ port.on('message', () => {
   isClosing = true;
   clearTimeout(timer);
   reader.close();
-  const reply: SnapshotThreadReply = { type: 'closed' };
-  port.postMessage(reply);
+  // With no timer and no port left, the thread ends: the server's thread waits for its exit.
   port.close();
 });
 

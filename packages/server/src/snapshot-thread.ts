@@ -36,9 +36,7 @@ export interface SnapshotThreadSetup extends SnapshotSchedule {
 
 /** What the worker says. */
 export type SnapshotThreadReply =
-  | { type: 'ready' }
-  | { type: 'snapshot'; tenantId: TenantId; seq: number; snapshotJson: string }
-  | { type: 'closed' };
+  { type: 'ready' } | { type: 'snapshot'; tenantId: TenantId; seq: number; snapshotJson: string };
 
 /** How often the worker reads the journal file, by default. */
 export const snapshotThreadPollEveryMsDefault = 200;
@@ -119,7 +117,7 @@ export class SnapshotThread {
     };
     worker.on('message', (reply: SnapshotThreadReply) => {
       if (reply.type === 'ready') handlers.onReady?.();
-      else if (reply.type === 'snapshot' && thread.#closed === undefined)
+      else if (thread.#closed === undefined)
         handlers.onSnapshot(reply.tenantId, reply.seq, reply.snapshotJson);
     });
     worker.on('error', fail);
