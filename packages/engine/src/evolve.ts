@@ -1,6 +1,7 @@
 import { clone } from './clone.ts';
 import type { AgentId, Event, EventOf } from '@lineup/protocol';
 import { assert, fail } from './assert.ts';
+import { removeAt } from './lists.ts';
 import {
   agentOf,
   attachContact,
@@ -566,7 +567,7 @@ function assignContact(state: State, event: EventOf<'contactAssigned'>): void {
 function releaseContact(agent: Agent, contactId: string): void {
   const index = agent.held.indexOf(contactId as Contact['id']);
   if (index < 0) fail(`agent ${agent.id} does not hold ${contactId}`);
-  agent.held.splice(index, 1);
+  removeAt(agent.held, index);
 }
 
 function transferContact(state: State, event: EventOf<'contactTransferred'>): void {

@@ -27,7 +27,11 @@ export interface EwtInput {
   answeredOrAbandoned: number;
 }
 
-/** Predicts the wait in ms, or null when it cannot (no agent works the queue). Must be pure. */
+/**
+ * Predicts the wait in ms, or null when it cannot (no agent works the queue).
+ * Must be pure, and keep nothing of its input: the engine fills the same
+ * input object again for its next call.
+ */
 export type EwtPredictor = (input: EwtInput) => number | null;
 
 /**

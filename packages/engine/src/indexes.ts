@@ -1,5 +1,6 @@
 import type { Channel } from '@lineup/protocol';
 import { fail } from './assert.ts';
+import { empty } from './lists.ts';
 import { OrderedSet } from './ordered-set.ts';
 import {
   activityOf,
@@ -338,7 +339,7 @@ export function flushCounts(state: State): void {
     }
     agent.countedActivity = to;
   }
-  agents.length = 0;
+  empty(agents);
 }
 
 /** Sorts an agent's memberships by queue priority (R3); after they or a queue's priority change. */
@@ -391,7 +392,7 @@ export function flushSlots(state: State): void {
     agent.isToSlot = false;
     slotAgent(agent);
   }
-  agents.length = 0;
+  empty(agents);
 }
 
 function slotIn(agent: Agent, membership: MembershipState, queue: Queue, channel: Channel): void {

@@ -24,6 +24,8 @@
  *   left node.
  */
 
+import { empty, insertAt, removeAt } from './lists.ts';
+
 /** Entries per node at most; 64 beat 16, 32 and 128 overall in bench/ordered-set.bench.ts. */
 const nodeEntriesMax = 64;
 /** Entries per non-root node at least; a split of `nodeEntriesMax + 1` leaves two halves this big. */
@@ -76,24 +78,6 @@ function search<T>(keys: readonly T[], item: T, compare: Compare<T>): number {
     else return middle;
   }
   return ~low;
-}
-
-/**
- * Inserts `item` at `index` of `keys` by hand: splice would allocate the
- * (empty) array of removed items on every call, and this runs on every insert.
- */
-function insertAt<T>(keys: T[], index: number, item: T): void {
-  let i = keys.length;
-  keys.push(item);
-  for (; i > index; i--) keys[i] = keys[i - 1] as T;
-  keys[index] = item;
-}
-
-/** Removes the entry at `index` of `keys` by hand, without splice's array of removed items. */
-function removeAt(keys: unknown[], index: number): void {
-  const last = keys.length - 1;
-  for (let i = index; i < last; i++) keys[i] = keys[i + 1];
-  keys.pop();
 }
 
 /** Items in `counts[0, slot)`, summing from the nearer end; `total` is the sum of all counts. */
@@ -413,7 +397,7 @@ export class OrderedSet<T> {
     this.smallest = undefined;
     this.itemsTotal = 0;
     this.stamp.version += 1;
-    this.pathBranches.length = 0;
+    empty(this.pathBranches);
     this.pathDepth = 0;
   }
 

@@ -18,6 +18,7 @@ import type {
 } from '@lineup/protocol';
 import { liveChannels } from '@lineup/protocol';
 import { OrderedSet } from './ordered-set.ts';
+import { empty } from './lists.ts';
 import type { Tally } from './stats.ts';
 
 /*
@@ -389,7 +390,7 @@ export function clearToAnnounce(state: State): void {
     queue.isToAnnounce = false;
     queue.isEwtInputChanged = false;
   }
-  queues.length = 0;
+  empty(queues);
 }
 
 /** Zero agent counts. */

@@ -32,8 +32,25 @@ export type PredictorLookup = ReadonlyMap<string, EwtPredictor>;
  */
 export const handlePriorWeight = 10;
 
-/** What a predictor gets for a contact at `position` in `queue` at `atMs`. */
-export function ewtInput(queue: Queue, position: number, atMs: number): EwtInput {
+/**
+ * The one input every predictor call is given, filled again before each
+ * call: a status event asks for an EWT, several a routing cycle, and a new
+ * object each time was a tenth of what a cycle allocated. A predictor is
+ * pure and keeps nothing of it (EwtPredictor).
+ */
+const sharedInput: EwtInput = {
+  position: 0,
+  agentsWorking: 0,
+  agentsFree: 0,
+  handleMs: 0,
+  headWaitMs: 0,
+  lastEnteredServiceWaitMs: null,
+  abandonRate: null,
+  answeredOrAbandoned: 0,
+};
+
+/** What a predictor gets for a contact at `position` in `queue` at `atMs`, in `into`. */
+function fillEwtInput(queue: Queue, position: number, atMs: number, into: EwtInput): EwtInput {
   const window = windowSum(queue.stats, atMs);
   const today = queue.stats.today;
   const todayHandled = today[QueueCounter.handled] as number;
@@ -43,22 +60,20 @@ export function ewtInput(queue: Queue, position: number, atMs: number): EwtInput
     todayHandled > 0
       ? (today[QueueCounter.handleMs] as number) / todayHandled
       : queue.settings.expectedHandleMs;
-  const handleMs =
+  const head = queue.bySince.first();
+  const agents = queue.agents;
+  into.position = position;
+  into.agentsWorking = agents.ready + agents.busy + agents.wrapUp;
+  into.agentsFree = agents.ready;
+  into.handleMs =
     ((window[QueueCounter.handleMs] as number) + handlePriorWeight * priorMs) /
     ((window[QueueCounter.handled] as number) + handlePriorWeight);
-  const head = queue.bySince.first();
-  const answeredOrAbandoned =
+  into.headWaitMs = head === undefined ? 0 : Math.max(0, atMs - head.joinedAtMs);
+  into.lastEnteredServiceWaitMs = queue.lastEnteredServiceWaitMs;
+  into.abandonRate = abandonRateOf(window);
+  into.answeredOrAbandoned =
     (window[QueueCounter.answered] as number) + (window[QueueCounter.abandoned] as number);
-  return {
-    position,
-    agentsWorking: queue.agents.ready + queue.agents.busy + queue.agents.wrapUp,
-    agentsFree: queue.agents.ready,
-    handleMs,
-    headWaitMs: head === undefined ? 0 : Math.max(0, atMs - head.joinedAtMs),
-    lastEnteredServiceWaitMs: queue.lastEnteredServiceWaitMs,
-    abandonRate: abandonRateOf(window),
-    answeredOrAbandoned,
-  };
+  return into;
 }
 
 /** The EWT of a contact at `position`, or null when the predictor cannot tell. */
@@ -71,7 +86,7 @@ export function ewtAt(
   const predictor = predictors.get(queue.settings.ewtPredictor);
   if (predictor === undefined)
     throw new Error(`engine invariant: queue ${queue.settings.id} names unknown predictor`);
-  const ewt = predictor(ewtInput(queue, position, atMs));
+  const ewt = predictor(fillEwtInput(queue, position, atMs, sharedInput));
   return ewt === null ? null : Math.max(0, Math.round(ewt));
 }
 
