@@ -74,6 +74,14 @@ export function abandonmentPerMs(input: EwtInput): number {
 /** Below this argument, digamma differences are summed term by term before the asymptotic series. */
 const asymptoticFrom = 6;
 
+/** The terms of ψ's asymptotic series beyond the logarithm, at y ≥ asymptoticFrom. */
+function digammaTail(y: number): number {
+  const inverseSquare = 1 / (y * y);
+  return (
+    1 / (2 * y) + inverseSquare * (1 / 12 - inverseSquare * (1 / 120 - inverseSquare * (1 / 252)))
+  );
+}
+
 /**
  * ψ(x + n) − ψ(x) = Σ_{k=0}^{n−1} 1/(x + k) for x > 0, in O(1): the first
  * terms while x is small, then the asymptotic series of ψ (error below 1e-10
@@ -92,13 +100,7 @@ export function digammaDifference(x: number, n: number): number {
   }
   if (left === 0) return sum;
   const b = a + left;
-  const tail = (y: number): number => {
-    const inverseSquare = 1 / (y * y);
-    return (
-      1 / (2 * y) + inverseSquare * (1 / 12 - inverseSquare * (1 / 120 - inverseSquare * (1 / 252)))
-    );
-  };
-  return sum + Math.log1p(left / a) - (tail(b) - tail(a));
+  return sum + Math.log1p(left / a) - (digammaTail(b) - digammaTail(a));
 }
 
 /** Expected wait in ms of the n-th in line (n ≥ 1) of an M/M/s+M queue: Σ_{k<n} 1/(sμ + kθ). */
