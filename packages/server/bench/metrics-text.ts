@@ -78,3 +78,45 @@ export function quantileOfHistogram(histogram: Histogram, q: number): number {
   }
   return lower;
 }
+
+/** Collections of one kind of the garbage collector: how many, and their time in all. */
+export interface Collections {
+  count: number;
+  seconds: number;
+}
+
+/** The kinds of collection prom-client's nodejs_gc_duration_seconds counts apart. */
+export const collectionKinds = ['minor', 'major', 'incremental', 'weakcb'] as const;
+export type CollectionKind = (typeof collectionKinds)[number];
+
+/** The server's collections so far, by kind, from its default process metrics. */
+export function collectionsOf(text: string): Record<CollectionKind, Collections> {
+  const name = 'nodejs_gc_duration_seconds';
+  const of = (kind: CollectionKind): Collections => ({
+    count: sumOfSamples(text, `${name}_count`, `kind="${kind}"`),
+    seconds: sumOfSamples(text, `${name}_sum`, `kind="${kind}"`),
+  });
+  return {
+    minor: of('minor'),
+    major: of('major'),
+    incremental: of('incremental'),
+    weakcb: of('weakcb'),
+  };
+}
+
+/** Period of the timer behind prom-client's event-loop delay figures (its default precision). */
+const eventLoopTimerMs = 10;
+
+/**
+ * The server's event-loop delay since the scrape before (prom-client resets
+ * its histogram at each scrape), in ms: median, p99 and longest. The figures
+ * are the times between two runs of a 10 ms timer; the delay is what they
+ * take beyond those 10 ms, so a delay shorter than a few ms hardly shows.
+ */
+export function eventLoopDelayOf(text: string): { p50Ms: number; p99Ms: number; maxMs: number } {
+  const ms = (name: string) => {
+    const seconds = sumOfSamples(text, `nodejs_eventloop_lag_${name}_seconds`);
+    return Math.max(0, Math.round((seconds * 1000 - eventLoopTimerMs) * 100) / 100);
+  };
+  return { p50Ms: ms('p50'), p99Ms: ms('p99'), maxMs: ms('max') };
+}

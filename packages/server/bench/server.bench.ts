@@ -54,9 +54,14 @@ import {
 import { expectStatus, pool } from './http.ts';
 import type { Credential, GeneratorMessage, LoadPlan, LoadReport } from './load.ts';
 import {
+  collectionKinds,
+  collectionsOf,
+  eventLoopDelayOf,
   histogramOf,
   histogramSince,
   quantileOfHistogram,
+  type CollectionKind,
+  type Collections,
   type Histogram,
   scrape,
 } from './metrics-text.ts';
@@ -159,13 +164,22 @@ interface Sample {
   atMs: number;
   usage: Usage;
   commits: Histogram;
+  collections: Record<CollectionKind, Collections>;
+  /** Since the scrape before: at the end of the window, the window's. */
+  eventLoopDelay: ReturnType<typeof eventLoopDelayOf>;
 }
 
 async function sample(server: ServerChild, operatorKey: string): Promise<Sample> {
   const atMs = performance.now();
   const usage = readUsage(server.pid);
   const text = await scrape(server.url, operatorKey);
-  return { atMs, usage, commits: histogramOf(text, commitDurationMetric) };
+  return {
+    atMs,
+    usage,
+    commits: histogramOf(text, commitDurationMetric),
+    collections: collectionsOf(text),
+    eventLoopDelay: eventLoopDelayOf(text),
+  };
 }
 
 /** Runs the generator on the plan; resolves with its report and the server's samples around the load. */
@@ -226,6 +240,20 @@ interface LoadResult {
   serverCpuPercent: number;
   serverRssMb: number;
   serverRssPeakMb: number;
+  serverEventLoopDelayMs: { p50: number; p99: number; max: number };
+  serverGc: Record<CollectionKind, { count: number; totalMs: number; meanMs: number }>;
+}
+
+/** The server's garbage collections in the window, by kind: how many, their time in all and on average. */
+function collectionsSince(before: Sample, after: Sample): LoadResult['serverGc'] {
+  const of = (kind: CollectionKind) => {
+    const count = after.collections[kind].count - before.collections[kind].count;
+    const totalMs = (after.collections[kind].seconds - before.collections[kind].seconds) * 1000;
+    return { count, totalMs: round2(totalMs), meanMs: count === 0 ? 0 : round2(totalMs / count) };
+  };
+  return Object.fromEntries(
+    collectionKinds.map((kind) => [kind, of(kind)]),
+  ) as LoadResult['serverGc'];
 }
 
 async function measureLoad(operatorKey: string): Promise<LoadResult> {
@@ -263,6 +291,12 @@ async function measureLoad(operatorKey: string): Promise<LoadResult> {
       ),
       serverRssMb: megabytes(after.usage.rssBytes),
       serverRssPeakMb: megabytes(after.usage.rssPeakBytes),
+      serverEventLoopDelayMs: {
+        p50: after.eventLoopDelay.p50Ms,
+        p99: after.eventLoopDelay.p99Ms,
+        max: after.eventLoopDelay.maxMs,
+      },
+      serverGc: collectionsSince(before, after),
     };
   } finally {
     await rm(dataDir, { recursive: true, force: true });
@@ -303,6 +337,8 @@ function output(load: LoadResult, restart: RestartResult, loadAverage: number[])
     serverCpuPercent: load.serverCpuPercent,
     serverRssMb: load.serverRssMb,
     serverRssPeakMb: load.serverRssPeakMb,
+    serverEventLoopDelayMs: load.serverEventLoopDelayMs,
+    serverGc: load.serverGc,
     generatorCpuPercent: report.generatorCpuPercent,
     generatorLagP99Ms: report.generatorLagP99Ms,
     connectMs: report.connectMs,
@@ -332,6 +368,7 @@ function output(load: LoadResult, restart: RestartResult, loadAverage: number[])
     `warm-up before (${warmUpSeconds} s, ${report.warmUp.enqueuesSent} enqueues, not counted above): p50 ${report.warmUp.p50Ms} ms, p99 ${report.warmUp.p99Ms} ms, max ${report.warmUp.maxMs} ms`,
     `journal commits: ${load.commits}, p50 ${load.commitP50Ms} ms, p99 ${load.commitP99Ms} ms`,
     `server: CPU ${load.serverCpuPercent}% of a core, RSS ${load.serverRssMb} MB (peak ${load.serverRssPeakMb} MB)`,
+    `server pauses: event-loop delay p50 ${load.serverEventLoopDelayMs.p50} ms, p99 ${load.serverEventLoopDelayMs.p99} ms, max ${load.serverEventLoopDelayMs.max} ms; collections: minor ${load.serverGc.minor.count} (mean ${load.serverGc.minor.meanMs} ms), major ${load.serverGc.major.count} (mean ${load.serverGc.major.meanMs} ms)`,
     `generator: CPU ${report.generatorCpuPercent}% of a core, event-loop delay p99 ${report.generatorLagP99Ms} ms; connected in ${report.connectMs} ms`,
     `errors: ${errorCount} ${JSON.stringify(report.errors)}`,
     `restart with ${restart.restartWaitingContacts} waiting: ${restart.restartMs} ms (listening after ${restart.restartListeningAfterMs} ms, of which serve() ${restart.restartServeMs} ms); fill ${restart.fillMs} ms (${restart.fillMode}); stop ${restart.stopMs} ms`,

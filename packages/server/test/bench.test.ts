@@ -81,6 +81,18 @@ describe('server bench', () => {
       expect(result.p50Ms as number).toBeLessThanOrEqual(result.p99Ms as number);
       expect(result.p99Ms as number).toBeLessThanOrEqual(result.maxMs as number);
       expect(result.serverRssMb).toBeGreaterThan(0);
+      // The server's own pauses in the window, read from its /metrics: delays in order, and its
+      // collections by kind, each with a count and a time (two seconds may see none).
+      const delay = result.serverEventLoopDelayMs as { p50: number; p99: number; max: number };
+      expect(delay.p50).toBeGreaterThanOrEqual(0);
+      expect(delay.p50).toBeLessThanOrEqual(delay.p99);
+      expect(delay.p99).toBeLessThanOrEqual(delay.max);
+      const collections = result.serverGc as Record<string, { count: number; totalMs: number }>;
+      expect(Object.keys(collections).sort()).toEqual(['incremental', 'major', 'minor', 'weakcb']);
+      for (const { count, totalMs } of Object.values(collections)) {
+        expect(Number.isInteger(count) && count >= 0).toBe(true);
+        expect(totalMs).toBeGreaterThanOrEqual(0);
+      }
     },
     runMsMax + 10_000,
   );
