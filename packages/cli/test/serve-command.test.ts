@@ -36,7 +36,7 @@ describe('lineup serve --config', () => {
         corsOrigins: ['https://shop.example'],
         requestRates: { perSecond: 50 },
         socket: { graceMs: 10_000, socketsPerTenantMax: 500 },
-        journal: { snapshotEveryEntries: 20_000, snapshotThread: false },
+        journal: { snapshotEveryEntries: 20_000, snapshotThread: false, commitWindowMs: 0 },
       }),
     );
     const options = await serveOptionsOf({ ...flags, port: 7000, config: path }, { port: true });
@@ -50,7 +50,7 @@ describe('lineup serve --config', () => {
         corsOrigins: ['https://shop.example'],
         requestRates: { perSecond: 50 },
         socket: { graceMs: 10_000, socketsPerTenantMax: 500 },
-        journal: { snapshotEveryEntries: 20_000, snapshotThread: false },
+        journal: { snapshotEveryEntries: 20_000, snapshotThread: false, commitWindowMs: 0 },
       },
     });
   });
@@ -63,6 +63,10 @@ describe('lineup serve --config', () => {
     const never = await configFile(JSON.stringify({ journal: { snapshotEveryEntries: 0 } }));
     expect(await serveOptionsOf({ ...flags, config: never }, {})).toMatchObject({
       message: expect.stringContaining('/journal/snapshotEveryEntries') as unknown,
+    });
+    const slow = await configFile(JSON.stringify({ journal: { commitWindowMs: 101 } }));
+    expect(await serveOptionsOf({ ...flags, config: slow }, {})).toMatchObject({
+      message: expect.stringContaining('/journal/commitWindowMs') as unknown,
     });
     const wrongType = await configFile(JSON.stringify({ requestRates: { perSecond: 'fast' } }));
     expect(await serveOptionsOf({ ...flags, config: wrongType }, {})).toMatchObject({

@@ -6,6 +6,7 @@ import { callServerSettingsDefault } from './calls/setup.ts';
 import { parseJsonFile } from './json-file.ts';
 import { webChatSettingsDefault } from './compat/web-chat.ts';
 import { snapshotEveryEntriesDefault, snapshotEveryMsDefault } from './engine-host.ts';
+import { commitWindowMsDefault, commitWindowMsMax } from '@lineup/journal';
 
 /*
  * The settings file of `lineup serve --config <file>` (docs/api.md,
@@ -110,6 +111,13 @@ export const ServerConfigSchema = Type.Object(
           snapshotThread: Type.Optional(
             Type.Boolean({
               description: 'Serialize the snapshots on a thread of their own. Default true',
+            }),
+          ),
+          commitWindowMs: Type.Optional(
+            Type.Integer({
+              minimum: 0,
+              maximum: commitWindowMsMax,
+              description: `How long a command waits for others to share its commit (and fsync), in ms. Default ${commitWindowMsDefault}`,
             }),
           ),
         },

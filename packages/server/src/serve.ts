@@ -57,6 +57,8 @@ export interface ServeOptions {
    */
   journal?: Pick<EngineHostOptions, 'snapshotEveryEntries' | 'snapshotEveryMs'> & {
     snapshotThread?: boolean;
+    /** How long a command waits for others to share its commit (JournalOptions.commitWindowMs). */
+    commitWindowMs?: number;
   };
   /** The built web apps to serve (packages/web/dist); none without it. */
   webDirectory?: string;
@@ -120,8 +122,14 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
     return { message: `Cannot use the FAQ file ${faqFile ?? ''}: ${loaded.message}.` };
   }
   let metrics: Metrics | null = null;
+  const {
+    snapshotThread: isSnapshotThreadOn = true,
+    commitWindowMs,
+    ...snapshotSchedule
+  } = options.journal ?? {};
   const opened = openSqliteJournal({
     dataDir: options.dataDir,
+    ...(commitWindowMs === undefined ? {} : { commitWindowMs }),
     onCommit: (report) => metrics?.observeCommit(report),
   });
   if (!opened.ok)
@@ -139,7 +147,6 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
     clock: systemClock,
     ...(options.operatorKey === undefined ? {} : { operatorKey: options.operatorKey }),
   });
-  const { snapshotThread: isSnapshotThreadOn = true, ...snapshotSchedule } = options.journal ?? {};
   const host = await EngineHost.open({ ...snapshotSchedule, journal: opened.journal });
   metrics = createMetrics({ host });
   const isFirstStart = host.tenantCount() === 0;

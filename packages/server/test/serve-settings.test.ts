@@ -5,12 +5,14 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { snapshotsKeptPerTenant, sqliteJournalFileName } from '@lineup/journal';
 import type { TenantId } from '@lineup/protocol';
-import { asCommand, serveOnDisk } from './harness.ts';
+import { asCommand, operatorKey, serveOnDisk } from './harness.ts';
 
 /*
  * Settings that reach the durable server through serve() (from the settings
  * file's `journal` section): how often each tenant's engine is snapshotted,
- * read back from the journal's own SQLite file while the server runs.
+ * read back from the journal's own SQLite file while the server runs, and
+ * how long a command waits for others to share its commit, read from the
+ * server's /metrics.
  */
 
 const acme = 'acme' as TenantId;
@@ -70,6 +72,54 @@ describe('serve() settings', () => {
       const [previous = 0, latest = 0] = seqs;
       expect(latest - previous).toBe(4);
       expect(lastSeq - latest).toBeLessThan(4);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('[durability] journal.commitWindowMs: commands sent together within the window share commits', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'lineup-serve-settings-'));
+    dirs.push(dataDir);
+    const running = await serveOnDisk(dataDir, { journal: { commitWindowMs: 100 } });
+    const commits = async (): Promise<number> => {
+      const response = await fetch(`${running.url}/metrics`, {
+        headers: { authorization: `Bearer ${operatorKey}` },
+      });
+      const line = (await response.text())
+        .split('\n')
+        .find((text) => text.startsWith('lineup_journal_commit_duration_seconds_count'));
+      return Number(line?.split(' ').pop());
+    };
+    try {
+      expect(await running.host.createTenant(acme)).toBeNull();
+      const queue = { id: 'sales', name: 'Sales' };
+      expect(
+        (await running.host.submit(acme, asCommand({ type: 'createQueue', queue }))).rejection,
+      ).toBeNull();
+      const before = await commits();
+      const contacts = Array.from({ length: 10 }, (_, index) => ({
+        id: `c${index}`,
+        queueId: 'sales',
+        channel: 'chat',
+        customer: { id: `u${index}`, type: 'normal' },
+      }));
+      // One command every 20 ms over 180 ms: with the default 2 ms window each would have its own
+      // commit; with 100 ms, each commit takes in those of the next 100 ms.
+      const outcomes = await Promise.all(
+        contacts.map(
+          (contact, index) =>
+            new Promise<Awaited<ReturnType<typeof running.host.submit>>>((resolve) => {
+              setTimeout(() => {
+                resolve(running.host.submit(acme, asCommand({ type: 'enqueueContact', contact })));
+              }, index * 20);
+            }),
+        ),
+      );
+      expect(outcomes.map((outcome) => outcome.rejection)).toEqual(contacts.map(() => null));
+      // Ten commands, each durable before its answer, in far fewer commits than ten.
+      const shared = (await commits()) - before;
+      expect(shared).toBeGreaterThanOrEqual(1);
+      expect(shared).toBeLessThanOrEqual(4);
     } finally {
       await running.close();
     }
