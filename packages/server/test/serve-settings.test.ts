@@ -35,31 +35,39 @@ function snapshotSeqs(dataDir: string, tenantId: TenantId): number[] {
   }
 }
 
+/** A durable server on a fresh data dir with tenant acme and its queue `sales`; closed by the caller. */
+async function serveWithQueue(options: Parameters<typeof serveOnDisk>[1]) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'lineup-serve-settings-'));
+  dirs.push(dataDir);
+  const running = await serveOnDisk(dataDir, options);
+  expect(await running.host.createTenant(acme)).toBeNull();
+  const queue = { id: 'sales', name: 'Sales' };
+  expect(
+    (await running.host.submit(acme, asCommand({ type: 'createQueue', queue }))).rejection,
+  ).toBeNull();
+  return { dataDir, running };
+}
+
+/** The enqueueContact command of the index-th chat contact of queue `sales`. */
+function joining(index: number) {
+  const contact = {
+    id: `c${index}`,
+    queueId: 'sales',
+    channel: 'chat',
+    customer: { id: `u${index}`, type: 'normal' },
+  };
+  return asCommand({ type: 'enqueueContact', contact });
+}
+
 describe('serve() settings', () => {
   it('[durability] journal.snapshotEveryEntries sets how many entries a tenant goes between snapshots', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'lineup-serve-settings-'));
-    dirs.push(dataDir);
     // On the server's thread, so that each snapshot is taken at the entry that makes it due.
-    const running = await serveOnDisk(dataDir, {
+    const { dataDir, running } = await serveWithQueue({
       journal: { snapshotEveryEntries: 4, snapshotThread: false },
     });
     try {
-      expect(await running.host.createTenant(acme)).toBeNull();
-      const queue = { id: 'sales', name: 'Sales' };
-      expect(
-        (await running.host.submit(acme, asCommand({ type: 'createQueue', queue }))).rejection,
-      ).toBeNull();
       for (let index = 0; index < 10; index++) {
-        const contact = {
-          id: `c${index}`,
-          queueId: 'sales',
-          channel: 'chat',
-          customer: { id: `u${index}`, type: 'normal' },
-        };
-        const outcome = await running.host.submit(
-          acme,
-          asCommand({ type: 'enqueueContact', contact }),
-        );
+        const outcome = await running.host.submit(acme, joining(index));
         expect(outcome.rejection).toBeNull();
       }
       await running.host.drain();
@@ -78,9 +86,7 @@ describe('serve() settings', () => {
   });
 
   it('[durability] journal.commitWindowMs: commands sent together within the window share commits', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'lineup-serve-settings-'));
-    dirs.push(dataDir);
-    const running = await serveOnDisk(dataDir, { journal: { commitWindowMs: 100 } });
+    const { running } = await serveWithQueue({ journal: { commitWindowMs: 100 } });
     const commits = async (): Promise<number> => {
       const response = await fetch(`${running.url}/metrics`, {
         headers: { authorization: `Bearer ${operatorKey}` },
@@ -91,31 +97,21 @@ describe('serve() settings', () => {
       return Number(line?.split(' ').pop());
     };
     try {
-      expect(await running.host.createTenant(acme)).toBeNull();
-      const queue = { id: 'sales', name: 'Sales' };
-      expect(
-        (await running.host.submit(acme, asCommand({ type: 'createQueue', queue }))).rejection,
-      ).toBeNull();
       const before = await commits();
-      const contacts = Array.from({ length: 10 }, (_, index) => ({
-        id: `c${index}`,
-        queueId: 'sales',
-        channel: 'chat',
-        customer: { id: `u${index}`, type: 'normal' },
-      }));
       // One command every 20 ms over 180 ms: with the default 2 ms window each would have its own
       // commit; with 100 ms, each commit takes in those of the next 100 ms.
       const outcomes = await Promise.all(
-        contacts.map(
-          (contact, index) =>
+        Array.from(
+          { length: 10 },
+          (_, index) =>
             new Promise<Awaited<ReturnType<typeof running.host.submit>>>((resolve) => {
               setTimeout(() => {
-                resolve(running.host.submit(acme, asCommand({ type: 'enqueueContact', contact })));
+                resolve(running.host.submit(acme, joining(index)));
               }, index * 20);
             }),
         ),
       );
-      expect(outcomes.map((outcome) => outcome.rejection)).toEqual(contacts.map(() => null));
+      expect(outcomes.filter((outcome) => outcome.rejection !== null)).toEqual([]);
       // Ten commands, each durable before its answer, in far fewer commits than ten.
       const shared = (await commits()) - before;
       expect(shared).toBeGreaterThanOrEqual(1);
