@@ -509,9 +509,8 @@ function recordsOf(
     if (!opened.ok) throw new Error(`Cannot open a server store in memory: ${opened.message}`);
     const own = opened.store;
     store = own;
-    app.addHook('onClose', (_instance, done) => {
-      own.close();
-      done();
+    app.addHook('onClose', async () => {
+      await own.close();
     });
   }
   const records = new Records({

@@ -197,7 +197,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
   } catch (error: unknown) {
     await host.close();
     await webhooks.close();
-    store.close();
+    await store.close();
     const code = error instanceof Error && 'code' in error ? String(error.code) : '';
     if (code === 'EADDRINUSE')
       return { message: `Port ${options.port} is in use; choose another with --port.` };
@@ -242,7 +242,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
         // The host's last events still reach the outbox; then the sends under way end.
         await host.close();
         await webhooks.close();
-        store.close();
+        await store.close();
       })();
       return closing;
     },

@@ -268,7 +268,11 @@ export interface ServerStore {
   setting(name: string): string | null;
   /** Writes a single value, replacing any before it. */
   setSetting(name: string, value: string): void;
-  close(): void;
+  /**
+   * Closes the store; resolves once its checkpointing thread has closed its
+   * own connection too, after which nothing writes into the data dir.
+   */
+  close(): Promise<void>;
 }
 
 /** An open store, or why it could not be opened. */
@@ -296,9 +300,10 @@ export function openServerStore(options: { dataDir?: string } = {}): ServerStore
       db,
       setting: (name) => read.get(name) ?? null,
       setSetting: (name, value) => void write.run(name, value),
-      close: () => {
-        void checkpointer?.close();
+      close: async () => {
+        const checkpointerClosed = checkpointer?.close();
         db.close();
+        await checkpointerClosed;
       },
     },
   };

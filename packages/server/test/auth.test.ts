@@ -503,6 +503,6 @@ describe('the server store', () => {
     expect(await replaced.auth.authenticate(`Bearer ${operator}`)).toMatchObject({
       code: 'unauthorized',
     });
-    opened.store.close();
+    await opened.store.close();
   });
 });

@@ -636,7 +636,7 @@ describe('calls kept across a restart', () => {
     store = opened.store;
   });
   afterEach(async () => {
-    store.close();
+    await store.close();
     await rm(dataDir, { recursive: true, force: true });
   });
 

@@ -264,7 +264,7 @@ export async function startServer(
       await app.close();
       await host.close();
       await webhooks.close();
-      opened.store.close();
+      await opened.store.close();
       await rm(filesDir, { recursive: true, force: true });
     },
   };

@@ -396,12 +396,10 @@ describe('statistics history', () => {
     await threeContacts();
     await server.advance(intervalMs);
     await server.close();
-    first.close();
+    await first.close();
 
     const second = open();
-    cleanups.push(() => {
-      second.close();
-    });
+    cleanups.push(() => second.close());
     // A new host: the tenant is created again; the records are the store's.
     server = await start({ store: second, startMs: T0 + 4 * intervalMs });
     const history = await server.call<{ intervals: Interval[] }>('GET', historyPath);
@@ -417,8 +415,8 @@ describe('statistics history', () => {
     const opened = openServerStore({ dataDir });
     if (!opened.ok) throw new Error(opened.message);
     const { store } = opened;
-    cleanups.push(() => {
-      store.close();
+    cleanups.push(async () => {
+      await store.close();
       rmSync(dataDir, { recursive: true, force: true });
     });
     const fullLevel = 2;

@@ -436,7 +436,7 @@ describe('webhooks across a restart', () => {
       const close = async () => {
         await host.close();
         await webhooks.close();
-        opened.store.close();
+        await opened.store.close();
       };
       return { host, webhooks, scheduler, close };
     };
@@ -490,7 +490,7 @@ describe('webhooks across a restart', () => {
         await webhooks?.caughtUp;
         await host.close();
         await webhooks?.close();
-        opened.store.close();
+        await opened.store.close();
       };
       return { host, webhooks, close };
     };
