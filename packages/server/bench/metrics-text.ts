@@ -113,10 +113,10 @@ const eventLoopTimerMs = 10;
  * are the times between two runs of a 10 ms timer; the delay is what they
  * take beyond those 10 ms, so a delay shorter than a few ms hardly shows.
  */
-export function eventLoopDelayOf(text: string): { p50Ms: number; p99Ms: number; maxMs: number } {
+export function eventLoopDelayOf(text: string): { p50: number; p99: number; max: number } {
   const ms = (name: string) => {
     const seconds = sumOfSamples(text, `nodejs_eventloop_lag_${name}_seconds`);
     return Math.max(0, Math.round((seconds * 1000 - eventLoopTimerMs) * 100) / 100);
   };
-  return { p50Ms: ms('p50'), p99Ms: ms('p99'), maxMs: ms('max') };
+  return { p50: ms('p50'), p99: ms('p99'), max: ms('max') };
 }

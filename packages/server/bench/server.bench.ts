@@ -165,7 +165,7 @@ interface Sample {
   usage: Usage;
   commits: Histogram;
   collections: Record<CollectionKind, Collections>;
-  /** Since the scrape before: at the end of the window, the window's. */
+  /** In ms, since the scrape before: at the end of the window, the window's. */
   eventLoopDelay: ReturnType<typeof eventLoopDelayOf>;
 }
 
@@ -240,7 +240,7 @@ interface LoadResult {
   serverCpuPercent: number;
   serverRssMb: number;
   serverRssPeakMb: number;
-  serverEventLoopDelayMs: { p50: number; p99: number; max: number };
+  serverEventLoopDelayMs: ReturnType<typeof eventLoopDelayOf>;
   serverGc: Record<CollectionKind, { count: number; totalMs: number; meanMs: number }>;
 }
 
@@ -291,11 +291,7 @@ async function measureLoad(operatorKey: string): Promise<LoadResult> {
       ),
       serverRssMb: megabytes(after.usage.rssBytes),
       serverRssPeakMb: megabytes(after.usage.rssPeakBytes),
-      serverEventLoopDelayMs: {
-        p50: after.eventLoopDelay.p50Ms,
-        p99: after.eventLoopDelay.p99Ms,
-        max: after.eventLoopDelay.maxMs,
-      },
+      serverEventLoopDelayMs: after.eventLoopDelay,
       serverGc: collectionsSince(before, after),
     };
   } finally {

@@ -35,11 +35,11 @@ describe('metrics text: the server’s pauses', () => {
   });
 
   it('gives the event-loop delay beyond the 10 ms timer, never below zero', () => {
-    expect(eventLoopDelayOf(text)).toEqual({ p50Ms: 0.13, p99Ms: 8.74, maxMs: 51.93 });
+    expect(eventLoopDelayOf(text)).toEqual({ p50: 0.13, p99: 8.74, max: 51.93 });
     expect(eventLoopDelayOf('nodejs_eventloop_lag_p50_seconds 0.0099')).toEqual({
-      p50Ms: 0,
-      p99Ms: 0,
-      maxMs: 0,
+      p50: 0,
+      p99: 0,
+      max: 0,
     });
   });
 });
