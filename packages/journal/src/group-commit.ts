@@ -296,9 +296,7 @@ export class GroupCommitJournal implements Journal {
     return new Promise((resolve) => {
       this.#checkUsable();
       const row = this.#store.latestSnapshot(tenantId);
-      resolve(
-        row === undefined ? undefined : { seq: row.seq, snapshot: JSON.parse(row.snapshotJson) },
-      );
+      resolve(row === undefined ? undefined : parseSnapshot(row));
     });
   }
 
@@ -518,6 +516,12 @@ function commandIdsOf(batch: PendingBatch, tenantId: TenantId): Map<string, numb
   return commandIds;
 }
 
+/** A stored snapshot as the journal gives it back: its seq and its parsed state. */
+export function parseSnapshot(row: StoredSnapshot): Snapshot {
+  return { seq: row.seq, snapshot: JSON.parse(row.snapshotJson) as unknown };
+}
+
+/** A stored entry as the journal gives it back, its events parsed. */
 export function parseEntry(row: StoredRow): Entry {
   return {
     seq: row.seq,

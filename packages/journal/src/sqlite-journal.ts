@@ -5,6 +5,7 @@ import type { TenantId } from '@lineup/protocol';
 import {
   GroupCommitJournal,
   parseEntry,
+  parseSnapshot,
   type CommitBatch,
   type JournalStore,
   type StoredRow,
@@ -207,11 +208,7 @@ export function openSqliteJournalReader(dataDir: string): JournalReader {
     lastSeq: (tenantId): Promise<number> => Promise.resolve(reads.lastSeq.get(tenantId) ?? 0),
     latestSnapshot: (tenantId): Promise<Snapshot | undefined> => {
       const row = reads.snapshot.get(tenantId);
-      return Promise.resolve(
-        row === undefined
-          ? undefined
-          : { seq: row.seq, snapshot: JSON.parse(row.snapshotJson) as unknown },
-      );
+      return Promise.resolve(row === undefined ? undefined : parseSnapshot(row));
     },
     tenants: (): Promise<TenantId[]> => Promise.resolve(reads.tenants.all()),
     close: () => {
