@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteJournal, type Journal } from '@lineup/journal';
 import { asContactId, asQueueId, type TenantId } from '@lineup/protocol';
 import { EngineHost, ManualClock, ManualScheduler, snapshotEveryMsDefault } from '../src/index.ts';
-import { T0, asCommand } from './harness.ts';
+import { T0, asCommand, joiningSales } from './harness.ts';
 
 /*
  * The journal-backed host on real SQLite files: a command is acknowledged
@@ -43,20 +43,7 @@ async function fill(host: EngineHost, contacts: number) {
   );
   const submitted = [];
   for (let index = 0; index < contacts; index++) {
-    submitted.push(
-      host.submit(
-        acme,
-        asCommand({
-          type: 'enqueueContact',
-          contact: {
-            id: `c${index}`,
-            queueId: 'sales',
-            channel: 'chat',
-            customer: { id: `u${index}`, type: index % 5 === 0 ? 'vip' : 'normal' },
-          },
-        }),
-      ),
-    );
+    submitted.push(host.submit(acme, asCommand(joiningSales(index, 5))));
   }
   // Sent together: they share commits (group commit), and each is acknowledged once durable.
   for (const outcome of await Promise.all(submitted)) expect(outcome.rejection).toBeNull();

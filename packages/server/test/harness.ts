@@ -41,6 +41,21 @@ export const asCommand = (value: { type: CommandInput['type'] } & Record<string,
   value as unknown as CommandInput;
 
 /**
+ * The enqueueContact of a chat customer joining queue `sales`: contact
+ * c<index>, customer u<index>; every `vipEvery`-th one, from the first, a
+ * VIP (none when 0). Loosely typed, for asCommand.
+ */
+export const joiningSales = (index: number, vipEvery = 0) => ({
+  type: 'enqueueContact' as const,
+  contact: {
+    id: `c${index}`,
+    queueId: 'sales',
+    channel: 'chat',
+    customer: { id: `u${index}`, type: vipEvery > 0 && index % vipEvery === 0 ? 'vip' : 'normal' },
+  },
+});
+
+/**
  * The durable server as `lineup serve` starts it, on port 0 over `dataDir`
  * (no demo, silent log, the test operator key), with `options` on top.
  */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { snapshotsKeptPerTenant, sqliteJournalFileName } from '@lineup/journal';
 import type { TenantId } from '@lineup/protocol';
-import { asCommand, operatorKey, serveOnDisk } from './harness.ts';
+import { asCommand, joiningSales, operatorKey, serveOnDisk } from './harness.ts';
 
 /*
  * Settings that reach the durable server through serve() (from the settings
@@ -48,17 +48,6 @@ async function serveWithQueue(options: Parameters<typeof serveOnDisk>[1]) {
   return { dataDir, running };
 }
 
-/** The enqueueContact command of the index-th chat contact of queue `sales`. */
-function joining(index: number) {
-  const contact = {
-    id: `c${index}`,
-    queueId: 'sales',
-    channel: 'chat',
-    customer: { id: `u${index}`, type: 'normal' },
-  };
-  return asCommand({ type: 'enqueueContact', contact });
-}
-
 describe('serve() settings', () => {
   it('[durability] journal.snapshotEveryEntries sets how many entries a tenant goes between snapshots', async () => {
     // On the server's thread, so that each snapshot is taken at the entry that makes it due.
@@ -67,7 +56,7 @@ describe('serve() settings', () => {
     });
     try {
       for (let index = 0; index < 10; index++) {
-        const outcome = await running.host.submit(acme, joining(index));
+        const outcome = await running.host.submit(acme, asCommand(joiningSales(index)));
         expect(outcome.rejection).toBeNull();
       }
       await running.host.drain();
@@ -106,7 +95,7 @@ describe('serve() settings', () => {
           (_, index) =>
             new Promise<Awaited<ReturnType<typeof running.host.submit>>>((resolve) => {
               setTimeout(() => {
-                resolve(running.host.submit(acme, joining(index)));
+                resolve(running.host.submit(acme, asCommand(joiningSales(index))));
               }, index * 20);
             }),
         ),

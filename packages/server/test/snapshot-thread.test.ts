@@ -6,7 +6,7 @@ import { openSqliteJournalReader } from '@lineup/journal';
 import { asContactId, asQueueId, type TenantId } from '@lineup/protocol';
 import { SnapshotThread } from '../src/snapshot-thread.ts';
 import { recoverEngine, type RunningServer } from '../src/index.ts';
-import { asCommand, serveOnDisk } from './harness.ts';
+import { asCommand, joiningSales, serveOnDisk } from './harness.ts';
 
 /*
  * The snapshot thread (snapshot-thread.ts): it follows the journal file and
@@ -56,15 +56,7 @@ describe('the snapshot thread', () => {
       });
       await submit(running, { type: 'logIn', agentId: 'ada' });
       for (let index = 0; index < 8; index++) {
-        await submit(running, {
-          type: 'enqueueContact',
-          contact: {
-            id: `c${index}`,
-            queueId: 'sales',
-            channel: 'chat',
-            customer: { id: `u${index}`, type: index % 3 === 0 ? 'vip' : 'normal' },
-          },
-        });
+        await submit(running, joiningSales(index, 3));
       }
       await submit(running, { type: 'abandonContact', contactId: 'c5' });
       await running.host.drain();
