@@ -519,11 +519,13 @@ function recordsOf(
     clock,
     scheduler,
     ...(options.journal === undefined ? {} : { journal: options.journal }),
+    onThreadFailed: (error) => {
+      app.log.warn({ err: error }, "records thread failed; the server's thread writes the records");
+    },
   });
   app.decorate('records', records);
-  app.addHook('preClose', (done) => {
-    records.close();
-    done();
+  app.addHook('preClose', async () => {
+    await records.close();
   });
   return {
     records,

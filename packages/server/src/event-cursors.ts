@@ -17,7 +17,7 @@ export class EventCursors {
   readonly #get: Database.Statement<[string, string], { seq: number }>;
   readonly #save: Database.Statement<[string, string, number]>;
 
-  constructor(store: ServerStore) {
+  constructor(store: Pick<ServerStore, 'db'>) {
     this.#get = store.db.prepare(
       'SELECT seq FROM event_cursors WHERE consumer = ? AND tenant_id = ?',
     );

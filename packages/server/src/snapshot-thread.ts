@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { TenantId } from '@lineup/protocol';
+import { startSourceWorker } from './source-worker.ts';
 import type { SnapshotSchedule } from './snapshot-schedule.ts';
 
 /*
@@ -18,10 +15,7 @@ import type { SnapshotSchedule } from './snapshot-schedule.ts';
  * state: a journal's events folded through evolve give the live state
  * (docs/routing.md, determinism).
  *
- * The worker runs the engine's TypeScript sources through tsx's loader,
- * registered in the worker: the server runs from those sources, from the
- * `lineup` bundle and inside the test runner, and this loads the same code
- * in each. When the thread cannot start or fails, the host takes its
+ * The worker runs the engine's TypeScript sources (source-worker.ts). When the thread cannot start or fails, the host takes its
  * snapshots back on its own thread (EngineHost.takeSnapshotsBack).
  */
 
@@ -42,29 +36,6 @@ export type SnapshotThreadReply =
 export const snapshotThreadPollEveryMsDefault = 200;
 /** How long a close waits for the thread to finish what it is doing before it stops it. */
 const snapshotThreadCloseMsMax = 1_000;
-
-/** The URL of tsx's ESM API and of the worker's module, or why they cannot be found. */
-function workerModules(): { tsxApi: string; worker: string } | Error {
-  try {
-    const require = createRequire(import.meta.url);
-    const tsxManifestPath = require.resolve('tsx/package.json');
-    const manifest = JSON.parse(readFileSync(tsxManifestPath, 'utf8')) as {
-      exports: Record<string, { import?: { default?: string } }>;
-    };
-    const tsxApi = manifest.exports['./esm/api']?.import?.default;
-    if (tsxApi === undefined) return new Error("tsx has no ESM './esm/api' export");
-    return {
-      tsxApi: pathToFileURL(join(dirname(tsxManifestPath), tsxApi)).href,
-      // This package's own file, found from its entry: where the package is, whether this
-      // module runs from its sources or from the `lineup` bundle.
-      worker: pathToFileURL(
-        join(dirname(require.resolve('@lineup/server')), 'snapshot-thread-worker.ts'),
-      ).href,
-    };
-  } catch (error: unknown) {
-    return error instanceof Error ? error : new Error(String(error));
-  }
-}
 
 /** The thread that takes the snapshots, as the server's thread sees it. */
 export class SnapshotThread {
@@ -95,19 +66,11 @@ export class SnapshotThread {
       onFailed: (error: Error) => void;
     },
   ): SnapshotThread | null {
-    const modules = workerModules();
-    if (modules instanceof Error) {
-      handlers.onFailed(modules);
+    const worker = startSourceWorker('snapshot-thread-worker.ts', setup);
+    if (worker instanceof Error) {
+      handlers.onFailed(worker);
       return null;
     }
-    const source = [
-      `const { register } = await import(${JSON.stringify(modules.tsxApi)});`,
-      'register();',
-      `await import(${JSON.stringify(modules.worker)});`,
-    ].join('\n');
-    const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(source)}`), {
-      workerData: setup,
-    });
     const thread = new SnapshotThread(worker);
     let hasFailed = false;
     const fail = (error: Error) => {

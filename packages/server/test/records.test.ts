@@ -1,12 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteJournal } from '@lineup/journal';
 import { asTenantId } from '@lineup/protocol';
 import {
   EngineHost,
   openServerStore,
+  serverStoreFileName,
   type AgentView,
   type CommandInput,
   type ServerStore,
@@ -615,5 +617,57 @@ describe('records across a crash', () => {
       (await history(second.url, 'customer-c2')).map((item) => [item.id, item.outcome]),
     ).toEqual([['c2', 'abandoned']]);
     expect((await history(second.url, 'customer-c1')).map((item) => item.id)).toEqual(['c1']);
+  });
+  it('[records] with a store in a file the records are written on a thread; when it dies, the server takes them back from its cursor, losing and doubling nothing', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lineup-records-'));
+    cleanups.push(() => {
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+    const running = await serveOnDisk(dataDir);
+    cleanups.push(() => running.close());
+    const post = async (path: string, body: unknown, status = 201) => {
+      const response = await fetch(running.url + path, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${operatorKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(response.status).toBe(status);
+    };
+    const historyOf = async (customerId: string) => {
+      const response = await fetch(`${running.url}${base}/customers/${customerId}/contacts`, {
+        headers: { authorization: `Bearer ${operatorKey}` },
+      });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as HistoryPage).contacts.map((item) => [
+        item.id,
+        item.outcome,
+      ]);
+    };
+    await post('/v1/tenants', { id: 'acme' });
+    await post(`${base}/queues`, queue('q1'));
+    await post(`${base}/contacts`, contact('c1', 'q1'));
+    const thread = running.app.records.thread;
+    expect(thread).not.toBeNull();
+    expect(await historyOf('customer-c1')).toEqual([['c1', null]]);
+
+    // c2 joins and the thread dies at once, whether or not it wrote c2's batch.
+    await post(`${base}/contacts`, contact('c2', 'q1'));
+    await thread?.stop();
+    expect(running.app.records.thread).toBeNull();
+    await running.app.records.caughtUp();
+    await post(`${base}/contacts/c2/leave`, {}, 204);
+    expect(await historyOf('customer-c2')).toEqual([['c2', 'abandoned']]);
+    expect(await historyOf('customer-c1')).toEqual([['c1', null]]);
+    // Each contact counted once in its interval, though c2's batch may have been handed over twice.
+    const store = new Database(join(dataDir, serverStoreFileName), { readonly: true });
+    cleanups.push(() => {
+      store.close();
+    });
+    const counted = store
+      .prepare(
+        "SELECT SUM(offered) AS offered, SUM(abandoned) AS abandoned FROM queue_intervals WHERE tenant_id = 'acme'",
+      )
+      .get();
+    expect(counted).toEqual({ offered: 2, abandoned: 1 });
   });
 });

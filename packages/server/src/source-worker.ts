@@ -1,0 +1,64 @@
+import { readFileSync, readlinkSync } from 'node:fs';
+import { constants, setPriority } from 'node:os';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+/*
+ * Worker threads that run one of this package's TypeScript modules (the
+ * snapshot thread, the records thread). The module is loaded through tsx's
+ * loader, registered in the worker: the server runs from its sources, from
+ * the `lineup` bundle and inside the test runner, and this loads the same
+ * code in each.
+ */
+
+/** The URLs of tsx's ESM API and of the module, or why they cannot be found. */
+function workerModules(fileName: string): { tsxApi: string; module: string } | Error {
+  try {
+    const require = createRequire(import.meta.url);
+    const tsxManifestPath = require.resolve('tsx/package.json');
+    const manifest = JSON.parse(readFileSync(tsxManifestPath, 'utf8')) as {
+      exports: Record<string, { import?: { default?: string } }>;
+    };
+    const tsxApi = manifest.exports['./esm/api']?.import?.default;
+    if (tsxApi === undefined) return new Error("tsx has no ESM './esm/api' export");
+    return {
+      tsxApi: pathToFileURL(join(dirname(tsxManifestPath), tsxApi)).href,
+      // This package's own file, found from its entry: where the package is, whether this
+      // module runs from its sources or from the `lineup` bundle.
+      module: pathToFileURL(join(dirname(require.resolve('@lineup/server')), fileName)).href,
+    };
+  } catch (error: unknown) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+/** Starts a worker running `fileName` (a module of packages/server/src), or says why it cannot. */
+export function startSourceWorker(fileName: string, workerData: unknown): Worker | Error {
+  const modules = workerModules(fileName);
+  if (modules instanceof Error) return modules;
+  const source = [
+    `const { register } = await import(${JSON.stringify(modules.tsxApi)});`,
+    'register();',
+    `await import(${JSON.stringify(modules.module)});`,
+  ].join('\n');
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(source)}`), { workerData });
+}
+
+/**
+ * Puts the calling thread at the lowest CPU priority, so that on a busy
+ * machine the server's thread and the journal's commit thread run first and
+ * a background thread takes the time left over. Linux gives each thread a
+ * nice value of its own, set through its thread id; elsewhere the thread
+ * keeps the process's priority.
+ */
+export function yieldToOtherThreads(): void {
+  try {
+    const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(threadId) && threadId > 0)
+      setPriority(threadId, constants.priority.PRIORITY_LOW);
+  } catch {
+    // No per-thread priority on this system.
+  }
+}

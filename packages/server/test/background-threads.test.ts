@@ -1,0 +1,67 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { constants, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { serveOnDisk } from './harness.ts';
+
+/*
+ * The server's background threads (the snapshot thread, the records thread)
+ * run at the lowest CPU priority, so that on a busy machine the server's own
+ * thread and the journal's commit thread go first. Linux gives each thread a
+ * nice value of its own, which /proc shows per thread: what an operator sees
+ * in `top -H`.
+ */
+
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+/** The nice value of each thread of this process, by thread id (Linux). */
+function niceValues(): Map<number, number> {
+  const values = new Map<number, number>();
+  for (const threadId of readdirSync('/proc/self/task')) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/self/task/${threadId}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended while the list was read
+    }
+    // Fields after the command name (in parentheses, which may hold spaces) start at the 3rd;
+    // the nice value is the 19th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    values.set(Number(threadId), Number(fields[19 - 3]));
+  }
+  return values;
+}
+
+const lowest = constants.priority.PRIORITY_LOW;
+const lowestCount = () => [...niceValues().values()].filter((nice) => nice === lowest).length;
+
+/** Waits (bounded) until `check` holds. */
+async function waitFor(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe.runIf(process.platform === 'linux')('background threads', () => {
+  it('[operations] the snapshot and records threads run at the lowest CPU priority, the server at its own', async () => {
+    const before = lowestCount();
+    const dataDir = await mkdtemp(join(tmpdir(), 'lineup-threads-'));
+    dirs.push(dataDir);
+    const running = await serveOnDisk(dataDir);
+    try {
+      await waitFor(() => lowestCount() === before + 2, 'two threads at the lowest priority');
+      // The server's own thread (its id is the process's) keeps the process's priority.
+      expect(niceValues().get(process.pid)).toBe(0);
+      expect(running.app.records.thread).not.toBeNull();
+    } finally {
+      await running.close();
+    }
+    await waitFor(() => lowestCount() === before, 'the threads to end with the server');
+  });
+});
