@@ -47,26 +47,21 @@ const settleWaitMsMax = 10_000;
 const closeWaitMsMax = 5_000;
 
 /**
- * Batches as one string for the thread: a line per batch, its tenant, seq
- * and the JSON of the events the records read, separated by tabs. Ids hold
- * neither tabs nor newlines (ids.ts), and JSON escapes both inside strings.
+ * A batch as a line for the thread: its tenant, seq and the JSON of the
+ * events the records read, separated by tabs. Ids hold neither tabs nor
+ * newlines (ids.ts), and JSON escapes both inside strings.
  */
-export function encodeBatches(batches: readonly HeardBatch[]): string {
-  let text = '';
-  for (let index = 0; index < batches.length; index++) {
-    const { tenantId, seq, events } = batches[index] as HeardBatch;
-    let json = '[';
-    for (const event of events) {
-      if (!recordedEventTypes.has(event.type)) continue;
-      if (json.length > 1) json += ',';
-      json += eventJson(event);
-    }
-    text += `${index > 0 ? '\n' : ''}${tenantId}\t${seq}\t${json}]`;
+export function encodeBatch({ tenantId, seq, events }: HeardBatch): string {
+  let json = '[';
+  for (const event of events) {
+    if (!recordedEventTypes.has(event.type)) continue;
+    if (json.length > 1) json += ',';
+    json += eventJson(event);
   }
-  return text;
+  return `${tenantId}\t${seq}\t${json}]`;
 }
 
-/** The batches of encodeBatches, with their events' JSON still to parse. */
+/** The batches of lines of encodeBatch, one a line, with their events' JSON still to parse. */
 export function decodeBatches(
   text: string,
 ): { tenantId: string; seq: number; eventsJson: string }[] {
@@ -88,6 +83,13 @@ export class RecordsThread {
   readonly #worker: Worker;
   readonly #settled: Int32Array;
   readonly #exited: Promise<void>;
+  /**
+   * The batches added since the last hand-over, as lines of encodeBatch.
+   * Encoded as they come, so that the events themselves are not kept until
+   * the hand-over: kept 100 ms, they outlived the young generation's
+   * collections and made each one copy them.
+   */
+  #pending = '';
   #ticket = 0;
   #failure: Error | null = null;
   #closed: Promise<void> | null = null;
@@ -143,9 +145,17 @@ export class RecordsThread {
     this.#post({ type: 'seed', tenantId, thresholds });
   }
 
-  /** Hands the thread batches to write, in one transaction. */
-  write(batches: readonly HeardBatch[]): void {
-    if (batches.length > 0) this.#post({ type: 'write', text: encodeBatches(batches) });
+  /** Keeps a batch for the next hand-over. */
+  add(batch: HeardBatch): void {
+    const line = encodeBatch(batch);
+    this.#pending = this.#pending === '' ? line : `${this.#pending}\n${line}`;
+  }
+
+  /** Hands the thread the batches added since the last hand-over, to write in one transaction. */
+  flush(): void {
+    if (this.#pending === '') return;
+    this.#post({ type: 'write', text: this.#pending });
+    this.#pending = '';
   }
 
   /** Hands the thread the interval rows of a boundary. */
@@ -154,10 +164,11 @@ export class RecordsThread {
   }
 
   /**
-   * Waits until the thread has done everything handed to it: true then,
+   * Hands over what waits, then waits until the thread has done everything handed to it: true then,
    * false when it failed (or had failed) instead. Blocks this thread.
    */
   settle(): boolean {
+    this.flush();
     if (this.isFailed) return false;
     this.#ticket += 1;
     const ticket = this.#ticket;

@@ -80,6 +80,8 @@ export class RecordsWriter {
    * the transaction.
    */
   readonly #counting = new Map<string, IntervalKey & { counters: IntervalCounters }>();
+  /** Batches added and not yet written. */
+  #pending: HeardBatch[] = [];
   readonly #writeBatches: (batches: readonly HeardBatch[]) => void;
   readonly #fillIntervals: (keys: readonly IntervalKey[]) => void;
 
@@ -110,6 +112,24 @@ export class RecordsWriter {
   /** A tenant's queues' thresholds now, before its batches are written. */
   seed(tenantId: TenantId, thresholds: readonly (readonly [QueueId, number])[]): void {
     this.#thresholds.set(tenantId, new Map(thresholds));
+  }
+
+  /** Keeps a batch for the next flush. */
+  add(batch: HeardBatch): void {
+    this.#pending.push(batch);
+  }
+
+  /** Writes the batches added since the last flush. */
+  flush(): void {
+    const batches = this.#pending;
+    this.#pending = [];
+    this.write(batches);
+  }
+
+  /** Writes what was added: everything is then written (always true, as a thread would say). */
+  settle(): boolean {
+    this.flush();
+    return true;
   }
 
   /** Writes the batches in one transaction, without an fsync of its own. */

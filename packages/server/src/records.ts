@@ -23,7 +23,7 @@ import {
   type RecordStatements,
 } from './record-store.ts';
 import { RecordsThread } from './records-thread.ts';
-import { RecordsWriter, type HeardBatch, type IntervalKey } from './records-writer.ts';
+import { RecordsWriter, type IntervalKey } from './records-writer.ts';
 
 /*
  * The server's durable records of what the engines did: one row per contact
@@ -111,8 +111,7 @@ export class Records {
   #writer: RecordsThread | RecordsWriter;
   /** Catch-ups with the journal under way, one per tenant tracked. */
   readonly #catchUps: Promise<void>[] = [];
-  /** Batches heard and not yet handed to the writer, in the order heard. */
-  #pending: HeardBatch[] = [];
+  /** Events heard since the writer last flushed. */
   #pendingEvents = 0;
   #writeLater: NodeJS.Timeout | null = null;
   #isClosed = false;
@@ -268,7 +267,7 @@ export class Records {
   #hear(tenantId: TenantId, events: readonly Event[], seq: number): void {
     // A catch-up still reading after close: its entries stay after the cursor, for the next start.
     if (this.#isClosed) return;
-    this.#pending.push({ tenantId, events, seq });
+    this.#writer.add({ tenantId, events, seq });
     this.#pendingEvents += events.length;
     if (this.#pendingEvents >= recordsPendingEventsMax) this.#writePending();
     else
@@ -280,21 +279,23 @@ export class Records {
       );
   }
 
-  /** Hands the batches heard to the writer: written at once, or by the thread in its turn. */
+  /** Has the batches heard written: at once, or by the thread in its turn. */
   #writePending(): void {
+    this.#handOver();
+    this.#writer.flush();
+  }
+
+  /** Stops the timer and the count of what waits: the writer is taking it all. */
+  #handOver(): void {
     if (this.#writeLater !== null) clearTimeout(this.#writeLater);
     this.#writeLater = null;
-    const batches = this.#pending;
-    if (batches.length === 0) return;
-    this.#pending = [];
     this.#pendingEvents = 0;
-    this.#writer.write(batches);
   }
 
   /** Before a read: everything heard is written. */
   #settle(): void {
-    this.#writePending();
-    if (this.#writer instanceof RecordsThread && !this.#writer.settle()) {
+    this.#handOver();
+    if (!this.#writer.settle()) {
       // The thread failed meanwhile: what it had not written is read again from the journal.
       this.#takeWritingBack(new Error('the records thread failed'));
     }
@@ -311,7 +312,6 @@ export class Records {
     this.#writer = new RecordsWriter(this.#store.db);
     void thread.close();
     this.#onThreadFailed?.(error);
-    this.#pending = [];
     this.#pendingEvents = 0;
     for (const unsubscribe of this.#unsubscribes.values()) unsubscribe();
     this.#unsubscribes.clear();
