@@ -6,6 +6,7 @@ import {
   QueueIdSchema,
   TenantIdSchema,
 } from '@lineup/protocol';
+import { ContactOutcome } from './record-store.ts';
 import { pageLimitDefault, pageLimitMax } from './schemas.ts';
 
 /*
@@ -59,17 +60,6 @@ export const SeqPageQuerySchema = Type.Object(
   { limit: Type.Optional(limit), after: Type.Optional(seqCursor) },
   { additionalProperties: false },
 );
-
-/** What ended a contact: the terminal event of its life (docs/routing.md, Domain and lifecycle). */
-export const ContactOutcome = {
-  completed: 'completed',
-  abandoned: 'abandoned',
-  timedOut: 'timedOut',
-  deflected: 'deflected',
-  callbackClosed: 'callbackClosed',
-} as const;
-/** What ended a contact. */
-export type ContactOutcome = (typeof ContactOutcome)[keyof typeof ContactOutcome];
 
 /** Schema of a contact's rating. */
 export const RatingSchema = Type.Object(

@@ -1,11 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { QueueId } from '@lineup/protocol';
-import type {
-  ContactOutcome,
-  ContactHistoryItem,
-  QueueInterval,
-  Rating,
-} from './record-schemas.ts';
+import type { ContactHistoryItem, QueueInterval, Rating } from './record-schemas.ts';
 
 /*
  * The SQL of the records (records.ts) and the mapping of their rows to what
@@ -13,6 +8,17 @@ import type {
  * with the ratios derived from them. The tables are the server store's
  * (store.ts, migration 2).
  */
+
+/** What ended a contact: the terminal event of its life (docs/routing.md, Domain and lifecycle). */
+export const ContactOutcome = {
+  completed: 'completed',
+  abandoned: 'abandoned',
+  timedOut: 'timedOut',
+  deflected: 'deflected',
+  callbackClosed: 'callbackClosed',
+} as const;
+/** What ended a contact. */
+export type ContactOutcome = (typeof ContactOutcome)[keyof typeof ContactOutcome];
 
 /** Length of a statistics interval: aligned to the epoch, so to every whole-quarter time zone. */
 export const intervalMs = 15 * 60_000;

@@ -8,7 +8,7 @@ import {
   settleSlot,
   type RecordsThreadRequest,
   type RecordsThreadSetup,
-} from './records-thread.ts';
+} from './records-thread-protocol.ts';
 
 /*
  * The records thread's own side (records-thread.ts starts it): its own

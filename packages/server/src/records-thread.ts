@@ -2,6 +2,11 @@ import type { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { eventJson, type QueueId, type TenantId } from '@lineup/protocol';
 import { recordedEventTypes, type HeardBatch, type IntervalKey } from './records-writer.ts';
+import {
+  settleSlot,
+  type RecordsThreadRequest,
+  type RecordsThreadSetup,
+} from './records-thread-protocol.ts';
 import { startSourceWorker } from './source-worker.ts';
 
 /*
@@ -21,26 +26,6 @@ import { startSourceWorker } from './source-worker.ts';
  * are rare next to writes (a history page, a rating, a disposition).
  */
 
-/** What the worker is given. */
-export interface RecordsThreadSetup {
-  /** The server store's file. */
-  readonly path: string;
-  readonly busyTimeoutMs: number;
-  /** Int32 slots (settleSlot) through which the worker answers settle requests. */
-  readonly settled: SharedArrayBuffer;
-}
-
-/** A request to the worker; they are done in the order sent. */
-export type RecordsThreadRequest =
-  | { type: 'seed'; tenantId: TenantId; thresholds: (readonly [QueueId, number])[] }
-  | { type: 'write'; text: string }
-  | { type: 'fill'; keys: readonly IntervalKey[] }
-  | { type: 'settle'; ticket: number }
-  | { type: 'close' };
-
-/** The slots of the shared answer: the last settle ticket done, and 1 once the thread failed. */
-export const settleSlot = { ticket: 0, failed: 1 } as const;
-
 /** How long a read waits for the thread, at most: past it, the read fails rather than hang. */
 const settleWaitMsMax = 10_000;
 /** How long a close waits for the thread to end before it stops it. */
@@ -59,23 +44,6 @@ export function encodeBatch({ tenantId, seq, events }: HeardBatch): string {
     json += eventJson(event);
   }
   return `${tenantId}\t${seq}\t${json}]`;
-}
-
-/** The batches of lines of encodeBatch, one a line, with their events' JSON still to parse. */
-export function decodeBatches(
-  text: string,
-): { tenantId: string; seq: number; eventsJson: string }[] {
-  const batches = [];
-  for (const line of text.split('\n')) {
-    const tenantEnd = line.indexOf('\t');
-    const seqEnd = line.indexOf('\t', tenantEnd + 1);
-    batches.push({
-      tenantId: line.slice(0, tenantEnd),
-      seq: Number(line.slice(tenantEnd + 1, seqEnd)),
-      eventsJson: line.slice(seqEnd + 1),
-    });
-  }
-  return batches;
 }
 
 /** The records thread, as the server's thread sees it. */

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { Event, EventOf, QueueId, TenantId } from '@lineup/protocol';
 import { EventCursors } from './event-cursors.ts';
-import { ContactOutcome } from './record-schemas.ts';
 import {
+  ContactOutcome,
   intervalStartOf,
   recordStatements,
   zeroCounters,
