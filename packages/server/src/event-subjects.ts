@@ -22,16 +22,17 @@ export function queueIdOf(event: Event): QueueId | null {
 /**
  * The agents an event concerns: the one it names, both ends of a transfer
  * (the agent a contact left and the one it was sent to), and the agent a
- * contact waits for alone.
+ * contact waits for alone. Added to `into` when given (a list a caller
+ * reuses), else to a new list.
  */
-export function agentIdsOf(event: Event): AgentId[] {
-  const ids: AgentId[] = [];
-  if ('agentId' in event && typeof event.agentId === 'string') ids.push(event.agentId);
+export function agentIdsOf(event: Event, into: AgentId[] = []): AgentId[] {
+  if ('agentId' in event && typeof event.agentId === 'string') into.push(event.agentId);
   if (event.type === 'contactTransferred') {
-    if (event.fromAgentId !== null) ids.push(event.fromAgentId);
+    if (event.fromAgentId !== null) into.push(event.fromAgentId);
     if (event.toAgentId !== null && event.toAgentId !== event.fromAgentId)
-      ids.push(event.toAgentId);
+      into.push(event.toAgentId);
   }
-  if (event.type === 'contactQueued' && event.stickyAgentId !== null) ids.push(event.stickyAgentId);
-  return ids;
+  if (event.type === 'contactQueued' && event.stickyAgentId !== null)
+    into.push(event.stickyAgentId);
+  return into;
 }
