@@ -25,8 +25,12 @@ export type RecordsThreadRequest =
   | { type: 'settle'; ticket: number }
   | { type: 'close' };
 
-/** The slots of the shared answer: the last settle ticket done, and 1 once the thread failed. */
-export const settleSlot = { ticket: 0, failed: 1 } as const;
+/**
+ * The shared slots: the last settle ticket done, 1 once the thread failed,
+ * and 1 once the server's thread asked it to close without writing what it
+ * still holds.
+ */
+export const settleSlot = { ticket: 0, failed: 1, isDropping: 2 } as const;
 
 /** The batches of lines of encodeBatch, one a line, with their events' JSON still to parse. */
 export function decodeBatches(

@@ -1,6 +1,5 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
-import { yieldToOtherThreads } from './source-worker.ts';
 import type { Event, TenantId } from '@lineup/protocol';
 import { RecordsWriter, type HeardBatch } from './records-writer.ts';
 import {
@@ -21,7 +20,6 @@ import {
 
 if (parentPort === null) throw new Error('records-thread-worker runs as a worker thread');
 const port = parentPort;
-yieldToOtherThreads();
 const setup = workerData as RecordsThreadSetup;
 const settled = new Int32Array(setup.settled);
 const db = new Database(setup.path, { timeout: setup.busyTimeoutMs });
@@ -34,6 +32,8 @@ function handle(request: RecordsThreadRequest): void {
       writer.seed(request.tenantId, request.thresholds);
       return;
     case 'write':
+      // Closing: what it holds is after the cursors it saved, and the next start reads it again.
+      if (Atomics.load(settled, settleSlot.isDropping) === 1) return;
       writer.write(
         decodeBatches(request.text).map(({ tenantId, seq, eventsJson }): HeardBatch => ({
           tenantId: tenantId as TenantId,

@@ -81,7 +81,7 @@ export class RecordsThread {
     setup: Omit<RecordsThreadSetup, 'settled'>,
     onFailed: (error: Error) => void,
   ): RecordsThread | Error {
-    const settled = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
+    const settled = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
     const worker = startSourceWorker('records-thread-worker.ts', { ...setup, settled });
     if (worker instanceof Error) return worker;
     // The thread never holds the process open: what it has not written is read again from the
@@ -162,10 +162,16 @@ export class RecordsThread {
     await this.#exited;
   }
 
-  /** Ends the thread once it has done everything handed to it. */
-  close(): Promise<void> {
+  /**
+   * Ends the thread: once it has written everything handed to it, or, when
+   * `isDropping` (the records follow a journal, which the next start reads
+   * again after their cursors), as soon as it is done with the write under
+   * way: a start that caught up with many entries leaves it much to write.
+   */
+  close(options: { isDropping: boolean } = { isDropping: false }): Promise<void> {
     this.#closed ??= (async () => {
       const worker = this.#worker;
+      if (options.isDropping) Atomics.store(this.#settled, settleSlot.isDropping, 1);
       const timer = setTimeout(() => void worker.terminate(), closeWaitMsMax);
       if (this.#failure === null)
         worker.postMessage({ type: 'close' } satisfies RecordsThreadRequest);

@@ -158,11 +158,16 @@ export class Records {
   track(tenantId: TenantId): void {
     if (this.#unsubscribes.has(tenantId) || !this.#host.hasTenant(tenantId)) return;
     this.#writer.seed(tenantId, this.#thresholdsOf(tenantId));
+    // A tenant the records have not followed before is followed from now on, and its cursor is
+    // saved at once: batches handed over and not written (a stop) are then read again.
+    const saved = this.#cursors.get('records', tenantId);
+    const afterSeq = saved ?? this.#host.lastSeq(tenantId) ?? 0;
+    if (saved === null) this.#cursors.save('records', tenantId, afterSeq);
     const following = followTenant({
       host: this.#host,
       ...(this.#journal === undefined ? {} : { journal: this.#journal }),
       tenantId,
-      afterSeq: this.#cursors.get('records', tenantId) ?? this.#host.lastSeq(tenantId) ?? 0,
+      afterSeq,
       take: (events, seq) => {
         this.#hear(tenantId, events, seq);
       },
@@ -181,7 +186,11 @@ export class Records {
     for (const tenantId of this.#host.tenantIds()) this.track(tenantId);
   }
 
-  /** Stops recording: writes what it heard, ends the subscriptions, the boundary timer and the thread. */
+  /**
+   * Stops recording: hands over what it heard, ends the subscriptions, the
+   * boundary timer and the thread. Over a journal, the thread leaves what it
+   * has not written to the next start, which reads it again after the cursors.
+   */
   async close(): Promise<void> {
     this.#writePending();
     this.#isClosed = true;
@@ -189,7 +198,8 @@ export class Records {
     this.#unsubscribes.clear();
     this.#cancelTimer?.();
     this.#cancelTimer = null;
-    if (this.#writer instanceof RecordsThread) await this.#writer.close();
+    if (this.#writer instanceof RecordsThread)
+      await this.#writer.close({ isDropping: this.#journal !== undefined });
   }
 
   /** A page of a customer's contacts, newest first, after the cursor given. */

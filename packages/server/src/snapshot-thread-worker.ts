@@ -1,5 +1,4 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { yieldToOtherThreads } from './source-worker.ts';
 import { openSqliteJournalReader } from '@lineup/journal';
 import type { TenantId } from '@lineup/protocol';
 import { catchUp, recoverEngine, type Recovered } from './engine-recovery.ts';
@@ -16,7 +15,6 @@ import type { SnapshotThreadReply, SnapshotThreadSetup } from './snapshot-thread
 
 if (parentPort === null) throw new Error('snapshot-thread-worker runs as a worker thread');
 const port = parentPort;
-yieldToOtherThreads();
 const setup = workerData as SnapshotThreadSetup;
 const reader = openSqliteJournalReader(setup.dataDir);
 

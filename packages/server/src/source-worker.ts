@@ -1,5 +1,4 @@
-import { readFileSync, readlinkSync } from 'node:fs';
-import { constants, setPriority } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -34,31 +33,35 @@ function workerModules(fileName: string): { tsxApi: string; module: string } | E
   }
 }
 
-/** Starts a worker running `fileName` (a module of packages/server/src), or says why it cannot. */
+/**
+ * The first lines of a background thread: it puts itself at the lowest CPU
+ * priority before anything else (loading its code included), so that on a
+ * busy machine, and while the server starts, the server's thread and the
+ * journal's commit thread run first and it takes the time left over. Linux
+ * gives each thread a nice value of its own, set through its thread id;
+ * elsewhere the thread keeps the process's priority.
+ */
+const lowestPrioritySource = `
+try {
+  const threadId = Number((await import('node:fs')).readlinkSync('/proc/thread-self').split('/').pop());
+  const os = await import('node:os');
+  if (Number.isInteger(threadId) && threadId > 0) os.setPriority(threadId, os.constants.priority.PRIORITY_LOW);
+} catch {
+  // No per-thread priority on this system.
+}`;
+
+/**
+ * Starts a background worker running `fileName` (a module of
+ * packages/server/src) at the lowest CPU priority, or says why it cannot.
+ */
 export function startSourceWorker(fileName: string, workerData: unknown): Worker | Error {
   const modules = workerModules(fileName);
   if (modules instanceof Error) return modules;
   const source = [
+    lowestPrioritySource,
     `const { register } = await import(${JSON.stringify(modules.tsxApi)});`,
     'register();',
     `await import(${JSON.stringify(modules.module)});`,
   ].join('\n');
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(source)}`), { workerData });
-}
-
-/**
- * Puts the calling thread at the lowest CPU priority, so that on a busy
- * machine the server's thread and the journal's commit thread run first and
- * a background thread takes the time left over. Linux gives each thread a
- * nice value of its own, set through its thread id; elsewhere the thread
- * keeps the process's priority.
- */
-export function yieldToOtherThreads(): void {
-  try {
-    const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(threadId) && threadId > 0)
-      setPriority(threadId, constants.priority.PRIORITY_LOW);
-  } catch {
-    // No per-thread priority on this system.
-  }
 }
