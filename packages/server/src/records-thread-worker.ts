@@ -26,21 +26,36 @@ const db = new Database(setup.path, { timeout: setup.busyTimeoutMs });
 db.pragma('synchronous = NORMAL');
 const writer = new RecordsWriter(db);
 
+/** Journal entries written in one transaction at most: a close waits for one such at most. */
+const entriesPerWriteMax = 500;
+
+/**
+ * Writes the batches handed over, entriesPerWriteMax at a time; a close
+ * that drops what waits stops between two (what it drops is after the
+ * cursors saved, and the next start reads it again).
+ */
+function write(lines: ReturnType<typeof decodeBatches>): void {
+  for (let start = 0; start < lines.length; start += entriesPerWriteMax) {
+    if (Atomics.load(settled, settleSlot.isDropping) === 1) return;
+    writer.write(
+      lines
+        .slice(start, start + entriesPerWriteMax)
+        .map(({ tenantId, seq, eventsJson }): HeardBatch => ({
+          tenantId: tenantId as TenantId,
+          seq,
+          events: JSON.parse(eventsJson) as Event[],
+        })),
+    );
+  }
+}
+
 function handle(request: RecordsThreadRequest): void {
   switch (request.type) {
     case 'seed':
       writer.seed(request.tenantId, request.thresholds);
       return;
     case 'write':
-      // Closing: what it holds is after the cursors it saved, and the next start reads it again.
-      if (Atomics.load(settled, settleSlot.isDropping) === 1) return;
-      writer.write(
-        decodeBatches(request.text).map(({ tenantId, seq, eventsJson }): HeardBatch => ({
-          tenantId: tenantId as TenantId,
-          seq,
-          events: JSON.parse(eventsJson) as Event[],
-        })),
-      );
+      write(decodeBatches(request.text));
       return;
     case 'fill':
       writer.fill(request.keys);
