@@ -119,7 +119,7 @@ export class RecordsThread {
     this.#pending = this.#pending === '' ? line : `${this.#pending}\n${line}`;
   }
 
-  /** Hands the thread the batches added since the last hand-over, to write in one transaction. */
+  /** Hands the thread the batches added since the last hand-over, to write. */
   flush(): void {
     if (this.#pending === '') return;
     this.#post({ type: 'write', text: this.#pending });
