@@ -15,8 +15,10 @@ import type { SnapshotSchedule } from './snapshot-schedule.ts';
  * state: a journal's events folded through evolve give the live state
  * (docs/routing.md, determinism).
  *
- * The worker runs the engine's TypeScript sources (source-worker.ts). When the thread cannot start or fails, the host takes its
- * snapshots back on its own thread (EngineHost.takeSnapshotsBack).
+ * The worker runs the engine's TypeScript sources, at the lowest CPU
+ * priority (source-worker.ts). When the thread cannot start or fails, the
+ * host takes its snapshots back on its own thread
+ * (EngineHost.takeSnapshotsBack).
  */
 
 /** What the worker is given, with the host's snapshot schedule. */
