@@ -34,7 +34,10 @@ const entriesPerWriteMax = 500;
  * that drops what waits stops between two (what it drops is after the
  * cursors saved, and the next start reads it again).
  */
-function write(lines: ReturnType<typeof decodeBatches>): void {
+function write(text: string): void {
+  // Closing: what waits is dropped before it is even parsed.
+  if (Atomics.load(settled, settleSlot.isDropping) === 1) return;
+  const lines = decodeBatches(text);
   for (let start = 0; start < lines.length; start += entriesPerWriteMax) {
     if (Atomics.load(settled, settleSlot.isDropping) === 1) return;
     writer.write(
@@ -55,7 +58,7 @@ function handle(request: RecordsThreadRequest): void {
       writer.seed(request.tenantId, request.thresholds);
       return;
     case 'write':
-      write(decodeBatches(request.text));
+      write(request.text);
       return;
     case 'fill':
       writer.fill(request.keys);
