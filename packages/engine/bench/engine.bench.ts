@@ -45,6 +45,7 @@ import {
 import { execFileSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { Engine } from '../src/index.ts';
+import { FloorCentre } from './floor.ts';
 
 const queueCount = 1_000;
 const agentCount = 10_000;
@@ -91,6 +92,8 @@ class Centre {
   readonly engine = new Engine({ seed: 7 });
   readonly queueIds: QueueId[] = [];
   readonly agentIds: AgentId[] = [];
+  /** For each agent, the indexes of the queues it serves: the floor's centre is built the same. */
+  readonly memberships: number[][] = [];
   /** The contact each busy agent holds. */
   readonly held = new Map<AgentId, ContactId>();
   private clockMs = startMs;
@@ -129,6 +132,7 @@ class Centre {
       const queues = new Set([a % queueCount]);
       const wanted = 1 + Math.floor(this.random() * membershipsPerAgentMax);
       while (queues.size < wanted) queues.add(Math.floor(this.random() * queueCount));
+      this.memberships.push([...queues]);
       const memberships = [...queues].map((q) => ({
         queueId: this.queueIds[q] as QueueId,
         priority: 1 + Math.floor(this.random() * 3),
@@ -268,6 +272,51 @@ function runCycles(centre: Centre, cyclesLimit: number, msLimit: number): Run {
   return run;
 }
 
+/** Cycles of one window of the engine, and of its floor, in the alternation of `measure`. */
+const engineWindowCycles = 1_024;
+const floorWindowCycles = 4_096;
+
+/** The floor's cycles and the time they took (floor.ts). */
+interface FloorRun {
+  cycles: number;
+  elapsedMs: number;
+}
+
+/**
+ * Times the engine and its floor in alternating windows, each of a few tens
+ * of milliseconds, until `cyclesLimit` engine cycles or `msLimit`: both then
+ * ran on the machine as it was at nearly the same moments, and the ratio of
+ * their rates tells the engine's cost apart from the machine's speed.
+ */
+function measure(
+  centre: Centre,
+  floor: FloorCentre,
+  cyclesLimit: number,
+  msLimit: number,
+): { engine: Run; floor: FloorRun } {
+  const engine: Run = { cycles: 0, elapsedMs: 0, decisions: 0, decisionNs: 0, events: 0, cpuMs: 0 };
+  const floorRun: FloorRun = { cycles: 0, elapsedMs: 0 };
+  const startNs = nowNs();
+  while (engine.cycles < cyclesLimit && elapsedMs(startNs) < msLimit) {
+    const window = runCycles(
+      centre,
+      Math.min(engineWindowCycles, cyclesLimit - engine.cycles),
+      msLimit,
+    );
+    engine.cycles += window.cycles;
+    engine.elapsedMs += window.elapsedMs;
+    engine.decisions += window.decisions;
+    engine.decisionNs += window.decisionNs;
+    engine.events += window.events;
+    engine.cpuMs += window.cpuMs;
+    const floorStartNs = nowNs();
+    floor.run(floorWindowCycles);
+    floorRun.elapsedMs += elapsedMs(floorStartNs);
+    floorRun.cycles += floorWindowCycles;
+  }
+  return { engine, floor: floorRun };
+}
+
 const collectGarbage = (): void => {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc !== undefined) {
@@ -292,6 +341,14 @@ interface SizeResult {
   cpuCyclesPerSecond: number;
   decisions: number;
   nsPerDecision: number;
+  /** Cycles per second of the floor (floor.ts), timed in turns with the engine's. */
+  floorCyclesPerSecond: number;
+  /**
+   * cyclesPerSecond ÷ floorCyclesPerSecond: the engine's rate as a share of
+   * the barest cycle's on the same machine at the same moments. It moves
+   * with the code far more than with the machine's speed.
+   */
+  shareOfFloor: number;
   /** Events per cycle, queue-status announcements included. */
   eventsPerCycle: number;
   waitingAfter: number;
@@ -326,19 +383,31 @@ function benchmark(): Bench {
       bytesPerWaitingContact = Math.round((heapAfter - heapBefore) / size);
     }
     progress(`engine bench: ${size} waiting — set up in ${setupMs.toFixed(0)} ms; warming up`);
+    const floor = new FloorCentre(
+      { memberships: centre.memberships, queueCount },
+      startMs,
+      stepMs,
+      generator(20_250_106),
+    );
+    floor.fill(size);
     runCycles(centre, warmUpCyclesMax, warmUpMsMax);
-    progress(`engine bench: ${size} waiting — measuring`);
-    const run = runCycles(centre, cyclesMax, measureMsMax);
+    floor.run(warmUpCyclesMax);
+    progress(`engine bench: ${size} waiting — measuring, in turns with the floor`);
+    const { engine: run, floor: floorRun } = measure(centre, floor, cyclesMax, measureMsMax);
+    const cyclesPerSecond = run.cycles / (run.elapsedMs / 1000);
+    const floorCyclesPerSecond = floorRun.cycles / (floorRun.elapsedMs / 1000);
     results.push({
       waiting: size,
       setupMs: Math.round(setupMs),
       nsPerEnqueue: Math.round((fillMs * 1e6) / size),
       cycles: run.cycles,
       elapsedMs: Math.round(run.elapsedMs),
-      cyclesPerSecond: Math.round(run.cycles / (run.elapsedMs / 1000)),
+      cyclesPerSecond: Math.round(cyclesPerSecond),
       cpuCyclesPerSecond: Math.round(run.cycles / (run.cpuMs / 1000)),
       decisions: run.decisions,
       nsPerDecision: Math.round(run.decisionNs / Math.max(1, run.decisions)),
+      floorCyclesPerSecond: Math.round(floorCyclesPerSecond),
+      shareOfFloor: Number((cyclesPerSecond / floorCyclesPerSecond).toFixed(3)),
       eventsPerCycle: Number((run.events / Math.max(1, run.cycles)).toFixed(2)),
       waitingAfter: centre.waiting(),
     });
@@ -365,7 +434,12 @@ function benchmark(): Bench {
 
 const byWaiting = (
   results: readonly SizeResult[],
-  field: 'cyclesPerSecond' | 'cpuCyclesPerSecond' | 'nsPerDecision',
+  field:
+    | 'cyclesPerSecond'
+    | 'cpuCyclesPerSecond'
+    | 'nsPerDecision'
+    | 'floorCyclesPerSecond'
+    | 'shareOfFloor',
 ) => Object.fromEntries(results.map((result) => [String(result.waiting), result[field]]));
 
 /** The fixed loop of calibrationMs, as a script: it prints its own time in ms. */
@@ -423,6 +497,8 @@ if (isJson) {
       cyclesPerSecond: byWaiting(bench.sizes, 'cyclesPerSecond'),
       cpuCyclesPerSecond: byWaiting(bench.sizes, 'cpuCyclesPerSecond'),
       nsPerDecision: byWaiting(bench.sizes, 'nsPerDecision'),
+      floorCyclesPerSecond: byWaiting(bench.sizes, 'floorCyclesPerSecond'),
+      shareOfFloor: byWaiting(bench.sizes, 'shareOfFloor'),
       decisionGrowth: growth,
       bytesPerWaitingContact: bench.bytesPerWaitingContact,
       snapshotMs: bench.snapshotMs,
@@ -438,12 +514,14 @@ if (isJson) {
   const lines = [
     `Engine: ${agentCount} agents, ${queueCount} queues, 1–${membershipsPerAgentMax} queues per agent, voice`,
     '',
-    'waiting    cycles/s  (per CPU s)  ns/decision  ns/enqueue  events/cycle   cycles  waiting after',
+    'waiting    cycles/s  (per CPU s)  floor c/s  share  ns/decision  ns/enqueue  events/cycle   cycles  waiting after',
     ...bench.sizes.map((result) =>
       [
         String(result.waiting).padEnd(7),
         String(result.cyclesPerSecond).padStart(10),
         `(${result.cpuCyclesPerSecond})`.padStart(12),
+        String(result.floorCyclesPerSecond).padStart(10),
+        result.shareOfFloor.toFixed(3).padStart(6),
         String(result.nsPerDecision).padStart(12),
         String(result.nsPerEnqueue).padStart(11),
         String(result.eventsPerCycle).padStart(13),
