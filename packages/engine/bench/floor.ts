@@ -170,6 +170,18 @@ export class FloorCentre {
     return events;
   }
 
+  /** Contacts waiting in every line. */
+  waiting(): number {
+    let total = 0;
+    for (const queue of this.queues) total += queue.line.length;
+    return total;
+  }
+
+  /** Agents holding a contact. */
+  busy(): number {
+    return this.agents.filter((agent) => agent.held !== null).length;
+  }
+
   private randomQueue(): FloorQueue {
     return this.queues[Math.floor(this.random() * this.queues.length)] as FloorQueue;
   }
