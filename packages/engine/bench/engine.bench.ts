@@ -46,6 +46,7 @@ import { execFileSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { Engine } from '../src/index.ts';
 import { FloorCentre } from './floor.ts';
+import { seededRandom } from './seeded.ts';
 
 const queueCount = 1_000;
 const agentCount = 10_000;
@@ -70,17 +71,6 @@ const progress = (message: string): void => {
   process.stderr.write(`${message}\n`);
 };
 
-/** A seeded xorshift32 generator: every run builds the same centre and the same traffic. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4_294_967_296;
-  };
-}
-
 const nowNs = (): bigint => process.hrtime.bigint();
 const elapsedMs = (fromNs: bigint): number => Number(nowNs() - fromNs) / 1e6;
 
@@ -99,7 +89,7 @@ class Centre {
   private clockMs = startMs;
   private contactNumber = 0;
   private nextAgentIndex = 0;
-  private readonly random = generator(20_250_106);
+  private readonly random = seededRandom(20_250_106);
 
   /** Runs a command at the next virtual time; a refusal is a bug in the bench or the engine. */
   run(command: Command): Event[] {
@@ -237,22 +227,31 @@ interface Run {
   cpuMs: number;
 }
 
+const newRun = (): Run => ({
+  cycles: 0,
+  elapsedMs: 0,
+  decisions: 0,
+  decisionNs: 0,
+  events: 0,
+  cpuMs: 0,
+});
+
 /**
- * Runs routing cycles until `cyclesLimit` or `msLimit`. A decision is timed
- * as the whole execute() of a completeContact that produced an offer: it
+ * Runs routing cycles until `cyclesLimit` or `msLimit`, adding them to
+ * `run` (a new one unless given). A decision is timed as the whole
+ * execute() of a completeContact that produced an offer: it
  * includes validating the command, applying contactCompleted, picking the
  * best contact over the agent's queues (R3), applying offerCreated and the
  * queue-status announcements — everything the engine does to decide, and
  * nothing the bench does. hrtime's own cost (tens of ns) is included too.
  */
-function runCycles(centre: Centre, cyclesLimit: number, msLimit: number): Run {
-  const run: Run = { cycles: 0, elapsedMs: 0, decisions: 0, decisionNs: 0, events: 0, cpuMs: 0 };
+function runCycles(centre: Centre, cyclesLimit: number, msLimit: number, run: Run = newRun()): Run {
   const eventsBefore = centre.engine.eventCount();
   const cpuBefore = process.cpuUsage();
   const startNs = nowNs();
-  while (run.cycles < cyclesLimit) {
+  for (let cycles = 0; cycles < cyclesLimit; cycles++) {
     // Reading the clock every 256 cycles keeps its cost out of the count.
-    if ((run.cycles & 255) === 0 && elapsedMs(startNs) >= msLimit) break;
+    if ((cycles & 255) === 0 && elapsedMs(startNs) >= msLimit) break;
     centre.enqueue(centre.randomQueue());
     const command = centre.completion(centre.nextBusyAgent());
     const decisionStartNs = nowNs();
@@ -265,10 +264,10 @@ function runCycles(centre: Centre, cyclesLimit: number, msLimit: number): Run {
     centre.acceptOffers(events);
     run.cycles += 1;
   }
-  run.elapsedMs = elapsedMs(startNs);
+  run.elapsedMs += elapsedMs(startNs);
   const cpu = process.cpuUsage(cpuBefore);
-  run.cpuMs = (cpu.user + cpu.system) / 1000;
-  run.events = centre.engine.eventCount() - eventsBefore;
+  run.cpuMs += (cpu.user + cpu.system) / 1000;
+  run.events += centre.engine.eventCount() - eventsBefore;
   return run;
 }
 
@@ -294,21 +293,11 @@ function measure(
   cyclesLimit: number,
   msLimit: number,
 ): { engine: Run; floor: FloorRun } {
-  const engine: Run = { cycles: 0, elapsedMs: 0, decisions: 0, decisionNs: 0, events: 0, cpuMs: 0 };
+  const engine = newRun();
   const floorRun: FloorRun = { cycles: 0, elapsedMs: 0 };
   const startNs = nowNs();
   while (engine.cycles < cyclesLimit && elapsedMs(startNs) < msLimit) {
-    const window = runCycles(
-      centre,
-      Math.min(engineWindowCycles, cyclesLimit - engine.cycles),
-      msLimit,
-    );
-    engine.cycles += window.cycles;
-    engine.elapsedMs += window.elapsedMs;
-    engine.decisions += window.decisions;
-    engine.decisionNs += window.decisionNs;
-    engine.events += window.events;
-    engine.cpuMs += window.cpuMs;
+    runCycles(centre, Math.min(engineWindowCycles, cyclesLimit - engine.cycles), msLimit, engine);
     const floorStartNs = nowNs();
     floor.run(floorWindowCycles);
     floorRun.elapsedMs += elapsedMs(floorStartNs);
@@ -387,7 +376,7 @@ function benchmark(): Bench {
       { memberships: centre.memberships, queueCount },
       startMs,
       stepMs,
-      generator(20_250_106),
+      seededRandom(20_250_106),
     );
     floor.fill(size);
     runCycles(centre, warmUpCyclesMax, warmUpMsMax);

@@ -6,6 +6,7 @@
  * Run: npx tsx packages/engine/bench/ordered-set.bench.ts [--json]
  */
 import { OrderedSet } from '../src/ordered-set.ts';
+import { seededRandom } from './seeded.ts';
 
 interface Entry {
   key: number;
@@ -19,17 +20,6 @@ const sizes = [1_000, 100_000, 500_000];
 const batchFraction = 0.1;
 /** Timed operations per measurement, so that timer resolution does not matter. */
 const operationsPerMeasurement = 1_000_000;
-
-/** A seeded xorshift generator: every run measures the same sequence. */
-function generator(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Keys in a range much smaller than the item count, so ties are broken by id as in a real queue. */
 function entries(count: number, firstId: number, random: () => number): Entry[] {
@@ -61,7 +51,7 @@ interface Result {
 }
 
 function benchmark(size: number): Result {
-  const random = generator(size);
+  const random = seededRandom(size);
   const set = new OrderedSet(compareEntries);
   for (const entry of entries(size, 0, random)) set.insert(entry);
   const batchSize = Math.ceil(size * batchFraction);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FloorCentre } from '../bench/floor.ts';
+import { seededRandom } from '../bench/seeded.ts';
 
 /*
  * The engine bench's floor (bench/floor.ts) is only worth its ratio if it
@@ -8,20 +9,9 @@ import { FloorCentre } from '../bench/floor.ts';
  * Its speed is the bench's to measure, never asserted here.
  */
 
-/** A seeded generator, as the bench's: the same draws every run. */
-function generator(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4_294_967_296;
-  };
-}
-
 /** 200 agents over 20 queues, each agent in 1–3 of them, agent i always in queue i mod 20. */
 function centre(): FloorCentre {
-  const random = generator(42);
+  const random = seededRandom(42);
   const memberships = Array.from({ length: 200 }, (_, a) => {
     const queues = new Set([a % 20]);
     const wanted = 1 + Math.floor(random() * 3);
