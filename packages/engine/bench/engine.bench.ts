@@ -6,7 +6,7 @@
  * no faster than log n in waiting contacts (from 1,000 to 100,000 waiting,
  * log n grows by 5/3, so nsPerDecision should grow by well under 2×).
  *
- * Setup, per size n of waiting contacts (a fresh engine each):
+ * Setup, per size n of waiting contacts (an engine each):
  * - 1,000 voice queues of equal priority (so that an agent looks at every
  *   queue it serves: the worst case of R3), wrap-up 0, room for every contact.
  * - 10,000 agents, each serving 1–10 queues at priority 1–3, drawn from a
@@ -22,6 +22,14 @@
  * The number waiting stays near n: one joins and one leaves per cycle. When
  * an agent's queues happen to be empty it stays free, and the next contact
  * joining one of its queues is offered to it at enqueue and accepted there.
+ *
+ * Measuring: every size is built and warmed up first, each next to its
+ * floor (floor.ts, the same cycle written as barely as JavaScript allows);
+ * then windows of a few tens of milliseconds of each size's engine and
+ * floor take turns. Every figure was thus timed on the machine as it was at
+ * the same moments, whose speed here swings several times over from one
+ * minute to the next: `shareOfFloor` (engine ÷ floor) moves with the code,
+ * and the sizes' decision costs can be compared with one another.
  *
  * A virtual clock moves a few ms forward per command, never backwards.
  * Loops are bounded by count and by wall time.
@@ -60,7 +68,7 @@ const startMs = 1_736_150_400_000;
 /** Cycles run before measuring, so that V8 has optimised the hot paths. */
 const warmUpCyclesMax = 30_000;
 const warmUpMsMax = 1_000;
-/** Cycles measured per size, at most, and wall time spent measuring, at most. */
+/** Cycles measured per size, at most, and wall time spent measuring, at most, per size. */
 const cyclesMax = 1_000_000;
 const measureMsMax = 3_000;
 
@@ -281,29 +289,42 @@ interface FloorRun {
   elapsedMs: number;
 }
 
+/** One size of the bench: its centre, the floor built the same, and what was measured of both. */
+interface Subject {
+  size: number;
+  centre: Centre;
+  floor: FloorCentre;
+  setupMs: number;
+  fillMs: number;
+  engine: Run;
+  floorRun: FloorRun;
+}
+
 /**
- * Times the engine and its floor in alternating windows, each of a few tens
- * of milliseconds, until `cyclesLimit` engine cycles or `msLimit`: both then
- * ran on the machine as it was at nearly the same moments, and the ratio of
- * their rates tells the engine's cost apart from the machine's speed.
+ * Times every size's engine and floor in turns, a window of each in every
+ * round, until each engine ran `cyclesLimit` cycles or `msLimit` per size
+ * has passed. Every size and its floor then ran on the machine as it was at
+ * nearly the same moments: the ratio of engine to floor tells the engine's
+ * cost apart from the machine's speed, and the sizes' costs can be compared
+ * with each other (a size timed a minute after another met another machine).
  */
-function measure(
-  centre: Centre,
-  floor: FloorCentre,
-  cyclesLimit: number,
-  msLimit: number,
-): { engine: Run; floor: FloorRun } {
-  const engine = newRun();
-  const floorRun: FloorRun = { cycles: 0, elapsedMs: 0 };
+function measureInTurns(subjects: readonly Subject[], cyclesLimit: number, msLimit: number): void {
   const startNs = nowNs();
-  while (engine.cycles < cyclesLimit && elapsedMs(startNs) < msLimit) {
-    runCycles(centre, Math.min(engineWindowCycles, cyclesLimit - engine.cycles), msLimit, engine);
-    const floorStartNs = nowNs();
-    floor.run(floorWindowCycles);
-    floorRun.elapsedMs += elapsedMs(floorStartNs);
-    floorRun.cycles += floorWindowCycles;
+  const totalMs = msLimit * subjects.length;
+  let isRunning = true;
+  while (isRunning && elapsedMs(startNs) < totalMs) {
+    isRunning = false;
+    for (const subject of subjects) {
+      const missing = cyclesLimit - subject.engine.cycles;
+      if (missing <= 0) continue;
+      isRunning = true;
+      runCycles(subject.centre, Math.min(engineWindowCycles, missing), totalMs, subject.engine);
+      const floorStartNs = nowNs();
+      subject.floor.run(floorWindowCycles);
+      subject.floorRun.elapsedMs += elapsedMs(floorStartNs);
+      subject.floorRun.cycles += floorWindowCycles;
+    }
   }
-  return { engine, floor: floorRun };
 }
 
 const collectGarbage = (): void => {
@@ -352,9 +373,8 @@ interface Bench {
 }
 
 function benchmark(): Bench {
-  const results: SizeResult[] = [];
   let bytesPerWaitingContact: number | null = null;
-  let last: Centre | null = null;
+  const subjects: Subject[] = [];
   for (const size of sizes) {
     progress(`engine bench: ${size} waiting — building ${agentCount} agents, ${queueCount} queues`);
     const setupStartNs = nowNs();
@@ -381,11 +401,22 @@ function benchmark(): Bench {
     floor.fill(size);
     runCycles(centre, warmUpCyclesMax, warmUpMsMax);
     floor.run(warmUpCyclesMax);
-    progress(`engine bench: ${size} waiting — measuring, in turns with the floor`);
-    const { engine: run, floor: floorRun } = measure(centre, floor, cyclesMax, measureMsMax);
+    subjects.push({
+      size,
+      centre,
+      floor,
+      setupMs,
+      fillMs,
+      engine: newRun(),
+      floorRun: { cycles: 0, elapsedMs: 0 },
+    });
+  }
+  progress(`engine bench: measuring ${sizes.join(', ')} waiting in turns, each with its floor`);
+  measureInTurns(subjects, cyclesMax, measureMsMax);
+  const results = subjects.map(({ size, centre, setupMs, fillMs, engine: run, floorRun }) => {
     const cyclesPerSecond = run.cycles / (run.elapsedMs / 1000);
     const floorCyclesPerSecond = floorRun.cycles / (floorRun.elapsedMs / 1000);
-    results.push({
+    return {
       waiting: size,
       setupMs: Math.round(setupMs),
       nsPerEnqueue: Math.round((fillMs * 1e6) / size),
@@ -399,10 +430,10 @@ function benchmark(): Bench {
       shareOfFloor: Number((cyclesPerSecond / floorCyclesPerSecond).toFixed(3)),
       eventsPerCycle: Number((run.events / Math.max(1, run.cycles)).toFixed(2)),
       waitingAfter: centre.waiting(),
-    });
-    last = centre;
-  }
-  if (last === null) throw new Error('bench: no sizes');
+    };
+  });
+  const last = subjects[subjects.length - 1]?.centre;
+  if (last === undefined) throw new Error('bench: no sizes');
 
   // Recovery (DESIGN.md §4: < 2 s to serve again with 100,000 waiting).
   progress(`engine bench: snapshot and restore with ${last.waiting()} waiting`);
