@@ -267,7 +267,7 @@ export class Contact {
    * contacts live long), and a CPU profile put about a tenth of the routing
    * cycle on building it in the old generation (the share left with
    * --no-allocation-site-pretenuring). A class's objects start young; with it
-   * the engine bench's cycle ran 12–15 % faster against its floor. The fields
+   * the engine bench's cycle ran 11–17 % faster against its floor. The fields
    * are declared, not defined, so that the constructor's stores are the only ones.
    */
   constructor(fields: ContactFields) {
