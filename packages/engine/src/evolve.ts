@@ -19,6 +19,7 @@ import {
   deriveQueueShape,
   materializeAgent,
   materializeQueue,
+  syncSoleLine,
   markToAnnounce,
   newContact,
   noCooldowns,
@@ -314,6 +315,7 @@ function updateQueue(state: State, event: EventOf<'queueUpdated'>): void {
   queue.lines.clear();
   // Emptied in place: the members' QueueOfAgent entries hold this array.
   queue.lineList.length = 0;
+  syncSoleLine(queue);
   queue.freeAgents.clear();
   for (const contact of contacts) {
     // The bullseye level follows the new steps and the wait so far (R15).

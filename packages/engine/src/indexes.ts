@@ -9,6 +9,7 @@ import {
   isOfferable,
   lineFor,
   lineKeyOf,
+  setSoleLine,
   markToAnnounce,
   noTimers,
   personalLineFor,
@@ -347,14 +348,19 @@ export function orderQueues(state: State, agent: Agent): void {
   agent.queueOrder = agent.memberships
     .map((membership): QueueOfAgent => {
       const queue = queueOf(state, membership.queueId);
-      return {
+      const entry: QueueOfAgent = {
         membership,
         queue,
         agentPriority: membership.priority,
         queuePriority: queue.settings.priority,
         agingPointsPerMinute: queue.settings.agingPointsPerMinute,
         lineList: queue.lineList,
+        soleLine: null,
+        soleChannel: 'voice',
+        soleMinPriority: Number.NEGATIVE_INFINITY,
       };
+      setSoleLine(entry, queue.lineList);
+      return entry;
     })
     .sort(
       (a, b) =>

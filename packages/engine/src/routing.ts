@@ -71,26 +71,60 @@ function bestPersonalFor(agent: Agent): Contact | null {
   return best;
 }
 
+/** The best contact so far of bestQueuedFor, and its queue's aging rate. */
+interface Best {
+  contact: Contact | null;
+  rate: number;
+}
+
+/** Takes the head of one of the agent's lines into `best` if it may have it and it goes first. */
+function considerLine(
+  best: Best,
+  agent: Agent,
+  agentPriority: number,
+  rate: number,
+  nowMs: number,
+  line: OrderedSet<Contact>,
+  channel: Channel,
+  minPriority: number,
+): void {
+  if (line.size === 0 || minPriority > agentPriority || !hasRoomFor(agent, channel)) return;
+  const head = firstFor(line, agent);
+  if (
+    head !== undefined &&
+    (best.contact === null || crossOrder(head, rate, best.contact, best.rate, nowMs) < 0)
+  ) {
+    best.contact = head;
+    best.rate = rate;
+  }
+}
+
 /** The best contact of the agent's queues (R3, R15). */
 function bestQueuedFor(state: State, agent: Agent, nowMs: number): Contact | null {
   // An object rather than two lets: the narrowing of a let assigned in nested loops confuses lint.
-  const best: { contact: Contact | null; rate: number } = { contact: null, rate: 0 };
+  const best: Best = { contact: null, rate: 0 };
   const memberships = agent.queueOrder;
   for (let index = 0; index < memberships.length; index++) {
     const entry = memberships[index] as QueueOfAgent;
-    const { agentPriority, queuePriority, agingPointsPerMinute: rate, lineList } = entry;
+    const { agentPriority, queuePriority, agingPointsPerMinute: rate } = entry;
     // The loop reads the entry's copies rather than the queue: on a large centre most queues
     // are out of the CPU cache, and each object skipped saves a miss.
-    for (let lineIndex = 0; lineIndex < lineList.length; lineIndex++) {
-      const { channel, line, minPriority } = lineList[lineIndex] as LineEntry;
-      if (line.size === 0 || minPriority > agentPriority || !hasRoomFor(agent, channel)) continue;
-      const head = firstFor(line, agent);
-      if (
-        head !== undefined &&
-        (best.contact === null || crossOrder(head, rate, best.contact, best.rate, nowMs) < 0)
-      ) {
-        best.contact = head;
-        best.rate = rate;
+    if (entry.soleLine !== null) {
+      considerLine(
+        best,
+        agent,
+        agentPriority,
+        rate,
+        nowMs,
+        entry.soleLine,
+        entry.soleChannel,
+        entry.soleMinPriority,
+      );
+    } else {
+      const lineList = entry.lineList;
+      for (let lineIndex = 0; lineIndex < lineList.length; lineIndex++) {
+        const { channel, line, minPriority } = lineList[lineIndex] as LineEntry;
+        considerLine(best, agent, agentPriority, rate, nowMs, line, channel, minPriority);
       }
     }
     const next = memberships[index + 1];
