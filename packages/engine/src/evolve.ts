@@ -19,7 +19,6 @@ import {
   deriveQueueShape,
   materializeAgent,
   materializeQueue,
-  syncSoleLine,
   markToAnnounce,
   newContact,
   noCooldowns,
@@ -313,9 +312,9 @@ function updateQueue(state: State, event: EventOf<'queueUpdated'>): void {
   queue.hoursChangeAtMs = event.hoursChangeAtMs;
   deriveQueueShape(queue);
   queue.lines.clear();
-  // Emptied in place: the members' QueueOfAgent entries hold this array.
+  // Emptied in place: the members' QueueOfAgent entries hold this array (and their sole-line
+  // copies are rebuilt with them below, by orderQueues).
   queue.lineList.length = 0;
-  syncSoleLine(queue);
   queue.freeAgents.clear();
   for (const contact of contacts) {
     // The bullseye level follows the new steps and the wait so far (R15).
