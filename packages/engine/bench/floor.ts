@@ -5,11 +5,13 @@
  * barely as JavaScript allows. It keeps only what any router must: a map of
  * live contacts and one of offers, a line per queue as a binary heap in
  * serving order (VIP first, then priority, then arrival), the head of each
- * of an agent's queues read on every decision, two counters per queue and
- * agent, and the same eight event objects a cycle emits.
+ * of an agent's queues read on every decision, a stack per queue of the
+ * agents that went free with nothing to take (checked again when used), two
+ * counters per queue and agent, and the events of a cycle as objects (nine:
+ * it announces each queue's status without checking that it changed).
  *
  * It leaves out everything else the engine does: validating commands,
- * timers (the offer's time-out), the longest-wait and free-agent indexes,
+ * timers (the offer's time-out), the longest-wait index, free agents in strategy order,
  * positions and EWT, statistics by minute, queue priorities, channels,
  * capacity, bullseye levels, cool-downs, and checking that a status changed
  * before announcing it. No product could ship it; it exists to be timed.
