@@ -91,3 +91,11 @@ export {
   /** The thread that checkpoints a SQLite file in WAL mode (openSqliteFile starts it). */
   type Checkpointer,
 } from './sqlite-checkpointer.ts';
+export {
+  /** The nice value the journal's commit thread asks for. */
+  commitThreadNice,
+  /** The first lines of a worker thread's script that set its CPU priority. */
+  threadPrioritySource,
+  /** The nice value of each thread of this process (Linux). */
+  threadNiceValues,
+} from './thread-priority.ts';

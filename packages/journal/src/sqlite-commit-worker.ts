@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { CommitBatch } from './group-commit.ts';
+import { commitThreadNice, threadPrioritySource } from './thread-priority.ts';
 
 /*
  * The SQLite journal's commits, on a thread of their own (ADR 0007).
@@ -18,6 +19,12 @@ import type { CommitBatch } from './group-commit.ts';
  * Batches are written one at a time, in the order they were handed over, and
  * answered in that order. After a failed one the worker refuses every later
  * one, so that nothing after a gap reaches the file.
+ *
+ * The thread asks for a CPU priority above the server's own thread
+ * (thread-priority.ts) where the system allows it: on two busy cores, a
+ * woken commit thread that waited its turn behind the server's thread held
+ * every acknowledgement of its batch that long. It computes little; it
+ * waits for the disk.
  *
  * The worker is a short script run from a string (`eval`), not a module
  * file: the server runs from TypeScript sources through tsx, from the
@@ -61,7 +68,7 @@ type Reply =
  * size limit, and checkpoints left to the store's Checkpointer thread but
  * past walAutocheckpointPages (sqlite-checkpointer.ts).
  */
-const workerSource = `
+const workerSource = `${threadPrioritySource(commitThreadNice)}
 const { parentPort, workerData: setup } = require('node:worker_threads');
 const Database = require(setup.sqlitePath);
 const db = new Database(setup.path, { timeout: setup.busyTimeoutMs });

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { threadPrioritySource } from '@lineup/journal';
 
 /*
  * Worker threads that run one of this package's TypeScript modules (the
@@ -34,21 +36,12 @@ function workerModules(fileName: string): { tsxApi: string; module: string } | E
 }
 
 /**
- * The first lines of a background thread: it puts itself at the lowest CPU
- * priority before anything else (loading its code included), so that on a
- * busy machine, and while the server starts, the server's thread and the
- * journal's commit thread run first and it takes the time left over. Linux
- * gives each thread a nice value of its own, set through its thread id;
- * elsewhere the thread keeps the process's priority.
+ * A background thread puts itself at the lowest CPU priority before anything
+ * else (loading its code included), so that on a busy machine, and while the
+ * server starts, the server's thread and the journal's commit thread run
+ * first and it takes the time left over.
  */
-const lowestPrioritySource = `
-try {
-  const threadId = Number((await import('node:fs')).readlinkSync('/proc/thread-self').split('/').pop());
-  const os = await import('node:os');
-  if (Number.isInteger(threadId) && threadId > 0) os.setPriority(threadId, os.constants.priority.PRIORITY_LOW);
-} catch {
-  // No per-thread priority on this system.
-}`;
+const lowestPrioritySource = threadPrioritySource(os.constants.priority.PRIORITY_LOW);
 
 /**
  * Starts a background worker running `fileName` (a module of

@@ -1,7 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { threadNiceValues } from '@lineup/journal';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serveOnDisk } from './harness.ts';
 
@@ -18,28 +18,10 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
 
-/** The nice value of each thread of this process, by thread id (Linux). */
-function niceValues(): Map<number, number> {
-  const values = new Map<number, number>();
-  for (const threadId of readdirSync('/proc/self/task')) {
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/self/task/${threadId}/stat`, 'utf8');
-    } catch {
-      continue; // the thread ended while the list was read
-    }
-    // Fields after the command name (in parentheses, which may hold spaces) start at the 3rd;
-    // the nice value is the 19th.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    values.set(Number(threadId), Number(fields[19 - 3]));
-  }
-  return values;
-}
-
 const lowest = constants.priority.PRIORITY_LOW;
 /** The ids of this process's threads at the lowest priority. */
 const lowestThreads = () =>
-  [...niceValues()].filter(([, nice]) => nice === lowest).map(([threadId]) => threadId);
+  [...threadNiceValues()].filter(([, nice]) => nice === lowest).map(([threadId]) => threadId);
 
 /** Waits (bounded) until `check` holds. */
 async function waitFor(check: () => boolean, what: string): Promise<void> {
@@ -62,7 +44,7 @@ describe.runIf(process.platform === 'linux')('background threads', () => {
     try {
       await waitFor(() => started().length >= 2, 'two threads at the lowest priority');
       // The server's own thread (its id is the process's) keeps the process's priority.
-      expect(niceValues().get(process.pid)).toBe(0);
+      expect(threadNiceValues().get(process.pid)).toBe(0);
       expect(running.app.records.thread).not.toBeNull();
     } finally {
       await running.close();
