@@ -474,6 +474,8 @@ function endContact(state: State, contact: Contact): void {
 /** Drops a detached contact from its queue and the state. */
 function forgetContact(state: State, contact: Contact): void {
   queueOf(state, contact.queueId).contactCount -= 1;
+  // Its entry in the queue's bySince goes stale (since-line.ts): it ended in whatever state.
+  contact.sinceLine = null;
   state.contacts.delete(contact.id);
   state.recentContact = null;
 }

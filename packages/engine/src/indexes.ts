@@ -150,8 +150,8 @@ export function detachContact(state: State, contact: Contact): void {
     contact.line = null;
   }
   if (contact.status === 'queued') {
+    // Its entry in bySince goes stale with its status or queue, and is dropped later.
     queue.waiting -= 1;
-    queue.bySince.delete(contact);
   } else if (contact.status === 'offered') {
     queue.offered -= 1;
   }
@@ -166,7 +166,7 @@ export function attachContact(state: State, contact: Contact): void {
   contact.vip = contact.customer.type === 'vip' ? 1 : 0;
   if (contact.status === 'queued') {
     queue.waiting += 1;
-    queue.bySince.insert(contact);
+    queue.bySince.add(contact, queue.waiting);
     if (contact.notBeforeMs === null) {
       let line: OrderedSet<Contact>;
       if (contact.stickyAgentId !== null) {

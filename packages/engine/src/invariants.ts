@@ -22,9 +22,12 @@ export function hasRoom(held: readonly Channel[], capacity: Capacity, channel: C
 
 /** Every broken invariant of a state, each message starting with its rule's tag ([R1], [R5], [R4], [lost]). */
 export function invariantProblems(state: Readonly<State>): string[] {
-  return [linesProblem(state), offersProblem(state), idleAgentProblem(state)].filter(
-    (problem): problem is string => problem !== null,
-  );
+  return [
+    linesProblem(state),
+    sinceProblem(state),
+    offersProblem(state),
+    idleAgentProblem(state),
+  ].filter((problem): problem is string => problem !== null);
 }
 
 /** R1: each live contact is in exactly one queue and at most one line, the right one. */
@@ -74,6 +77,28 @@ function linesProblem(state: Readonly<State>): string | null {
   }
   if ([...seen.keys()].some((contact) => state.contacts.get(contact.id) !== contact))
     return '[R1] a line holds a contact that is not live';
+  return null;
+}
+
+/** R1: each queue's longest-wait list holds its queued contacts, each once, by join time. */
+function sinceProblem(state: Readonly<State>): string | null {
+  const queued = new Map<Contact['queueId'], Set<Contact>>();
+  for (const contact of state.contacts.values()) {
+    if (contact.status !== 'queued') continue;
+    const set = queued.get(contact.queueId) ?? new Set<Contact>();
+    set.add(contact);
+    queued.set(contact.queueId, set);
+  }
+  for (const queue of state.queues.values()) {
+    const live = queue.bySince.live();
+    const expected = queued.get(queue.settings.id) ?? new Set<Contact>();
+    if (live.length !== expected.size || live.some((contact) => !expected.has(contact)))
+      return `[R1] queue ${queue.settings.id} lists ${live.length} contacts by join time, but ${expected.size} wait in it`;
+    if (
+      live.some((contact, i) => i > 0 && (live[i - 1] as Contact).joinedAtMs > contact.joinedAtMs)
+    )
+      return `[R1] queue ${queue.settings.id} lists its contacts out of join time`;
+  }
   return null;
 }
 

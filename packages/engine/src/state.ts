@@ -18,6 +18,7 @@ import type {
 } from '@lineup/protocol';
 import { liveChannels } from '@lineup/protocol';
 import { OrderedSet } from './ordered-set.ts';
+import { SinceLine } from './since-line.ts';
 import { empty } from './lists.ts';
 import type { Tally } from './stats.ts';
 
@@ -153,8 +154,8 @@ export interface Queue {
    * QueueOfAgent can hold it.
    */
   readonly lineList: LineEntry[];
-  /** Derived: waiting contacts by joinedAt: the longest wait is first. O(log n) insert and delete. */
-  bySince: OrderedSet<Contact>;
+  /** Derived: waiting contacts by joinedAt, for the longest wait (since-line.ts). */
+  bySince: SinceLine;
   /**
    * Derived: live contacts of the queue in any state. A count rather than a
    * set: a set's add and delete on every join and end cost more than the
@@ -282,6 +283,8 @@ export class Contact {
   declare lineKey: number;
   /** Derived: the line holding it, or null. */
   declare line: OrderedSet<Contact> | null;
+  /** Derived: the SinceLine whose live entry it has, or null (since-line.ts). */
+  declare sinceLine: SinceLine | null;
   /** Derived: its timers (never changed in place: replaced by a new list or noTimers). */
   declare timers: readonly TimerEntry[];
 
@@ -325,6 +328,7 @@ export class Contact {
     this.vip = fields.customer.type === 'vip' ? 1 : 0;
     this.lineKey = 0;
     this.line = null;
+    this.sinceLine = null;
     this.timers = noTimers;
   }
 }
@@ -401,11 +405,6 @@ export function lineOrder(a: Contact, b: Contact): number {
 /** The frozen line key of a contact in a queue with the given aging rate. */
 export function lineKeyOf(contact: Contact, agingPointsPerMinute: number): number {
   return contact.priority * 60_000 - agingPointsPerMinute * contact.placeAtMs;
-}
-
-/** Longest wait first. */
-function sinceOrder(a: Contact, b: Contact): number {
-  return a.joinedAtMs - b.joinedAtMs || compareStrings(a.id, b.id);
 }
 
 /** Best agent first (R4): higher priority in the queue, then the strategy's key, then id. */
@@ -500,7 +499,7 @@ export function materializeQueue(fields: QueueFields): Queue {
     lastStatusSignature: fields.lastStatusSignature,
     lines: new Map(),
     lineList: [],
-    bySince: new OrderedSet(sinceOrder),
+    bySince: new SinceLine(),
     contactCount: 0,
     waiting: 0,
     offered: 0,
@@ -616,7 +615,7 @@ export const noCooldowns: readonly Cooldown[] = [];
 export const noTimers: readonly TimerEntry[] = [];
 
 /** A contact's records without its derived parts: what a snapshot holds. */
-export type ContactFields = Omit<Contact, 'vip' | 'lineKey' | 'line' | 'timers'>;
+export type ContactFields = Omit<Contact, 'vip' | 'lineKey' | 'line' | 'sinceLine' | 'timers'>;
 
 /** A contact that just joined a queue, as contactQueued describes it. */
 export function newContact(

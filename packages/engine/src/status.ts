@@ -60,7 +60,7 @@ function fillEwtInput(queue: Queue, position: number, atMs: number, into: EwtInp
     todayHandled > 0
       ? (today[QueueCounter.handleMs] as number) / todayHandled
       : queue.settings.expectedHandleMs;
-  const head = queue.bySince.first();
+  const head = queue.bySince.oldest();
   const agents = queue.agents;
   into.position = position;
   into.agentsWorking = agents.ready + agents.busy + agents.wrapUp;
@@ -103,7 +103,7 @@ export function queueStatus(
     queueId: queue.settings.id,
     waiting: queue.waiting,
     offered: queue.offered,
-    longestWaitingSinceMs: queue.bySince.first()?.joinedAtMs ?? null,
+    longestWaitingSinceMs: queue.bySince.oldest()?.joinedAtMs ?? null,
     agents: { ...queue.agents },
     ewtMs,
     isOffline: queue.agents.serving === 0,
@@ -141,7 +141,7 @@ function isCountChanged(queue: Queue, last: readonly number[]): boolean {
   return (
     last[0] !== queue.waiting ||
     last[1] !== queue.offered ||
-    last[2] !== (queue.bySince.first()?.joinedAtMs ?? -1) ||
+    last[2] !== (queue.bySince.oldest()?.joinedAtMs ?? -1) ||
     last[3] !== agents.serving ||
     last[4] !== agents.ready ||
     last[5] !== agents.busy ||
