@@ -57,6 +57,7 @@ type Request = { type: 'commit'; id: number; batch: CommitBatch } | { type: 'clo
 
 /** The worker's answer to one request. */
 type Reply =
+  | { type: 'nice'; nice: number | null }
   | { type: 'committed'; id: number }
   | { type: 'failed'; id: number; message: string }
   | { type: 'closed' };
@@ -92,6 +93,14 @@ const write = db.transaction((batch) => {
   }
   for (const [tenantId, seq] of lastSeqs) upsertTenant.run(tenantId, seq);
 });
+let nice = null;
+try {
+  const stat = require('node:fs').readFileSync('/proc/thread-self/stat', 'utf8');
+  nice = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+} catch {
+  // No per-thread priority shown on this system.
+}
+parentPort.postMessage({ type: 'nice', nice });
 let failure = null;
 parentPort.on('message', (request) => {
   if (request.type === 'close') {
@@ -133,6 +142,8 @@ export class CommitWorker {
   constructor(
     path: string,
     options: {
+      /** Told the nice value the thread runs at, once it has set it (null: none shown). */
+      onNice: ((nice: number | null) => void) | undefined;
       busyTimeoutMs: number;
       walBytesMax: number;
       walAutocheckpointPages: number;
@@ -140,16 +151,18 @@ export class CommitWorker {
       statements: CommitStatements;
     },
   ) {
+    const { onNice, ...settings } = options;
     const setup: WorkerSetup = {
       sqlitePath: createRequire(import.meta.url).resolve('better-sqlite3'),
       path,
-      ...options,
+      ...settings,
     };
     this.#worker = new Worker(workerSource, { eval: true, workerData: setup });
     // Idle, the worker does not keep the process alive; a commit in flight does (#ref).
     this.#worker.unref();
     this.#worker.on('message', (reply: Reply) => {
-      this.#answer(reply);
+      if (reply.type === 'nice') onNice?.(reply.nice);
+      else this.#answer(reply);
     });
     this.#worker.on('error', (error) => {
       this.#die(error);
@@ -188,7 +201,7 @@ export class CommitWorker {
     return this.#closed;
   }
 
-  #answer(reply: Reply): void {
+  #answer(reply: Exclude<Reply, { type: 'nice' }>): void {
     if (reply.type === 'closed') return;
     const waiting = this.#waiting.shift();
     if (waiting === undefined || waiting.id !== reply.id) {

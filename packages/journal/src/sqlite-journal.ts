@@ -45,6 +45,12 @@ export const sqliteBusyTimeoutMs = 5_000;
 export interface SqliteJournalOptions extends JournalOptions {
   /** Folder of the journal file; created when missing. */
   readonly dataDir: string;
+  /**
+   * Told once, as the commit thread starts, of the nice value it runs at
+   * (commitThreadNice where the system allowed it), or null where the
+   * system shows none (not Linux).
+   */
+  readonly onCommitThreadNice?: (nice: number | null) => void;
 }
 
 /** An open journal, or why the file cannot be opened; the file is left as it was then. */
@@ -121,9 +127,14 @@ class SqliteJournalStore implements JournalStore {
   readonly #checkpointer: Checkpointer | null;
   readonly #reads: Reads;
 
-  constructor(db: Database.Database, checkpointer: Checkpointer | null) {
+  constructor(
+    db: Database.Database,
+    checkpointer: Checkpointer | null,
+    onNice: ((nice: number | null) => void) | undefined,
+  ) {
     this.#db = db;
     this.#committer = new CommitWorker(db.name, {
+      onNice,
       busyTimeoutMs: sqliteBusyTimeoutMs,
       walBytesMax: sqliteWalBytesMax,
       walAutocheckpointPages,
@@ -177,7 +188,7 @@ export function openSqliteJournal(options: SqliteJournalOptions): SqliteJournalO
   return {
     ok: true,
     journal: new GroupCommitJournal(
-      new SqliteJournalStore(opened.db, opened.checkpointer),
+      new SqliteJournalStore(opened.db, opened.checkpointer, options.onCommitThreadNice),
       options,
     ),
     path,

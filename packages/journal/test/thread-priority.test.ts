@@ -66,7 +66,11 @@ describe('thread priorities', () => {
       const allowed = await niceAfterSource(commitThreadNice);
       if (process.getuid?.() === 0) expect(allowed).toBe(commitThreadNice);
       const before = new Set(threadNiceValues().keys());
-      const opened = openSqliteJournal({ dataDir });
+      let reported: (nice: number | null) => void = () => undefined;
+      const reportedNice = new Promise<number | null>((resolve) => {
+        reported = resolve;
+      });
+      const opened = openSqliteJournal({ dataDir, onCommitThreadNice: reported });
       if (!opened.ok) throw new Error(opened.refusal.message);
       try {
         const started = () => [...threadNiceValues()].filter(([threadId]) => !before.has(threadId));
@@ -74,6 +78,8 @@ describe('thread priorities', () => {
           () => started().some(([, nice]) => nice === allowed),
           `a new thread at nice ${allowed}`,
         );
+        // The journal tells what the thread got, for the server's log and metrics.
+        expect(await reportedNice).toBe(allowed);
         // Only the commit thread: the process's own thread keeps its priority.
         expect(threadNiceValues().get(process.pid)).toBe(0);
       } finally {

@@ -55,6 +55,8 @@ export interface Metrics {
   readonly contentType: string;
   /** Records one journal commit (JournalOptions.onCommit). */
   observeCommit(report: CommitReport): void;
+  /** Records the nice value the journal's commit thread runs at (onCommitThreadNice). */
+  observeCommitThreadNice(nice: number): void;
   /** Records one HTTP request. */
   observeRequest(report: RequestReport): void;
   /** The text Prometheus reads: every metric, the queues read once. */
@@ -212,6 +214,11 @@ export function createMetrics(options: MetricsOptions): Metrics {
     help: 'Journal entries committed (one per command or tick).',
     registers: [registry],
   });
+  const commitThreadNice = new Gauge({
+    name: 'lineup_journal_commit_thread_nice',
+    help: "Nice value of the journal's commit thread (-10 when the system let it raise its priority).",
+    registers: [registry],
+  });
   const requestDuration = new Histogram({
     name: 'lineup_http_request_duration_seconds',
     help: 'Time to answer an HTTP request, by method, route pattern and status class.',
@@ -227,6 +234,9 @@ export function createMetrics(options: MetricsOptions): Metrics {
       commitDuration.observe(report.durationMs / 1_000);
       commits.inc();
       entries.inc(report.entries);
+    },
+    observeCommitThreadNice(nice) {
+      commitThreadNice.set(nice);
     },
     observeRequest(report) {
       requestDuration.observe(

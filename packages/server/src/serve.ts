@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { openSqliteJournal } from '@lineup/journal';
+import { commitThreadNice as commitThreadNicePreferred, openSqliteJournal } from '@lineup/journal';
 import { Scope, asTenantId, type Role, type TenantId } from '@lineup/protocol';
 import { buildApp, type RequestRates } from './app.ts';
 import type { SocketSettings } from './socket-hub.ts';
@@ -122,6 +122,11 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
     return { message: `Cannot use the FAQ file ${faqFile ?? ''}: ${loaded.message}.` };
   }
   let metrics: Metrics | null = null;
+  /** The nice value the journal's commit thread reports as it starts (null: none on this system). */
+  let reportCommitThreadNice: (nice: number | null) => void = () => undefined;
+  const commitThreadNice = new Promise<number | null>((resolve) => {
+    reportCommitThreadNice = resolve;
+  });
   const {
     snapshotThread: isSnapshotThreadOn = true,
     commitWindowMs,
@@ -131,6 +136,9 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
     dataDir: options.dataDir,
     ...(commitWindowMs === undefined ? {} : { commitWindowMs }),
     onCommit: (report) => metrics?.observeCommit(report),
+    onCommitThreadNice: (nice) => {
+      reportCommitThreadNice(nice);
+    },
   });
   if (!opened.ok)
     return { message: `Cannot open the journal in ${options.dataDir}: ${opened.refusal.message}` };
@@ -148,7 +156,11 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
     ...(options.operatorKey === undefined ? {} : { operatorKey: options.operatorKey }),
   });
   const host = await EngineHost.open({ ...snapshotSchedule, journal: opened.journal });
-  metrics = createMetrics({ host });
+  const serverMetrics = createMetrics({ host });
+  metrics = serverMetrics;
+  void commitThreadNice.then((nice) => {
+    if (nice !== null) serverMetrics.observeCommitThreadNice(nice);
+  });
   const isFirstStart = host.tenantCount() === 0;
   const chat = new Chat({
     store,
@@ -217,6 +229,9 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
     { url, tenants: host.tenantCount(), durationMs: Math.round(performance.now() - startMs) },
     'serving',
   );
+  void commitThreadNice.then((nice) => {
+    logCommitThreadNice(app.log, nice);
+  });
   // Started once serving: the thread rebuilds every tenant's engine on the other core meanwhile.
   const snapshotThread = isSnapshotThreadOn
     ? startSnapshotThread(host, options.dataDir, app.log)
@@ -284,6 +299,19 @@ function startSnapshotThread(
         );
       },
     },
+  );
+}
+
+/** Says at which priority the journal's commit thread runs, and how to raise it where it could not. */
+function logCommitThreadNice(log: FastifyBaseLogger, nice: number | null): void {
+  if (nice === null) return;
+  if (nice <= commitThreadNicePreferred) {
+    log.info({ nice }, "the journal's commit thread runs ahead of the server's thread");
+    return;
+  }
+  log.info(
+    { nice, wanted: commitThreadNicePreferred },
+    "the journal's commit thread runs at the process's priority: raising it takes root, CAP_SYS_NICE or LimitNICE=-10 (docs/api.md)",
   );
 }
 

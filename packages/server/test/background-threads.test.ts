@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { threadNiceValues } from '@lineup/journal';
+import { commitThreadNice, threadNiceValues } from '@lineup/journal';
 import { afterEach, describe, expect, it } from 'vitest';
-import { serveOnDisk } from './harness.ts';
+import { operatorKey, serveOnDisk } from './harness.ts';
 
 /*
  * The server's background threads (the snapshot thread, the records thread)
@@ -24,9 +24,9 @@ const lowestThreads = () =>
   [...threadNiceValues()].filter(([, nice]) => nice === lowest).map(([threadId]) => threadId);
 
 /** Waits (bounded) until `check` holds. */
-async function waitFor(check: () => boolean, what: string): Promise<void> {
+async function waitFor(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + 20_000;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -35,6 +35,7 @@ async function waitFor(check: () => boolean, what: string): Promise<void> {
 describe.runIf(process.platform === 'linux')('background threads', () => {
   it('[operations] the snapshot and records threads run at the lowest CPU priority, the server at its own', async () => {
     const before = new Set(lowestThreads());
+    const threadsBefore = new Set(threadNiceValues().keys());
     // A thread starts at the priority of the thread that starts it, so the threads a background
     // thread starts in turn are at the lowest priority too: at least two new ones, not exactly two.
     const started = () => lowestThreads().filter((threadId) => !before.has(threadId));
@@ -46,6 +47,21 @@ describe.runIf(process.platform === 'linux')('background threads', () => {
       // The server's own thread (its id is the process's) keeps the process's priority.
       expect(threadNiceValues().get(process.pid)).toBe(0);
       expect(running.app.records.thread).not.toBeNull();
+      // The journal's commit thread asks to run ahead of it; /metrics tells what it got (-10 as
+      // root, as in CI; the process's priority where the system does not allow it).
+      const newThreads = [...threadNiceValues()].filter(
+        ([threadId]) => !threadsBefore.has(threadId),
+      );
+      const ahead = newThreads.filter(([, nice]) => nice < 0).map(([, nice]) => nice);
+      if (process.getuid?.() === 0) expect(ahead).toEqual([commitThreadNice]);
+      await waitFor(async () => {
+        const reply = await running.app.inject({
+          method: 'GET',
+          url: '/metrics',
+          headers: { authorization: `Bearer ${operatorKey}` },
+        });
+        return reply.body.includes(`lineup_journal_commit_thread_nice ${ahead[0] ?? 0}\n`);
+      }, "the commit thread's nice value in /metrics");
     } finally {
       await running.close();
     }
