@@ -28,6 +28,15 @@ export function sumOfSamples(text: string, name: string, labelPart = ''): number
   return sum;
 }
 
+/** The value of a metric's one sample with no labels, or null when the text has none. */
+export function valueOf(text: string, name: string): number | null {
+  for (const line of text.split('\n')) {
+    const match = sampleLine.exec(line);
+    if (match?.[1] === name && match[2] === undefined) return Number(match[3]);
+  }
+  return null;
+}
+
 /** A histogram's cumulative bucket counts by upper bound (+Inf last), and its count. */
 export interface Histogram {
   buckets: { le: number; count: number }[];

@@ -59,6 +59,7 @@ import {
   eventLoopDelayOf,
   histogramOf,
   histogramSince,
+  valueOf,
   quantileOfHistogram,
   type CollectionKind,
   type Collections,
@@ -167,6 +168,8 @@ interface Sample {
   collections: Record<CollectionKind, Collections>;
   /** In ms, since the scrape before: at the end of the window, the window's. */
   eventLoopDelay: ReturnType<typeof eventLoopDelayOf>;
+  /** The nice value of the journal's commit thread (null: not reported, not Linux). */
+  commitThreadNice: number | null;
 }
 
 async function sample(server: ServerChild, operatorKey: string): Promise<Sample> {
@@ -179,6 +182,7 @@ async function sample(server: ServerChild, operatorKey: string): Promise<Sample>
     commits: histogramOf(text, commitDurationMetric),
     collections: collectionsOf(text),
     eventLoopDelay: eventLoopDelayOf(text),
+    commitThreadNice: valueOf(text, 'lineup_journal_commit_thread_nice'),
   };
 }
 
@@ -237,6 +241,7 @@ interface LoadResult {
   commitP50Ms: number;
   commitP99Ms: number;
   commits: number;
+  commitThreadNice: number | null;
   serverCpuPercent: number;
   serverRssMb: number;
   serverRssPeakMb: number;
@@ -286,6 +291,7 @@ async function measureLoad(operatorKey: string): Promise<LoadResult> {
       commitP50Ms: round2(quantileOfHistogram(commits, 0.5) * 1000),
       commitP99Ms: round2(quantileOfHistogram(commits, 0.99) * 1000),
       commits: commits.count,
+      commitThreadNice: after.commitThreadNice,
       serverCpuPercent: Math.round(
         ((after.usage.cpuSeconds - before.usage.cpuSeconds) / wallSeconds) * 100,
       ),
@@ -330,6 +336,7 @@ function output(load: LoadResult, restart: RestartResult, loadAverage: number[])
     commitP50Ms: load.commitP50Ms,
     commitP99Ms: load.commitP99Ms,
     commits: load.commits,
+    commitThreadNice: load.commitThreadNice,
     serverCpuPercent: load.serverCpuPercent,
     serverRssMb: load.serverRssMb,
     serverRssPeakMb: load.serverRssPeakMb,
@@ -362,7 +369,7 @@ function output(load: LoadResult, restart: RestartResult, loadAverage: number[])
     `enqueues: ${report.enqueuesSent} sent at ${report.enqueuesPerSecond}/s (target ${ratePerSecond}/s), ${report.offersObserved} offers observed`,
     `enqueue → offer: p50 ${result.p50Ms} ms, p90 ${result.p90Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms`,
     `warm-up before (${warmUpSeconds} s, ${report.warmUp.enqueuesSent} enqueues, not counted above): p50 ${report.warmUp.p50Ms} ms, p99 ${report.warmUp.p99Ms} ms, max ${report.warmUp.maxMs} ms`,
-    `journal commits: ${load.commits}, p50 ${load.commitP50Ms} ms, p99 ${load.commitP99Ms} ms`,
+    `journal commits: ${load.commits}, p50 ${load.commitP50Ms} ms, p99 ${load.commitP99Ms} ms; commit thread at nice ${load.commitThreadNice ?? 'unknown'}`,
     `server: CPU ${load.serverCpuPercent}% of a core, RSS ${load.serverRssMb} MB (peak ${load.serverRssPeakMb} MB)`,
     `server pauses: event-loop delay p50 ${load.serverEventLoopDelayMs.p50} ms, p99 ${load.serverEventLoopDelayMs.p99} ms, max ${load.serverEventLoopDelayMs.max} ms; collections: minor ${load.serverGc.minor.count} (mean ${load.serverGc.minor.meanMs} ms), major ${load.serverGc.major.count} (mean ${load.serverGc.major.meanMs} ms)`,
     `generator: CPU ${report.generatorCpuPercent}% of a core, event-loop delay p99 ${report.generatorLagP99Ms} ms; connected in ${report.connectMs} ms`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectionsOf, eventLoopDelayOf } from '../bench/metrics-text.ts';
+import { collectionsOf, eventLoopDelayOf, valueOf } from '../bench/metrics-text.ts';
 
 /*
  * The server bench reads the server's own pauses from /metrics: the
@@ -22,6 +22,7 @@ const text = [
   'nodejs_gc_duration_seconds_count{kind="major"} 2',
   'nodejs_gc_duration_seconds_sum{kind="incremental"} 0.004',
   'nodejs_gc_duration_seconds_count{kind="incremental"} 3',
+  'lineup_journal_commit_thread_nice -10',
 ].join('\n');
 
 describe('metrics text: the server’s pauses', () => {
@@ -41,5 +42,11 @@ describe('metrics text: the server’s pauses', () => {
       p99: 0,
       max: 0,
     });
+  });
+
+  it('reads a gauge with no labels, or null when the server does not report it', () => {
+    expect(valueOf(text, 'lineup_journal_commit_thread_nice')).toBe(-10);
+    expect(valueOf(text, 'nodejs_gc_duration_seconds_count')).toBeNull();
+    expect(valueOf(text, 'lineup_missing')).toBeNull();
   });
 });
