@@ -73,6 +73,9 @@ const finalCloseCodes: ReadonlySet<number> = new Set([SocketCloseCode.replaced])
 const abandonedCloseCode = 4000;
 
 /** The connection of one client object: one session, its sockets one after another. */
+/** The error handler of a socket the connection no longer follows. */
+const ignoreError = (): void => undefined;
+
 export class Connection {
   readonly #options: ResolvedOptions;
   readonly #role: Role;
@@ -236,7 +239,7 @@ export class Connection {
       if (socket === this.#socket) this.#dropped(socket, event.code);
     };
     // An error is always followed by a close, which decides what happens.
-    socket.onerror = () => undefined;
+    socket.onerror = ignoreError;
   }
 
   #received(socket: WebSocketLike, data: unknown): void {
@@ -397,7 +400,9 @@ export class Connection {
     socket.onopen = null;
     socket.onmessage = null;
     socket.onclose = null;
-    socket.onerror = null;
+    // Ignored rather than detached: Node's `ws` reports a socket closed while still connecting
+    // with an error a tick later, and an error event nobody listens to ends the process.
+    socket.onerror = ignoreError;
     if (socket === this.#socket) this.#socket = null;
     this.#stopPings();
   }

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import {
   asAgentId,
@@ -20,6 +21,8 @@ import {
   type LineupClient,
 } from '@lineup/sdk';
 import { Network, next, startServer, type TestServer } from './server.ts';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /*
  * The SDK against the real `lineup serve`: a customer and an agent through a
@@ -407,6 +410,54 @@ describe('connection', () => {
     ]);
     const late = await refusal(customer.join({ queueId: support, channel: 'chat' }));
     expect(late.code).toBe('client_closed');
+  });
+
+  it('[sdk] reconnect() while a socket is still connecting neither throws nor leaves an error unheard', async () => {
+    const t = await tenant();
+    const token = await server.mint(t, 'customer', 'cust-w');
+    // A server that takes the TCP connection and never answers the upgrade: the socket stays
+    // connecting until the client gives up on it.
+    const taken = new Set<Socket>();
+    const silent = createServer((connection) => {
+      taken.add(connection);
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const { default: WebSocket } = await import('ws');
+    const unheard: string[] = [];
+    const sockets: InstanceType<typeof WebSocket>[] = [];
+    class Stalled extends WebSocket {
+      constructor() {
+        super(`ws://127.0.0.1:${port}/v1/ws`);
+        sockets.push(this);
+      }
+
+      // An error with no listener would end the process: recorded here instead.
+      override emit(event: string | symbol, ...args: unknown[]): boolean {
+        if (event === 'error' && this.listenerCount('error') === 0) {
+          unheard.push(String(args[0]));
+          return false;
+        }
+        return super.emit(event, ...args);
+      }
+    }
+    try {
+      const customer = new LineupCustomer({ url: server.url, token, WebSocket: Stalled });
+      clients.push(customer);
+      for (let tries = 0; sockets.length === 0 && tries < 200; tries++) await sleep(10);
+      expect(sockets[0]?.readyState).toBe(WebSocket.CONNECTING);
+      customer.reconnect();
+      // ws reports the abandoned handshake a tick later.
+      for (let tries = 0; sockets[0]?.readyState !== WebSocket.CLOSED && tries < 200; tries++)
+        await sleep(10);
+      expect(sockets[0]?.readyState).toBe(WebSocket.CLOSED);
+      expect(unheard).toEqual([]);
+      customer.close();
+    } finally {
+      for (const socket of sockets) socket.terminate();
+      for (const connection of taken) connection.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });
 
