@@ -93,14 +93,7 @@ const write = db.transaction((batch) => {
   }
   for (const [tenantId, seq] of lastSeqs) upsertTenant.run(tenantId, seq);
 });
-let nice = null;
-try {
-  const stat = require('node:fs').readFileSync('/proc/thread-self/stat', 'utf8');
-  nice = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-} catch {
-  // No per-thread priority shown on this system.
-}
-parentPort.postMessage({ type: 'nice', nice });
+parentPort.postMessage({ type: 'nice', nice: threadNice });
 let failure = null;
 parentPort.on('message', (request) => {
   if (request.type === 'close') {

@@ -15,20 +15,30 @@ export const commitThreadNice = -10;
 
 /**
  * The first lines of a worker thread's script (module or CommonJS alike):
- * the thread sets its own nice value. Raising a priority takes root,
- * CAP_SYS_NICE or a RLIMIT_NICE that allows it (systemd's LimitNICE=); where
- * it is not allowed, or not Linux, the thread keeps the priority it has.
+ * the thread sets its own nice value, and declares `threadNice`, the value it
+ * then runs at (null where the system shows none). Raising a priority takes
+ * root, CAP_SYS_NICE or a RLIMIT_NICE that allows it (systemd's LimitNICE=);
+ * where it is not allowed, the thread keeps the priority it has.
  */
 export function threadPrioritySource(nice: number): string {
   if (!Number.isInteger(nice) || nice < -20 || nice > 19)
     throw new RangeError(`a nice value is an integer from -20 to 19, not ${nice}`);
   return `
-try {
-  const threadId = Number(process.getBuiltinModule('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
-  if (Number.isInteger(threadId) && threadId > 0) process.getBuiltinModule('node:os').setPriority(threadId, ${nice});
-} catch {
-  // Not allowed here, or no per-thread priority on this system.
-}
+const threadNice = (() => {
+  try {
+    const threadId = Number(process.getBuiltinModule('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+    if (!Number.isInteger(threadId) || threadId <= 0) return null;
+    const os = process.getBuiltinModule('node:os');
+    try {
+      os.setPriority(threadId, ${nice});
+    } catch {
+      // Not allowed here: the thread keeps its priority.
+    }
+    return os.getPriority(threadId);
+  } catch {
+    return null; // no per-thread priority on this system
+  }
+})();
 `;
 }
 

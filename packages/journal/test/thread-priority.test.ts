@@ -20,18 +20,22 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** The nice value a thread running threadPrioritySource(nice) ends up with. */
-function niceAfterSource(nice: number): Promise<number> {
+/** The nice value a thread running threadPrioritySource(nice) ends up with, as /proc shows it. */
+function niceAfterSource(nice: number): Promise<{ declared: number | null; shown: number }> {
   const source = `${threadPrioritySource(nice)}
 const { parentPort } = require('node:worker_threads');
-const stat = require('node:fs').readFileSync('/proc/thread-self/stat', 'utf8');
-parentPort.postMessage(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+// Kept running until terminated, so that /proc still lists it when it is read.
+setInterval(() => undefined, 1_000);
+parentPort.postMessage({ declared: threadNice, systemId: Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop()) });
 `;
   const worker = new Worker(source, { eval: true });
   return new Promise((resolve, reject) => {
-    worker.once('message', (value: number) => {
-      resolve(value);
+    worker.once('message', (reply: { declared: number | null; systemId: number }) => {
+      // Read while the thread still runs.
+      const shown = threadNiceValues().get(reply.systemId);
       void worker.terminate();
+      if (shown === undefined) reject(new Error('the thread is not in /proc'));
+      else resolve({ declared: reply.declared, shown });
     });
     worker.once('error', reject);
   });
@@ -55,7 +59,7 @@ describe('thread priorities', () => {
 
   describe.runIf(process.platform === 'linux')('on Linux', () => {
     it('[priority] a thread lowers its own priority with no privilege', async () => {
-      expect(await niceAfterSource(19)).toBe(19);
+      expect(await niceAfterSource(19)).toEqual({ declared: 19, shown: 19 });
       // The thread alone: this one keeps its priority.
       expect(threadNiceValues().get(process.pid)).toBe(0);
     });
@@ -63,7 +67,8 @@ describe('thread priorities', () => {
     it('[priority] the commit thread runs ahead of the process where it may raise its priority', async () => {
       // What this system allows a thread: root (as in CI) may raise its priority; others keep 0
       // unless CAP_SYS_NICE or RLIMIT_NICE allows it.
-      const allowed = await niceAfterSource(commitThreadNice);
+      const { declared: allowed, shown } = await niceAfterSource(commitThreadNice);
+      expect(allowed).toBe(shown);
       if (process.getuid?.() === 0) expect(allowed).toBe(commitThreadNice);
       const before = new Set(threadNiceValues().keys());
       let reported: (nice: number | null) => void = () => undefined;
