@@ -53,7 +53,13 @@ export interface ServeCommandOptions {
   /** The settings file's limits and rates (--config). */
   settings?: Pick<
     ServerConfig,
-    'bodyLimitBytes' | 'requestRates' | 'socket' | 'journal' | 'calls' | 'webChat'
+    | 'bodyLimitBytes'
+    | 'requestRates'
+    | 'socket'
+    | 'journal'
+    | 'calls'
+    | 'webChat'
+    | 'heapGrowthPercent'
   >;
 }
 
@@ -83,7 +89,16 @@ export async function serveOptionsOf(
   }
   const pick = <T>(name: keyof GivenOptions, flag: T, fromFile: T | undefined): T =>
     given[name] === true || fromFile === undefined ? flag : fromFile;
-  const { bodyLimitBytes, corsOrigins, requestRates, socket, journal, calls, webChat } = config;
+  const {
+    bodyLimitBytes,
+    corsOrigins,
+    requestRates,
+    socket,
+    journal,
+    calls,
+    webChat,
+    heapGrowthPercent,
+  } = config;
   return {
     port: pick('port', flags.port, config.port),
     listenHost: pick('host', flags.host, config.host),
@@ -97,6 +112,7 @@ export async function serveOptionsOf(
       ...(journal === undefined ? {} : { journal }),
       ...(calls === undefined ? {} : { calls }),
       ...(webChat === undefined ? {} : { webChat }),
+      ...(heapGrowthPercent === undefined ? {} : { heapGrowthPercent }),
     },
   };
 }

@@ -37,6 +37,7 @@ describe('lineup serve --config', () => {
         requestRates: { perSecond: 50 },
         socket: { graceMs: 10_000, socketsPerTenantMax: 500 },
         journal: { snapshotEveryEntries: 20_000, snapshotThread: false, commitWindowMs: 0 },
+        heapGrowthPercent: 100,
       }),
     );
     const options = await serveOptionsOf({ ...flags, port: 7000, config: path }, { port: true });
@@ -51,6 +52,7 @@ describe('lineup serve --config', () => {
         requestRates: { perSecond: 50 },
         socket: { graceMs: 10_000, socketsPerTenantMax: 500 },
         journal: { snapshotEveryEntries: 20_000, snapshotThread: false, commitWindowMs: 0 },
+        heapGrowthPercent: 100,
       },
     });
   });
@@ -67,6 +69,10 @@ describe('lineup serve --config', () => {
     const slow = await configFile(JSON.stringify({ journal: { commitWindowMs: 101 } }));
     expect(await serveOptionsOf({ ...flags, config: slow }, {})).toMatchObject({
       message: expect.stringContaining('/journal/commitWindowMs') as unknown,
+    });
+    const huge = await configFile(JSON.stringify({ heapGrowthPercent: 1_000 }));
+    expect(await serveOptionsOf({ ...flags, config: huge }, {})).toMatchObject({
+      message: expect.stringContaining('/heapGrowthPercent') as unknown,
     });
     const wrongType = await configFile(JSON.stringify({ requestRates: { perSecond: 'fast' } }));
     expect(await serveOptionsOf({ ...flags, config: wrongType }, {})).toMatchObject({

@@ -6,6 +6,7 @@ import { callServerSettingsDefault } from './calls/setup.ts';
 import { parseJsonFile } from './json-file.ts';
 import { webChatSettingsDefault } from './compat/web-chat.ts';
 import { snapshotEveryEntriesDefault, snapshotEveryMsDefault } from './engine-host.ts';
+import { heapGrowthPercentDefault, heapGrowthPercentMax } from './heap-growth.ts';
 import { commitWindowMsDefault, commitWindowMsMax } from '@lineup/journal';
 
 /*
@@ -24,6 +25,13 @@ export const ServerConfigSchema = Type.Object(
     dataDir: Type.Optional(Type.String({ minLength: 1 })),
     demo: Type.Optional(Type.Boolean({ description: 'Create the demo tenant on a first start' })),
     bodyLimitBytes: Type.Optional(positive('Largest request body')),
+    heapGrowthPercent: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: heapGrowthPercentMax,
+        description: `How far the heap grows between full garbage collections, in percent of the live heap; 0 leaves it to V8. Default ${heapGrowthPercentDefault}`,
+      }),
+    ),
     corsOrigins: Type.Optional(
       Type.Array(
         Type.String({

@@ -17,6 +17,7 @@ import { SnapshotThread, snapshotThreadPollEveryMsDefault } from './snapshot-thr
 import { createMetrics, type Metrics } from './metrics.ts';
 import type { CommandInput } from './host.ts';
 import { Webhooks } from './webhooks.ts';
+import { heapGrowthPercentDefault, setHeapGrowthPercent } from './heap-growth.ts';
 
 /*
  * `lineup serve`: the durable server on one port. It opens the SQLite journal
@@ -66,6 +67,12 @@ export interface ServeOptions {
   calls?: Partial<CallServerSettings>;
   /** The web chat's robot FAQ file (none: no robot) and settings (docs/compat.md). */
   webChat?: { faqFile?: string } & Partial<WebChatSettings>;
+  /**
+   * How far the heap grows between full garbage collections, in percent of
+   * the live heap, for the whole process (setHeapGrowthPercent); default
+   * heapGrowthPercentDefault, 0 leaves it to V8.
+   */
+  heapGrowthPercent?: number;
   /** Log level of the server's JSON log; default info. */
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
 }
@@ -115,6 +122,14 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
         'The operator key must be lo_ followed by at least 24 letters, digits, _ or -; ' +
         'generate one, e.g. lo_$(openssl rand -hex 24).',
     };
+  }
+  const heapGrowthPercent = options.heapGrowthPercent ?? heapGrowthPercentDefault;
+  try {
+    // Before the recovery, whose engines make most of what the heap holds.
+    setHeapGrowthPercent(heapGrowthPercent);
+  } catch (error: unknown) {
+    if (error instanceof RangeError) return { message: error.message };
+    throw error;
   }
   const { faqFile, ...webChatSettings } = options.webChat ?? {};
   const loaded = faqFile === undefined ? null : loadFaqRobot(faqFile);
@@ -226,7 +241,12 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
   const url = `http://${options.listenHost ?? '127.0.0.1'}:${port}`;
   // How long a start took, the recovery of every tenant included (DESIGN.md §4: < 2 s).
   app.log.info(
-    { url, tenants: host.tenantCount(), durationMs: Math.round(performance.now() - startMs) },
+    {
+      url,
+      tenants: host.tenantCount(),
+      durationMs: Math.round(performance.now() - startMs),
+      heapGrowthPercent,
+    },
     'serving',
   );
   void commitThreadNice.then((nice) => {
