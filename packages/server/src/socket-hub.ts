@@ -31,6 +31,7 @@ import { errorBody, problemsMax } from './errors.ts';
 import { agentIdsOf, contactIdOf, queueIdOf } from './event-subjects.ts';
 import type { CancelTimer, Clock, TimerScheduler } from './clock.ts';
 import type { Host, TenantView } from './host.ts';
+import { ResumeLog } from './resume-log.ts';
 import { TokenBucket, type Rate } from './rate-limit.ts';
 import { RecentMap } from './recent-map.ts';
 
@@ -169,12 +170,13 @@ class Session {
   connection: Connection | null = null;
   seq = 0;
   /**
-   * The last messages sent, oldest first, for a resume: as the text sent.
-   * Kept as objects, every event a socket was sent stayed a graph of objects
-   * for the garbage collector to copy and trace until a thousand later ones
-   * pushed it out; a string is copied whole and never traced.
+   * The last messages sent, oldest first, for a resume: as the bytes sent,
+   * off the heap (ResumeLog). Kept as objects, every event a socket was sent
+   * stayed a graph of objects for the garbage collector to copy and trace;
+   * kept as strings, they were still copied by every young collection they
+   * outlived.
    */
-  readonly buffer: { seq: number; text: string }[] = [];
+  readonly kept = new ResumeLog();
   /** The receipt check under way on the session's socket, if any (SocketSettings.receiptCheckEveryMs). */
   receiptCheck: { seq: number } | null = null;
   /** When the last receipt check began. */
@@ -332,7 +334,7 @@ export class SocketHub {
   /** Messages kept for a resume, over every session. */
   keptCount(): number {
     let count = 0;
-    for (const session of this.#sessions.values()) count += session.buffer.length;
+    for (const session of this.#sessions.values()) count += session.kept.size;
     return count;
   }
 
@@ -476,10 +478,10 @@ export class SocketHub {
     // The new token may live longer than the one the session started with.
     Object.assign(session.principal, { expiresAtMs: principal.expiresAtMs });
     this.#armExpiry(session);
-    const first = session.buffer[0];
-    const isGap = lastSeq < session.seq && (first === undefined || first.seq > lastSeq + 1);
+    const firstSeq = session.kept.firstSeq();
+    const isGap = lastSeq < session.seq && (firstSeq === null || firstSeq > lastSeq + 1);
     this.#welcome(session, true, isGap, lastSeq);
-    for (const kept of session.buffer) if (kept.seq > lastSeq) connection.send(kept.text);
+    for (const text of session.kept.textsAfter(lastSeq)) connection.send(text);
     return session;
   }
 
@@ -684,8 +686,7 @@ export class SocketHub {
   #pushText(session: Session, textOf: (seq: number) => string) {
     session.seq += 1;
     const text = textOf(session.seq);
-    session.buffer.push({ seq: session.seq, text });
-    if (session.buffer.length > this.settings.resumeBufferMax) session.buffer.shift();
+    session.kept.push(session.seq, text, this.settings.resumeBufferMax);
     if (session.connection !== null) {
       session.connection.send(text);
       this.#checkReceipt(session, session.connection);
@@ -708,11 +709,7 @@ export class SocketHub {
     connection.confirm(() => {
       if (session.receiptCheck !== check) return;
       session.receiptCheck = null;
-      const { buffer } = session;
-      let received = 0;
-      while (received < buffer.length && (buffer[received]?.seq ?? Infinity) <= check.seq)
-        received += 1;
-      buffer.splice(0, received);
+      session.kept.dropThrough(check.seq);
     });
   }
 
