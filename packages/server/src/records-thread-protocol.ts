@@ -20,7 +20,8 @@ export interface RecordsThreadSetup {
 /** A request to the worker; they are done in the order sent. */
 export type RecordsThreadRequest =
   | { type: 'seed'; tenantId: TenantId; thresholds: (readonly [QueueId, number])[] }
-  | { type: 'write'; text: string }
+  /** Lines of appendBatch, as UTF-8. */
+  | { type: 'write'; bytes: Uint8Array }
   | { type: 'fill'; keys: readonly IntervalKey[] }
   | { type: 'settle'; ticket: number }
   | { type: 'close' };
@@ -32,12 +33,14 @@ export type RecordsThreadRequest =
  */
 export const settleSlot = { ticket: 0, failed: 1, isDropping: 2 } as const;
 
-/** The batches of lines of encodeBatch, one a line, with their events' JSON still to parse. */
+/** The batches of lines of appendBatch, one a line, with their events' JSON still to parse. */
 export function decodeBatches(
   text: string,
 ): { tenantId: string; seq: number; eventsJson: string }[] {
   const batches = [];
   for (const line of text.split('\n')) {
+    // Every line ends with a newline: the last piece is empty.
+    if (line === '') continue;
     const tenantEnd = line.indexOf('\t');
     const seqEnd = line.indexOf('\t', tenantEnd + 1);
     batches.push({

@@ -28,16 +28,17 @@ const writer = new RecordsWriter(db);
 
 /** Journal entries written in one transaction at most: a close waits for one such at most. */
 const entriesPerWriteMax = 500;
+const utf8 = new TextDecoder();
 
 /**
  * Writes the batches handed over, entriesPerWriteMax at a time; a close
  * that drops what waits stops between two (what it drops is after the
  * cursors saved, and the next start reads it again).
  */
-function write(text: string): void {
+function write(bytes: Uint8Array): void {
   // Closing: what waits is dropped before it is even parsed.
   if (Atomics.load(settled, settleSlot.isDropping) === 1) return;
-  const lines = decodeBatches(text);
+  const lines = decodeBatches(utf8.decode(bytes));
   for (let start = 0; start < lines.length; start += entriesPerWriteMax) {
     if (Atomics.load(settled, settleSlot.isDropping) === 1) return;
     writer.write(
@@ -58,7 +59,7 @@ function handle(request: RecordsThreadRequest): void {
       writer.seed(request.tenantId, request.thresholds);
       return;
     case 'write':
-      write(request.text);
+      write(request.bytes);
       return;
     case 'fill':
       writer.fill(request.keys);

@@ -8,6 +8,7 @@ import {
   type RecordsThreadSetup,
 } from './records-thread-protocol.ts';
 import { startSourceWorker } from './source-worker.ts';
+import { Utf8Buffer } from './utf8-buffer.ts';
 
 /*
  * The records written off the server's thread (ADR 0012, amended). Writing
@@ -32,18 +33,20 @@ const settleWaitMsMax = 10_000;
 const closeWaitMsMax = 5_000;
 
 /**
- * A batch as a line for the thread: its tenant, seq and the JSON of the
- * events the records read, separated by tabs. Ids hold neither tabs nor
- * newlines (ids.ts), and JSON escapes both inside strings.
+ * Appends a batch as a line for the thread: its tenant, seq and the JSON of
+ * the events the records read, separated by tabs, then a newline. Ids hold
+ * neither tabs nor newlines (ids.ts), and JSON escapes both inside strings.
  */
-export function encodeBatch({ tenantId, seq, events }: HeardBatch): string {
-  let json = '[';
+export function appendBatch(into: Utf8Buffer, { tenantId, seq, events }: HeardBatch): void {
+  into.append(`${tenantId}\t${seq}\t[`);
+  let isFirst = true;
   for (const event of events) {
     if (!recordedEventTypes.has(event.type)) continue;
-    if (json.length > 1) json += ',';
-    json += eventJson(event);
+    if (!isFirst) into.append(',');
+    into.append(eventJson(event));
+    isFirst = false;
   }
-  return `${tenantId}\t${seq}\t${json}]`;
+  into.append(']\n');
 }
 
 /** The records thread, as the server's thread sees it. */
@@ -52,12 +55,12 @@ export class RecordsThread {
   readonly #settled: Int32Array;
   readonly #exited: Promise<void>;
   /**
-   * The batches added since the last hand-over, as lines of encodeBatch.
-   * Encoded as they come, so that the events themselves are not kept until
-   * the hand-over: kept 100 ms, they outlived the young generation's
-   * collections and made each one copy them.
+   * The batches added since the last hand-over, as lines of appendBatch, in
+   * bytes off the heap. Encoded as they come, so that neither the events nor
+   * their JSON are kept until the hand-over: kept 100 ms, they outlived the
+   * young generation's collections and made each one copy them.
    */
-  #pending = '';
+  readonly #pending = new Utf8Buffer(64 * 1_024, 1_024 * 1_024);
   #ticket = 0;
   #failure: Error | null = null;
   #closed: Promise<void> | null = null;
@@ -115,15 +118,17 @@ export class RecordsThread {
 
   /** Keeps a batch for the next hand-over. */
   add(batch: HeardBatch): void {
-    const line = encodeBatch(batch);
-    this.#pending = this.#pending === '' ? line : `${this.#pending}\n${line}`;
+    appendBatch(this.#pending, batch);
   }
 
   /** Hands the thread the batches added since the last hand-over, to write. */
   flush(): void {
-    if (this.#pending === '') return;
-    this.#post({ type: 'write', text: this.#pending });
-    this.#pending = '';
+    const pending = this.#pending;
+    if (pending.start === pending.end) return;
+    // A copy of its own, handed over rather than copied again into the thread.
+    const bytes = pending.copy();
+    pending.dropBefore(pending.end);
+    this.#post({ type: 'write', bytes }, [bytes.buffer]);
   }
 
   /** Hands the thread the interval rows of a boundary. */
@@ -181,7 +186,8 @@ export class RecordsThread {
     return this.#closed;
   }
 
-  #post(request: RecordsThreadRequest): void {
-    if (this.#failure === null && this.#closed === null) this.#worker.postMessage(request);
+  #post(request: RecordsThreadRequest, transfer: ArrayBuffer[] = []): void {
+    if (this.#failure === null && this.#closed === null)
+      this.#worker.postMessage(request, transfer);
   }
 }
