@@ -37,7 +37,7 @@ const closeWaitMsMax = 5_000;
  * the events the records read, separated by tabs, then a newline. Ids hold
  * neither tabs nor newlines (ids.ts), and JSON escapes both inside strings.
  */
-export function appendBatch(into: Utf8Buffer, { tenantId, seq, events }: HeardBatch): void {
+function appendBatch(into: Utf8Buffer, { tenantId, seq, events }: HeardBatch): void {
   into.append(`${tenantId}\t${seq}\t[`);
   let isFirst = true;
   for (const event of events) {

@@ -139,6 +139,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
   let metrics: Metrics | null = null;
   /** The nice value the journal's commit thread reports as it starts (null: none on this system). */
   let reportCommitThreadNice: (nice: number | null) => void = () => undefined;
+  // The executor runs at once: reportCommitThreadNice is the promise's resolve from here on.
   const commitThreadNice = new Promise<number | null>((resolve) => {
     reportCommitThreadNice = resolve;
   });
@@ -151,9 +152,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
     dataDir: options.dataDir,
     ...(commitWindowMs === undefined ? {} : { commitWindowMs }),
     onCommit: (report) => metrics?.observeCommit(report),
-    onCommitThreadNice: (nice) => {
-      reportCommitThreadNice(nice);
-    },
+    onCommitThreadNice: reportCommitThreadNice,
   });
   if (!opened.ok)
     return { message: `Cannot open the journal in ${options.dataDir}: ${opened.refusal.message}` };
