@@ -60,6 +60,7 @@ export interface ServeCommandOptions {
     | 'calls'
     | 'webChat'
     | 'heapGrowthPercent'
+    | 'serverThreadNice'
   >;
 }
 
@@ -98,6 +99,7 @@ export async function serveOptionsOf(
     calls,
     webChat,
     heapGrowthPercent,
+    serverThreadNice,
   } = config;
   return {
     port: pick('port', flags.port, config.port),
@@ -113,6 +115,7 @@ export async function serveOptionsOf(
       ...(calls === undefined ? {} : { calls }),
       ...(webChat === undefined ? {} : { webChat }),
       ...(heapGrowthPercent === undefined ? {} : { heapGrowthPercent }),
+      ...(serverThreadNice === undefined ? {} : { serverThreadNice }),
     },
   };
 }

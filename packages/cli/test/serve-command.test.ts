@@ -38,6 +38,7 @@ describe('lineup serve --config', () => {
         socket: { graceMs: 10_000, socketsPerTenantMax: 500 },
         journal: { snapshotEveryEntries: 20_000, snapshotThread: false, commitWindowMs: 0 },
         heapGrowthPercent: 100,
+        serverThreadNice: null,
       }),
     );
     const options = await serveOptionsOf({ ...flags, port: 7000, config: path }, { port: true });
@@ -53,6 +54,7 @@ describe('lineup serve --config', () => {
         socket: { graceMs: 10_000, socketsPerTenantMax: 500 },
         journal: { snapshotEveryEntries: 20_000, snapshotThread: false, commitWindowMs: 0 },
         heapGrowthPercent: 100,
+        serverThreadNice: null,
       },
     });
   });
@@ -73,6 +75,10 @@ describe('lineup serve --config', () => {
     const huge = await configFile(JSON.stringify({ heapGrowthPercent: 1_000 }));
     expect(await serveOptionsOf({ ...flags, config: huge }, {})).toMatchObject({
       message: expect.stringContaining('/heapGrowthPercent') as unknown,
+    });
+    const tooNice = await configFile(JSON.stringify({ serverThreadNice: -21 }));
+    expect(await serveOptionsOf({ ...flags, config: tooNice }, {})).toMatchObject({
+      message: expect.stringContaining('/serverThreadNice') as unknown,
     });
     const wrongType = await configFile(JSON.stringify({ requestRates: { perSecond: 'fast' } }));
     expect(await serveOptionsOf({ ...flags, config: wrongType }, {})).toMatchObject({

@@ -170,6 +170,8 @@ interface Sample {
   eventLoopDelay: ReturnType<typeof eventLoopDelayOf>;
   /** The nice value of the journal's commit thread (null: not reported, not Linux). */
   commitThreadNice: number | null;
+  /** The nice value of the server's own thread (null: not reported, not Linux). */
+  serverThreadNice: number | null;
 }
 
 async function sample(server: ServerChild, operatorKey: string): Promise<Sample> {
@@ -183,6 +185,7 @@ async function sample(server: ServerChild, operatorKey: string): Promise<Sample>
     collections: collectionsOf(text),
     eventLoopDelay: eventLoopDelayOf(text),
     commitThreadNice: valueOf(text, 'lineup_journal_commit_thread_nice'),
+    serverThreadNice: valueOf(text, 'lineup_server_thread_nice'),
   };
 }
 
@@ -242,6 +245,7 @@ interface LoadResult {
   commitP99Ms: number;
   commits: number;
   commitThreadNice: number | null;
+  serverThreadNice: number | null;
   serverCpuPercent: number;
   serverRssMb: number;
   serverRssPeakMb: number;
@@ -292,6 +296,7 @@ async function measureLoad(operatorKey: string): Promise<LoadResult> {
       commitP99Ms: round2(quantileOfHistogram(commits, 0.99) * 1000),
       commits: commits.count,
       commitThreadNice: after.commitThreadNice,
+      serverThreadNice: after.serverThreadNice,
       serverCpuPercent: Math.round(
         ((after.usage.cpuSeconds - before.usage.cpuSeconds) / wallSeconds) * 100,
       ),
@@ -337,6 +342,7 @@ function output(load: LoadResult, restart: RestartResult, loadAverage: number[])
     commitP99Ms: load.commitP99Ms,
     commits: load.commits,
     commitThreadNice: load.commitThreadNice,
+    serverThreadNice: load.serverThreadNice,
     serverCpuPercent: load.serverCpuPercent,
     serverRssMb: load.serverRssMb,
     serverRssPeakMb: load.serverRssPeakMb,
@@ -369,7 +375,7 @@ function output(load: LoadResult, restart: RestartResult, loadAverage: number[])
     `enqueues: ${report.enqueuesSent} sent at ${report.enqueuesPerSecond}/s (target ${ratePerSecond}/s), ${report.offersObserved} offers observed`,
     `enqueue → offer: p50 ${result.p50Ms} ms, p90 ${result.p90Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms`,
     `warm-up before (${warmUpSeconds} s, ${report.warmUp.enqueuesSent} enqueues, not counted above): p50 ${report.warmUp.p50Ms} ms, p99 ${report.warmUp.p99Ms} ms, max ${report.warmUp.maxMs} ms`,
-    `journal commits: ${load.commits}, p50 ${load.commitP50Ms} ms, p99 ${load.commitP99Ms} ms; commit thread at nice ${load.commitThreadNice ?? 'unknown'}`,
+    `journal commits: ${load.commits}, p50 ${load.commitP50Ms} ms, p99 ${load.commitP99Ms} ms; commit thread at nice ${load.commitThreadNice ?? 'unknown'}, server thread at nice ${load.serverThreadNice ?? 'unknown'}`,
     `server: CPU ${load.serverCpuPercent}% of a core, RSS ${load.serverRssMb} MB (peak ${load.serverRssPeakMb} MB)`,
     `server pauses: event-loop delay p50 ${load.serverEventLoopDelayMs.p50} ms, p99 ${load.serverEventLoopDelayMs.p99} ms, max ${load.serverEventLoopDelayMs.max} ms; collections: minor ${load.serverGc.minor.count} (mean ${load.serverGc.minor.meanMs} ms), major ${load.serverGc.major.count} (mean ${load.serverGc.major.meanMs} ms)`,
     `generator: CPU ${report.generatorCpuPercent}% of a core, event-loop delay p99 ${report.generatorLagP99Ms} ms; connected in ${report.connectMs} ms`,

@@ -7,7 +7,7 @@ import { parseJsonFile } from './json-file.ts';
 import { webChatSettingsDefault } from './compat/web-chat.ts';
 import { snapshotEveryEntriesDefault, snapshotEveryMsDefault } from './engine-host.ts';
 import { heapGrowthPercentDefault, heapGrowthPercentMax } from './heap-growth.ts';
-import { commitWindowMsDefault, commitWindowMsMax } from '@lineup/journal';
+import { commitWindowMsDefault, commitWindowMsMax, serverThreadNiceDefault } from '@lineup/journal';
 
 /*
  * The settings file of `lineup serve --config <file>` (docs/api.md,
@@ -31,6 +31,17 @@ export const ServerConfigSchema = Type.Object(
         maximum: heapGrowthPercentMax,
         description: `How far the heap grows between full garbage collections, in percent of the live heap; 0 leaves it to V8. Default ${heapGrowthPercentDefault}`,
       }),
+    ),
+    serverThreadNice: Type.Optional(
+      Type.Union(
+        [
+          Type.Integer({ minimum: -20, maximum: 19 }),
+          Type.Null({ description: "Leave the thread's priority as it is" }),
+        ],
+        {
+          description: `Nice value the server's own thread asks for (Linux; raising it takes root, CAP_SYS_NICE or LimitNICE). Default ${serverThreadNiceDefault}`,
+        },
+      ),
     ),
     corsOrigins: Type.Optional(
       Type.Array(

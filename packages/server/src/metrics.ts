@@ -57,6 +57,8 @@ export interface Metrics {
   observeCommit(report: CommitReport): void;
   /** Records the nice value the journal's commit thread runs at (onCommitThreadNice). */
   observeCommitThreadNice(nice: number): void;
+  /** Records the nice value the server's own thread runs at (ServeOptions.serverThreadNice). */
+  observeServerThreadNice(nice: number): void;
   /** Records one HTTP request. */
   observeRequest(report: RequestReport): void;
   /** The text Prometheus reads: every metric, the queues read once. */
@@ -219,6 +221,11 @@ export function createMetrics(options: MetricsOptions): Metrics {
     help: "Nice value of the journal's commit thread (-10 when the system let it raise its priority).",
     registers: [registry],
   });
+  const serverThreadNice = new Gauge({
+    name: 'lineup_server_thread_nice',
+    help: "Nice value of the server's own thread (-5 when the system let it raise its priority).",
+    registers: [registry],
+  });
   const requestDuration = new Histogram({
     name: 'lineup_http_request_duration_seconds',
     help: 'Time to answer an HTTP request, by method, route pattern and status class.',
@@ -237,6 +244,9 @@ export function createMetrics(options: MetricsOptions): Metrics {
     },
     observeCommitThreadNice(nice) {
       commitThreadNice.set(nice);
+    },
+    observeServerThreadNice(nice) {
+      serverThreadNice.set(nice);
     },
     observeRequest(report) {
       requestDuration.observe(

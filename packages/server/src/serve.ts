@@ -1,7 +1,14 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { commitThreadNice as commitThreadNicePreferred, openSqliteJournal } from '@lineup/journal';
+import {
+  checkNice,
+  commitThreadNice as commitThreadNicePreferred,
+  openSqliteJournal,
+  ownThreadNice,
+  serverThreadNiceDefault,
+  setOwnThreadNice,
+} from '@lineup/journal';
 import { Scope, asTenantId, type Role, type TenantId } from '@lineup/protocol';
 import { buildApp, type RequestRates } from './app.ts';
 import type { SocketSettings } from './socket-hub.ts';
@@ -73,6 +80,12 @@ export interface ServeOptions {
    * heapGrowthPercentDefault, 0 leaves it to V8.
    */
   heapGrowthPercent?: number;
+  /**
+   * The nice value the calling thread (the server's event loop) asks for,
+   * where the system allows it (setOwnThreadNice); default
+   * serverThreadNiceDefault, null leaves the thread's priority as it is.
+   */
+  serverThreadNice?: number | null;
   /** Log level of the server's JSON log; default info. */
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
 }
@@ -124,9 +137,16 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
     };
   }
   const heapGrowthPercent = options.heapGrowthPercent ?? heapGrowthPercentDefault;
+  const wantedThreadNice =
+    options.serverThreadNice === undefined ? serverThreadNiceDefault : options.serverThreadNice;
+  let serverThreadNice: number | null;
   try {
+    // Both values are checked before either is applied: a refused start changes nothing.
+    if (wantedThreadNice !== null) checkNice(wantedThreadNice);
     // Before the recovery, whose engines make most of what the heap holds.
     setHeapGrowthPercent(heapGrowthPercent);
+    serverThreadNice =
+      wantedThreadNice === null ? ownThreadNice() : setOwnThreadNice(wantedThreadNice);
   } catch (error: unknown) {
     if (error instanceof RangeError) return { message: error.message };
     throw error;
@@ -175,6 +195,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
   void commitThreadNice.then((nice) => {
     if (nice !== null) serverMetrics.observeCommitThreadNice(nice);
   });
+  if (serverThreadNice !== null) serverMetrics.observeServerThreadNice(serverThreadNice);
   const isFirstStart = host.tenantCount() === 0;
   const chat = new Chat({
     store,
@@ -245,9 +266,15 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
       tenants: host.tenantCount(),
       durationMs: Math.round(performance.now() - startMs),
       heapGrowthPercent,
+      serverThreadNice,
     },
     'serving',
   );
+  if (wantedThreadNice !== null && serverThreadNice !== null && serverThreadNice > wantedThreadNice)
+    app.log.info(
+      { nice: serverThreadNice, wanted: wantedThreadNice },
+      "the server's thread runs at the process's priority: raising it takes root, CAP_SYS_NICE or LimitNICE=-10 (docs/api.md)",
+    );
   void commitThreadNice.then((nice) => {
     logCommitThreadNice(app.log, nice);
   });

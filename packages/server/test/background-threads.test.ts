@@ -1,8 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { commitThreadNice, threadNiceValues } from '@lineup/journal';
+import { commitThreadNice, serverThreadNiceDefault, threadNiceValues } from '@lineup/journal';
 import { afterEach, describe, expect, it } from 'vitest';
+import { serve } from '../src/serve.ts';
 import { operatorKey, serveOnDisk } from './harness.ts';
 
 /*
@@ -33,7 +34,7 @@ async function waitFor(check: () => boolean | Promise<boolean>, what: string): P
 }
 
 describe.runIf(process.platform === 'linux')('background threads', () => {
-  it('[operations] the snapshot and records threads run at the lowest CPU priority, the server at its own', async () => {
+  it('[operations] the snapshot and records threads run at the lowest CPU priority, the server ahead of the default, the commit thread ahead of it', async () => {
     const before = new Set(lowestThreads());
     const threadsBefore = new Set(threadNiceValues().keys());
     // A thread starts at the priority of the thread that starts it, so the threads a background
@@ -44,15 +45,18 @@ describe.runIf(process.platform === 'linux')('background threads', () => {
     const running = await serveOnDisk(dataDir);
     try {
       await waitFor(() => started().length >= 2, 'two threads at the lowest priority');
-      // The server's own thread (its id is the process's) keeps the process's priority.
-      expect(threadNiceValues().get(process.pid)).toBe(0);
+      // The server's own thread (here the process's first, whose id is the process's) asks to run
+      // ahead of the default (-5 as root, as in CI; where not allowed, it keeps its priority).
+      const serverNice = process.getuid?.() === 0 ? serverThreadNiceDefault : 0;
+      expect(threadNiceValues().get(process.pid)).toBe(serverNice);
       expect(running.app.records.thread).not.toBeNull();
       // The journal's commit thread asks to run ahead of it; /metrics tells what it got (-10 as
       // root, as in CI; the process's priority where the system does not allow it).
       const newThreads = [...threadNiceValues()].filter(
         ([threadId]) => !threadsBefore.has(threadId),
       );
-      const ahead = newThreads.filter(([, nice]) => nice < 0).map(([, nice]) => nice);
+      // Threads the server's thread starts begin at its priority: only the commit thread is ahead.
+      const ahead = newThreads.filter(([, nice]) => nice < serverNice).map(([, nice]) => nice);
       if (process.getuid?.() === 0) expect(ahead).toEqual([commitThreadNice]);
       await waitFor(async () => {
         const reply = await running.app.inject({
@@ -60,8 +64,11 @@ describe.runIf(process.platform === 'linux')('background threads', () => {
           url: '/metrics',
           headers: { authorization: `Bearer ${operatorKey}` },
         });
-        return reply.body.includes(`lineup_journal_commit_thread_nice ${ahead[0] ?? 0}\n`);
-      }, "the commit thread's nice value in /metrics");
+        return (
+          reply.body.includes(`lineup_journal_commit_thread_nice ${ahead[0] ?? 0}\n`) &&
+          reply.body.includes(`lineup_server_thread_nice ${serverNice}\n`)
+        );
+      }, "the commit thread's and the server thread's nice values in /metrics");
     } finally {
       await running.close();
     }
@@ -70,5 +77,26 @@ describe.runIf(process.platform === 'linux')('background threads', () => {
       () => !lowestThreads().some((threadId) => ours.has(threadId)),
       'the threads to end with the server',
     );
+  });
+
+  it("[operations] serverThreadNice null leaves the server thread's priority; a value that is no nice value is refused before anything opens", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'lineup-threads-'));
+    dirs.push(dataDir);
+    const refused = await serve({ port: 0, dataDir, isDemoCreated: false, serverThreadNice: 20 });
+    expect(refused).toEqual({ message: expect.stringContaining('not 20') as unknown });
+    expect(await readdir(dataDir)).toEqual([]);
+    const niceBefore = threadNiceValues().get(process.pid);
+    const running = await serveOnDisk(dataDir, { serverThreadNice: null });
+    try {
+      expect(threadNiceValues().get(process.pid)).toBe(niceBefore);
+      const reply = await running.app.inject({
+        method: 'GET',
+        url: '/metrics',
+        headers: { authorization: `Bearer ${operatorKey}` },
+      });
+      expect(reply.body).toContain(`lineup_server_thread_nice ${String(niceBefore)}\n`);
+    } finally {
+      await running.close();
+    }
   });
 });
