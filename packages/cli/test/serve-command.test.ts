@@ -76,7 +76,7 @@ describe('lineup serve --config', () => {
     expect(await serveOptionsOf({ ...flags, config: huge }, {})).toMatchObject({
       message: expect.stringContaining('/heapGrowthPercent') as unknown,
     });
-    const tooNice = await configFile(JSON.stringify({ serverThreadNice: -21 }));
+    const tooNice = await configFile(JSON.stringify({ serverThreadNice: -10 }));
     expect(await serveOptionsOf({ ...flags, config: tooNice }, {})).toMatchObject({
       message: expect.stringContaining('/serverThreadNice') as unknown,
     });

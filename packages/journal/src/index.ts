@@ -94,13 +94,12 @@ export {
 export {
   /** The nice value the journal's commit thread asks for. */
   commitThreadNice,
-  /** Whether a number is a nice value (a RangeError if not). */
-  checkNice,
   /** The calling thread's nice value, and setting it (the server's own thread). */
   ownThreadNice,
   setOwnThreadNice,
-  /** The nice value the server's own thread asks for by default. */
+  /** The nice value the server's own thread asks for by default, and the highest there is. */
   serverThreadNiceDefault,
+  serverThreadNiceMax,
   /** The first lines of a worker thread's script that set its CPU priority. */
   threadPrioritySource,
   /** The nice value of each thread of this process (Linux). */

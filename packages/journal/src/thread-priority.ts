@@ -21,9 +21,12 @@ export const commitThreadNice = -10;
 /** The nice value the server's own thread asks for by default: ahead of the default, behind the commit thread. */
 export const serverThreadNiceDefault = -5;
 
+/** The highest nice value (the lowest priority) a thread may have. */
+export const serverThreadNiceMax = 19;
+
 /** Throws a RangeError unless `nice` is a nice value (an integer from -20 to 19). */
-export function checkNice(nice: number): void {
-  if (!Number.isInteger(nice) || nice < -20 || nice > 19)
+function checkNice(nice: number): void {
+  if (!Number.isInteger(nice) || nice < -20 || nice > serverThreadNiceMax)
     throw new RangeError(`a nice value is an integer from -20 to 19, not ${nice}`);
 }
 

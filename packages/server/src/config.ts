@@ -7,7 +7,13 @@ import { parseJsonFile } from './json-file.ts';
 import { webChatSettingsDefault } from './compat/web-chat.ts';
 import { snapshotEveryEntriesDefault, snapshotEveryMsDefault } from './engine-host.ts';
 import { heapGrowthPercentDefault, heapGrowthPercentMax } from './heap-growth.ts';
-import { commitWindowMsDefault, commitWindowMsMax, serverThreadNiceDefault } from '@lineup/journal';
+import {
+  commitThreadNice,
+  commitWindowMsDefault,
+  commitWindowMsMax,
+  serverThreadNiceDefault,
+  serverThreadNiceMax,
+} from '@lineup/journal';
 
 /*
  * The settings file of `lineup serve --config <file>` (docs/api.md,
@@ -35,11 +41,11 @@ export const ServerConfigSchema = Type.Object(
     serverThreadNice: Type.Optional(
       Type.Union(
         [
-          Type.Integer({ minimum: -20, maximum: 19 }),
+          Type.Integer({ minimum: commitThreadNice + 1, maximum: serverThreadNiceMax }),
           Type.Null({ description: "Leave the thread's priority as it is" }),
         ],
         {
-          description: `Nice value the server's own thread asks for (Linux; raising it takes root, CAP_SYS_NICE or LimitNICE). Default ${serverThreadNiceDefault}`,
+          description: `Nice value the server's own thread asks for (Linux; raising it takes root, CAP_SYS_NICE or LimitNICE), behind the journal's commit thread at ${commitThreadNice}. Default ${serverThreadNiceDefault}`,
         },
       ),
     ),

@@ -2,11 +2,11 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import {
-  checkNice,
   commitThreadNice as commitThreadNicePreferred,
   openSqliteJournal,
   ownThreadNice,
   serverThreadNiceDefault,
+  serverThreadNiceMax,
   setOwnThreadNice,
 } from '@lineup/journal';
 import { Scope, asTenantId, type Role, type TenantId } from '@lineup/protocol';
@@ -82,7 +82,8 @@ export interface ServeOptions {
   heapGrowthPercent?: number;
   /**
    * The nice value the calling thread (the server's event loop) asks for,
-   * where the system allows it (setOwnThreadNice); default
+   * where the system allows it (setOwnThreadNice): from one above the
+   * journal's commit thread's (which stays ahead of it) to 19; default
    * serverThreadNiceDefault, null leaves the thread's priority as it is.
    */
   serverThreadNice?: number | null;
@@ -139,10 +140,21 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
   const heapGrowthPercent = options.heapGrowthPercent ?? heapGrowthPercentDefault;
   const wantedThreadNice =
     options.serverThreadNice === undefined ? serverThreadNiceDefault : options.serverThreadNice;
+  // Checked before the heap growth is applied: a refused start changes nothing.
+  if (
+    wantedThreadNice !== null &&
+    !(
+      Number.isInteger(wantedThreadNice) &&
+      wantedThreadNice > commitThreadNicePreferred &&
+      wantedThreadNice <= serverThreadNiceMax
+    )
+  ) {
+    return {
+      message: `serverThreadNice is a whole number from ${commitThreadNicePreferred + 1} to ${serverThreadNiceMax} (the journal's commit thread runs at ${commitThreadNicePreferred}, ahead of it), or null; got ${wantedThreadNice}.`,
+    };
+  }
   let serverThreadNice: number | null;
   try {
-    // Both values are checked before either is applied: a refused start changes nothing.
-    if (wantedThreadNice !== null) checkNice(wantedThreadNice);
     // Before the recovery, whose engines make most of what the heap holds.
     setHeapGrowthPercent(heapGrowthPercent);
     serverThreadNice =

@@ -79,11 +79,18 @@ describe.runIf(process.platform === 'linux')('background threads', () => {
     );
   });
 
-  it("[operations] serverThreadNice null leaves the server thread's priority; a value that is no nice value is refused before anything opens", async () => {
+  it("[operations] serverThreadNice null leaves the server thread's priority; a value that is no nice value or not behind the commit thread is refused before anything opens", async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'lineup-threads-'));
     dirs.push(dataDir);
-    const refused = await serve({ port: 0, dataDir, isDemoCreated: false, serverThreadNice: 20 });
-    expect(refused).toEqual({ message: expect.stringContaining('not 20') as unknown });
+    for (const bad of [20, commitThreadNice, 1.5]) {
+      const refused = await serve({
+        port: 0,
+        dataDir,
+        isDemoCreated: false,
+        serverThreadNice: bad,
+      });
+      expect(refused).toEqual({ message: expect.stringContaining(`got ${bad}.`) as unknown });
+    }
     expect(await readdir(dataDir)).toEqual([]);
     const niceBefore = threadNiceValues().get(process.pid);
     const running = await serveOnDisk(dataDir, { serverThreadNice: null });
