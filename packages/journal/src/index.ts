@@ -97,9 +97,9 @@ export {
   /** The calling thread's nice value, and setting it (the server's own thread). */
   ownThreadNice,
   setOwnThreadNice,
-  /** The nice value the server's own thread asks for by default, and the highest there is. */
+  /** The nice value the server's own thread asks for by default; the highest nice value there is. */
   serverThreadNiceDefault,
-  serverThreadNiceMax,
+  niceMax,
   /** The first lines of a worker thread's script that set its CPU priority. */
   threadPrioritySource,
   /** The nice value of each thread of this process (Linux). */

@@ -22,11 +22,11 @@ export const commitThreadNice = -10;
 export const serverThreadNiceDefault = -5;
 
 /** The highest nice value (the lowest priority) a thread may have. */
-export const serverThreadNiceMax = 19;
+export const niceMax = 19;
 
 /** Throws a RangeError unless `nice` is a nice value (an integer from -20 to 19). */
 function checkNice(nice: number): void {
-  if (!Number.isInteger(nice) || nice < -20 || nice > serverThreadNiceMax)
+  if (!Number.isInteger(nice) || nice < -20 || nice > niceMax)
     throw new RangeError(`a nice value is an integer from -20 to 19, not ${nice}`);
 }
 

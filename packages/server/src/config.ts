@@ -11,8 +11,8 @@ import {
   commitThreadNice,
   commitWindowMsDefault,
   commitWindowMsMax,
+  niceMax,
   serverThreadNiceDefault,
-  serverThreadNiceMax,
 } from '@lineup/journal';
 
 /*
@@ -41,7 +41,7 @@ export const ServerConfigSchema = Type.Object(
     serverThreadNice: Type.Optional(
       Type.Union(
         [
-          Type.Integer({ minimum: commitThreadNice + 1, maximum: serverThreadNiceMax }),
+          Type.Integer({ minimum: commitThreadNice + 1, maximum: niceMax }),
           Type.Null({ description: "Leave the thread's priority as it is" }),
         ],
         {

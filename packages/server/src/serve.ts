@@ -3,10 +3,10 @@ import { performance } from 'node:perf_hooks';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import {
   commitThreadNice as commitThreadNicePreferred,
+  niceMax,
   openSqliteJournal,
   ownThreadNice,
   serverThreadNiceDefault,
-  serverThreadNiceMax,
   setOwnThreadNice,
 } from '@lineup/journal';
 import { Scope, asTenantId, type Role, type TenantId } from '@lineup/protocol';
@@ -146,11 +146,11 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
     !(
       Number.isInteger(wantedThreadNice) &&
       wantedThreadNice > commitThreadNicePreferred &&
-      wantedThreadNice <= serverThreadNiceMax
+      wantedThreadNice <= niceMax
     )
   ) {
     return {
-      message: `serverThreadNice is a whole number from ${commitThreadNicePreferred + 1} to ${serverThreadNiceMax} (the journal's commit thread runs at ${commitThreadNicePreferred}, ahead of it), or null; got ${wantedThreadNice}.`,
+      message: `serverThreadNice is a whole number from ${commitThreadNicePreferred + 1} to ${niceMax} (the journal's commit thread runs at ${commitThreadNicePreferred}, ahead of it), or null; got ${wantedThreadNice}.`,
     };
   }
   let serverThreadNice: number | null;
