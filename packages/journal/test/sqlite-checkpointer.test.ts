@@ -5,7 +5,7 @@
  * the journal's pages reach the database file and the WAL is reused rather
  * than growing with every commit.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asTenantId } from '@lineup/protocol';
@@ -32,6 +32,27 @@ async function eventually(isDone: () => boolean): Promise<void> {
   for (let tries = 0; tries < 100 && !isDone(); tries++) await sleep(100);
 }
 
+/**
+ * Whether a checkpoint has copied every frame of the WAL into the database
+ * file, read from the WAL-index (the `-shm` file) without touching the
+ * database: the last valid frame (mxFrame, at byte 16 of the index's header)
+ * and the frames copied (nBackfill, at byte 96, after the header's two
+ * 48-byte copies), both in the machine's byte order (little-endian on x86
+ * and ARM). The database file's size tells less: SQLite extends the file to
+ * its final size when a checkpoint starts, not when it ends.
+ */
+function walFullyCopied(shmPath: string): boolean {
+  const header = Buffer.alloc(100);
+  const fd = openSync(shmPath, 'r');
+  try {
+    readSync(fd, header, 0, header.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const lastFrame = header.readUInt32LE(16);
+  return lastFrame > 0 && header.readUInt32LE(96) === lastFrame;
+}
+
 describe('checkpoints on a thread of their own', () => {
   it('[checkpoint] the entries reach the database file, and the WAL is reused instead of growing', async () => {
     const opened = openSqliteJournal({ dataDir });
@@ -39,6 +60,7 @@ describe('checkpoints on a thread of their own', () => {
     const { journal } = opened;
     const file = join(dataDir, sqliteJournalFileName);
     const wal = `${file}-wal`;
+    const shm = `${file}-shm`;
     const entry = { atMs: 0, events: eventsOfSize(entryBytes) };
     const appendRound = async () => {
       for (let done = 0; done < entriesPerRound; done += appendEntriesMax) {
@@ -53,13 +75,15 @@ describe('checkpoints on a thread of their own', () => {
 
     await appendRound();
     // The committing connection does not checkpoint below 16,384 pages: the thread does.
-    await eventually(() => sizeOf(file) > 8 * megabyte);
+    await eventually(() => walFullyCopied(shm));
+    expect(walFullyCopied(shm)).toBe(true);
     expect(sizeOf(file)).toBeGreaterThan(8 * megabyte);
 
     // Once all of it is copied, the next commits start the WAL over: it does not double.
     const walAfterFirst = sizeOf(wal);
     await appendRound();
-    await eventually(() => sizeOf(file) > 16 * megabyte);
+    await eventually(() => walFullyCopied(shm));
+    expect(walFullyCopied(shm)).toBe(true);
     expect(sizeOf(file)).toBeGreaterThan(16 * megabyte);
     expect(sizeOf(wal)).toBeLessThan(walAfterFirst + 4 * megabyte);
     expect(await journal.lastSeq(tenantId)).toBe(2 * entriesPerRound);
