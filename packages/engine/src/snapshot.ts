@@ -1,5 +1,15 @@
+import { assert, fail } from './assert.ts';
 import { clone } from './clone.ts';
-import type { AgentCounters, QueueCounters } from '@lineup/protocol';
+import type {
+  AgentCounters,
+  Channel,
+  ContactId,
+  Customer,
+  CustomerId,
+  CustomerType,
+  QueueCounters,
+  QueueId,
+} from '@lineup/protocol';
 import {
   attachContact,
   countAgentIn,
@@ -99,15 +109,39 @@ function liveValuesOf<C extends Record<string, number>>(
     values[index] = saved[index] as number;
   return values;
 }
+/** A contact's fields that every saved contact has; the rest are saved only when unusual. */
+type ContactCore = Pick<ContactFields, 'id' | 'queueId' | 'channel' | 'customer' | 'joinedAtMs'>;
+
+/** A saved contact's other fields: only those not at their usual value (savedRestOf). */
+type ContactRest = Partial<Omit<ContactFields, 'id' | 'queueId' | 'channel' | 'joinedAtMs'>>;
+
 /**
- * A contact as a snapshot keeps it: every field but the first five is left
- * out when it holds its usual value (savedContactOf), so that a line of
- * 100,000 waiting contacts is a third of the JSON to write at a stop and to
- * parse at a start. A record with every field, as snapshots held before,
- * reads the same.
+ * A contact as older snapshots kept it, one record per contact: its core
+ * fields, and the others when unusual (snapshots older still held every
+ * field). Restore still reads it; snapshots are now written as SavedContacts.
  */
-type SavedContact = Pick<ContactFields, 'id' | 'queueId' | 'channel' | 'customer' | 'joinedAtMs'> &
-  Partial<Omit<ContactFields, 'id' | 'queueId' | 'channel' | 'customer' | 'joinedAtMs'>>;
+type SavedContact = ContactCore & Omit<ContactRest, 'customer'>;
+
+/**
+ * The contacts as a snapshot keeps them: column by column, so that a line of
+ * 100,000 waiting contacts is arrays of strings and numbers rather than
+ * 200,000 objects (each contact and its customer) to parse at a start, to
+ * collect afterwards and to write at a stop. The queue, the channel and the
+ * customer's type are indexes into `names`, which holds each distinct value
+ * once. A contact with any field at an unusual value, or a customer with
+ * more than an id and a type, also has an entry in `rest`: its index in the
+ * columns and those fields (the customer whole), in the order of the columns.
+ */
+interface SavedContacts {
+  names: string[];
+  id: ContactId[];
+  queueId: number[];
+  channel: number[];
+  customerId: CustomerId[];
+  customerType: number[];
+  joinedAtMs: number[];
+  rest: [number, ContactRest][];
+}
 
 /** The usual values of a contact's fields, left out of a saved contact. */
 const usualContactValues = {
@@ -141,8 +175,12 @@ export interface EngineSnapshot {
   nextDayStartMs: number | null;
   queues: QueueRecord[];
   agents: AgentRecord[];
-  contacts: SavedContact[];
+  /** SavedContacts, or one record per contact in snapshots from before the columns. */
+  contacts: SavedContacts | SavedContact[];
 }
+
+/** A snapshot as this engine writes it: the contacts in columns. */
+type WrittenSnapshot = EngineSnapshot & { contacts: SavedContacts };
 
 /**
  * The state's records, deep-copied so the snapshot does not change with the
@@ -155,12 +193,13 @@ export function snapshotState(state: State): EngineSnapshot {
   const snapshot = sharedSnapshotOf(state);
   for (const record of snapshot.queues) copyQueueParts(record);
   for (const record of snapshot.agents) copyAgentParts(record);
-  for (const record of snapshot.contacts) {
+  // The columns hold strings and numbers; only the rest's objects are the engine's own.
+  for (const [, rest] of snapshot.contacts.rest) {
     // Attribute values are strings, numbers and booleans: a shallow copy is a deep one.
-    record.customer = { ...record.customer };
-    if (record.attributes !== undefined) record.attributes = { ...record.attributes };
-    if (record.cooldowns !== undefined)
-      record.cooldowns = record.cooldowns.map((cooldown) => ({ ...cooldown }));
+    if (rest.customer !== undefined) rest.customer = { ...rest.customer };
+    if (rest.attributes !== undefined) rest.attributes = { ...rest.attributes };
+    if (rest.cooldowns !== undefined)
+      rest.cooldowns = rest.cooldowns.map((cooldown) => ({ ...cooldown }));
   }
   return snapshot;
 }
@@ -221,71 +260,165 @@ function hasKeys(object: object): boolean {
   return false;
 }
 
-/** A contact's fields as a snapshot keeps them: those at their usual value left out. */
-function savedContactOf(contact: Contact): SavedContact {
-  const saved: SavedContact = {
-    id: contact.id,
-    queueId: contact.queueId,
-    channel: contact.channel,
-    customer: contact.customer,
-    joinedAtMs: contact.joinedAtMs,
-  };
+/** Whether a customer has nothing but its id and its type. */
+function isPlainCustomer(customer: Customer): boolean {
+  for (const key in customer) {
+    if (key !== 'id' && key !== 'type' && customer[key as keyof Customer] !== undefined)
+      return false;
+  }
+  return true;
+}
+
+/** A contact's fields beyond its core, those at their usual value left out; null when none is left. */
+function savedRestOf(contact: Contact): ContactRest | null {
+  const rest: ContactRest = {};
+  if (!isPlainCustomer(contact.customer)) rest.customer = contact.customer;
   // The times are usually the time it joined; the order of the keys is the same every time.
-  if (contact.placeAtMs !== contact.joinedAtMs) saved.placeAtMs = contact.placeAtMs;
+  if (contact.placeAtMs !== contact.joinedAtMs) rest.placeAtMs = contact.placeAtMs;
   if (contact.queueEnteredAtMs !== contact.joinedAtMs)
-    saved.queueEnteredAtMs = contact.queueEnteredAtMs;
+    rest.queueEnteredAtMs = contact.queueEnteredAtMs;
   for (const key of usualContactKeys) {
     if (contact[key] !== usualContactValues[key])
-      (saved as Record<string, unknown>)[key] = contact[key];
+      (rest as Record<string, unknown>)[key] = contact[key];
   }
-  if (hasKeys(contact.attributes)) saved.attributes = contact.attributes;
-  if (contact.cooldowns.length > 0) saved.cooldowns = contact.cooldowns;
+  if (hasKeys(contact.attributes)) rest.attributes = contact.attributes;
+  if (contact.cooldowns.length > 0) rest.cooldowns = contact.cooldowns;
+  return hasKeys(rest) ? rest : null;
+}
+
+/** The contacts in columns (SavedContacts), sharing the rest's objects with the engine. */
+function savedContactsOf(contacts: Iterable<Contact>): SavedContacts {
+  const saved: SavedContacts = {
+    names: [],
+    id: [],
+    queueId: [],
+    channel: [],
+    customerId: [],
+    customerType: [],
+    joinedAtMs: [],
+    rest: [],
+  };
+  const indexOfName = new Map<string, number>();
+  const nameIndex = (name: string): number => {
+    let index = indexOfName.get(name);
+    if (index === undefined) {
+      index = saved.names.length;
+      saved.names.push(name);
+      indexOfName.set(name, index);
+    }
+    return index;
+  };
+  let index = 0;
+  for (const contact of contacts) {
+    saved.id.push(contact.id);
+    saved.queueId.push(nameIndex(contact.queueId));
+    saved.channel.push(nameIndex(contact.channel));
+    saved.customerId.push(contact.customer.id);
+    saved.customerType.push(nameIndex(contact.customer.type));
+    saved.joinedAtMs.push(contact.joinedAtMs);
+    const rest = savedRestOf(contact);
+    if (rest !== null) saved.rest.push([index, rest]);
+    index += 1;
+  }
   return saved;
 }
 
 /**
- * A saved contact's fields, the usual values filled in, with fresh copies of
- * the parts the engine changes in place, so that the snapshot stays as it was.
+ * A saved contact's fields, the usual values filled in where `rest` has
+ * none, with fresh copies of the parts the engine changes in place, so that
+ * the snapshot stays as it was.
  */
-function contactFieldsOf(saved: SavedContact): ContactFields {
-  const joinedAtMs = saved.joinedAtMs;
+function contactFieldsOf(
+  id: ContactId,
+  queueId: QueueId,
+  channel: Channel,
+  customer: Customer,
+  joinedAtMs: number,
+  rest: ContactRest | undefined,
+): ContactFields {
   return {
-    id: saved.id,
-    queueId: saved.queueId,
-    channel: saved.channel,
-    customer: saved.customer,
-    priority: saved.priority ?? usualContactValues.priority,
-    joinedType: saved.joinedType ?? usualContactValues.joinedType,
+    id,
+    queueId,
+    channel,
+    customer,
+    priority: rest?.priority ?? usualContactValues.priority,
+    joinedType: rest?.joinedType ?? usualContactValues.joinedType,
     joinedAtMs,
-    placeAtMs: saved.placeAtMs ?? joinedAtMs,
-    preferredAgentId: saved.preferredAgentId ?? null,
-    attributes: saved.attributes ?? {},
-    callbackNumber: saved.callbackNumber ?? null,
-    status: saved.status ?? usualContactValues.status,
-    queueEnteredAtMs: saved.queueEnteredAtMs ?? joinedAtMs,
-    level: saved.level ?? usualContactValues.level,
-    stickyAgentId: saved.stickyAgentId ?? null,
-    stickyUntilMs: saved.stickyUntilMs ?? null,
-    notBeforeMs: saved.notBeforeMs ?? null,
-    offerId: saved.offerId ?? null,
-    offerAgentId: saved.offerAgentId ?? null,
-    offerExpiresAtMs: saved.offerExpiresAtMs ?? null,
-    agentId: saved.agentId ?? null,
-    assignedAtMs: saved.assignedAtMs ?? null,
+    placeAtMs: rest?.placeAtMs ?? joinedAtMs,
+    preferredAgentId: rest?.preferredAgentId ?? null,
+    attributes: rest?.attributes ?? {},
+    callbackNumber: rest?.callbackNumber ?? null,
+    status: rest?.status ?? usualContactValues.status,
+    queueEnteredAtMs: rest?.queueEnteredAtMs ?? joinedAtMs,
+    level: rest?.level ?? usualContactValues.level,
+    stickyAgentId: rest?.stickyAgentId ?? null,
+    stickyUntilMs: rest?.stickyUntilMs ?? null,
+    notBeforeMs: rest?.notBeforeMs ?? null,
+    offerId: rest?.offerId ?? null,
+    offerAgentId: rest?.offerAgentId ?? null,
+    offerExpiresAtMs: rest?.offerExpiresAtMs ?? null,
+    agentId: rest?.agentId ?? null,
+    assignedAtMs: rest?.assignedAtMs ?? null,
     cooldowns:
-      saved.cooldowns === undefined || saved.cooldowns.length === 0
+      rest?.cooldowns === undefined || rest.cooldowns.length === 0
         ? noCooldowns
-        : saved.cooldowns.map((cooldown) => ({ ...cooldown })),
-    callbackAttempts: saved.callbackAttempts ?? usualContactValues.callbackAttempts,
-    isAnswered: saved.isAnswered ?? usualContactValues.isAnswered,
+        : rest.cooldowns.map((cooldown) => ({ ...cooldown })),
+    callbackAttempts: rest?.callbackAttempts ?? usualContactValues.callbackAttempts,
+    isAnswered: rest?.isAnswered ?? usualContactValues.isAnswered,
   };
+}
+
+/** Calls `restore` with each saved contact's fields, from either form, in the order saved. */
+function forEachSavedContact(
+  contacts: SavedContacts | SavedContact[],
+  restore: (fields: ContactFields) => void,
+): void {
+  if (Array.isArray(contacts)) {
+    for (const saved of contacts) {
+      const { id, queueId, channel, customer, joinedAtMs } = saved;
+      restore(contactFieldsOf(id, queueId, channel, customer, joinedAtMs, saved));
+    }
+    return;
+  }
+  const { names, id, queueId, channel, customerId, customerType, joinedAtMs, rest } = contacts;
+  const count = id.length;
+  for (const column of [queueId, channel, customerId, customerType, joinedAtMs]) {
+    assert(column.length === count, `snapshot columns of ${count} contacts hold ${column.length}`);
+  }
+  const nameAt = (index: number | undefined): string => {
+    const name = index === undefined ? undefined : names[index];
+    if (name === undefined)
+      fail(`snapshot name index ${index} is not in its ${names.length} names`);
+    return name;
+  };
+  let restAt = 0;
+  for (let index = 0; index < count; index++) {
+    const entry = rest[restAt];
+    const more = entry?.[0] === index ? entry[1] : undefined;
+    if (more !== undefined) restAt += 1;
+    const customer = more?.customer ?? {
+      id: customerId[index] as CustomerId,
+      type: nameAt(customerType[index]) as CustomerType,
+    };
+    restore(
+      contactFieldsOf(
+        id[index] as ContactId,
+        nameAt(queueId[index]) as QueueId,
+        nameAt(channel[index]) as Channel,
+        customer,
+        joinedAtMs[index] as number,
+        more,
+      ),
+    );
+  }
+  assert(restAt === rest.length, `snapshot rest has ${rest.length - restAt} entries out of order`);
 }
 
 /**
  * The state's records as a snapshot that shares their nested objects with the
  * engine: no copy, so it is valid only until the state changes next.
  */
-export function sharedSnapshotOf(state: State): EngineSnapshot {
+export function sharedSnapshotOf(state: State): WrittenSnapshot {
   return {
     engineVersion: ENGINE_VERSION,
     seed: state.seed,
@@ -307,7 +440,7 @@ export function sharedSnapshotOf(state: State): EngineSnapshot {
     agents: [...state.agents.values()].map((agent): AgentRecord =>
       agentRecordOf(agent, savedTallyOf(agent.stats, state.nowMs)),
     ),
-    contacts: [...state.contacts.values()].map(savedContactOf),
+    contacts: savedContactsOf(state.contacts.values()),
   };
 }
 
@@ -346,8 +479,8 @@ export function restoreState(input: EngineSnapshot): State {
       countAgentIn(state, queue, agent.activity, 1);
     }
   }
-  for (const record of snapshot.contacts) {
-    const contact = new Contact(contactFieldsOf(record));
+  forEachSavedContact(snapshot.contacts, (fields) => {
+    const contact = new Contact(fields);
     state.contacts.set(contact.id, contact);
     queueOf(state, contact.queueId).contactCount += 1;
     if (contact.offerId !== null) state.offers.set(contact.offerId, contact);
@@ -356,7 +489,7 @@ export function restoreState(input: EngineSnapshot): State {
     // of the others to the shape that write left (about 6 µs a contact): making and attaching
     // 100,000 contacts took 900 ms, and now 340 ms.
     attachContact(state, contact);
-  }
+  });
   for (const agent of agents) {
     orderQueues(state, agent);
     refreshAgent(state, agent, agent.activitySinceMs);
