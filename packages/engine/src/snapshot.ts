@@ -50,12 +50,19 @@ import {
 /*
  * snapshot() and restore(): the state's records as versioned JSON-able data.
  * Indexes are not saved; restore rebuilds them in O(n log n). Changing what a
- * snapshot holds or means bumps ENGINE_VERSION, and restore refuses other
- * versions rather than guess.
+ * snapshot holds or means bumps ENGINE_VERSION, and restore refuses versions
+ * it does not know rather than guess (an older Lineup refuses a newer
+ * snapshot in words rather than misreading it).
  */
 
-/** Version of the engine's state and behaviour; bumped when replay would differ. */
-export const ENGINE_VERSION = 2;
+/**
+ * Version of the engine's state, behaviour and snapshot form; bumped when
+ * replay would differ or a snapshot changes form. 3: contacts in columns.
+ */
+export const ENGINE_VERSION = 3;
+
+/** Versions whose snapshots restore reads: 2 saved the contacts as records (SavedContact). */
+const restorableEngineVersions: readonly number[] = [2, ENGINE_VERSION];
 
 type QueueRecord = Pick<
   Queue,
@@ -116,8 +123,8 @@ type ContactCore = Pick<ContactFields, 'id' | 'queueId' | 'channel' | 'customer'
 type ContactRest = Partial<Omit<ContactFields, 'id' | 'queueId' | 'channel' | 'joinedAtMs'>>;
 
 /**
- * A contact as older snapshots kept it, one record per contact: its core
- * fields, and the others when unusual (snapshots older still held every
+ * A contact as snapshots of engine version 2 kept it, one record per contact:
+ * its core fields, and the others when unusual (the oldest held every
  * field). Restore still reads it; snapshots are now written as SavedContacts.
  */
 type SavedContact = ContactCore & Omit<ContactRest, 'customer'>;
@@ -175,7 +182,7 @@ export interface EngineSnapshot {
   nextDayStartMs: number | null;
   queues: QueueRecord[];
   agents: AgentRecord[];
-  /** SavedContacts, or one record per contact in snapshots from before the columns. */
+  /** SavedContacts; one record per contact in snapshots of engine version 2. */
   contacts: SavedContacts | SavedContact[];
 }
 
@@ -446,9 +453,9 @@ export function sharedSnapshotOf(state: State): WrittenSnapshot {
 
 /** Rebuilds a state and its indexes from a snapshot. */
 export function restoreState(input: EngineSnapshot): State {
-  if (input.engineVersion !== ENGINE_VERSION) {
+  if (!restorableEngineVersions.includes(input.engineVersion)) {
     throw new Error(
-      `Snapshot of engine version ${input.engineVersion} cannot be restored by version ${ENGINE_VERSION}`,
+      `Snapshot of engine version ${input.engineVersion} cannot be restored by version ${ENGINE_VERSION} (it reads ${restorableEngineVersions.join(' and ')})`,
     );
   }
   // No deep copy of the whole input (it doubled the time of a restore): records are
