@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import type { Event, ServerMessage } from '@lineup/protocol';
 import {
@@ -39,6 +39,10 @@ const drainMsMax = 5_000;
 const lagResolutionMs = 10;
 /** Wait between two pacing steps: the enqueues due are sent at each step. */
 const paceStepMs = 1;
+/** Period of the timer that completes the contacts whose handling time is over. */
+const completionStepMs = 5;
+/** Completions done before the queue's arrays are cut. */
+const completionsCompactAt = 10_000;
 
 const progress = (message: string): void => {
   process.stderr.write(`load: ${message}\n`);
@@ -63,12 +67,58 @@ class Load {
   latenciesMs: number[] = [];
   readonly errors: LoadErrors = { connect: 0, closed: 0, refusals: {}, missingOffers: 0 };
   readonly sockets: WebSocket[] = [];
-  /** Completion timers of contacts held, cleared at the end. */
-  readonly timers = new Set<NodeJS.Timeout>();
+  /**
+   * The contacts agents hold, in the order their completions fall due (every
+   * contact is held handleMs): a queue in four arrays from `#completionsHead`
+   * on, walked by one timer, rather than a timer and a closure per contact,
+   * which outlived the generator's young collections and made them longer.
+   */
+  readonly #completions = {
+    dueAtMs: [] as number[],
+    sockets: [] as WebSocket[],
+    contactIds: [] as string[],
+    agentIds: [] as string[],
+  };
+  #completionsHead = 0;
+  readonly #completionTimer: NodeJS.Timeout;
   #messageNumber = 0;
   isEnding = false;
 
-  constructor(readonly plan: LoadPlan) {}
+  constructor(readonly plan: LoadPlan) {
+    this.#completionTimer = setInterval(() => {
+      this.#completeDue();
+    }, completionStepMs);
+  }
+
+  /** Stops completing contacts: the load is over. */
+  end(): void {
+    this.isEnding = true;
+    clearInterval(this.#completionTimer);
+  }
+
+  /** Sends completeContact for every contact whose handling time is over. */
+  #completeDue(): void {
+    const { dueAtMs, sockets, contactIds, agentIds } = this.#completions;
+    const nowMs = performance.now();
+    let head = this.#completionsHead;
+    while (head < dueAtMs.length && (dueAtMs[head] ?? Infinity) <= nowMs) {
+      const socket = sockets[head];
+      if (socket !== undefined) {
+        sendCommand(socket, this.nextId('c'), {
+          type: 'completeContact',
+          contactId: contactIds[head],
+          agentId: agentIds[head],
+        });
+      }
+      head += 1;
+    }
+    // The arrays are cut once their done part is large, so that they do not grow for the whole run.
+    if (head >= completionsCompactAt) {
+      for (const column of [dueAtMs, sockets, contactIds, agentIds]) column.splice(0, head);
+      head = 0;
+    }
+    this.#completionsHead = head;
+  }
 
   nextId(prefix: string): string {
     this.#messageNumber += 1;
@@ -93,16 +143,11 @@ class Load {
         agentId,
       });
     } else if (event.type === 'contactAssigned') {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        if (this.isEnding) return;
-        sendCommand(socket, this.nextId('c'), {
-          type: 'completeContact',
-          contactId: event.contactId,
-          agentId,
-        });
-      }, this.plan.handleMs);
-      this.timers.add(timer);
+      const completions = this.#completions;
+      completions.dueAtMs.push(performance.now() + this.plan.handleMs);
+      completions.sockets.push(socket);
+      completions.contactIds.push(event.contactId);
+      completions.agentIds.push(agentId);
     }
   }
 }
@@ -147,11 +192,11 @@ function connect(load: Load, credential: Credential, role: 'agent' | 'customer')
       settle(null);
     });
     socket.on('message', (data: Buffer) => {
-      const text = data.toString('utf8');
-      // Most messages are read by nobody here: only those it acts on are parsed, so that the
-      // generator, which shares the server's two cores, takes as little of them as it can.
-      if (isIgnored(text, role)) return;
-      const message = JSON.parse(text) as ServerMessage;
+      // Most messages are read by nobody here: only those it acts on are decoded and parsed, so
+      // that the generator, which shares the server's two cores, takes as little of them as it
+      // can, and leaves its young collections less to do.
+      if (isIgnored(data, role)) return;
+      const message = JSON.parse(data.toString('utf8')) as ServerMessage;
       switch (message.type) {
         case 'welcome':
           if (role === 'customer') settle(socket);
@@ -184,26 +229,35 @@ function connect(load: Load, credential: Credential, role: 'agent' | 'customer')
   });
 }
 
-/** The events an agent's handler acts on (Load.onAgentEvent). */
-const agentEventTypes = new Set<string>(['offerCreated', 'contactAssigned']);
-const eventPrefix = '{"type":"event",';
-const eventTypeMark = '"event":{"type":"';
+/** The events an agent's handler acts on (Load.onAgentEvent), each as its type's bytes and the closing quote. */
+const agentEventTypes = ['offerCreated', 'contactAssigned'].map((type) => Buffer.from(`${type}"`));
+const readPrefixes = ['{"type":"reply"', '{"type":"error"', '{"type":"welcome"'].map((prefix) =>
+  Buffer.from(prefix),
+);
+const eventPrefix = Buffer.from('{"type":"event",');
+const eventTypeMark = Buffer.from('"event":{"type":"');
+
+/** Whether `data` holds `bytes` from byte `at` on; compared in place, with no copy. */
+const holdsAt = (data: Buffer, bytes: Buffer, at: number): boolean =>
+  data.length >= at + bytes.length &&
+  data.compare(bytes, 0, bytes.length, at, at + bytes.length) === 0;
 
 /**
- * Whether a message need not be parsed: every message begins with its type
- * (the server writes `type` first), an event's own type follows `"event":`,
- * and a customer reads nothing but replies and errors, an agent no event but
- * offers and assignments. Pushed messages that are not events (place,
- * waiting, ...) are read by nobody.
+ * Whether a message need not be parsed, read from its bytes: every message
+ * begins with its type (the server writes `type` first), an event's own type
+ * follows `"event":`, and a customer reads nothing but replies and errors, an
+ * agent no event but offers and assignments. Pushed messages that are not
+ * events (place, waiting, ...) are read by nobody.
  */
-function isIgnored(text: string, role: 'agent' | 'customer'): boolean {
-  if (text.startsWith('{"type":"reply"') || text.startsWith('{"type":"error"')) return false;
-  if (text.startsWith('{"type":"welcome"')) return false;
-  if (role === 'customer' || !text.startsWith(eventPrefix)) return true;
-  const at = text.indexOf(eventTypeMark);
+function isIgnored(data: Buffer, role: 'agent' | 'customer'): boolean {
+  // Loops rather than `some`: a closure per message is what this function is here to spare.
+  for (const prefix of readPrefixes) if (holdsAt(data, prefix, 0)) return false;
+  if (role === 'customer' || !holdsAt(data, eventPrefix, 0)) return true;
+  const at = data.indexOf(eventTypeMark);
   if (at < 0) return false;
   const start = at + eventTypeMark.length;
-  return !agentEventTypes.has(text.slice(start, text.indexOf('"', start)));
+  for (const type of agentEventTypes) if (holdsAt(data, type, start)) return false;
+  return true;
 }
 
 /** A socket that said hello (and, for an agent, logged in), with its token's subject. */
@@ -314,6 +368,15 @@ async function run(plan: LoadPlan): Promise<LoadReport> {
   tell({ type: 'phase', phase: 'measuring' });
   const lag = monitorEventLoopDelay({ resolution: lagResolutionMs });
   lag.enable();
+  const gc = { count: 0, totalMs: 0, maxMs: 0 };
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gc.count += 1;
+      gc.totalMs += entry.duration;
+      gc.maxMs = Math.max(gc.maxMs, entry.duration);
+    }
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
   const cpuBefore = process.cpuUsage();
   const loadStartMs = performance.now();
   const { sent, elapsedMs } = await sendEnqueues(load, customers, {
@@ -324,10 +387,10 @@ async function run(plan: LoadPlan): Promise<LoadReport> {
   const cpu = process.cpuUsage(cpuBefore);
   const loadMs = performance.now() - loadStartMs;
   lag.disable();
+  gcObserver.disconnect();
   tell({ type: 'phase', phase: 'sent' });
 
-  load.isEnding = true;
-  for (const timer of load.timers) clearTimeout(timer);
+  load.end();
   for (const socket of load.sockets) socket.terminate();
   load.errors.missingOffers = warmUpMissing + load.sentAtMs.size;
   const sorted = Float64Array.from(load.latenciesMs).sort();
@@ -357,6 +420,7 @@ async function run(plan: LoadPlan): Promise<LoadReport> {
     generatorCpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / loadMs) * 100),
     // The histogram holds the time between two of its timer's ticks: its period is no delay.
     generatorLagP99Ms: round2(Math.max(0, lag.percentile(99) / 1e6 - lagResolutionMs)),
+    generatorGc: { count: gc.count, totalMs: round2(gc.totalMs), maxMs: round2(gc.maxMs) },
   };
 }
 

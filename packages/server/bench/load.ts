@@ -72,6 +72,8 @@ export interface LoadReport {
   generatorCpuPercent: number;
   /** The generator's event-loop delay, p99 in ms: what its own lateness adds to the latencies. */
   generatorLagP99Ms: number;
+  /** The generator's own garbage collections in the window: each holds every socket it times. */
+  generatorGc: { count: number; totalMs: number; maxMs: number };
 }
 
 /** A message from the generator to the bench. */

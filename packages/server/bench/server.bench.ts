@@ -42,6 +42,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { socketSettingsDefault } from '../src/socket-hub.ts';
 import {
+  generatorNodeArgs,
   killChildren,
   readUsage,
   startGenerator,
@@ -350,6 +351,8 @@ function output(load: LoadResult, restart: RestartResult, loadAverage: number[])
     serverGc: load.serverGc,
     generatorCpuPercent: report.generatorCpuPercent,
     generatorLagP99Ms: report.generatorLagP99Ms,
+    generatorGc: report.generatorGc,
+    generatorNodeArgs: generatorNodeArgs.join(' '),
     connectMs: report.connectMs,
     agentsConnected: report.agentsConnected,
     customersConnected: report.customersConnected,
@@ -378,7 +381,7 @@ function output(load: LoadResult, restart: RestartResult, loadAverage: number[])
     `journal commits: ${load.commits}, p50 ${load.commitP50Ms} ms, p99 ${load.commitP99Ms} ms; commit thread at nice ${load.commitThreadNice ?? 'unknown'}, server thread at nice ${load.serverThreadNice ?? 'unknown'}`,
     `server: CPU ${load.serverCpuPercent}% of a core, RSS ${load.serverRssMb} MB (peak ${load.serverRssPeakMb} MB)`,
     `server pauses: event-loop delay p50 ${load.serverEventLoopDelayMs.p50} ms, p99 ${load.serverEventLoopDelayMs.p99} ms, max ${load.serverEventLoopDelayMs.max} ms; collections: minor ${load.serverGc.minor.count} (mean ${load.serverGc.minor.meanMs} ms), major ${load.serverGc.major.count} (mean ${load.serverGc.major.meanMs} ms)`,
-    `generator: CPU ${report.generatorCpuPercent}% of a core, event-loop delay p99 ${report.generatorLagP99Ms} ms; connected in ${report.connectMs} ms`,
+    `generator: CPU ${report.generatorCpuPercent}% of a core, event-loop delay p99 ${report.generatorLagP99Ms} ms, ${report.generatorGc.count} collections (${report.generatorGc.totalMs} ms, longest ${report.generatorGc.maxMs} ms); connected in ${report.connectMs} ms`,
     `errors: ${errorCount} ${JSON.stringify(report.errors)}`,
     `restart with ${restart.restartWaitingContacts} waiting: ${restart.restartMs} ms (listening after ${restart.restartListeningAfterMs} ms, of which serve() ${restart.restartServeMs} ms); fill ${restart.fillMs} ms (${restart.fillMode}); stop ${restart.stopMs} ms`,
     `budget: p99 < ${budget.p99MsMax} ms — ${met(result.isBudgetMet.p99)}; restart < ${budget.restartMsMax} ms — ${met(result.isBudgetMet.restart)}`,

@@ -99,6 +99,11 @@ describe('server bench', () => {
         expect(Number.isInteger(count) && count >= 0).toBe(true);
         expect(totalMs).toBeGreaterThanOrEqual(0);
       }
+      // The generator's own collections, which delay every latency it times, and its flags.
+      const generatorGc = result.generatorGc as { count: number; totalMs: number; maxMs: number };
+      expect(Number.isInteger(generatorGc.count) && generatorGc.count >= 0).toBe(true);
+      expect(generatorGc.maxMs).toBeLessThanOrEqual(generatorGc.totalMs);
+      expect(result.generatorNodeArgs).toBe('--max-semi-space-size=64');
     },
     runMsMax + 10_000,
   );
