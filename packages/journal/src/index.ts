@@ -97,8 +97,9 @@ export {
   /** The calling thread's nice value, and setting it (the server's own thread). */
   ownThreadNice,
   setOwnThreadNice,
-  /** The nice value the server's own thread asks for by default; the highest nice value there is. */
+  /** The nice value the server's own thread asks for by default. */
   serverThreadNiceDefault,
+  /** The highest nice value (the lowest priority) a thread may have. */
   niceMax,
   /** The first lines of a worker thread's script that set its CPU priority. */
   threadPrioritySource,

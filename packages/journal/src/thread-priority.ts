@@ -27,7 +27,7 @@ export const niceMax = 19;
 /** Throws a RangeError unless `nice` is a nice value (an integer from -20 to 19). */
 function checkNice(nice: number): void {
   if (!Number.isInteger(nice) || nice < -20 || nice > niceMax)
-    throw new RangeError(`a nice value is an integer from -20 to 19, not ${nice}`);
+    throw new RangeError(`a nice value is an integer from -20 to ${niceMax}, not ${nice}`);
 }
 
 /**

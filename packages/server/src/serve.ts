@@ -283,10 +283,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer | Serv
     'serving',
   );
   if (wantedThreadNice !== null && serverThreadNice !== null && serverThreadNice > wantedThreadNice)
-    app.log.info(
-      { nice: serverThreadNice, wanted: wantedThreadNice },
-      "the server's thread runs at the process's priority: raising it takes root, CAP_SYS_NICE or LimitNICE=-10 (docs/api.md)",
-    );
+    logPriorityNotRaised(app.log, "the server's thread", serverThreadNice, wantedThreadNice);
   void commitThreadNice.then((nice) => {
     logCommitThreadNice(app.log, nice);
   });
@@ -367,9 +364,19 @@ function logCommitThreadNice(log: FastifyBaseLogger, nice: number | null): void 
     log.info({ nice }, "the journal's commit thread runs ahead of the server's thread");
     return;
   }
+  logPriorityNotRaised(log, "the journal's commit thread", nice, commitThreadNicePreferred);
+}
+
+/** Says that a thread runs at the process's priority, not the one it asked for, and how to allow it. */
+function logPriorityNotRaised(
+  log: FastifyBaseLogger,
+  thread: string,
+  nice: number,
+  wanted: number,
+): void {
   log.info(
-    { nice, wanted: commitThreadNicePreferred },
-    "the journal's commit thread runs at the process's priority: raising it takes root, CAP_SYS_NICE or LimitNICE=-10 (docs/api.md)",
+    { nice, wanted },
+    `${thread} runs at the process's priority: raising it takes root, CAP_SYS_NICE or LimitNICE=-10 (docs/api.md)`,
   );
 }
 
