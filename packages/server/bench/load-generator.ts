@@ -80,6 +80,12 @@ class Load {
     agentIds: [] as string[],
   };
   #completionsHead = 0;
+  /** Offers read and not yet accepted (#acceptLater), in arrival order. */
+  readonly #accepts = {
+    sockets: [] as WebSocket[],
+    offerIds: [] as string[],
+    agentIds: [] as string[],
+  };
   readonly #completionTimer: NodeJS.Timeout;
   #messageNumber = 0;
   isEnding = false;
@@ -120,6 +126,36 @@ class Load {
     this.#completionsHead = head;
   }
 
+  /**
+   * Accepts an offer once the event loop has read everything that arrived
+   * with it. Each of the 2,500 agents stands for a machine of its own, whose
+   * answer delays no other agent; sending it at once, from the read, put a
+   * socket write (the loopback's delivery included) before the reading of
+   * every offer that arrived in the same poll, and the last of a burst of
+   * offers was timed late by the sends of all those before it.
+   */
+  #acceptLater(socket: WebSocket, offerId: string, agentId: string): void {
+    const accepts = this.#accepts;
+    if (accepts.sockets.length === 0) setImmediate(this.#sendAccepts);
+    accepts.sockets.push(socket);
+    accepts.offerIds.push(offerId);
+    accepts.agentIds.push(agentId);
+  }
+
+  readonly #sendAccepts = (): void => {
+    const { sockets, offerIds, agentIds } = this.#accepts;
+    for (let index = 0; index < sockets.length; index++) {
+      sendCommand(sockets[index] as WebSocket, this.nextId('a'), {
+        type: 'acceptOffer',
+        offerId: offerIds[index],
+        agentId: agentIds[index],
+      });
+    }
+    sockets.length = 0;
+    offerIds.length = 0;
+    agentIds.length = 0;
+  };
+
   nextId(prefix: string): string {
     this.#messageNumber += 1;
     return `${prefix}${this.#messageNumber}`;
@@ -137,11 +173,7 @@ class Load {
         this.latenciesMs.push(performance.now() - sentAtMs);
         this.sentAtMs.delete(event.contactId);
       }
-      sendCommand(socket, this.nextId('a'), {
-        type: 'acceptOffer',
-        offerId: event.offerId,
-        agentId,
-      });
+      this.#acceptLater(socket, event.offerId, agentId);
     } else if (event.type === 'contactAssigned') {
       const completions = this.#completions;
       completions.dueAtMs.push(performance.now() + this.plan.handleMs);

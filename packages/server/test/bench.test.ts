@@ -103,7 +103,9 @@ describe('server bench', () => {
       const generatorGc = result.generatorGc as { count: number; totalMs: number; maxMs: number };
       expect(Number.isInteger(generatorGc.count) && generatorGc.count >= 0).toBe(true);
       expect(generatorGc.maxMs).toBeLessThanOrEqual(generatorGc.totalMs);
-      expect(result.generatorNodeArgs).toBe('--max-semi-space-size=64');
+      expect(result.generatorNodeArgs).toBe(
+        '--max-semi-space-size=64 --initial-old-space-size=256',
+      );
     },
     runMsMax + 10_000,
   );
